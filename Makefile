@@ -1,0 +1,35 @@
+# Vertrouwd: `make run` starts everything on this machine, `make test` runs the whole test suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install init demo worker bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+init: install
+	$(BIN)/vertrouwd init
+
+demo: init
+	$(BIN)/vertrouwd demo
+
+run: demo
+	$(BIN)/vertrouwd run
+
+worker: install
+	$(BIN)/vertrouwd worker
+
+test: install
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/engine_roundtrip.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

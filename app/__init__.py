@@ -1,0 +1,61 @@
+"""Vertrouwd: case management for the confidants' network of the Flemish government."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from app.config import Settings
+from app.db import db
+from app.extensions import babel, csrf, limiter, login_manager, select_locale
+
+
+def create_app(settings: Settings | None = None, config: dict | None = None) -> Flask:
+    """The application factory: web processes, the CLI and tests each call it with their settings."""
+    settings = settings or Settings()
+    app = Flask(__name__, instance_path=str(settings.upload_dir.parent))
+    app.config.update(settings.flask_config())
+    app.config.update(config or {})
+    app.extensions["vertrouwd_settings"] = settings
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app, settings.database_url)
+    _configure_passwords(app)
+    from app.i18n import compile_catalogs
+
+    compile_catalogs()
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    _configure_queue(settings)
+    _register_blueprints(app)
+    from app import web
+
+    web.init_app(app)
+    return app
+
+
+def _configure_passwords(app: Flask) -> None:
+    from app.auth import passwords
+
+    passwords.configure(app.config.get("ARGON2_TIME_COST", 3), app.config.get("ARGON2_MEMORY_KIB", 65536),
+                        app.config.get("ARGON2_PARALLELISM", 4))
+
+
+def _configure_queue(settings: Settings) -> None:
+    from workers import connection
+
+    connection.configure(settings)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
+    from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.roster.routes import bp as roster_bp
+    from app.workflow.routes import bp as workflow_bp
+
+    for blueprint in (auth_bp, workflow_bp, roster_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)

@@ -1,0 +1,1 @@
+"""Platform administration: process models, users and entities (admins never see dossiers)."""

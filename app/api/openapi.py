@@ -1,0 +1,99 @@
+"""The OpenAPI 3.1 document served at /api/v1/openapi.json."""
+from __future__ import annotations
+
+_ERROR = {"type": "object", "properties": {"error": {"type": "string"}}}
+_FIELD_ERRORS = {"type": "object", "properties": {
+    "error": {"type": "string"}, "errors": {"type": "object", "additionalProperties": {"type": "string"}}}}
+_TASK = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "process": {"type": "string"},
+    "step": {"type": "string"}, "role": {"type": "string"}, "entity": {"type": "string"},
+    "state": {"type": "string", "enum": ["ready", "completed", "cancelled"]},
+    "since": {"type": "string", "format": "date-time"}, "due_at": {"type": ["string", "null"], "format": "date-time"},
+    "subject": {"type": ["string", "null"]}}}
+_INSTANCE = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "status": {"type": "string", "enum": ["running", "completed", "incident", "cancelled"]},
+    "model": {"type": "string"}, "version": {"type": "integer"}, "entity": {"type": "string"},
+    "subject": {"type": ["string", "null"]}, "started_at": {"type": "string", "format": "date-time"},
+    "completed_at": {"type": ["string", "null"], "format": "date-time"},
+    "open_tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+    "pending_timers": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "step": {"type": "string"}, "due_at": {"type": "string", "format": "date-time"},
+        "state": {"type": "string"}}}},
+    "history": {"type": "array", "items": {"type": "object", "properties": {
+        "at": {"type": "string", "format": "date-time"}, "kind": {"type": "string"},
+        "step": {"type": ["string", "null"]}, "by": {"type": ["string", "null"]}}}}}}
+
+
+def _json(schema: dict | str) -> dict:
+    if isinstance(schema, str):
+        schema = {"$ref": f"#/components/schemas/{schema}"}
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _responses(ok: tuple[int, str, dict | str], *errors: int) -> dict:
+    texts = {401: "No or invalid bearer token", 403: "Not allowed for the caller", 404: "Not found",
+             409: "The task is no longer ready, or someone else saved first", 422: "Invalid input; errors per field"}
+    responses = {str(ok[0]): {"description": ok[1], **_json(ok[2])}}
+    for status in (401, *errors):
+        responses[str(status)] = {"description": texts[status], **_json("FieldErrors" if status == 422 else "Error")}
+    return responses
+
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "Vertrouwd API", "version": "1",
+             "description": "Processes, tasks and the roster of the confidants' network. "
+                            "Authenticate with `Authorization: Bearer <token>` (`vertrouwd token create EMAIL`)."},
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearer": []}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {"Error": _ERROR, "FieldErrors": _FIELD_ERRORS, "Task": _TASK, "Instance": _INSTANCE},
+    },
+    "paths": {
+        "/process-models": {"get": {
+            "summary": "Process models with their start form and the roles that may start them",
+            "responses": _responses((200, "The models", {"type": "object", "properties": {"process_models": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
+                    "start_form": {"type": ["object", "null"]},
+                    "start_roles": {"type": "array", "items": {"type": "string"}}}}}}}))}},
+        "/process-instances": {"post": {
+            "summary": "Start a process for an entity with the start form's data",
+            "requestBody": {"required": True, **_json({"type": "object", "required": ["model", "entity", "data"],
+                                                       "properties": {"model": {"type": "string"},
+                                                                      "entity": {"type": "string"},
+                                                                      "data": {"type": "object"}}})},
+            "responses": _responses((201, "Started", "Instance"), 403, 422)}},
+        "/process-instances/{id}": {"get": {
+            "summary": "Status, open tasks, pending timers and history of an instance",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": _responses((200, "The instance", "Instance"), 403, 404)}},
+        "/tasks": {"get": {
+            "summary": "The tasks the caller may act on now",
+            "responses": _responses((200, "The tasks", {"type": "object", "properties": {
+                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}}))}},
+        "/tasks/{id}": {"get": {
+            "summary": "A task with its form's JSON Schema",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": _responses((200, "The task", {"allOf": [{"$ref": "#/components/schemas/Task"}, {
+                "type": "object", "properties": {"form": {"type": ["object", "null"]}}}]}), 403, 404)}},
+        "/tasks/{id}/complete": {"post": {
+            "summary": "Complete a task with its form's data",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, **_json({"type": "object", "properties": {"data": {"type": "object"}}})},
+            "responses": _responses((200, "Completed; the instance after it", "Instance"), 403, 404, 409, 422)}},
+        "/confidants": {"get": {
+            "summary": "The roster: name, e-mail, entity, status, appointed on",
+            "parameters": [
+                {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["active", "inactive", "former"]}},
+                {"name": "entity", "in": "query", "schema": {"type": "string"}}],
+            "responses": _responses((200, "The confidants", {"type": "object", "properties": {"confidants": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "email": {"type": "string"}, "entity": {"type": "string"},
+                    "entity_name": {"type": "string"}, "status": {"type": "string"},
+                    "appointed_on": {"type": "string", "format": "date"}}}}}}), 422)}},
+        "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                  "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    },
+}

@@ -1,0 +1,45 @@
+"""How API responses look: plain dicts from models."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.models import Confidant, ProcessInstance, ProcessModelVersion, Task
+from app.workflow import services
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def process_model(start_form, version: ProcessModelVersion) -> dict:
+    form = start_form(version)
+    return {
+        "key": version.model_key, "name": version.model.name, "version": version.version,
+        "start_form": form.schema if form else None, "start_roles": list(version.start_roles),
+    }
+
+
+def task(row: Task) -> dict:
+    return {
+        "id": row.id, "instance_id": row.instance_id, "process": row.instance.model_version.model.name,
+        "step": row.title, "role": row.lane, "entity": row.entity.code, "state": str(row.state),
+        "since": _iso(row.created_at), "due_at": _iso(row.due_at), "subject": row.instance.subject,
+    }
+
+
+def instance(session: Session, row: ProcessInstance) -> dict:
+    return {
+        "id": row.id, "status": str(row.status), "model": row.model_version.model_key,
+        "version": row.model_version.version, "entity": row.entity.code, "subject": row.subject,
+        "started_at": _iso(row.started_at), "completed_at": _iso(row.completed_at),
+        "open_tasks": [task(t) for t in services.open_tasks(session, row)],
+        "pending_timers": [{"id": t.id, "step": t.spec_name, "due_at": _iso(t.due_at), "state": str(t.state)}
+                           for t in services.pending_timers(session, row)],
+        "history": [{"at": _iso(e.at), "kind": e.kind, "step": e.step, "by": e.actor.name if e.actor else None}
+                    for e in services.history(session, row)],
+    }
+
+
+def confidant(row: Confidant) -> dict:
+    return {"name": row.name, "email": row.email, "entity": row.entity.code, "entity_name": row.entity.name,
+            "status": str(row.status), "appointed_on": _iso(row.appointed_on)}

@@ -1,0 +1,1 @@
+"""Login, passwords, API tokens, roles and the authorization policy."""

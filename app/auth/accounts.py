@@ -1,0 +1,79 @@
+"""User accounts and API tokens: create, find, authenticate."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.passwords import hash_password, verify_password
+from app.clock import now
+from app.models import ApiToken, Entity, Role, User, UserRole
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(ValueError):
+    """A refused account operation, with a message for the user or operator."""
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def ensure_user(session: Session, email: str, name: str, roles: list[Role], entity_id: int | None = None,
+                password: str | None = None) -> User:
+    """The user with ``email`` (created when new), holding at least ``roles``; ``password`` only sets a first one."""
+    user = find_user(session, email)
+    if user is None:
+        user = User(email=email.strip().lower(), name=name.strip(), entity_id=entity_id, created_at=now())
+        session.add(user)
+    elif entity_id is not None and user.entity_id is None:
+        user.entity_id = entity_id
+    for role in roles:
+        if role not in user.roles:
+            user.role_rows.append(UserRole(role=Role(role).value))
+    if password is not None and user.password_hash is None:
+        set_password(user, password)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+    user.password_hash = hash_password(password)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, else None (same cost either way)."""
+    user = find_user(session, email or "")
+    valid = verify_password(user.password_hash if user else None, password or "")
+    return user if valid and user is not None and user.active else None
+
+
+def assign_papsy(session: Session, user: User, entity: Entity) -> None:
+    if entity not in user.papsy_entities:
+        user.papsy_entities.append(entity)
+    session.flush()
+
+
+def create_api_token(session: Session, user: User) -> str:
+    """A new bearer token for ``user``; only its hash is kept, so it is shown once."""
+    token = "vt_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now()))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False)))
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = now()
+    return row.user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

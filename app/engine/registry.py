@@ -1,0 +1,116 @@
+"""Process model versions in the database: import bpmn/ and forms/, deploy a new version, find the current one."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.engine.errors import ModelInvalid, NotFound
+from app.engine.serialization import dump_spec
+from app.engine.specs import ParsedModel, form_name, parse_model, user_task_form
+from app.models import ProcessModel, ProcessModelVersion, User
+
+_PROCESS_ID = re.compile(r'<bpmn:process\b[^>]*\bid="([^"]+)"[^>]*isExecutable="true"')
+_CALLED = re.compile(r'calledElement="([^"]+)"')
+
+
+def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, dict],
+           created_by: User | None = None) -> ProcessModelVersion:
+    """Store ``files`` as the next version of ``key``; the current version again when nothing changed."""
+    parsed = parse_model(key, files, forms)
+    if parsed.problems:
+        raise ModelInvalid(parsed.problems)
+    forms = _referenced_forms(parsed, forms)
+    checksum = _checksum(files, forms)
+    model = session.get(ProcessModel, key)
+    if model is None:
+        model = ProcessModel(key=key, name=parsed.name)
+        session.add(model)
+    elif model.current_version is not None and model.current_version.checksum == checksum:
+        return model.current_version
+    version = ProcessModelVersion(
+        model_key=key, version=_next_version_number(session, key), bpmn_files=files, forms=forms,
+        spec_json=dump_spec(parsed.spec, parsed.subprocess_specs), checksum=checksum,
+        start_task=parsed.start_task, start_roles=parsed.start_roles, created_by_id=created_by.id if created_by else None,
+    )
+    session.add(version)
+    session.flush()
+    model.name = parsed.name
+    model.current_version = version
+    session.flush()
+    return version
+
+
+def import_directory(session: Session, bpmn_dir: Path, forms_dir: Path) -> list[ProcessModelVersion]:
+    """Deploy every executable process in ``bpmn_dir`` (idempotent: unchanged models keep their version)."""
+    sources = {path.name: path.read_text() for path in sorted(bpmn_dir.glob("*.bpmn"))}
+    decisions = {path.name: path.read_text() for path in sorted(bpmn_dir.glob("*.dmn"))}
+    forms = load_forms(forms_dir)
+    versions = []
+    for file_name, xml in sources.items():
+        for key in _PROCESS_ID.findall(xml):
+            files = {file_name: xml, **_called_files(xml, sources), **decisions}
+            versions.append(deploy(session, key, files, forms))
+    return versions
+
+
+def load_forms(forms_dir: Path) -> dict[str, dict]:
+    """Every form in ``forms_dir`` as name -> {"schema": ..., "ui": ...}."""
+    forms: dict[str, dict] = {}
+    for path in sorted(forms_dir.glob("*.schema.json")):
+        name = form_name(path.name)
+        ui_path = forms_dir / f"{name}.uischema.json"
+        forms[name] = {
+            "schema": json.loads(path.read_text()),
+            "ui": json.loads(ui_path.read_text()) if ui_path.exists() else {},
+        }
+    return forms
+
+
+def current_version(session: Session, key: str) -> ProcessModelVersion:
+    model = session.get(ProcessModel, key)
+    if model is None or model.current_version is None:
+        raise NotFound(f"Onbekend proces '{key}'.")
+    return model.current_version
+
+
+def list_models(session: Session) -> list[ProcessModel]:
+    return list(session.scalars(select(ProcessModel).order_by(ProcessModel.name)))
+
+
+def _called_files(xml: str, sources: dict[str, str], seen: set[str] | None = None) -> dict[str, str]:
+    """The BPMN files that define the processes ``xml`` calls, transitively."""
+    seen = seen if seen is not None else set()
+    found: dict[str, str] = {}
+    for called in _CALLED.findall(xml):
+        for file_name, other in sources.items():
+            if file_name not in seen and called in _PROCESS_ID.findall(other):
+                seen.add(file_name)
+                found[file_name] = other
+                found.update(_called_files(other, sources, seen))
+    return found
+
+
+def _referenced_forms(parsed: ParsedModel, forms: dict[str, dict]) -> dict[str, dict]:
+    names = set()
+    for process_spec in [parsed.spec, *parsed.subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            if hasattr(task_spec, "extensions") and (name := user_task_form(task_spec)):
+                names.add(name)
+                if shown := task_spec.extensions.get("properties", {}).get("showDataOfForm"):
+                    names.add(shown)
+    return {name: forms[name] for name in sorted(names) if name in forms}
+
+
+def _checksum(files: dict[str, str], forms: dict[str, dict]) -> str:
+    canonical = json.dumps({"files": files, "forms": forms}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _next_version_number(session: Session, key: str) -> int:
+    latest = session.scalar(select(func.max(ProcessModelVersion.version)).where(ProcessModelVersion.model_key == key))
+    return (latest or 0) + 1

@@ -1,0 +1,98 @@
+"""Running instances: create, load, step, complete a task, save. The one place that drives SpiffWorkflow."""
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState as SpiffState
+
+from app.clock import now
+from app.engine import hooks, projection
+from app.engine.errors import Conflict, ProcessFailed, TaskNotReady
+from app.engine.sandbox import SandboxedScriptEngine
+from app.engine.serialization import dump_state, load_spec, load_state
+from app.engine.services import ServiceContext, service_caller
+from app.models import HistoryEvent, InstanceStatus, ProcessInstance, ProcessModelVersion, Task, User
+
+log = logging.getLogger(__name__)
+_AUTOMATIC_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
+
+
+def new_workflow(version: ProcessModelVersion) -> BpmnWorkflow:
+    spec, subprocess_specs = load_spec(version.spec_json)
+    return BpmnWorkflow(spec, subprocess_specs)
+
+
+def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
+    return load_state(instance.state_json, instance.model_version.spec_json)
+
+
+def create_instance(session: Session, version: ProcessModelVersion, entity_id: int,
+                    started_by: User | None) -> tuple[ProcessInstance, BpmnWorkflow]:
+    """A new instance row (flushed, so it has an id) and its workflow, not yet stepped."""
+    workflow = new_workflow(version)
+    instance = ProcessInstance(
+        model_version_id=version.id, model_version=version, entity_id=entity_id, status=InstanceStatus.RUNNING,
+        state_json=dump_state(workflow), started_by_id=started_by.id if started_by else None, started_at=now(),
+    )
+    session.add(instance)
+    session.flush()
+    record(session, instance, "started", version.model.name, started_by)
+    return instance, workflow
+
+
+def run_engine(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: User | None = None,
+               refresh_timers: bool = False) -> None:
+    """Do engine steps under the sandbox, recording the automatic steps that completed."""
+    context = ServiceContext(session=session, instance_id=instance.id, entity_id=instance.entity_id)
+    workflow.script_engine = SandboxedScriptEngine(service_caller=service_caller(context))
+    done_before = {task.id for task in workflow.get_tasks(state=SpiffState.COMPLETED)}
+    try:
+        if refresh_timers:
+            workflow.refresh_timers()
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as exc:
+        log.warning("instance %s: engine step failed: %s", instance.id, type(exc).__name__)
+        raise ProcessFailed(f"Het proces liep vast: {exc.__class__.__name__}. Een beheerder werd verwittigd.") from exc
+    for task in workflow.get_tasks(state=SpiffState.COMPLETED):
+        if task.id not in done_before and type(task.task_spec).__name__ in _AUTOMATIC_STEPS:
+            record(session, instance, "automatic", task.task_spec.bpmn_name or task.task_spec.name, None)
+
+
+def complete_human_task(workflow: BpmnWorkflow, task_row: Task, data: dict) -> None:
+    """Put the form data on the READY spiff task behind ``task_row`` and run it."""
+    spiff_task = workflow.get_task_from_id(UUID(task_row.spiff_task_id))
+    if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
+        raise TaskNotReady("Deze taak kan niet meer afgewerkt worden: ze werd intussen afgesloten.")
+    spiff_task.data.update(data)
+    spiff_task.run()
+
+
+def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: User | None = None) -> None:
+    """Write the state, project tasks and timers, and schedule timer jobs after commit."""
+    instance.state_json = dump_state(workflow)
+    instance.updated_at = now()
+    if workflow.completed and instance.status == InstanceStatus.RUNNING:
+        instance.status, instance.completed_at = InstanceStatus.COMPLETED, now()
+        record(session, instance, "completed", None, None)
+    projection.sync_tasks(session, instance, workflow)
+    new_timers = projection.sync_timers(session, instance, workflow)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw.") from exc
+    if new_timers:
+        from workers.scheduling import schedule_timers  # the worker package depends on the engine, not back
+
+        timers = [(timer.id, timer.due_at) for timer in new_timers]
+        hooks.after_commit(session, lambda: schedule_timers(timers))
+
+
+def record(session: Session, instance: ProcessInstance, kind: str, step: str | None, actor: User | None,
+           detail: str | None = None) -> None:
+    session.add(HistoryEvent(instance_id=instance.id, at=now(), actor_id=actor.id if actor else None,
+                             kind=kind, step=step, detail=detail))

@@ -1,0 +1,67 @@
+"""SpiffWorkflow state in and out of the database, with the spec split off and stored once per version.
+
+Specs are deserialized once per model version and shared by all its instances (as SpiffWorkflow
+shares one parsed spec between workflows); the instance row holds only the task tree and data.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
+# The registry keeps each converter's bound to_dict; its __self__ is the BpmnWorkflowConverter we extend.
+_CONVERTER = SERIALIZER.registry.convert_to_dict[SERIALIZER.registry.typenames[BpmnWorkflow]].args[1].__self__
+
+
+def dump_spec(spec, subprocess_specs: dict) -> str:
+    """The JSON of a process spec and the specs of its call activities."""
+    return json.dumps({
+        "serializer_version": VERSION,
+        "spec": SERIALIZER.registry.convert(spec),
+        "subprocess_specs": _CONVERTER.mapping_to_dict(subprocess_specs),
+    })
+
+
+@lru_cache(maxsize=64)
+def load_spec(spec_json: str) -> tuple:
+    """(spec, subprocess_specs) objects for a stored spec JSON, cached by its text."""
+    dct = json.loads(spec_json)
+    return SERIALIZER.registry.restore(dct["spec"]), _CONVERTER.mapping_from_dict(dct["subprocess_specs"])
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """The instance's state without its spec."""
+    dct = WorkflowConverter.to_dict(_CONVERTER, workflow)
+    dct["subprocesses"] = _CONVERTER.mapping_to_dict(workflow.subprocesses)
+    dct["bpmn_events"] = SERIALIZER.registry.convert(workflow.bpmn_events)
+    dct["serializer_version"] = VERSION
+    return json.dumps(dct, separators=(",", ":"))
+
+
+def load_state(state_json: str, spec_json: str) -> BpmnWorkflow:
+    """Rebuild a workflow from its state and the (cached) spec of its version."""
+    spec, subprocess_specs = load_spec(spec_json)
+    dct = json.loads(state_json)
+    if dct.get("serializer_version") != VERSION:
+        return _load_migrated(dct, spec_json)
+    workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)
+    workflow.tasks = _CONVERTER.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+    workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+    _CONVERTER.set_default_attributes(workflow, dct)
+    _CONVERTER.subprocesses_from_dict(dct["subprocesses"], workflow)
+    workflow.bpmn_events = SERIALIZER.registry.restore(dct.pop("bpmn_events", []))
+    return workflow
+
+
+def _load_migrated(dct: dict, spec_json: str) -> BpmnWorkflow:
+    """State written by an older SpiffWorkflow: merge the spec back and let Spiff migrate it."""
+    spec_dct = json.loads(spec_json)
+    dct["spec"], dct["subprocess_specs"] = spec_dct["spec"], spec_dct["subprocess_specs"]
+    SERIALIZER.migrate(dct)
+    return SERIALIZER.from_dict(dct)

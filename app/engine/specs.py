@@ -1,0 +1,131 @@
+"""Parsing and checking a process model before it is accepted (DESIGN.md: the workflow engine)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
+
+from app.engine.sandbox import SandboxError, check_expression, check_script
+from app.engine.services import known_services
+from app.forms import FormDefinition, FormError
+from app.models.people import Role
+
+HUMAN_LANES = frozenset(role.value for role in Role)
+FORM_PROPERTY = "formJsonSchemaFilename"
+UI_PROPERTY = "formUiSchemaFilename"
+
+
+@dataclass
+class ParsedModel:
+    key: str
+    name: str
+    spec: object
+    subprocess_specs: dict
+    start_task: str = ""
+    start_roles: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def form_name(file_name: str) -> str:
+    """``appointment_request.schema.json`` -> ``appointment_request``."""
+    return file_name.removesuffix(".json").removesuffix(".schema").removesuffix(".uischema")
+
+
+def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> ParsedModel:
+    """Parse BPMN/DMN sources and check them; ``problems`` is empty when the model may be deployed."""
+    parser = SpiffBpmnParser()
+    try:
+        for file_name, xml in sorted(files.items()):
+            if file_name.endswith(".dmn"):
+                parser.add_dmn_str(xml.encode())
+            else:
+                parser.add_bpmn_str(xml.encode(), filename=file_name)
+        spec = parser.get_spec(key)
+        subprocess_specs = parser.get_subprocess_specs(key)
+    except (ValidationException, Exception) as exc:  # the parser raises lxml and Spiff errors alike
+        return ParsedModel(key, key, None, {}, problems=[f"BPMN kan niet gelezen worden: {exc}"])
+    parsed = ParsedModel(key, spec.description or key, spec, subprocess_specs)
+    if hasattr(spec, "bpmn_name") and spec.bpmn_name:
+        parsed.name = spec.bpmn_name
+    all_specs = [spec, *subprocess_specs.values()]
+    for process_spec in all_specs:
+        for task_spec in process_spec.task_specs.values():
+            parsed.problems.extend(_check_task_spec(task_spec, forms))
+    _find_start(parsed)
+    return parsed
+
+
+def _check_task_spec(task_spec, forms: dict[str, dict]) -> list[str]:
+    label = f"{task_spec.bpmn_name or task_spec.name}"
+    problems: list[str] = []
+    if isinstance(task_spec, UserTask):
+        problems.extend(_check_user_task(task_spec, label, forms))
+    if isinstance(task_spec, ServiceTask) and task_spec.operation_name not in known_services():
+        problems.append(f"{label}: onbekende service '{task_spec.operation_name}'")
+    for source, checker in _expressions(task_spec):
+        try:
+            checker(source)
+        except SandboxError as exc:
+            problems.append(f"{label}: {exc}")
+    return problems
+
+
+def _check_user_task(task_spec, label: str, forms: dict[str, dict]) -> list[str]:
+    problems = []
+    if task_spec.lane not in HUMAN_LANES:
+        problems.append(f"{label}: de lane '{task_spec.lane}' is geen gekende rol ({', '.join(sorted(HUMAN_LANES))})")
+    properties = task_spec.extensions.get("properties", {})
+    schema_file = properties.get(FORM_PROPERTY)
+    if not schema_file:
+        return [*problems, f"{label}: geen formulier ({FORM_PROPERTY})"]
+    form = forms.get(form_name(schema_file))
+    if form is None:
+        return [*problems, f"{label}: formulier '{schema_file}' bestaat niet"]
+    try:
+        FormDefinition.from_dicts(form_name(schema_file), form["schema"], form.get("ui"))
+    except FormError as exc:
+        problems.append(f"{label}: formulier '{schema_file}' is ongeldig: {exc}")
+    return problems
+
+
+def _expressions(task_spec):
+    """Every piece of Python a task spec will run, with the check that fits it."""
+    for condition, _target in getattr(task_spec, "cond_task_specs", []):
+        if condition is not None and condition.args and condition.args[0]:
+            yield condition.args[0], check_expression
+    for attribute in ("script", "prescript", "postscript"):
+        source = getattr(task_spec, attribute, None)
+        if source:
+            yield source, check_script
+    event_definition = getattr(task_spec, "event_definition", None)
+    if isinstance(event_definition, TimerEventDefinition):
+        yield event_definition.expression, check_expression
+    for parameter in (getattr(task_spec, "operation_params", None) or {}).values():
+        yield parameter["value"], check_expression
+
+
+def _find_start(parsed: ParsedModel) -> None:
+    """A model people start begins with a plain start event followed by a user task; its lane may start it."""
+    for task_spec in parsed.spec.task_specs.values():
+        if isinstance(task_spec, StartEvent) and not _has_trigger(task_spec):
+            first = task_spec.outputs[0] if task_spec.outputs else None
+            if isinstance(first, UserTask):
+                parsed.start_task = first.name
+                parsed.start_roles = [first.lane]
+            return
+
+
+def _has_trigger(task_spec) -> bool:
+    event_definition = getattr(task_spec, "event_definition", None)
+    return event_definition is not None and type(event_definition).__name__ != "NoneEventDefinition"
+
+
+def user_task_form(task_spec) -> str | None:
+    """The form name a user task spec refers to."""
+    schema_file = task_spec.extensions.get("properties", {}).get(FORM_PROPERTY)
+    return form_name(schema_file) if schema_file else None

@@ -1,0 +1,21 @@
+"""All SQLAlchemy models, one module per area; importing this package registers every table."""
+from app.models.people import ApiToken, Entity, Role, User, UserRole, papsy_assignment
+from app.models.process import (
+    HistoryEvent,
+    InstanceStatus,
+    ProcessInstance,
+    ProcessModel,
+    ProcessModelVersion,
+    StoredFile,
+    Task,
+    TaskState,
+    Timer,
+    TimerState,
+)
+from app.models.roster import Confidant, ConfidantStatus
+
+__all__ = [
+    "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus",
+    "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
+    "TaskState", "Timer", "TimerState", "User", "UserRole", "papsy_assignment",
+]

@@ -1,0 +1,173 @@
+"""Process models and their versions, running instances, the human-task projection, timers, history."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import now
+from app.db import Base, UTCDateTime
+from app.models.people import Entity, User
+
+
+class InstanceStatus(enum.StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INCIDENT = "incident"
+    CANCELLED = "cancelled"
+
+
+class TaskState(enum.StrEnum):
+    """A projected human task: READY to act on, then COMPLETED by someone or CANCELLED by the flow."""
+
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class TimerState(enum.StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class ProcessModel(Base):
+    """A process the platform runs (its BPMN process id is the key)."""
+
+    __tablename__ = "process_model"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("process_model_version.id", use_alter=True, name="fk_process_model_current_version")
+    )
+
+    current_version: Mapped[ProcessModelVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True, lazy="joined"
+    )
+
+
+class ProcessModelVersion(Base):
+    """One deployed version: its sources, forms and the serialized spec stored once."""
+
+    __tablename__ = "process_model_version"
+    __table_args__ = (UniqueConstraint("model_key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_key: Mapped[str] = mapped_column(ForeignKey("process_model.key"))
+    version: Mapped[int] = mapped_column(Integer)
+    bpmn_files: Mapped[dict] = mapped_column(JSON)  # file name -> XML (BPMN and DMN)
+    forms: Mapped[dict] = mapped_column(JSON)  # form name -> {"schema": ..., "ui": ...}
+    spec_json: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64))
+    start_task: Mapped[str] = mapped_column(String(100))
+    start_roles: Mapped[list] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    model: Mapped[ProcessModel] = relationship(foreign_keys=[model_key], lazy="joined")
+
+
+class ProcessInstance(Base):
+    """A running (or finished) process, pinned to a model version; ``lock_version`` guards every save."""
+
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("process_model_version.id"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    status: Mapped[InstanceStatus] = mapped_column(String(20), default=InstanceStatus.RUNNING)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    state_json: Mapped[str] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    incident: Mapped[str | None] = mapped_column(Text)
+
+    model_version: Mapped[ProcessModelVersion] = relationship(lazy="joined")
+    entity: Mapped[Entity] = relationship(lazy="joined")
+    started_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class Task(Base):
+    """A human task projected from the workflow, so that inboxes are plain SQL."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id"),
+        Index("ix_task_inbox", "state", "lane", "entity_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    spec_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    form_name: Mapped[str | None] = mapped_column(String(100))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[TaskState] = mapped_column(String(20), default=TaskState.READY)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+    entity: Mapped[Entity] = relationship(lazy="joined")
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+
+class Timer(Base):
+    """A waiting BPMN timer; the database is its truth, RQ only carries the job that fires it."""
+
+    __tablename__ = "timer"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id", "due_at"),
+        Index("ix_timer_due", "state", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    spec_name: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[TimerState] = mapped_column(String(20), default=TimerState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    instance: Mapped[ProcessInstance] = relationship()
+
+
+class HistoryEvent(Base):
+    """What happened to an instance: which step, who, when. Never confidential text."""
+
+    __tablename__ = "history_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    step: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class StoredFile(Base):
+    """An uploaded file (certificates), with its checksum; task data holds only its reference."""
+
+    __tablename__ = "stored_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    mimetype: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -1,0 +1,36 @@
+"""The roster: every appointed confidant (R15), the active ones published (R14)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import now
+from app.db import Base, UTCDateTime
+from app.models.people import Entity, User
+
+
+class ConfidantStatus(enum.StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    FORMER = "former"
+
+
+class Confidant(Base):
+    __tablename__ = "confidant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    function: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[ConfidantStatus] = mapped_column(String(20), default=ConfidantStatus.ACTIVE)
+    appointed_on: Mapped[date] = mapped_column(Date)
+    eoc_reference: Mapped[str | None] = mapped_column(String(100))
+    appointment_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    entity: Mapped[Entity] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+"""The roster of confidants: who is appointed, who is active (R14, R15)."""

@@ -1,0 +1,28 @@
+"""The roster page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.auth import policy
+from app.db import session
+from app.models import ConfidantStatus, Entity
+from app.roster import services
+
+bp = Blueprint("roster", __name__, url_prefix="/roster")
+
+
+@bp.get("/")
+@login_required
+def index():
+    if not policy.can_view_roster(current_user):
+        abort(403)
+    status = request.args.get("status", ConfidantStatus.ACTIVE.value)
+    status = ConfidantStatus(status) if status in ConfidantStatus._value2member_map_ else None
+    entity = session().scalar(select(Entity).where(Entity.code == request.args.get("entity"))) \
+        if request.args.get("entity") else None
+    confidants = services.roster(session(), status, entity.id if entity else None)
+    entities = list(session().scalars(select(Entity).order_by(Entity.name)))
+    return render_template("roster/index.html", confidants=confidants, status=status, entity=entity,
+                           entities=entities)

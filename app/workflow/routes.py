@@ -1,0 +1,106 @@
+"""Inbox, starting a process, the task screen and the instance pages."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.auth import policy
+from app.db import session
+from app.engine import registry
+from app.engine.errors import Conflict, EngineError, InvalidData, TaskNotReady
+from app.forms import parse_submission
+from app.models import Entity
+from app.workflow import services, views
+
+bp = Blueprint("workflow", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("workflow.inbox"))
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    return render_template("workflow/inbox.html", tasks=services.inbox(session(), current_user),
+                           startable=views.startable_processes(session(), current_user))
+
+
+@bp.route("/processes/<key>/start", methods=["GET", "POST"])
+@login_required
+def start(key: str):
+    version = registry.current_version(session(), key)
+    form = services.start_form(version)
+    entities = policy.startable_entities(current_user, version, list(session().scalars(select(Entity).order_by(Entity.name))))
+    if form is None or not entities:
+        abort(403)
+    values, errors = {}, {}
+    if request.method == "POST":
+        entity = next((e for e in entities if e.code == request.form.get("entity")), None)
+        values, errors = parse_submission(form, request.form, request.files,
+                                          store_file=services.file_store(session(), current_user))
+        if entity is None:
+            errors["entity"] = _("Kies een entiteit waarvoor u dit proces mag starten.")
+        if not errors:
+            try:
+                instance = services.start_process(session(), current_user, key, entity, values)
+            except InvalidData as exc:
+                errors = exc.errors
+            else:
+                flash(_("Het proces werd gestart. De volgende stap staat bij de bevoegde persoon."), "success")
+                return redirect(url_for("workflow.instance", instance_id=instance.id))
+    status = 422 if errors else 200
+    return render_template("workflow/start.html", version=version, form=form, values=values, errors=errors,
+                           entities=entities, selected_entity=request.form.get("entity")), status
+
+
+@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: int):
+    task = services.task_for(session(), current_user, task_id)
+    screen = views.task_screen(session(), task)
+    values, errors = screen.data, {}
+    if request.method == "POST":
+        if task.state != "ready":
+            flash(_("Deze taak werd al afgewerkt."), "error")
+            return redirect(url_for("workflow.instance", instance_id=task.instance_id))
+        values, errors = parse_submission(screen.form, request.form, request.files,
+                                          store_file=services.file_store(session(), current_user))
+        if not errors:
+            try:
+                services.complete_task(session(), current_user, task.id, values)
+            except InvalidData as exc:
+                errors = exc.errors
+            except (TaskNotReady, Conflict) as exc:
+                session().rollback()
+                flash(exc.message, "error")
+                return redirect(url_for("workflow.inbox")), 303
+            else:
+                flash(_("Taak '%(title)s' afgewerkt.", title=task.title), "success")
+                return redirect(url_for("workflow.inbox"))
+    status = 422 if errors else 200
+    return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors), status
+
+
+@bp.get("/instances")
+@login_required
+def instances():
+    return render_template("workflow/instances.html", instances=services.instances(session(), current_user))
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def instance(instance_id: int):
+    instance = services.instance_for(session(), current_user, instance_id)
+    return render_template(
+        "workflow/instance.html", instance=instance, history=services.history(session(), instance),
+        open_tasks=services.open_tasks(session(), instance), timers=services.pending_timers(session(), instance),
+        can_act={t.id for t in services.open_tasks(session(), instance) if policy.can_complete(current_user, t)},
+    )
+
+
+__all__ = ["bp", "EngineError"]

@@ -1,0 +1,173 @@
+"""The use cases of the workflow area; the web pages and the JSON API both call these."""
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import policy
+from app.clock import now
+from app.engine import registry, runner
+from app.engine.errors import InvalidData, NotAllowed, NotFound, TaskNotReady
+from app.forms import FormDefinition, validate_data
+from app.models import (Entity, HistoryEvent, ProcessInstance, ProcessModelVersion, StoredFile, Task, TaskState,
+                        Timer, TimerState, User)
+
+
+def form_of(version: ProcessModelVersion, name: str) -> FormDefinition:
+    """The form ``name`` as deployed with ``version`` (cached per version)."""
+    return _form_cache(version.id, version.checksum, name, version)
+
+
+_FORMS: dict[tuple[int, str, str], FormDefinition] = {}
+
+
+def _form_cache(version_id: int, checksum: str, name: str, version: ProcessModelVersion) -> FormDefinition:
+    key = (version_id, checksum, name)
+    if key not in _FORMS:
+        stored = version.forms.get(name)
+        if stored is None:
+            raise NotFound(f"Formulier '{name}' ontbreekt in deze versie van het proces.")
+        _FORMS[key] = FormDefinition.from_dicts(name, stored["schema"], stored.get("ui"))
+    return _FORMS[key]
+
+
+def start_form(version: ProcessModelVersion) -> FormDefinition | None:
+    if not version.start_task:
+        return None
+    spec = runner.new_workflow(version).spec.task_specs[version.start_task]
+    from app.engine.specs import user_task_form
+
+    return form_of(version, user_task_form(spec))
+
+
+def find_entity(session: Session, code: str | None) -> Entity:
+    entity = session.scalar(select(Entity).where(Entity.code == code)) if code else None
+    if entity is None:
+        raise InvalidData({"entity": "Onbekende entiteit."})
+    return entity
+
+
+def start_process(session: Session, user: User, model_key: str, entity: Entity, data: dict) -> ProcessInstance:
+    """Start ``model_key`` for ``entity`` with the start form's ``data``: all of it, or nothing."""
+    version = registry.current_version(session, model_key)
+    form = start_form(version)
+    if form is None or not policy.can_start(user, version, entity):
+        raise NotAllowed("U mag dit proces niet starten voor deze entiteit.")
+    data = _known_fields(form, data)
+    _validate(form, data)
+    instance, workflow = runner.create_instance(session, version, entity.id, user)
+    instance.subject = _subject(form, data)
+    runner.run_engine(session, instance, workflow, user)
+    runner.save(session, instance, workflow, user)
+    task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY,
+                                             Task.spec_name == version.start_task))
+    return complete_task(session, user, task.id, data, already_valid=True)
+
+
+def complete_task(session: Session, user: User, task_id: int, data: dict, already_valid: bool = False) -> ProcessInstance:
+    """Complete a READY task the user may act on, with data valid for its form; one transaction."""
+    task = task_for(session, user, task_id)
+    if task.state != TaskState.READY:
+        raise TaskNotReady("Deze taak werd al afgewerkt of is vervallen.")
+    instance = task.instance
+    form = form_of(instance.model_version, task.form_name) if task.form_name else None
+    if form is not None:
+        data = _known_fields(form, data)
+        if not already_valid:
+            _validate(form, data)
+    workflow = runner.load_workflow(instance)
+    runner.complete_human_task(workflow, task, data)
+    task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, now(), user.id
+    runner.record(session, instance, "task_completed", task.title, user)
+    runner.run_engine(session, instance, workflow, user)
+    runner.save(session, instance, workflow, user)
+    return instance
+
+
+def task_for(session: Session, user: User, task_id: int) -> Task:
+    """The task, if the user may act on it (404 when it does not exist, 403 when not theirs)."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound("Deze taak bestaat niet.")
+    if not policy.can_complete(user, task):
+        raise NotAllowed("Deze taak is niet voor u.")
+    return task
+
+
+def task_data(session: Session, task: Task) -> dict:
+    """The data the task's form starts from (the workflow data at this task)."""
+    workflow = runner.load_workflow(task.instance)
+    from uuid import UUID
+
+    spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
+    return dict(spiff_task.data) if spiff_task is not None else {}
+
+
+def inbox(session: Session, user: User) -> list[Task]:
+    """The tasks the user may act on now, oldest due first, then oldest."""
+    query = (select(Task).where(Task.state == TaskState.READY, policy.tasks_visible_to(user))
+             .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
+    return list(session.scalars(query))
+
+
+def instance_for(session: Session, user: User, instance_id: int) -> ProcessInstance:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound("Dit proces bestaat niet.")
+    involved = session.scalar(select(Task.id).where(
+        Task.instance_id == instance.id, (Task.assignee_id == user.id) | (Task.completed_by_id == user.id)).limit(1))
+    if not policy.can_view_instance(user, instance, involved is not None):
+        raise NotAllowed("U mag dit proces niet inkijken.")
+    return instance
+
+
+def instances(session: Session, user: User, limit: int = 200) -> list[ProcessInstance]:
+    query = (select(ProcessInstance).where(policy.instances_visible_to(user))
+             .order_by(ProcessInstance.started_at.desc()).limit(limit))
+    return list(session.scalars(query))
+
+
+def history(session: Session, instance: ProcessInstance) -> list[HistoryEvent]:
+    return list(session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance.id)
+                                .order_by(HistoryEvent.at, HistoryEvent.id)))
+
+
+def open_tasks(session: Session, instance: ProcessInstance) -> list[Task]:
+    return list(session.scalars(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY)))
+
+
+def pending_timers(session: Session, instance: ProcessInstance) -> list[Timer]:
+    return list(session.scalars(select(Timer).where(Timer.instance_id == instance.id,
+                                                    Timer.state == TimerState.PENDING).order_by(Timer.due_at)))
+
+
+def file_store(session: Session, user: User):
+    """A ``store_file`` for form submissions: keeps the bytes with their checksum, returns a reference."""
+
+    def store(file_storage, content: bytes, mimetype: str) -> str:
+        stored = StoredFile(sha256=hashlib.sha256(content).hexdigest(), size=len(content), mimetype=mimetype,
+                            content=content, uploaded_by_id=user.id, created_at=now())
+        session.add(stored)
+        session.flush()
+        return f"file:{stored.id}"
+
+    return store
+
+
+def _known_fields(form: FormDefinition, data: dict) -> dict:
+    properties = form.schema.get("properties", {})
+    return {key: value for key, value in (data or {}).items() if key in properties}
+
+
+def _validate(form: FormDefinition, data: dict) -> None:
+    errors = validate_data(form, data)
+    if errors:
+        raise InvalidData(errors)
+
+
+def _subject(form: FormDefinition, data: dict) -> str | None:
+    field = (form.ui_schema or {}).get("ui:subjectField")
+    value = data.get(field) if field else None
+    return str(value)[:200] if value else None

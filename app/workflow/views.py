@@ -1,0 +1,54 @@
+"""What the workflow pages show, assembled from the services (no rules here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import policy
+from app.engine import registry
+from app.engine.serialization import load_spec
+from app.forms import FormDefinition
+from app.models import Entity, ProcessModelVersion, Task, User
+from app.workflow import services
+
+_instructions_env = SandboxedEnvironment(autoescape=False)
+
+
+@dataclass
+class TaskScreen:
+    form: FormDefinition | None
+    data: dict
+    instructions: str | None
+    shown_form: FormDefinition | None  # another form whose data this task reviews
+
+
+def task_screen(session: Session, task: Task) -> TaskScreen:
+    version = task.instance.model_version
+    data = services.task_data(session, task)
+    spec = load_spec(version.spec_json)[0].task_specs.get(task.spec_name)
+    extensions = getattr(spec, "extensions", {}) or {}
+    shown = extensions.get("properties", {}).get("showDataOfForm")
+    return TaskScreen(
+        form=services.form_of(version, task.form_name) if task.form_name else None,
+        data=data,
+        instructions=_render_instructions(extensions.get("instructionsForEndUser"), data),
+        shown_form=services.form_of(version, shown) if shown else None,
+    )
+
+
+def _render_instructions(template: str | None, data: dict) -> str | None:
+    if not template:
+        return None
+    try:
+        return _instructions_env.from_string(template).render(**data)
+    except Exception:  # a broken template in a diagram must not break the task screen
+        return template
+
+
+def startable_processes(session: Session, user: User) -> list[ProcessModelVersion]:
+    entities = list(session.scalars(select(Entity)))
+    versions = [model.current_version for model in registry.list_models(session) if model.current_version]
+    return [v for v in versions if v.start_task and policy.startable_entities(user, v, entities)]

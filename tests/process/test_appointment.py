@@ -1,0 +1,121 @@
+"""Scenarios of bpmn/appointment.bpmn through the workflow services (R10, R14, R15)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.engine.errors import InvalidData, NotAllowed, TaskNotReady
+from app.engine.runner import load_workflow
+from app.engine.serialization import dump_state
+from app.models import (Confidant, ConfidantStatus, HistoryEvent, InstanceStatus, ProcessInstance, Role, Task,
+                        TaskState)
+from app.workflow import services
+from tests.helpers import (AWV_PAPSY, ELIGIBILITY, OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, user)
+
+
+def start(session, **overrides):
+    instance = services.start_process(session, user(session, OMG_SECRETARY), "appointment", entity(session, "OMG"),
+                                      appointment_data(**overrides))
+    session.commit()
+    return instance
+
+
+def ready_task(session, instance, spec_name):
+    return session.scalar(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY,
+                                             Task.spec_name == spec_name))
+
+
+def review(session, instance, decision, reason=None, reviewer=OMG_PAPSY):
+    task = ready_task(session, instance, "review_appointment")
+    data = {"decision": decision, **({"send_back_reason": reason} if reason else {})}
+    result = services.complete_task(session, user(session, reviewer), task.id, data)
+    session.commit()
+    return result
+
+
+def test_r10_happy_path_puts_the_candidate_on_the_roster(session):
+    instance = start(session)
+    review_task = ready_task(session, instance, "review_appointment")
+    assert review_task.lane == "papsy" and review_task.entity.code == "OMG"
+    assert instance.subject == "Jana Vermeulen"
+
+    review(session, instance, "approve")
+
+    session.refresh(instance)
+    assert instance.status == InstanceStatus.COMPLETED
+    confidant = session.scalar(select(Confidant).where(Confidant.email == "jana.vermeulen@omgeving.vlaanderen.example"))
+    assert confidant.status == ConfidantStatus.ACTIVE
+    assert confidant.appointed_on == date(2026, 10, 15)
+    assert confidant.entity.code == "OMG" and confidant.eoc_reference == "EOC/2026/17"
+    assert confidant.user.has_role(Role.CONFIDANT) and confidant.user.entity.code == "OMG"
+    steps = [(e.kind, e.step) for e in services.history(session, instance)]
+    assert steps == [("started", "Aanstelling vertrouwenspersoon"), ("task_completed", "Aanstelling indienen"),
+                     ("task_completed", "Aanstelling nakijken"),
+                     ("automatic", "Op de lijst van vertrouwenspersonen zetten"), ("completed", None)]
+
+
+def test_r10_send_back_returns_to_the_secretary_who_corrects_and_resubmits(session):
+    instance = start(session, candidate_name="Jana Vermeulenn")
+    review(session, instance, "send_back", reason="Naam verkeerd gespeld")
+
+    correction = ready_task(session, instance, "correct_appointment")
+    assert correction.lane == "eoc_secretary"
+    data = services.task_data(session, correction)
+    assert data["send_back_reason"] == "Naam verkeerd gespeld" and data["candidate_name"] == "Jana Vermeulenn"
+    services.complete_task(session, user(session, OMG_SECRETARY), correction.id,
+                           appointment_data(candidate_name="Jana Vermeulen"))
+    session.commit()
+    assert ready_task(session, instance, "review_appointment") is not None
+    review(session, instance, "approve")
+
+    names = session.scalars(select(Confidant.name).where(Confidant.email.like("jana.vermeulen%"))).all()
+    assert names == ["Jana Vermeulen"]
+
+
+def test_r10_send_back_needs_a_reason(session):
+    instance = start(session)
+    with pytest.raises(InvalidData) as refused:
+        review(session, instance, "send_back")
+    assert "send_back_reason" in refused.value.errors
+
+
+@pytest.mark.parametrize("missing", ELIGIBILITY)
+def test_r10_eligibility_refused_starts_nothing(session, missing):
+    before = session.scalar(select(func.count()).select_from(ProcessInstance))
+    with pytest.raises(InvalidData) as refused:
+        start(session, **{missing: False})
+    session.rollback()
+    assert list(refused.value.errors) == [missing]
+    assert "Welzijnswet" in refused.value.errors[missing]
+    assert session.scalar(select(func.count()).select_from(ProcessInstance)) == before
+    assert session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_r10_secretary_of_another_entity_cannot_start(session):
+    with pytest.raises(NotAllowed):
+        services.start_process(session, user(session, OMG_SECRETARY), "appointment", entity(session, "AWV"),
+                               appointment_data())
+
+
+def test_r10_papsy_of_another_entity_cannot_review(session):
+    instance = start(session)
+    with pytest.raises(NotAllowed):
+        review(session, instance, "approve", reviewer=AWV_PAPSY)
+
+
+def test_a_completed_task_cannot_be_completed_again(session):
+    instance = start(session)
+    task = ready_task(session, instance, "review_appointment")
+    review(session, instance, "send_back", reason="Datum ontbreekt in het verslag")
+    with pytest.raises(TaskNotReady):
+        services.complete_task(session, user(session, OMG_PAPSY), task.id, {"decision": "approve"})
+
+
+def test_state_survives_save_and_restore_mid_process(session):
+    instance = start(session)
+    workflow = load_workflow(instance)
+    assert dump_state(load_workflow(instance)) == dump_state(workflow) == instance.state_json
+    kinds = session.scalars(select(HistoryEvent.kind).order_by(HistoryEvent.id)).all()
+    assert kinds == ["started", "task_completed"]

@@ -1,0 +1,1 @@
+"""RQ workers: timer jobs, the reconciler and the embedded Redis of the one-machine setup."""

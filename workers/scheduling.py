@@ -1,0 +1,34 @@
+"""Putting timer jobs on RQ: one job per timer row, under a deterministic id, after the commit."""
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timedelta, timezone
+
+log = logging.getLogger(__name__)
+
+
+def job_id(timer_id: int) -> str:
+    return f"timer-{timer_id}"
+
+
+def run_at(due_at: datetime) -> datetime:
+    """RQ stores whole seconds and may run up to a second early: round up, the job re-checks anyway."""
+    due_at = due_at.astimezone(timezone.utc)
+    whole = due_at.replace(microsecond=0)
+    return whole if whole == due_at else whole + timedelta(seconds=1)
+
+
+def schedule_timers(timers: list[tuple[int, datetime]]) -> None:
+    """Schedule ``fire_timer`` for each (timer id, due time)."""
+    from workers.connection import queue
+    from workers.jobs import fire_timer
+
+    q = queue()
+    for timer_id, due_at in timers:
+        q.enqueue_at(run_at(due_at), fire_timer, timer_id, job_id=job_id(timer_id))
+    log.info("scheduled %d timer job(s)", len(timers))
+
+
+def reschedule(timer_id: int, due_at: datetime) -> None:
+    schedule_timers([(timer_id, due_at)])

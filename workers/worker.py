@@ -1,0 +1,24 @@
+"""`vertrouwd worker`: an RQ worker with its scheduler, on the same database as the web."""
+from __future__ import annotations
+
+import logging
+
+from rq import SimpleWorker
+
+from app.config import Settings
+from app.db import db
+from app.engine.services import load_services
+from workers import connection
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(settings: Settings, burst: bool = False) -> None:
+    """Work the queue until stopped. SimpleWorker runs jobs in-process: no fork per timer, one DB pool."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db.configure(settings.database_url)
+    connection.configure(settings)
+    load_services()
+    worker = SimpleWorker([connection.queue()], connection=connection.redis_connection())
+    log.info("worker %s on queue %s", worker.name, settings.rq_queue)
+    worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
