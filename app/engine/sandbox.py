@@ -104,8 +104,8 @@ def _compile(source: str, mode: str) -> CodeType:
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     try:
         result = compiler(source, filename="<string>", policy=SandboxPolicy)
-    except (SyntaxError, ValueError, RecursionError) as err:
-        # Errors Python only finds when generating code ('return' outside function, null bytes, deep nesting).
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+        # Python finds these outside RestrictedPython's parse: 'return' outside function, null bytes, deep nesting.
         raise SandboxError(f"invalid Python: {err}") from None
     if result.errors:
         raise SandboxError("; ".join(result.errors))

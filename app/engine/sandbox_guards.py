@@ -20,7 +20,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 # (operators, formatting, constructors, methods, slices) is charged for the size it creates before or after it runs.
 MAX_STEPS = 100_000  # loop iterations plus calls of script-defined functions
 MAX_SECONDS = 1.0  # wall time, checked at every step and every charge
-MAX_ALLOC = 20_000_000  # items and characters created per run
+MAX_ALLOC = 10_000_000  # items and characters created per run (a list item is an 8-byte pointer)
 MAX_INT_BITS = 65_536  # about 20,000 decimal digits
 MAX_RANGE = MAX_STEPS  # a longer range could never be looped over within the budget
 MAX_FORMAT_WIDTH = 10_000  # widths and precisions in f-strings and %-formatting

@@ -1,0 +1,113 @@
+"""Browser tests: the real app on a live server, driven by headless Chromium (Debian's, through Playwright).
+
+Without a Chromium binary these tests are skipped with a message, except in CI, where they fail.
+Screenshots go to the folder in ``E2E_SCREENSHOTS`` (default: the test's tmp_path).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+from app.db import db
+from app.demo import DEMO_PASSWORD
+from tests.conftest import build_app, require_service
+
+CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")
+
+
+@pytest.fixture
+def live_server(database_url, redis_url, tmp_path):
+    """The app, served over HTTP on a free port of 127.0.0.1; yields the base URL."""
+    app = build_app(database_url, redis_url, tmp_path)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    require_service(executable is not None, "Chromium (apt-get install chromium)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context_options() -> dict:
+    """Options of the per-test browser context; a test module may override this fixture."""
+    return {"locale": "nl-BE"}
+
+
+@pytest.fixture
+def page(browser, context_options):
+    expect.set_options(timeout=10_000)
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    folder = Path(os.environ["E2E_SCREENSHOTS"]) if os.environ.get("E2E_SCREENSHOTS") else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def screenshot(page, screenshot_dir, request):
+    """``screenshot("inbox")`` saves the whole page as <test name>-<nn>-inbox.png; returns the path."""
+    test = re.sub(r"[^\w.-]+", "_", request.node.name)
+    taken = []
+
+    def take(name: str) -> Path:
+        taken.append(name)
+        path = screenshot_dir / f"{test}-{len(taken):02d}-{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """Log in through the login form, as a person does; returns on the inbox."""
+    def do(email: str, password: str = DEMO_PASSWORD) -> None:
+        page.goto(f"{live_server}/login")
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Aanmelden").click()
+        expect(page.get_by_role("heading", level=1, name="Mijn taken")).to_be_visible()
+
+    return do
+
+
+@pytest.fixture
+def log_out(page):
+    def do() -> None:
+        page.get_by_role("button", name="Afmelden").click()
+        expect(page.get_by_role("heading", level=1, name="Aanmelden")).to_be_visible()
+
+    return do
