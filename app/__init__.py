@@ -1,12 +1,11 @@
 """Vertrouwd: case management for the confidants' network of the Flemish government."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from app.config import Settings
 from app.db import db
+from app.logs import configure_logging
 from app.extensions import babel, csrf, limiter, login_manager, select_locale
 
 
@@ -17,7 +16,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     app.config.update(settings.flask_config())
     app.config.update(config or {})
     app.extensions["vertrouwd_settings"] = settings
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
 
     db.init_app(app, settings.database_url)
     _configure_passwords(app)

@@ -9,6 +9,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from app.clock import now
 from app.db import db
 from app.engine import hooks, runner
+from app.engine.projection import Snapshot
 from app.models import InstanceStatus, Timer, TimerState
 from workers.scheduling import reschedule
 
@@ -32,11 +33,12 @@ def fire_timer(timer_id: int) -> str:
             session.commit()
             return "instance not running"
         workflow = runner.load_workflow(instance)
+        before = Snapshot.of(workflow)
         runner.run_engine(session, instance, workflow, refresh_timers=True)
         timer.attempts += 1
         if not _still_waiting(workflow, timer):
             timer.state, timer.fired_at = TimerState.FIRED, now()
-        runner.save(session, instance, workflow)
+        runner.save(session, instance, workflow, before)
         session.commit()
         return timer.state.value if hasattr(timer.state, "value") else str(timer.state)
     except Exception:

@@ -8,6 +8,7 @@ from rq import SimpleWorker
 from app.config import Settings
 from app.db import db
 from app.engine.services import load_services
+from app.logs import configure_logging
 from workers import connection
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 
 def run_worker(settings: Settings, burst: bool = False) -> None:
     """Work the queue until stopped. SimpleWorker runs jobs in-process: no fork per timer, one DB pool."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     db.configure(settings.database_url)
     connection.configure(settings)
     load_services()

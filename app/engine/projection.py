@@ -1,47 +1,80 @@
-"""Keep the task and timer tables in step with the workflow, in the same transaction as its state."""
+"""Keep the task and timer tables in step with the workflow, in the same transaction as its state.
+
+The tables mirror the workflow after every save, so what was READY or WAITING when an instance was
+loaded is what the tables hold: a ``Snapshot`` taken at load time spares reading them back.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import now
+from app.engine.errors import TaskNotReady
 from app.engine.specs import user_task_form
 from app.models import ProcessInstance, Task, TaskState, Timer, TimerState
+
+TimerKey = tuple[str, datetime]  # (spiff task id, due time)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The READY human tasks and the waiting timers of a workflow at one moment."""
+
+    ready: frozenset[str] = frozenset()
+    timers: dict[TimerKey, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, workflow: BpmnWorkflow) -> Snapshot:
+        return cls(frozenset(str(task.id) for task in ready_human_tasks(workflow)), waiting_timers(workflow))
 
 
 def ready_human_tasks(workflow: BpmnWorkflow) -> list:
     return workflow.get_tasks(state=SpiffState.READY, manual=True)
 
 
-def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> list[Task]:
+def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, before: Snapshot) -> list[dict]:
     """Insert rows for newly READY human tasks; cancel rows whose task is no longer READY."""
     ready = {str(task.id): task for task in ready_human_tasks(workflow)}
-    rows = session.scalars(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY))
-    for row in rows:
-        if row.spiff_task_id not in ready:
-            row.state, row.completed_at = TaskState.CANCELLED, now()
-        ready.pop(row.spiff_task_id, None)
-    created = [_task_row(instance, spiff_task) for spiff_task in ready.values()]
-    session.add_all(created)
+    gone = before.ready - set(ready)
+    if gone:
+        session.execute(update(Task).where(Task.instance_id == instance.id, Task.spiff_task_id.in_(gone),
+                                           Task.state == TaskState.READY)
+                        .values(state=TaskState.CANCELLED, completed_at=now()),
+                        execution_options={"synchronize_session": False})
+    created = [_task_row(instance, task) for task_id, task in ready.items() if task_id not in before.ready]
+    if created:
+        session.execute(insert(Task), created)
     return created
 
 
-def _task_row(instance: ProcessInstance, spiff_task) -> Task:
+def complete_task_row(session: Session, task: Task, user_id: int) -> None:
+    """Mark a projected task completed by ``user_id`` (only while it is still READY)."""
+    done = session.execute(update(Task).where(Task.id == task.id, Task.state == TaskState.READY)
+                           .values(state=TaskState.COMPLETED, completed_at=now(), completed_by_id=user_id),
+                           execution_options={"synchronize_session": False})
+    if done.rowcount != 1:
+        raise TaskNotReady("Deze taak werd al afgewerkt of is vervallen.")
+    session.expire(task)
+
+
+def _task_row(instance: ProcessInstance, spiff_task) -> dict:
     spec = spiff_task.task_spec
-    return Task(
-        instance_id=instance.id, spiff_task_id=str(spiff_task.id), spec_name=spec.name,
-        title=spec.bpmn_name or spec.name, lane=spec.lane or "", entity_id=instance.entity_id,
-        assignee_id=spiff_task.data.get("assignee_id") if isinstance(spiff_task.data.get("assignee_id"), int) else None,
-        form_name=user_task_form(spec), state=TaskState.READY, created_at=now(),
-    )
+    assignee = spiff_task.data.get("assignee_id")
+    return {
+        "instance_id": instance.id, "spiff_task_id": str(spiff_task.id), "spec_name": spec.name,
+        "title": spec.bpmn_name or spec.name, "lane": spec.lane or "", "entity_id": instance.entity_id,
+        "assignee_id": assignee if isinstance(assignee, int) else None, "form_name": user_task_form(spec),
+        "state": TaskState.READY, "created_at": now(),
+    }
 
 
-def waiting_timers(workflow: BpmnWorkflow) -> dict[tuple[str, datetime], str]:
+def waiting_timers(workflow: BpmnWorkflow) -> dict[TimerKey, str]:
     """(spiff task id, due time) -> spec name of every timer the workflow waits for."""
     found = {}
     for task in workflow.get_tasks(state=SpiffState.WAITING):
@@ -61,16 +94,17 @@ def _due_time(event_value) -> datetime | None:
     return TimerEventDefinition.get_datetime(event_value)
 
 
-def sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> list[Timer]:
-    """Pending timer rows for what the workflow waits for; others cancelled. Returns the new rows."""
+def sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, before: Snapshot) -> list[Timer]:
+    """Pending timer rows for what the workflow waits for; the others cancelled. Returns the new rows."""
     waiting = waiting_timers(workflow)
-    rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id, Timer.state == TimerState.PENDING))
-    for row in rows:
-        if waiting.pop((row.spiff_task_id, row.due_at), None) is None:
-            row.state = TimerState.CANCELLED
+    stale = [key for key in before.timers if key not in waiting]
+    for task_id, due in stale:
+        session.execute(update(Timer).where(Timer.instance_id == instance.id, Timer.spiff_task_id == task_id,
+                                            Timer.due_at == due, Timer.state == TimerState.PENDING)
+                        .values(state=TimerState.CANCELLED), execution_options={"synchronize_session": False})
     created = [
         Timer(instance_id=instance.id, spiff_task_id=task_id, spec_name=spec_name, due_at=due)
-        for (task_id, due), spec_name in waiting.items()
+        for (task_id, due), spec_name in waiting.items() if (task_id, due) not in before.timers
     ]
     session.add_all(created)
     return created

@@ -4,17 +4,16 @@ from __future__ import annotations
 import logging
 from uuid import UUID
 
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import now
 from app.engine import hooks, projection
 from app.engine.errors import Conflict, ProcessFailed, TaskNotReady
 from app.engine.sandbox import SandboxedScriptEngine
-from app.engine.serialization import dump_state, load_spec, load_state
+from app.engine.serialization import dump_state, load_state, version_spec
 from app.engine.services import ServiceContext, service_caller
 from app.models import HistoryEvent, InstanceStatus, ProcessInstance, ProcessModelVersion, Task, User
 
@@ -23,21 +22,22 @@ _AUTOMATIC_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
 
 
 def new_workflow(version: ProcessModelVersion) -> BpmnWorkflow:
-    spec, subprocess_specs = load_spec(version.spec_json)
+    spec, subprocess_specs = version_spec(version)
     return BpmnWorkflow(spec, subprocess_specs)
 
 
 def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
-    return load_state(instance.state_json, instance.model_version.spec_json)
+    return load_state(instance.state_json, instance.model_version)
 
 
-def create_instance(session: Session, version: ProcessModelVersion, entity_id: int,
-                    started_by: User | None) -> tuple[ProcessInstance, BpmnWorkflow]:
+def create_instance(session: Session, version: ProcessModelVersion, entity_id: int, started_by: User | None,
+                    subject: str | None = None) -> tuple[ProcessInstance, BpmnWorkflow]:
     """A new instance row (flushed, so it has an id) and its workflow, not yet stepped."""
     workflow = new_workflow(version)
     instance = ProcessInstance(
         model_version_id=version.id, model_version=version, entity_id=entity_id, status=InstanceStatus.RUNNING,
         state_json=dump_state(workflow), started_by_id=started_by.id if started_by else None, started_at=now(),
+        subject=subject,
     )
     session.add(instance)
     session.flush()
@@ -55,9 +55,9 @@ def run_engine(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps()
-    except SpiffWorkflowException as exc:
+    except Exception as exc:  # scripts, conditions and service functions: never show their text to users
         log.warning("instance %s: engine step failed: %s", instance.id, type(exc).__name__)
-        raise ProcessFailed(f"Het proces liep vast: {exc.__class__.__name__}. Een beheerder werd verwittigd.") from exc
+        raise ProcessFailed(f"Het proces liep vast ({exc.__class__.__name__}). Een beheerder werd verwittigd.") from exc
     for task in workflow.get_tasks(state=SpiffState.COMPLETED):
         if task.id not in done_before and type(task.task_spec).__name__ in _AUTOMATIC_STEPS:
             record(session, instance, "automatic", task.task_spec.bpmn_name or task.task_spec.name, None)
@@ -72,20 +72,28 @@ def complete_human_task(workflow: BpmnWorkflow, task_row: Task, data: dict) -> N
     spiff_task.run()
 
 
-def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: User | None = None) -> None:
-    """Write the state, project tasks and timers, and schedule timer jobs after commit."""
-    instance.state_json = dump_state(workflow)
-    instance.updated_at = now()
+def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, before: projection.Snapshot,
+         actor: User | None = None) -> None:
+    """Write the state, project tasks and timers (``before``: as loaded), schedule timer jobs after commit.
+
+    Set-based statements instead of the ORM unit of work: this runs on every step of every process.
+    The version check makes a concurrent save of the same instance fail with ``Conflict``.
+    """
+    values = {"state_json": dump_state(workflow), "updated_at": now(), "lock_version": instance.lock_version + 1}
     if workflow.completed and instance.status == InstanceStatus.RUNNING:
-        instance.status, instance.completed_at = InstanceStatus.COMPLETED, now()
+        values.update(status=InstanceStatus.COMPLETED, completed_at=now())
         record(session, instance, "completed", None, None)
-    projection.sync_tasks(session, instance, workflow)
-    new_timers = projection.sync_timers(session, instance, workflow)
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw.") from exc
+    saved = session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
+        .values(**values), execution_options={"synchronize_session": False})
+    if saved.rowcount != 1:
+        raise Conflict("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw.")
+    projection.sync_tasks(session, instance, workflow, before)
+    new_timers = projection.sync_timers(session, instance, workflow, before)
+    session.expire(instance)  # reloaded on next use, with what was just written
     if new_timers:
+        session.flush()
         from workers.scheduling import schedule_timers  # the worker package depends on the engine, not back
 
         timers = [(timer.id, timer.due_at) for timer in new_timers]
@@ -94,5 +102,5 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, ac
 
 def record(session: Session, instance: ProcessInstance, kind: str, step: str | None, actor: User | None,
            detail: str | None = None) -> None:
-    session.add(HistoryEvent(instance_id=instance.id, at=now(), actor_id=actor.id if actor else None,
-                             kind=kind, step=step, detail=detail))
+    session.execute(insert(HistoryEvent).values(instance_id=instance.id, at=now(), kind=kind, step=step,
+                                                actor_id=actor.id if actor else None, detail=detail))

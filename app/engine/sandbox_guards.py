@@ -25,6 +25,7 @@ MAX_INT_BITS = 65_536  # about 20,000 decimal digits
 MAX_RANGE = MAX_STEPS  # a longer range could never be looped over within the budget
 MAX_FORMAT_WIDTH = 10_000  # widths and precisions in f-strings and %-formatting
 MAX_NODES = 200_000  # values walked when measuring a result or the task data
+MAX_DEPTH = 100  # nesting of lists and dicts; deeper values break repr, deepcopy and JSON with RecursionError
 
 _SEQUENCES = (str, bytes, list, tuple)
 _CONTAINERS = (*_SEQUENCES, dict, set, frozenset)
@@ -141,10 +142,10 @@ def size_of(value) -> int:
 
 
 def measure(value) -> int:
-    """Items plus characters in a nested value, refusing one with more than MAX_NODES parts."""
-    size, budget, stack = 0, MAX_NODES, [value]
+    """Items plus characters in a nested value, refusing one with more than MAX_NODES parts or MAX_DEPTH levels."""
+    size, budget, stack = 0, MAX_NODES, [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         size += 1
         if isinstance(item, (str, bytes)):
             size += len(item)
@@ -159,8 +160,10 @@ def measure(value) -> int:
             continue
         if budget < 0:
             refuse(f"the value has more than {MAX_NODES:,} nested parts")
+        if depth >= MAX_DEPTH:
+            refuse(f"the value is nested more than {MAX_DEPTH} levels deep")
         for group in groups:
-            stack.extend(group)
+            stack.extend((child, depth + 1) for child in group)
     return size
 
 

@@ -6,7 +6,6 @@ shares one parsed spec between workflows); the instance row holds only the task 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
@@ -28,9 +27,19 @@ def dump_spec(spec, subprocess_specs: dict) -> str:
     })
 
 
-@lru_cache(maxsize=64)
+_SPECS: dict[tuple[int, str], tuple] = {}
+
+
+def version_spec(version) -> tuple:
+    """(spec, subprocess_specs) of a ProcessModelVersion, deserialized once per version and checksum."""
+    key = (version.id, version.checksum)
+    if key not in _SPECS:
+        _SPECS[key] = load_spec(version.spec_json)
+    return _SPECS[key]
+
+
 def load_spec(spec_json: str) -> tuple:
-    """(spec, subprocess_specs) objects for a stored spec JSON, cached by its text."""
+    """(spec, subprocess_specs) objects from a stored spec JSON."""
     dct = json.loads(spec_json)
     return SERIALIZER.registry.restore(dct["spec"]), _CONVERTER.mapping_from_dict(dct["subprocess_specs"])
 
@@ -44,12 +53,12 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     return json.dumps(dct, separators=(",", ":"))
 
 
-def load_state(state_json: str, spec_json: str) -> BpmnWorkflow:
-    """Rebuild a workflow from its state and the (cached) spec of its version."""
-    spec, subprocess_specs = load_spec(spec_json)
+def load_state(state_json: str, version) -> BpmnWorkflow:
+    """Rebuild a workflow from its state and the (cached) spec of its ProcessModelVersion."""
+    spec, subprocess_specs = version_spec(version)
     dct = json.loads(state_json)
     if dct.get("serializer_version") != VERSION:
-        return _load_migrated(dct, spec_json)
+        return _load_migrated(dct, version.spec_json)
     workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)
     workflow.tasks = _CONVERTER.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
     workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))

@@ -45,7 +45,7 @@ class ProcessModel(Base):
     )
 
     current_version: Mapped[ProcessModelVersion | None] = relationship(
-        foreign_keys=[current_version_id], post_update=True, lazy="joined"
+        foreign_keys=[current_version_id], post_update=True
     )
 
 
@@ -57,16 +57,17 @@ class ProcessModelVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     model_key: Mapped[str] = mapped_column(ForeignKey("process_model.key"))
     version: Mapped[int] = mapped_column(Integer)
-    bpmn_files: Mapped[dict] = mapped_column(JSON)  # file name -> XML (BPMN and DMN)
-    forms: Mapped[dict] = mapped_column(JSON)  # form name -> {"schema": ..., "ui": ...}
-    spec_json: Mapped[str] = mapped_column(Text)
+    # The large columns load only when used: running an instance needs the cached spec, not the sources.
+    bpmn_files: Mapped[dict] = mapped_column(JSON, deferred=True)  # file name -> XML (BPMN and DMN)
+    forms: Mapped[dict] = mapped_column(JSON, deferred=True)  # form name -> {"schema": ..., "ui": ...}
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     checksum: Mapped[str] = mapped_column(String(64))
     start_task: Mapped[str] = mapped_column(String(100))
     start_roles: Mapped[list] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
-    model: Mapped[ProcessModel] = relationship(foreign_keys=[model_key], lazy="joined")
+    model: Mapped[ProcessModel] = relationship(foreign_keys=[model_key])
 
 
 class ProcessInstance(Base):

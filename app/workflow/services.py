@@ -10,6 +10,10 @@ from app.auth import policy
 from app.clock import now
 from app.engine import registry, runner
 from app.engine.errors import InvalidData, NotAllowed, NotFound, TaskNotReady
+from app.engine import projection
+from app.engine.projection import Snapshot
+from app.engine.serialization import version_spec
+from app.engine.specs import user_task_form
 from app.forms import FormDefinition, validate_data
 from app.models import (Entity, HistoryEvent, ProcessInstance, ProcessModelVersion, StoredFile, Task, TaskState,
                         Timer, TimerState, User)
@@ -36,9 +40,7 @@ def _form_cache(version_id: int, checksum: str, name: str, version: ProcessModel
 def start_form(version: ProcessModelVersion) -> FormDefinition | None:
     if not version.start_task:
         return None
-    spec = runner.new_workflow(version).spec.task_specs[version.start_task]
-    from app.engine.specs import user_task_form
-
+    spec = version_spec(version)[0].task_specs[version.start_task]
     return form_of(version, user_task_form(spec))
 
 
@@ -57,10 +59,9 @@ def start_process(session: Session, user: User, model_key: str, entity: Entity, 
         raise NotAllowed("U mag dit proces niet starten voor deze entiteit.")
     data = _known_fields(form, data)
     _validate(form, data)
-    instance, workflow = runner.create_instance(session, version, entity.id, user)
-    instance.subject = _subject(form, data)
+    instance, workflow = runner.create_instance(session, version, entity.id, user, subject=_subject(form, data))
     runner.run_engine(session, instance, workflow, user)
-    runner.save(session, instance, workflow, user)
+    runner.save(session, instance, workflow, Snapshot(), user)
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY,
                                              Task.spec_name == version.start_task))
     return complete_task(session, user, task.id, data, already_valid=True)
@@ -78,11 +79,13 @@ def complete_task(session: Session, user: User, task_id: int, data: dict, alread
         if not already_valid:
             _validate(form, data)
     workflow = runner.load_workflow(instance)
+    before = Snapshot.of(workflow)
     runner.complete_human_task(workflow, task, data)
-    task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, now(), user.id
-    runner.record(session, instance, "task_completed", task.title, user)
+    title = task.title
+    projection.complete_task_row(session, task, user.id)
+    runner.record(session, instance, "task_completed", title, user)
     runner.run_engine(session, instance, workflow, user)
-    runner.save(session, instance, workflow, user)
+    runner.save(session, instance, workflow, before, user)
     return instance
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import policy
 from app.engine import registry
-from app.engine.serialization import load_spec
+from app.engine.serialization import version_spec
 from app.forms import FormDefinition
 from app.models import Entity, ProcessModelVersion, Task, User
 from app.workflow import services
@@ -28,7 +28,7 @@ class TaskScreen:
 def task_screen(session: Session, task: Task) -> TaskScreen:
     version = task.instance.model_version
     data = services.task_data(session, task)
-    spec = load_spec(version.spec_json)[0].task_specs.get(task.spec_name)
+    spec = version_spec(version)[0].task_specs.get(task.spec_name)
     extensions = getattr(spec, "extensions", {}) or {}
     shown = extensions.get("properties", {}).get("showDataOfForm")
     return TaskScreen(

@@ -46,6 +46,7 @@ def live_server(database_url, redis_url, tmp_path):
 def browser():
     executable = chromium_path()
     require_service(executable is not None, "Chromium (apt-get install chromium)")
+    expect.set_options(timeout=10_000)  # a busy CI machine is slower than Playwright's default of 5 s
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield chromium
@@ -60,7 +61,6 @@ def context_options() -> dict:
 
 @pytest.fixture
 def page(browser, context_options):
-    expect.set_options(timeout=10_000)
     context = browser.new_context(**context_options)
     context.set_default_timeout(10_000)
     try:

@@ -97,6 +97,7 @@ HUGE = {
     "f-string of a big list": "y = f'{[\"a\" * 1000000] * 1000}'",
     "shared references": "y = [1]\nfor i in range(60):\n    y = [y, y]",
     "self reference": "y = [1]\ny.append(y)\nz = str(y)",
+    "deep nesting": "y = []\nfor i in range(90000):\n    y = [y]",
     "exponential lambda": "f = lambda n: n == 0 or (f(n - 1) and f(n - 1))\ny = f(60)",
     "exponential function": "def f(n):\n    return n == 0 or (f(n - 1) and f(n - 1))\ny = f(60)",
     "sum of lists": "y = sum([[1]] * 100000, [])",

@@ -1,0 +1,153 @@
+"""WCAG 2.x A and AA checks (axe-core) of every page of the appointment journey, in the state a person sees it.
+
+axe-core comes from npm (package.json at the repo root; run `npm install`). Without it these tests are skipped
+with a message, except in CI, where they fail. The app's Content-Security-Policy allows no inline script, so
+the browser context of these tests bypasses CSP to inject axe (the journey test runs with CSP on).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.config import PROJECT_ROOT
+from tests.conftest import require_service
+from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
+from tests.helpers import OMG_PAPSY, OMG_SECRETARY
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(PROJECT_ROOT) / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}, resultTypes: ['violations']})
+  .then(result => result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))})))"""
+
+
+@pytest.fixture
+def context_options() -> dict:
+    return {"locale": "nl-BE", "bypass_csp": True}
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    require_service(AXE.is_file(), f"axe-core ({AXE.relative_to(PROJECT_ROOT)}; run `npm install`)")
+    return AXE
+
+
+def audit(page: Page, axe_script: Path) -> list[dict]:
+    page.add_script_tag(path=axe_script)
+    return page.evaluate(RUN_AXE)
+
+
+def report(name: str, url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} WCAG A/AA violation(s) on '{name}' ({url}):"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} [{violation['impact']}] {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']}")
+            lines.extend(f"      {line}" for line in (node["summary"] or "").splitlines())
+    return "\n".join(lines)
+
+
+# Each page is reached the way a person reaches it, from a fresh app.
+
+def login_page(page: Page, base: str, log_in) -> None:
+    page.goto(f"{base}/login")
+    expect(page.get_by_role("heading", level=1, name="Aanmelden")).to_be_visible()
+
+
+def login_failed(page: Page, base: str, log_in) -> None:
+    login_page(page, base, log_in)
+    page.get_by_label("E-mailadres").fill(OMG_SECRETARY)
+    page.get_by_label("Wachtwoord").fill("niet-het-wachtwoord")
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("alert")).to_contain_text("niet juist")
+
+
+def secretary_inbox(page: Page, base: str, log_in) -> None:
+    log_in(OMG_SECRETARY)
+
+
+def start_form(page: Page, base: str, log_in) -> None:
+    secretary_inbox(page, base, log_in)
+    open_start_form(page)
+
+
+def start_form_with_errors(page: Page, base: str, log_in) -> None:
+    """The server's errors: no name, no choice in the committee, one confirmation unticked. The browser's own
+    validation would stop this submission (see the xfail in test_appointment_journey), so it is switched off
+    here to see the page the server answers with."""
+    start_form(page, base, log_in)
+    fill_candidate(page, leave_unticked=UNION, leave_empty="Naam van de kandidaat", choose_agreement=False)
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    page.get_by_role("button", name="Indienen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
+
+
+def instance_page(page: Page, base: str, log_in) -> None:
+    start_form(page, base, log_in)
+    fill_candidate(page)
+    page.get_by_role("button", name="Indienen").click()
+    expect(page.get_by_text("Aanstelling nakijken: wacht op PAPSY")).to_be_visible()
+
+
+def papsy_inbox(page: Page, base: str, log_in) -> None:
+    instance_page(page, base, log_in)
+    page.get_by_role("button", name="Afmelden").click()
+    log_in(OMG_PAPSY)
+    expect(page.get_by_role("link", name="Aanstelling nakijken")).to_be_visible()
+
+
+def review_task(page: Page, base: str, log_in) -> None:
+    papsy_inbox(page, base, log_in)
+    page.get_by_role("link", name="Aanstelling nakijken").click()
+    expect(page.get_by_role("heading", level=1, name="Aanstelling nakijken")).to_be_visible()
+
+
+def review_task_with_errors(page: Page, base: str, log_in) -> None:
+    """Sending back without a reason: a server-side error a person really gets."""
+    review_task(page, base, log_in)
+    page.get_by_label("Terugsturen naar de EOC-secretaris").check()
+    page.get_by_role("button", name="Taak afwerken").click()
+    expect(page.get_by_role("alert")).to_contain_text("Reden van terugsturen")
+
+
+def roster_page(page: Page, base: str, log_in) -> None:
+    review_task(page, base, log_in)
+    page.get_by_label(re.compile("^Goedkeuren")).check()
+    page.get_by_role("button", name="Taak afwerken").click()
+    page.get_by_role("link", name="Vertrouwenspersonen").click()
+    expect(page.get_by_role("cell", name="Jana Vermeulen", exact=True)).to_be_visible()
+
+
+PAGES = {
+    "login": login_page,
+    "login-failed": login_failed,
+    "secretary-inbox": secretary_inbox,
+    "start-form": start_form,
+    "start-form-errors": start_form_with_errors,
+    "instance": instance_page,
+    "papsy-inbox": papsy_inbox,
+    "review-task": review_task,
+    "review-task-errors": review_task_with_errors,
+    "roster": roster_page,
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_wcag_a_or_aa_violations(name, page: Page, live_server, log_in, axe_script, screenshot):
+    PAGES[name](page, live_server, log_in)
+    violations = audit(page, axe_script)
+    screenshot(f"axe-{name}")
+    assert violations == [], report(name, page.url, violations)
+
+
+def test_the_audit_catches_an_unlabelled_field(page: Page, live_server, log_in, axe_script):
+    """The harness itself: axe runs, and a field without a label is a violation."""
+    login_page(page, live_server, log_in)
+    page.evaluate("document.querySelector('main form').append(document.createElement('input'))")
+    violations = audit(page, axe_script)
+    assert [v["id"] for v in violations] == ["label"], report("login + unlabelled input", page.url, violations)

@@ -1,0 +1,352 @@
+"""The authorization matrix: every route x every actor x own/other entity, web pages and the JSON API.
+
+The targets live in entity OMG: an appointment started by the OMG EOC secretary with its READY review task
+(scenario "review"), or the same after the PAPSY sent it back (scenario "sent_back": the correction task is READY
+for the secretary, the review task is done). Every cell is the expected answer; allowed POSTs must have their
+effect, refused ones (and every GET) must leave the database as it was.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.accounts import create_api_token
+from app.engine import registry
+from app.engine.errors import NotAllowed
+from app.models import Confidant, HistoryEvent, ProcessInstance, Task, TaskState, User
+from app.workflow import services
+from tests.helpers import (ADMIN, AWV_CONFIDANT, AWV_PAPSY, AWV_SECRETARY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY,
+                           appointment_data, appointment_form, csrf_token, entity, login, user)
+
+ACTORS = ("anonymous", "omg_confidant", "omg_secretary", "omg_papsy", "awv_secretary", "awv_papsy", "awv_confidant",
+          "admin")
+EMAILS = {"omg_confidant": OMG_CONFIDANT, "omg_secretary": OMG_SECRETARY, "omg_papsy": OMG_PAPSY,
+          "awv_secretary": AWV_SECRETARY, "awv_papsy": AWV_PAPSY, "awv_confidant": AWV_CONFIDANT, "admin": ADMIN}
+# Redirect outcomes (302 to ...): the login page, the inbox, the target instance, a new instance, the roster.
+LOGIN, INBOX, INSTANCE, NEW, ROSTER = "->login", "->inbox", "->instance", "->new instance", "->roster"
+R, S = "review", "sent_back"
+START, TASK, INST = "/processes/<key>/start", "/tasks/<int:task_id>", "/instances/<int:instance_id>"
+A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<int:instance_id>", "/api/v1/tasks/<int:task_id>", \
+    "/api/v1/tasks/<int:task_id>/complete"
+
+# method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
+MATRIX = [
+    ("GET", "/login", "/login", R, None, 200, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX),
+    ("POST", "/login", "/login", R, "nothing", 401, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX),
+    ("POST", "/logout", "/logout", R, "logged_out", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("POST", "/language", "/language", R, "language", ROSTER, ROSTER, ROSTER, ROSTER, ROSTER, ROSTER, ROSTER, ROSTER),
+    ("GET", "/", "/", R, None, LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX),
+    ("GET", "/inbox", "/inbox", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", START, "/processes/appointment/start", R, None, LOGIN, 403, 200, 403, 200, 403, 403, 403),
+    ("POST", START, "/processes/appointment/start", R, "started", LOGIN, 403, NEW, 403, 422, 403, 403, 403),
+    ("GET", TASK, "/tasks/{review}", R, None, LOGIN, 403, 403, 200, 403, 403, 403, 403),
+    ("POST", TASK, "/tasks/{review}", R, "approved", LOGIN, 403, 403, INBOX, 403, 403, 403, 403),
+    ("GET", TASK, "/tasks/{correction}", S, None, LOGIN, 403, 200, 403, 403, 403, 403, 403),
+    ("POST", TASK, "/tasks/{correction}", S, "corrected", LOGIN, 403, INBOX, 403, 403, 403, 403, 403),
+    ("GET", TASK, "/tasks/{done}", S, None, LOGIN, 403, 403, 200, 403, 403, 403, 403),
+    ("POST", TASK, "/tasks/{done}", S, "approved", LOGIN, 403, 403, INSTANCE, 403, 403, 403, 403),
+    ("GET", "/instances", "/instances", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", INST, "/instances/{instance}", R, None, LOGIN, 403, 200, 200, 403, 403, 403, 200),
+    ("GET", "/roster/", "/roster/", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/admin/", "/admin/", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", R, None, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
+     401, 403, 201, 403, 403, 403, 403, 403),
+    ("GET", A_INST, "/api/v1/process-instances/{instance}", R, None, 401, 403, 200, 200, 403, 403, 403, 200),
+    ("GET", "/api/v1/tasks", "/api/v1/tasks", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", A_TASK, "/api/v1/tasks/{review}", R, None, 401, 403, 403, 200, 403, 403, 403, 403),
+    ("GET", A_TASK, "/api/v1/tasks/{correction}", S, None, 401, 403, 200, 403, 403, 403, 403, 403),
+    ("GET", A_TASK, "/api/v1/tasks/{done}", S, None, 401, 403, 403, 200, 403, 403, 403, 403),
+    ("POST", A_DONE, "/api/v1/tasks/{review}/complete", R, "approved", 401, 403, 403, 200, 403, 403, 403, 403),
+    ("POST", A_DONE, "/api/v1/tasks/{correction}/complete", S, "corrected", 401, 403, 200, 403, 403, 403, 403, 403),
+    ("POST", A_DONE, "/api/v1/tasks/{done}/complete", S, "approved", 401, 403, 403, 409, 403, 403, 403, 403),
+    ("GET", "/api/v1/confidants", "/api/v1/confidants", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
+]
+ALLOWED = {INBOX, NEW, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
+APPROVE, WRONG_LOGIN = {"decision": "approve"}, {"email": OMG_CONFIDANT, "password": "not-the-password-1"}
+BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
+    "/login": WRONG_LOGIN, "/logout": {}, "/language": {"lang": "en", "next": "/roster/"},
+    "/processes/appointment/start": {"entity": "OMG", **appointment_form(candidate_name="Piet Nieuw")},
+    "/tasks/{review}": APPROVE, "/tasks/{done}": APPROVE, "/tasks/{correction}": appointment_form(),
+    "/api/v1/process-instances": {"model": "appointment", "entity": "OMG", "data": appointment_data()},
+    "/api/v1/tasks/{review}/complete": {"data": APPROVE}, "/api/v1/tasks/{done}/complete": {"data": APPROVE},
+    "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},
+}
+CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
+         for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
+
+
+@pytest.fixture
+def app(app):
+    app.extensions["vertrouwd_settings"].login_rate_limit = "1000 per minute"  # tests log in often
+    return app
+
+
+def arrange(store, scenario: str = R) -> dict:
+    """The appointment of entity OMG, and the ids the matrix urls refer to."""
+    instance = services.start_process(store, user(store, OMG_SECRETARY), "appointment", entity(store, "OMG"),
+                                      appointment_data())
+    store.commit()
+    ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment")}
+    if scenario == S:
+        services.complete_task(store, user(store, OMG_PAPSY), ids["review"],
+                               {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
+        store.commit()
+        ids["done"] = ids.pop("review")
+        ids["correction"] = ready_task_id(store, instance.id, "correct_appointment")
+    return ids
+
+
+def ready_task_id(store, instance_id: int, spec_name: str) -> int | None:
+    return store.scalar(select(Task.id).where(Task.instance_id == instance_id, Task.spec_name == spec_name,
+                                              Task.state == TaskState.READY))
+
+
+def snapshot(store) -> dict:
+    """What a request may change: instances, tasks, history, confidants, users."""
+    state = {
+        "instances": store.execute(select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.lock_version)
+                                   .order_by(ProcessInstance.id)).all(),
+        "tasks": store.execute(select(Task.id, Task.spec_name, Task.state, Task.completed_by_id)
+                               .order_by(Task.id)).all(),
+        "history": store.scalar(select(func.count()).select_from(HistoryEvent)),
+        "confidants": store.execute(select(Confidant.email, Confidant.status).order_by(Confidant.email)).all(),
+        "users": store.execute(select(User.email, User.locale).order_by(User.email)).all(),
+    }
+    store.rollback()
+    return state
+
+
+def as_actor(app, store, actor: str, api: bool):
+    """A client signed in as ``actor`` (web) and the headers for the API (a bearer token)."""
+    client, headers = app.test_client(), {}
+    if actor != "anonymous" and api:
+        headers = {"Authorization": f"Bearer {create_api_token(store, user(store, EMAILS[actor]))}"}
+        store.commit()
+    elif actor != "anonymous":
+        login(client, EMAILS[actor])
+    return client, headers
+
+
+def session_csrf(client, actor: str) -> str:
+    """The session's CSRF token, from a page every actor may open."""
+    return csrf_token(client.get("/login" if actor == "anonymous" else "/inbox").get_data(as_text=True))
+
+
+def assert_outcome(response, expected, ids: dict) -> None:
+    where = urlsplit(response.location or "").path
+    if isinstance(expected, int):
+        assert response.status_code == expected, (response.status_code, where)
+        return
+    assert response.status_code == 302, (response.status_code, expected)
+    if expected == NEW:
+        assert where.startswith("/instances/") and where != f"/instances/{ids['instance']}"
+    else:
+        wanted = {LOGIN: "/login", INBOX: "/inbox", ROSTER: "/roster/", INSTANCE: f"/instances/{ids['instance']}"}
+        assert where == wanted[expected]
+
+
+def assert_effect(store, effect, allowed: bool, actor: str, ids: dict, before: dict, after: dict) -> None:
+    if effect == "language":  # everyone may choose; a signed-in user's choice is kept on the account
+        changed = set(after["users"]) - set(before["users"])
+        assert changed == ({(EMAILS[actor], "en")} if actor != "anonymous" else set())
+        assert {k: v for k, v in after.items() if k != "users"} == {k: v for k, v in before.items() if k != "users"}
+        return
+    if effect in (None, "nothing", "logged_out") or not allowed:
+        assert after == before, "a refused request (or a GET) changed the database"
+        return
+    actor_id = user(store, EMAILS[actor]).id
+    tasks = {row.id: row for row in after["tasks"]}
+    if effect == "started":
+        new = [row for row in after["instances"] if row.id != ids["instance"]]
+        assert len(new) == 1 and len(before["instances"]) == 1
+        assert store.scalar(select(ProcessInstance.started_by_id).where(ProcessInstance.id == new[0].id)) == actor_id
+        assert ready_task_id(store, new[0].id, "review_appointment") is not None
+    elif effect == "approved":
+        task = tasks[ids["review"]]
+        assert (task.state, task.completed_by_id) == (TaskState.COMPLETED, actor_id)
+        assert len(after["confidants"]) == len(before["confidants"]) + 1
+        assert ("jana.vermeulen@omgeving.vlaanderen.example", "active") in after["confidants"]
+    elif effect == "corrected":
+        task = tasks[ids["correction"]]
+        assert (task.state, task.completed_by_id) == (TaskState.COMPLETED, actor_id)
+        assert ready_task_id(store, ids["instance"], "review_appointment") is not None
+        assert after["confidants"] == before["confidants"]
+
+
+@pytest.mark.parametrize(("row", "actor", "expected"), CELLS)
+def test_matrix(app, store, row, actor, expected):
+    method, _rule, template, scenario, effect = row[:5]
+    ids = arrange(store, scenario)
+    url, api = template.format(**ids), template.startswith("/api/")
+    client, headers = as_actor(app, store, actor, api)
+    before = snapshot(store)
+    if method == "GET":
+        response = client.get(url, headers=headers)
+    elif api:
+        response = client.post(url, json=BODIES[template], headers=headers)
+    else:
+        data = {**BODIES[template], "csrf_token": session_csrf(client, actor)}
+        response = client.post(url, data=data)
+    assert_outcome(response, expected, ids)
+    assert_effect(store, effect, expected in ALLOWED, actor, ids, before, snapshot(store))
+    if effect == "logged_out":
+        assert urlsplit(client.get("/inbox").location or "").path == "/login"
+    if effect == "language":
+        assert '<html lang="en">' in client.get("/login" if actor == "anonymous" else "/roster/").get_data(as_text=True)
+
+
+def test_every_route_has_a_row_in_the_matrix(app):
+    routes = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    covered = {(row[1], row[0]) for row in MATRIX}
+    assert routes - covered == set(), "routes without a row in the authorization matrix"
+    assert covered - routes == set(), "matrix rows for routes that do not exist"
+    assert all(len(row) == 5 + len(ACTORS) for row in MATRIX)
+
+
+# The four cases the issue names, and the other promises, each on its own.
+
+def test_confidant_sees_no_papsy_task_on_the_web_or_in_the_api(app, store):
+    ids = arrange(store)
+    confidant, headers = as_actor(app, store, "omg_confidant", api=True)
+    login(confidant, OMG_CONFIDANT)
+    inbox = confidant.get("/inbox").get_data(as_text=True)
+    assert "Aanstelling nakijken" not in inbox and f"/tasks/{ids['review']}" not in inbox
+    assert confidant.get("/api/v1/tasks", headers=headers).get_json() == {"tasks": []}
+    assert confidant.get(f"/tasks/{ids['review']}").status_code == 403
+    papsy = app.test_client()
+    login(papsy, OMG_PAPSY)  # the same inbox query does show it to the PAPSY
+    assert f"/tasks/{ids['review']}" in papsy.get("/inbox").get_data(as_text=True)
+
+
+def test_secretary_of_one_entity_cannot_start_for_another(app, store):
+    client, headers = as_actor(app, store, "awv_secretary", api=True)
+    login(client, AWV_SECRETARY)
+    form = client.get("/processes/appointment/start").get_data(as_text=True)
+    assert 'value="AWV"' in form and 'value="OMG"' not in form
+    web = client.post("/processes/appointment/start",
+                      data={"entity": "OMG", **appointment_form(), "csrf_token": csrf_token(form)})
+    assert web.status_code == 422 and "Kies een entiteit waarvoor u dit proces mag starten" in web.get_data(as_text=True)
+    api = client.post("/api/v1/process-instances", headers=headers,
+                      json={"model": "appointment", "entity": "OMG", "data": appointment_data()})
+    assert api.status_code == 403
+    with pytest.raises(NotAllowed):
+        services.start_process(store, user(store, AWV_SECRETARY), "appointment", entity(store, "OMG"),
+                               appointment_data())
+    store.rollback()
+    assert store.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_papsy_of_one_entity_cannot_complete_a_review_of_another(app, store):
+    ids = arrange(store)
+    client, headers = as_actor(app, store, "awv_papsy", api=True)
+    login(client, AWV_PAPSY)
+    web = client.post(f"/tasks/{ids['review']}", data={**APPROVE, "csrf_token": session_csrf(client, "awv_papsy")})
+    api = client.post(f"/api/v1/tasks/{ids['review']}/complete", json={"data": APPROVE}, headers=headers)
+    assert (web.status_code, api.status_code) == (403, 403)
+    with pytest.raises(NotAllowed):
+        services.complete_task(store, user(store, AWV_PAPSY), ids["review"], APPROVE)
+    store.rollback()
+    assert store.scalar(select(Task.state).where(Task.id == ids["review"])) == TaskState.READY
+    assert store.scalar(select(func.count()).select_from(Confidant).where(Confidant.name == "Jana Vermeulen")) == 0
+
+
+NOTE_FORM = {"schema": {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Notitie",
+                        "type": "object", "properties": {"note": {"type": "string", "title": "Notitie"}}}, "ui": {}}
+CONFIDANT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://test">
+  <bpmn:process id="confidant_followup" name="Opvolging door de vertrouwenspersoon" isExecutable="true">
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane_confidant" name="confidant">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>open_note</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>follow_up</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    %s
+    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="open_note"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="open_note" targetRef="follow_up"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="follow_up" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>""" % "".join(
+    f"""<bpmn:userTask id="{tid}" name="{name}"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="formJsonSchemaFilename" value="note.schema.json"/></spiffworkflow:properties>
+      </bpmn:extensionElements><bpmn:incoming>{i}</bpmn:incoming><bpmn:outgoing>{o}</bpmn:outgoing></bpmn:userTask>"""
+    for tid, name, i, o in (("open_note", "Notitie openen", "f1", "f2"), ("follow_up", "Opvolgen", "f2", "f3")))
+
+
+def test_admin_cannot_complete_a_confidants_task(app, store):
+    registry.deploy(store, "confidant_followup", {"confidant_followup.bpmn": CONFIDANT_BPMN}, {"note": NOTE_FORM})
+    instance = services.start_process(store, user(store, OMG_CONFIDANT), "confidant_followup", entity(store, "OMG"),
+                                      {"note": "eerste"})
+    store.commit()
+    task_id = ready_task_id(store, instance.id, "follow_up")
+    assert store.scalar(select(Task.lane).where(Task.id == task_id)) == "confidant"
+    for actor in ("admin", "awv_confidant", "omg_papsy", "omg_secretary"):
+        client, headers = as_actor(app, store, actor, api=True)
+        login(client, EMAILS[actor])
+        assert f"/tasks/{task_id}" not in client.get("/inbox").get_data(as_text=True), actor
+        web = client.post(f"/tasks/{task_id}", data={"note": "x", "csrf_token": session_csrf(client, actor)})
+        api = client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"note": "x"}}, headers=headers)
+        assert (web.status_code, api.status_code) == (403, 403), actor
+        assert store.scalar(select(Task.state).where(Task.id == task_id)) == TaskState.READY, actor
+        store.rollback()
+    confidant, headers = as_actor(app, store, "omg_confidant", api=True)  # the confidant's own lane: allowed
+    done = confidant.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"note": "klaar"}}, headers=headers)
+    assert done.status_code == 200 and done.get_json()["status"] == "completed"
+
+
+def test_admin_inbox_shows_no_process_task(app, store):
+    ids = arrange(store)
+    arrange(store, S)  # a READY review task and a READY correction task
+    client, headers = as_actor(app, store, "admin", api=True)
+    login(client, ADMIN)
+    assert "Er wachten geen taken op u." in client.get("/inbox").get_data(as_text=True)
+    assert client.get("/api/v1/tasks", headers=headers).get_json() == {"tasks": []}
+    assert len(client.get(f"/api/v1/process-instances/{ids['instance']}", headers=headers).get_json()["open_tasks"]) == 1
+
+
+@pytest.mark.parametrize("actor", ["awv_secretary", "awv_papsy", "omg_confidant", "awv_confidant"])
+def test_instance_pages_refuse_other_entity_and_uninvolved_confidants(app, store, actor):
+    ids = arrange(store)
+    client, headers = as_actor(app, store, actor, api=True)
+    login(client, EMAILS[actor])
+    assert client.get(f"/instances/{ids['instance']}").status_code == 403
+    assert client.get(f"/api/v1/process-instances/{ids['instance']}", headers=headers).status_code == 403
+    assert f"/instances/{ids['instance']}" not in client.get("/instances").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("actor", ["omg_secretary", "omg_papsy", "admin"])
+def test_instance_list_shows_the_instance_to_who_may_open_it(app, store, actor):
+    ids = arrange(store)
+    client, _ = as_actor(app, store, actor, api=False)
+    assert f"/instances/{ids['instance']}" in client.get("/instances").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a not in ("anonymous", "admin")])
+def test_admin_pages_are_forbidden_to_non_admins(app, store, actor):
+    client, _ = as_actor(app, store, actor, api=False)
+    assert client.get("/admin/").status_code == 403
+
+
+@pytest.mark.parametrize("actor", ["omg_papsy", "omg_secretary", "admin"])
+def test_guessed_ids_that_do_not_exist_give_404_not_500(app, store, actor):
+    arrange(store)
+    client, headers = as_actor(app, store, actor, api=True)
+    login(client, EMAILS[actor])
+    token = session_csrf(client, actor)
+    answers = {
+        "web task": client.get("/tasks/999999").status_code,
+        "web task post": client.post("/tasks/999999", data={**APPROVE, "csrf_token": token}).status_code,
+        "web instance": client.get("/instances/999999").status_code,
+        "web process": client.get("/processes/no-such-process/start").status_code,
+        "api task": client.get("/api/v1/tasks/999999", headers=headers).status_code,
+        "api complete": client.post("/api/v1/tasks/999999/complete", json={"data": APPROVE},
+                                    headers=headers).status_code,
+        "api instance": client.get("/api/v1/process-instances/999999", headers=headers).status_code,
+    }
+    assert answers == dict.fromkeys(answers, 404)
