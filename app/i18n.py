@@ -17,5 +17,8 @@ def compile_catalogs() -> None:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
+        try:
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+        except OSError:  # a read-only install compiled its catalogs at build time
+            continue

@@ -1,0 +1,93 @@
+"""The `vertrouwd` command: good arguments do their work, bad ones say why and exit non-zero."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from app.cli import main
+from app.db import db
+from app.models import Entity, ProcessModelVersion, User
+
+
+@pytest.fixture
+def run(app, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("VERTROUWD_INSTANCE", str(tmp_path))
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | None = None):
+        result = runner.invoke(main, list(args), input=stdin)
+        db.session.remove()
+        return result
+    return invoke
+
+
+def count(model) -> int:
+    return db.session().scalar(select(func.count()).select_from(model))
+
+
+def test_init_is_idempotent_and_keeps_version_1(run):
+    first, second = run("init"), run("init")
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "process model appointment: version 1" in second.output
+    assert count(ProcessModelVersion) == 1
+
+
+def test_demo_is_idempotent_and_prints_the_logins(run):
+    users_before = count(User)
+    result = run("demo")
+    assert result.exit_code == 0
+    assert "ingrid.verhaegen@omgeving.vlaanderen.example" in result.output and "vertrouwd-demo" in result.output
+    assert count(User) == users_before
+
+
+def test_entity_add_and_duplicate(run):
+    assert run("entity", "add", "OPG", "Agentschap Opgroeien").exit_code == 0
+    duplicate = run("entity", "add", "OPG", "Nog eens")
+    assert duplicate.exit_code != 0 and "exists already" in duplicate.output
+    assert count(Entity) == 3
+
+
+def test_user_add_with_roles_entity_and_password(run):
+    result = run("user", "add", "nele.hermans@omgeving.vlaanderen.example", "--name", "Nele Hermans",
+                 "--role", "confidant", "--role", "eoc_secretary", "--entity", "OMG", "--password-stdin",
+                 stdin="een-lang-wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    created = db.session().scalar(select(User).where(User.email == "nele.hermans@omgeving.vlaanderen.example"))
+    assert {r.value for r in created.roles} == {"confidant", "eoc_secretary"} and created.entity.code == "OMG"
+    assert created.password_hash.startswith("$argon2id$")
+
+
+def test_papsy_gets_several_entities(run):
+    result = run("user", "add", "an.papsy@gdpb.vlaanderen.example", "--name", "An Papsy", "--role", "papsy",
+                 "--entity", "OMG", "--entity", "AWV")
+    assert result.exit_code == 0, result.output
+    created = db.session().scalar(select(User).where(User.email == "an.papsy@gdpb.vlaanderen.example"))
+    assert sorted(e.code for e in created.papsy_entities) == ["AWV", "OMG"]
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (["user", "add", "x@y.example", "--name", "X", "--role", "wizard"], None, "Invalid value for '--role'"),
+    (["user", "add", "x@y.example", "--name", "X", "--role", "confidant"], None, "exactly one entity"),
+    (["user", "add", "x@y.example", "--name", "X", "--role", "confidant", "--entity", "NOPE"], None, "unknown entity"),
+    (["user", "add", "not-an-address", "--name", "X", "--role", "admin"], None, "not an e-mail address"),
+    (["user", "add", "x@y.example", "--name", "X", "--role", "admin", "--password-stdin"], "kort\n", "minstens 12"),
+    (["user", "add", "admin@gdpb.vlaanderen.example", "--name", "X", "--role", "admin"], None, "exists already"),
+    (["user", "add", "x@y.example", "--role", "admin"], None, "Missing option '--name'"),
+    (["token", "create", "nobody@nowhere.example"], None, "unknown user"),
+])
+def test_bad_arguments_fail_with_a_message_and_change_nothing(run, args, stdin, message):
+    users_before = count(User)
+    result = run(*args, stdin=stdin)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert count(User) == users_before
+
+
+def test_token_create_prints_a_token_that_the_api_accepts(run, client):
+    result = run("token", "create", "luc.vandenbroeck@gdpb.vlaanderen.example")
+    assert result.exit_code == 0
+    token = result.output.strip()
+    response = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.get_json() == {"tasks": []}
