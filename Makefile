@@ -11,6 +11,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Browser-side packages from npm (axe-core for the accessibility tests); never committed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(BIN)/.installed
 
 init: install
@@ -25,7 +30,7 @@ run: demo
 worker: install
 	$(BIN)/vertrouwd worker
 
-test: install
+test: install node_modules/.installed
 	$(BIN)/pytest -q
 
 bench: install

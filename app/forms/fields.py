@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 
 from app.forms.uploads import DEFAULT_ACCEPT, DEFAULT_MAX_BYTES, size_text, type_list
 
@@ -119,6 +120,8 @@ class Field:
             return gettext("niet ingevuld")
         if self.kind == "file":
             return gettext("bestand")
+        if self.kind == "date" and isinstance(value, str):
+            return _readable_date(value)
         if isinstance(value, list):
             return ", ".join(self.label_for(item) for item in value)
         return self.label_for(value)
@@ -173,3 +176,11 @@ class Field:
         if self.kind == "file":
             return {"accept": ",".join(self.accept)}
         return {}
+
+
+def _readable_date(value: str) -> str:
+    """'2026-10-15' as the reader's locale writes it; the raw text when it is not a date."""
+    try:
+        return format_date(date.fromisoformat(value), "medium")
+    except ValueError:
+        return value

@@ -15,11 +15,23 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
+from app.config import PROJECT_ROOT
 from app.db import db
 from app.demo import DEMO_PASSWORD
-from tests.conftest import build_app, require_service
+from tests.conftest import IN_CI, build_app
 
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def require(found: bool, missing: str) -> None:
+    """Skip with the message outside CI; fail in CI, which must run every browser test.
+    (tests.conftest.require_service words it for a server; these are programs and files.)"""
+    if found:
+        return
+    if IN_CI:
+        pytest.fail(f"{missing} (CI must run the browser tests)")
+    pytest.skip(missing)
 
 
 def chromium_path() -> str | None:
@@ -45,7 +57,7 @@ def live_server(database_url, redis_url, tmp_path):
 @pytest.fixture(scope="session")
 def browser():
     executable = chromium_path()
-    require_service(executable is not None, "Chromium (apt-get install chromium)")
+    require(executable is not None, "Chromium not found: apt-get install chromium (or set CHROMIUM_PATH)")
     expect.set_options(timeout=10_000)  # a busy CI machine is slower than Playwright's default of 5 s
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
@@ -59,12 +71,26 @@ def context_options() -> dict:
     return {"locale": "nl-BE"}
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep the outcome of the test's call on the item, for the failure screenshot of ``page``."""
+    report = yield
+    if report.when == "call":
+        item.e2e_call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser, context_options):
+def page(browser, context_options, screenshot_dir, request):
+    """A fresh browser context per test; when the test fails, a screenshot of where it stopped."""
     context = browser.new_context(**context_options)
     context.set_default_timeout(10_000)
+    tab = context.new_page()
     try:
-        yield context.new_page()
+        yield tab
+        if getattr(request.node, "e2e_call_failed", False) and not tab.is_closed():
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            tab.screenshot(path=screenshot_dir / f"{name}-FAILED.png", full_page=True)
     finally:
         context.close()
 
@@ -111,3 +137,10 @@ def log_out(page):
         expect(page.get_by_role("heading", level=1, name="Aanmelden")).to_be_visible()
 
     return do
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core from npm (package.json at the repo root)."""
+    require(AXE.is_file(), f"axe-core not found at {AXE}: run `npm install` in {PROJECT_ROOT}")
+    return AXE

@@ -12,14 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.config import PROJECT_ROOT
-from tests.conftest import require_service
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
 from tests.helpers import OMG_PAPSY, OMG_SECRETARY
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(PROJECT_ROOT) / "node_modules" / "axe-core" / "axe.min.js"
 RUN_AXE = """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}, resultTypes: ['violations']})
   .then(result => result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
@@ -29,12 +26,6 @@ RUN_AXE = """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 
 @pytest.fixture
 def context_options() -> dict:
     return {"locale": "nl-BE", "bypass_csp": True}
-
-
-@pytest.fixture(scope="module")
-def axe_script() -> Path:
-    require_service(AXE.is_file(), f"axe-core ({AXE.relative_to(PROJECT_ROOT)}; run `npm install`)")
-    return AXE
 
 
 def audit(page: Page, axe_script: Path) -> list[dict]:
@@ -77,12 +68,9 @@ def start_form(page: Page, base: str, log_in) -> None:
 
 
 def start_form_with_errors(page: Page, base: str, log_in) -> None:
-    """The server's errors: no name, no choice in the committee, one confirmation unticked. The browser's own
-    validation would stop this submission (see the xfail in test_appointment_journey), so it is switched off
-    here to see the page the server answers with."""
+    """The server's errors: no name, no choice in the committee, one confirmation unticked."""
     start_form(page, base, log_in)
     fill_candidate(page, leave_unticked=UNION, leave_empty="Naam van de kandidaat", choose_agreement=False)
-    page.evaluate("document.querySelector('main form').noValidate = true")
     page.get_by_role("button", name="Indienen").click()
     expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
 
