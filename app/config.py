@@ -50,6 +50,7 @@ class Settings:
     login_rate_limit: str = field(default_factory=lambda: _env("LOGIN_RATE_LIMIT", "10 per minute"))
     ratelimit_storage_uri: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URI", "memory://"))
     default_locale: str = field(default_factory=lambda: _env("DEFAULT_LOCALE", "nl"))
+    display_timezone: str = field(default_factory=lambda: _env("DISPLAY_TIMEZONE", "Europe/Brussels"))
     port: int = field(default_factory=lambda: int(_env("PORT", "5000")))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
 
@@ -65,6 +66,7 @@ class Settings:
             "PERMANENT_SESSION_LIFETIME": self.session_idle_minutes * 60,
             "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": self.default_locale,
+            "BABEL_DEFAULT_TIMEZONE": self.display_timezone,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "WTF_CSRF_TIME_LIMIT": None,
         }

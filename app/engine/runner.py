@@ -4,13 +4,12 @@ from __future__ import annotations
 import logging
 from uuid import UUID
 
-from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import now
-from app.engine import hooks, projection
+from app.engine import hooks, projection, statements
 from app.engine.errors import Conflict, ProcessFailed, TaskNotReady
 from app.engine.sandbox import SandboxedScriptEngine
 from app.engine.serialization import dump_state, load_state, version_spec
@@ -50,7 +49,7 @@ def run_engine(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
     """Do engine steps under the sandbox, recording the automatic steps that completed."""
     context = ServiceContext(session=session, instance_id=instance.id, entity_id=instance.entity_id)
     workflow.script_engine = SandboxedScriptEngine(service_caller=service_caller(context))
-    done_before = {task.id for task in workflow.get_tasks(state=SpiffState.COMPLETED)}
+    done_before = _completed_automatic_steps(workflow)
     try:
         if refresh_timers:
             workflow.refresh_timers()
@@ -58,9 +57,14 @@ def run_engine(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
     except Exception as exc:  # scripts, conditions and service functions: never show their text to users
         log.warning("instance %s: engine step failed: %s", instance.id, type(exc).__name__)
         raise ProcessFailed(f"Het proces liep vast ({exc.__class__.__name__}). Een beheerder werd verwittigd.") from exc
-    for task in workflow.get_tasks(state=SpiffState.COMPLETED):
-        if task.id not in done_before and type(task.task_spec).__name__ in _AUTOMATIC_STEPS:
+    for task_id, task in _completed_automatic_steps(workflow).items():
+        if task_id not in done_before:
             record(session, instance, "automatic", task.task_spec.bpmn_name or task.task_spec.name, None)
+
+
+def _completed_automatic_steps(workflow: BpmnWorkflow) -> dict:
+    return {task.id: task for task in projection.all_tasks(workflow)
+            if task.state == SpiffState.COMPLETED and type(task.task_spec).__name__ in _AUTOMATIC_STEPS}
 
 
 def complete_human_task(workflow: BpmnWorkflow, task_row: Task, data: dict) -> None:
@@ -79,14 +83,13 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, be
     Set-based statements instead of the ORM unit of work: this runs on every step of every process.
     The version check makes a concurrent save of the same instance fail with ``Conflict``.
     """
-    values = {"state_json": dump_state(workflow), "updated_at": now(), "lock_version": instance.lock_version + 1}
-    if workflow.completed and instance.status == InstanceStatus.RUNNING:
-        values.update(status=InstanceStatus.COMPLETED, completed_at=now())
+    status, completed_at = instance.status, instance.completed_at
+    if workflow.completed and status == InstanceStatus.RUNNING:
+        status, completed_at = InstanceStatus.COMPLETED, now()
         record(session, instance, "completed", None, None)
-    saved = session.execute(
-        update(ProcessInstance)
-        .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
-        .values(**values), execution_options={"synchronize_session": False})
+    saved = session.connection().execute(statements.SAVE_INSTANCE, {
+        "b_id": instance.id, "b_expected_version": instance.lock_version, "b_new_version": instance.lock_version + 1,
+        "b_state": dump_state(workflow), "b_now": now(), "b_status": str(status), "b_completed_at": completed_at})
     if saved.rowcount != 1:
         raise Conflict("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw.")
     projection.sync_tasks(session, instance, workflow, before)
@@ -102,5 +105,6 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, be
 
 def record(session: Session, instance: ProcessInstance, kind: str, step: str | None, actor: User | None,
            detail: str | None = None) -> None:
-    session.execute(insert(HistoryEvent).values(instance_id=instance.id, at=now(), kind=kind, step=step,
-                                                actor_id=actor.id if actor else None, detail=detail))
+    session.connection().execute(statements.INSERT_HISTORY, {
+        "instance_id": instance.id, "at": now(), "kind": kind, "step": step,
+        "actor_id": actor.id if actor else None, "detail": detail})

@@ -6,6 +6,8 @@ shares one parsed spec between workflows); the instance row holds only the task 
 from __future__ import annotations
 
 import json
+
+import orjson
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
@@ -50,13 +52,16 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     dct["subprocesses"] = _CONVERTER.mapping_to_dict(workflow.subprocesses)
     dct["bpmn_events"] = SERIALIZER.registry.convert(workflow.bpmn_events)
     dct["serializer_version"] = VERSION
-    return json.dumps(dct, separators=(",", ":"))
+    try:
+        return orjson.dumps(dct, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:  # integers beyond 64 bits, which only the standard library writes
+        return json.dumps(dct, separators=(",", ":"))
 
 
 def load_state(state_json: str, version) -> BpmnWorkflow:
     """Rebuild a workflow from its state and the (cached) spec of its ProcessModelVersion."""
     spec, subprocess_specs = version_spec(version)
-    dct = json.loads(state_json)
+    dct = orjson.loads(state_json)
     if dct.get("serializer_version") != VERSION:
         return _load_migrated(dct, version.spec_json)
     workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True)

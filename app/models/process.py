@@ -88,7 +88,7 @@ class ProcessInstance(Base):
     incident: Mapped[str | None] = mapped_column(Text)
 
     model_version: Mapped[ProcessModelVersion] = relationship(lazy="joined")
-    entity: Mapped[Entity] = relationship(lazy="joined")
+    entity: Mapped[Entity] = relationship()
     started_by: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -118,7 +118,7 @@ class Task(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
-    entity: Mapped[Entity] = relationship(lazy="joined")
+    entity: Mapped[Entity] = relationship()
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
 
 

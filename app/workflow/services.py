@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.auth import policy
 from app.clock import now
@@ -111,6 +111,7 @@ def task_data(session: Session, task: Task) -> dict:
 def inbox(session: Session, user: User) -> list[Task]:
     """The tasks the user may act on now, oldest due first, then oldest."""
     query = (select(Task).where(Task.state == TaskState.READY, policy.tasks_visible_to(user))
+             .options(selectinload(Task.entity))
              .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
     return list(session.scalars(query))
 
@@ -127,7 +128,7 @@ def instance_for(session: Session, user: User, instance_id: int) -> ProcessInsta
 
 
 def instances(session: Session, user: User, limit: int = 200) -> list[ProcessInstance]:
-    query = (select(ProcessInstance).where(policy.instances_visible_to(user))
+    query = (select(ProcessInstance).where(policy.instances_visible_to(user)).options(selectinload(ProcessInstance.entity))
              .order_by(ProcessInstance.started_at.desc()).limit(limit))
     return list(session.scalars(query))
 

@@ -1,0 +1,48 @@
+"""The SQL of the engine's hot path, built once.
+
+Every task completion and timer firing runs these. Building an ORM statement per call costs several
+times what executing a prebuilt Core statement costs (measured: 166 vs 37 µs for one UPDATE on
+SQLite), so the statements are compiled once with bind parameters. The ORM objects they touch are
+expired afterwards by the callers.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, insert, update
+
+from app.models import HistoryEvent, ProcessInstance, Task, TaskState, Timer, TimerState
+
+_task = Task.__table__
+_instance = ProcessInstance.__table__
+_history = HistoryEvent.__table__
+_timer = Timer.__table__
+
+SAVE_INSTANCE = (
+    update(_instance)
+    .where(_instance.c.id == bindparam("b_id"), _instance.c.lock_version == bindparam("b_expected_version"))
+    .values(state_json=bindparam("b_state"), updated_at=bindparam("b_now"), lock_version=bindparam("b_new_version"),
+            status=bindparam("b_status"), completed_at=bindparam("b_completed_at"))
+)
+
+COMPLETE_TASK = (
+    update(_task)
+    .where(_task.c.id == bindparam("b_id"), _task.c.state == TaskState.READY.value)
+    .values(state=TaskState.COMPLETED.value, completed_at=bindparam("b_now"), completed_by_id=bindparam("b_user"))
+)
+
+CANCEL_TASKS = (
+    update(_task)
+    .where(_task.c.instance_id == bindparam("b_instance"), _task.c.state == TaskState.READY.value,
+           _task.c.spiff_task_id.in_(bindparam("b_ids", expanding=True)))
+    .values(state=TaskState.CANCELLED.value, completed_at=bindparam("b_now"))
+)
+
+INSERT_TASK = insert(_task)
+
+INSERT_HISTORY = insert(_history)
+
+CANCEL_TIMER = (
+    update(_timer)
+    .where(_timer.c.instance_id == bindparam("b_instance"), _timer.c.spiff_task_id == bindparam("b_task"),
+           _timer.c.due_at == bindparam("b_due"), _timer.c.state == TimerState.PENDING.value)
+    .values(state=TimerState.CANCELLED.value)
+)
