@@ -74,6 +74,13 @@ def _migrate(database_url: str) -> None:
     upgrade_database(database_url)
 
 
+@pytest.fixture(autouse=True)
+def _end_sessions():
+    """Every test ends with the thread's session closed, whatever the test did with it."""
+    yield
+    db.session.remove()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """The suite's database: PostgreSQL when DATABASE_URL says so (a fresh database), else SQLite."""
@@ -124,6 +131,8 @@ def empty_database(url: str) -> None:
     db.session.remove()
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            # A session leaked by a test would make TRUNCATE wait forever: fail fast and say so instead.
+            connection.execute(text("SET LOCAL lock_timeout = '20s'"))
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
@@ -167,16 +176,22 @@ def app(database_url, redis_url, tmp_path):
 def session(app):
     """The app's session, outside any request (for arranging and asserting)."""
     with app.app_context():
-        yield db.session()
-        db.session.rollback()
+        session = db.session()
+        yield session
+        session.rollback()
+        session.close()
 
 
 @pytest.fixture
 def store(app):
     """The database session without an app context, for web tests (an outer app context would share
-    ``g``, and with it Flask-WTF's cached CSRF token, between requests)."""
-    yield db.session()
-    db.session.rollback()
+    ``g``, and with it Flask-WTF's cached CSRF token, between requests). Each request ends by removing
+    the thread's session, so this object outlives it: close it, or its open transaction would block the
+    next test's TRUNCATE on PostgreSQL."""
+    session = db.session()
+    yield session
+    session.rollback()
+    session.close()
 
 
 @pytest.fixture
