@@ -17,7 +17,7 @@ from app.clock import now
 from app.engine import statements
 from app.engine.errors import TaskNotReady
 from app.engine.specs import user_task_form
-from app.models import ProcessInstance, Task, TaskState, Timer, TimerState
+from app.models import ProcessInstance, Task, TaskState, Timer
 
 TimerKey = tuple[str, datetime]  # (spiff task id, due time)
 

@@ -14,7 +14,7 @@ from app.engine.errors import Conflict, ProcessFailed, TaskNotReady
 from app.engine.sandbox import SandboxedScriptEngine
 from app.engine.serialization import dump_state, load_state, version_spec
 from app.engine.services import ServiceContext, service_caller
-from app.models import HistoryEvent, InstanceStatus, ProcessInstance, ProcessModelVersion, Task, User
+from app.models import InstanceStatus, ProcessInstance, ProcessModelVersion, Task, User
 
 log = logging.getLogger(__name__)
 _AUTOMATIC_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")

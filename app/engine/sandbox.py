@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from app.engine import sandbox_guards as guards
-from app.engine.sandbox_guards import SandboxError
+from app.engine.sandbox_budget import SandboxError, check_data, running
 
 __all__ = ["SandboxError", "SandboxedEnvironment", "SandboxedScriptEngine", "check_expression", "check_script"]
 
@@ -138,9 +138,9 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         """The value of an expression over the task data."""
         code = _compiled(expression, "eval")
         namespace = {**(external_context or {}), **context, **guards.GLOBALS}
-        with guards.running():
+        with running():
             result = eval(code, namespace)
-            guards.check_data(result)
+            check_data(result)
         return result
 
     def execute(self, script, context, external_context=None):
@@ -150,12 +150,12 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         self.check_for_overwrite(context, external_context)
         context.update(external_context)
         context.update(guards.GLOBALS)
-        with guards.running():
+        with running():
             try:
                 exec(code, context)
             finally:
                 self._remove_globals_and_functions_from_context(context, external_context)
-            guards.check_data(context)
+            check_data(context)
         return True
 
     def check_for_overwrite(self, context, external_context) -> None:
