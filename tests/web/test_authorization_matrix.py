@@ -85,6 +85,14 @@ def app(app):
     return app
 
 
+@pytest.fixture
+def store(store):
+    """The conftest fixture rolls back the thread's *current* session; a request has replaced it by then, so end
+    this object's transaction too (on PostgreSQL an idle transaction blocks the next test's TRUNCATE)."""
+    yield store
+    store.rollback()
+
+
 def arrange(store, scenario: str = R) -> dict:
     """The appointment of entity OMG, and the ids the matrix urls refer to."""
     instance = services.start_process(store, user(store, OMG_SECRETARY), "appointment", entity(store, "OMG"),
