@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
 from app.db import db
-from app.logs import configure_logging
 from app.extensions import babel, csrf, limiter, login_manager, select_locale
+from app.logs import configure_logging
 
 
 def create_app(settings: Settings | None = None, config: dict | None = None) -> Flask:
     """The application factory: web processes, the CLI and tests each call it with their settings."""
     settings = settings or Settings()
-    app = Flask(__name__, instance_path=str(settings.upload_dir.parent))
+    from app import web
+
+    app = web.VertrouwdFlask(__name__, instance_path=str(settings.upload_dir.parent))
     app.config.update(settings.flask_config())
     app.config.update(config or {})
     app.extensions["vertrouwd_settings"] = settings
@@ -28,10 +31,11 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     limiter.init_app(app)
     login_manager.init_app(app)
     _configure_queue(settings)
+    web.register_converters(app)
     _register_blueprints(app)
-    from app import web
-
     web.init_app(app)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     return app
 
 

@@ -51,6 +51,8 @@ class Settings:
     ratelimit_storage_uri: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URI", "memory://"))
     default_locale: str = field(default_factory=lambda: _env("DEFAULT_LOCALE", "nl"))
     display_timezone: str = field(default_factory=lambda: _env("DISPLAY_TIMEZONE", "Europe/Brussels"))
+    # How many reverse proxies set X-Forwarded-For in front of the app (rate limits need the real address).
+    trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
     port: int = field(default_factory=lambda: int(_env("PORT", "5000")))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
 

@@ -38,6 +38,7 @@ def load_user(user_id: str):
     from app.models import User
 
     try:
-        return db_session().get(User, int(user_id))
+        user = db_session().get(User, int(user_id))
     except ValueError:
         return None
+    return user if user is not None and user.active else None  # a deactivated account is signed out at once

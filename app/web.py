@@ -1,24 +1,46 @@
-"""Web plumbing shared by every area: error pages, template helpers, security headers."""
+"""Web plumbing shared by every area: error pages, template helpers, security headers, URL converters."""
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime
 
-from flask import Flask, jsonify, render_template, request
-from flask_babel import format_date, format_datetime, get_locale, gettext as _
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app.clock import now
-from app.engine.errors import EngineError
+from app.db import db
+from app.engine.errors import Conflict, EngineError, TaskNotReady
 from app.extensions import LOCALES
 
 log = logging.getLogger(__name__)
 
 ERROR_TITLES = {
-    400: "Ongeldige vraag", 403: "Geen toegang", 404: "Niet gevonden", 405: "Niet toegelaten",
-    409: "Conflict", 413: "Bestand te groot", 422: "Ongeldige gegevens", 429: "Te veel pogingen",
-    500: "Er ging iets mis",
+    400: _l("Ongeldige vraag"), 403: _l("Geen toegang"), 404: _l("Niet gevonden"), 405: _l("Niet toegelaten"),
+    409: _l("Conflict"), 413: _l("Bestand te groot"), 422: _l("Ongeldige gegevens"), 429: _l("Te veel pogingen"),
+    500: _l("Er ging iets mis"),
 }
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a positive id that fits the database's integer columns (larger ones are simply 404)."""
+
+    def __init__(self, url_map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+class VertrouwdFlask(Flask):
+    def log_exception(self, exc_info) -> None:
+        """Log what failed where, never the exception's text: it can quote submitted or confidential values."""
+        exc_type = exc_info[0].__name__ if exc_info and exc_info[0] else "unknown"
+        self.logger.error("unhandled %s on %s %s", exc_type, request.method, request.path)
+
+
+def register_converters(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
 
 
 def init_app(app: Flask) -> None:
@@ -37,23 +59,27 @@ def _wants_json() -> bool:
 
 
 def _http_error(error):
+    db.session.rollback()  # a failed flush leaves the session unusable, and the error page reads the user
     status = getattr(error, "code", 500) or 500
-    if status == 500:
-        log.error("unhandled error on %s %s: %s", request.method, request.path, type(error).__name__)
+    title = str(ERROR_TITLES.get(status, _l("Fout")))
     if _wants_json():
-        return jsonify({"error": _(ERROR_TITLES.get(status, "Fout"))}), status
-    return render_template("error.html", status=status, title=_(ERROR_TITLES.get(status, "Fout")),
-                           message=getattr(error, "description", None) if status not in (500,) else None), status
+        return jsonify({"error": title}), status
+    message = getattr(error, "description", None) if status != 500 else None
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 def _engine_error(error: EngineError):
+    db.session.rollback()  # nothing of the refused operation is kept
     if _wants_json():
-        body = {"error": error.message}
+        body = {"error": str(error.message)}
         if hasattr(error, "errors"):
-            body["errors"] = error.errors
+            body["errors"] = {field: str(message) for field, message in error.errors.items()}
         return jsonify(body), error.status
-    return render_template("error.html", status=error.status, title=_(ERROR_TITLES.get(error.status, "Fout")),
-                           message=error.message), error.status
+    if isinstance(error, (TaskNotReady, Conflict)):
+        flash(str(error.message), "error")
+        return redirect(url_for("workflow.inbox"), 303)
+    return render_template("error.html", status=error.status, title=str(ERROR_TITLES.get(error.status, _l("Fout"))),
+                           message=str(error.message)), error.status
 
 
 def _security_headers(response):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import redis
 from rq import Queue
+from rq.serializers import JSONSerializer
 
 from app.config import Settings
 
@@ -21,12 +22,16 @@ def redis_connection() -> redis.Redis:
     if _connection is None:
         if _settings is None:
             raise RuntimeError("workers.connection is not configured")
+        # Timeouts: a hung Redis must not hang a web request that schedules a timer after its commit.
+        options = {"socket_timeout": 5, "socket_connect_timeout": 5}
         if _settings.redis_url:
-            _connection = redis.Redis.from_url(_settings.redis_url)
+            _connection = redis.Redis.from_url(_settings.redis_url, **options)
         else:
-            _connection = redis.Redis(unix_socket_path=str(_settings.redis_socket))
+            _connection = redis.Redis(unix_socket_path=str(_settings.redis_socket), **options)
     return _connection
 
 
 def queue() -> Queue:
-    return Queue(_settings.rq_queue if _settings else "vertrouwd", connection=redis_connection())
+    """The queue, with JSON job payloads (jobs take ids only; no pickle)."""
+    return Queue(_settings.rq_queue if _settings else "vertrouwd", connection=redis_connection(),
+                 serializer=JSONSerializer)

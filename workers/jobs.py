@@ -4,12 +4,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from SpiffWorkflow.util.task import TaskState as SpiffState
-
 from app.clock import now
 from app.db import db
 from app.engine import hooks, runner
-from app.engine.projection import Snapshot
 from app.models import InstanceStatus, Timer, TimerState
 from workers.scheduling import reschedule
 
@@ -17,14 +14,15 @@ log = logging.getLogger(__name__)
 
 
 def fire_timer(timer_id: int) -> str:
-    """Fire a due timer: refresh the instance's timers, step the engine, save. Idempotent."""
+    """Fire a due timer: the engine refreshes the instance's timers, steps and saves. Idempotent."""
     session = db.session()
     try:
         timer = session.get(Timer, timer_id, with_for_update=True)
         if timer is None or timer.state != TimerState.PENDING:
             return "nothing to do"
-        if timer.due_at >= now():
-            hooks.after_commit(session, lambda: reschedule(timer.id, timer.due_at + timedelta(seconds=1)))
+        if timer.due_at >= now():  # RQ may run a job up to a second early; SpiffWorkflow fires strictly after
+            due_at = timer.due_at
+            hooks.after_commit(session, lambda: reschedule(timer_id, due_at + timedelta(seconds=1)))
             session.commit()
             return "not yet due"
         instance = timer.instance
@@ -32,24 +30,12 @@ def fire_timer(timer_id: int) -> str:
             timer.state = TimerState.CANCELLED
             session.commit()
             return "instance not running"
-        workflow = runner.load_workflow(instance)
-        before = Snapshot.of(workflow)
-        runner.run_engine(session, instance, workflow, refresh_timers=True)
-        timer.attempts += 1
-        if not _still_waiting(workflow, timer):
-            timer.state, timer.fired_at = TimerState.FIRED, now()
-        runner.save(session, instance, workflow, before)
+        runner.fire_timers(session, instance)
         session.commit()
-        return timer.state.value if hasattr(timer.state, "value") else str(timer.state)
+        session.refresh(timer)
+        return str(timer.state)
     except Exception:
         session.rollback()
         raise
     finally:
         db.session.remove()
-
-
-def _still_waiting(workflow, timer: Timer) -> bool:
-    from uuid import UUID
-
-    task = workflow.get_task_from_id(UUID(timer.spiff_task_id))
-    return task is not None and task.state == SpiffState.WAITING

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from rq import SimpleWorker
+from rq.serializers import JSONSerializer
 
 from app.config import Settings
 from app.db import db
@@ -20,6 +21,7 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     db.configure(settings.database_url)
     connection.configure(settings)
     load_services()
-    worker = SimpleWorker([connection.queue()], connection=connection.redis_connection())
+    worker = SimpleWorker([connection.queue()], connection=connection.redis_connection(),
+                          serializer=JSONSerializer)
     log.info("worker %s on queue %s", worker.name, settings.rq_queue)
     worker.work(with_scheduler=True, burst=burst, logging_level="INFO")

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
 
+from app.api import serializers as out
+from app.api.openapi import OPENAPI
 from app.auth import policy
 from app.auth.accounts import user_for_token
 from app.db import session
 from app.engine import registry
-from app.engine.errors import InvalidData, NotFound
-from app.models import ConfidantStatus, Entity
+from app.engine.errors import InvalidData, NotAllowed, NotFound
+from app.models import ConfidantStatus
 from app.roster import services as roster
 from app.workflow import services
-from app.api import serializers as out
-from app.api.openapi import OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -60,7 +60,7 @@ def start_instance():
     return jsonify(out.instance(session(), instance)), 201
 
 
-@bp.get("/process-instances/<int:instance_id>")
+@bp.get("/process-instances/<id:instance_id>")
 def get_instance(instance_id: int):
     instance = services.instance_for(session(), g.api_user, instance_id)
     return jsonify(out.instance(session(), instance))
@@ -71,14 +71,14 @@ def tasks():
     return jsonify({"tasks": [out.task(t) for t in services.inbox(session(), g.api_user)]})
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<id:task_id>")
 def get_task(task_id: int):
     task = services.task_for(session(), g.api_user, task_id)
     form = services.form_of(task.instance.model_version, task.form_name) if task.form_name else None
     return jsonify({**out.task(task), "form": form.schema if form else None})
 
 
-@bp.post("/tasks/<int:task_id>/complete")
+@bp.post("/tasks/<id:task_id>/complete")
 def complete_task(task_id: int):
     instance = services.complete_task(session(), g.api_user, task_id, _data(_json_body()))
     return jsonify(out.instance(session(), instance))
@@ -88,19 +88,21 @@ def complete_task(task_id: int):
 def confidants():
     status = request.args.get("status")
     if status is not None and status not in ConfidantStatus._value2member_map_:
-        raise InvalidData({"status": "Kies active, inactive of former."})
+        raise InvalidData({"status": _l("Kies active, inactive of former.")})
     entity_code = request.args.get("entity")
-    entity = session().scalar(select(Entity).where(Entity.code == entity_code)) if entity_code else None
-    if entity_code and entity is None:
-        raise InvalidData({"entity": "Onbekende entiteit."})
-    if not policy.can_view_roster(g.api_user):
-        return jsonify({"error": "Geen toegang."}), 403
-    rows = roster.roster(session(), ConfidantStatus(status) if status else None, entity.id if entity else None)
+    entity = services.find_entity(session(), entity_code) if entity_code is not None else None
+    allowed = policy.roster_statuses_for(g.api_user)
+    if status is not None and status not in allowed:
+        raise NotAllowed(_l("Alleen de GDPB ziet de volledige lijst; vraag status=active."))
+    rows = roster.roster(session(), [status] if status else allowed, entity.id if entity else None)
     return jsonify({"confidants": [out.confidant(c) for c in rows]})
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes
+        body = None
     if not isinstance(body, dict):
         raise InvalidData({"": "De body moet een JSON-object zijn."})
     return body

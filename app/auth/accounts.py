@@ -48,6 +48,8 @@ def set_password(user: User, password: str) -> None:
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, else None (same cost either way)."""
+    if "\x00" in (email or ""):  # PostgreSQL refuses NUL in text; such an address exists nowhere
+        email = ""
     user = find_user(session, email or "")
     valid = verify_password(user.password_hash if user else None, password or "")
     return user if valid and user is not None and user.active else None

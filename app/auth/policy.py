@@ -79,8 +79,18 @@ def instances_visible_to(user: User) -> ColumnElement[bool]:
 
 
 def can_view_roster(user: User) -> bool:
-    """The list of confidants is published (R14): every signed-in user may see it."""
+    """The list of active confidants is published (R14): every signed-in user may see it."""
     return user.is_authenticated
+
+
+def can_view_full_roster(user: User) -> bool:
+    """The list of all appointed confidants, inactive and former ones too, is the GDPB's (R15)."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.ADMIN)
+
+
+def roster_statuses_for(user: User) -> list[str]:
+    """The roster statuses ``user`` may list."""
+    return ["active", "inactive", "former"] if can_view_full_roster(user) else ["active"]
 
 
 def can_manage_platform(user: User) -> bool:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState as SpiffState
+from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.engine import statements
@@ -100,16 +102,35 @@ def _due_time(event_value) -> datetime | None:
     return TimerEventDefinition.get_datetime(event_value)
 
 
-def sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, before: Snapshot) -> list[Timer]:
-    """Pending timer rows for what the workflow waits for; the others cancelled. Returns the new rows."""
+def sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+                before: Snapshot) -> list[tuple[int, datetime]]:
+    """Pending rows for the timers the workflow waits for; a row whose timer went is marked fired (its task
+    ran, or a cycle moved on) or cancelled (its task was cancelled). Returns (id, due) of the new rows."""
     waiting = waiting_timers(workflow)
-    stale = [key for key in before.timers if key not in waiting]
-    for task_id, due in stale:
-        session.connection().execute(statements.CANCEL_TIMER, {"b_instance": instance.id, "b_task": task_id,
-                                                               "b_due": due})
+    for task_id, due in before.timers:
+        if (task_id, due) in waiting:
+            continue
+        statement = statements.FIRE_TIMER if _timer_fired(workflow, task_id) else statements.CANCEL_TIMER
+        session.connection().execute(statement, {"b_instance": instance.id, "b_task": task_id, "b_due": due,
+                                                 "b_now": now()})
     created = [
         Timer(instance_id=instance.id, spiff_task_id=task_id, spec_name=spec_name, due_at=due)
         for (task_id, due), spec_name in waiting.items() if (task_id, due) not in before.timers
     ]
-    session.add_all(created)
-    return created
+    if created:
+        session.add_all(created)
+        session.flush()
+    return [(timer.id, timer.due_at) for timer in created]
+
+
+def _timer_fired(workflow: BpmnWorkflow, task_id: str) -> bool:
+    task = find_task(workflow, task_id)
+    return task is not None and task.state != SpiffState.CANCELLED
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str):
+    """The workflow's task with this id, or None (SpiffWorkflow raises instead)."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return None

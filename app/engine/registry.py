@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,6 @@ from app.engine.serialization import dump_spec
 from app.engine.specs import ParsedModel, form_name, parse_model, user_task_form
 from app.models import ProcessModel, ProcessModelVersion, User
 
-_PROCESS_ID = re.compile(r'<bpmn:process\b[^>]*\bid="([^"]+)"[^>]*isExecutable="true"')
 _CALLED = re.compile(r'calledElement="([^"]+)"')
 
 
@@ -52,10 +52,20 @@ def import_directory(session: Session, bpmn_dir: Path, forms_dir: Path) -> list[
     forms = load_forms(forms_dir)
     versions = []
     for file_name, xml in sources.items():
-        for key in _PROCESS_ID.findall(xml):
+        for key in _process_ids(xml, executable_only=True, file_name=file_name):
             files = {file_name: xml, **_called_files(xml, sources), **decisions}
             versions.append(deploy(session, key, files, forms))
     return versions
+
+
+def _process_ids(xml: str, executable_only: bool = False, file_name: str = "") -> list[str]:
+    """The process ids a BPMN file defines, as the parser reads them."""
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_bpmn_str(xml.encode(), filename=file_name or None)
+    except Exception as exc:  # lxml and Spiff raise various errors for a broken file
+        raise ModelInvalid([f"{file_name or 'BPMN'}: kan niet gelezen worden: {exc}"]) from exc
+    return parser.get_process_ids() if executable_only else list(parser.process_parsers)
 
 
 def load_forms(forms_dir: Path) -> dict[str, dict]:
@@ -88,7 +98,7 @@ def _called_files(xml: str, sources: dict[str, str], seen: set[str] | None = Non
     found: dict[str, str] = {}
     for called in _CALLED.findall(xml):
         for file_name, other in sources.items():
-            if file_name not in seen and called in _PROCESS_ID.findall(other):
+            if file_name not in seen and called in _process_ids(other, file_name=file_name):
                 seen.add(file_name)
                 found[file_name] = other
                 found.update(_called_files(other, sources, seen))

@@ -1,16 +1,25 @@
-"""Running instances: create, load, step, complete a task, save. The one place that drives SpiffWorkflow."""
+"""Running instances: the one place that drives SpiffWorkflow.
+
+Each operation (start, complete a human task, fire timers) loads the workflow with the sandboxed
+script engine attached, steps it inside one error translation, and saves state, task projection,
+timers and history in the caller's transaction. Callers never touch SpiffWorkflow objects.
+"""
 from __future__ import annotations
 
 import logging
-from uuid import UUID
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState as SpiffState
+from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.engine import hooks, projection, statements
-from app.engine.errors import Conflict, ProcessFailed, TaskNotReady
+from app.engine.errors import Conflict, EngineError, ProcessFailed, TaskNotReady
+from app.engine.projection import Snapshot
 from app.engine.sandbox import SandboxedScriptEngine
 from app.engine.serialization import dump_state, load_state, version_spec
 from app.engine.services import ServiceContext, service_caller
@@ -20,46 +29,104 @@ log = logging.getLogger(__name__)
 _AUTOMATIC_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
 
 
-def new_workflow(version: ProcessModelVersion) -> BpmnWorkflow:
-    spec, subprocess_specs = version_spec(version)
-    return BpmnWorkflow(spec, subprocess_specs)
+@dataclass(frozen=True)
+class TaskView:
+    """What a task screen needs from the workflow: the data at the task and the task's BPMN extensions."""
+
+    data: dict
+    extensions: dict
 
 
-def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
-    return load_state(instance.state_json, instance.model_version)
-
-
-def create_instance(session: Session, version: ProcessModelVersion, entity_id: int, started_by: User | None,
-                    subject: str | None = None) -> tuple[ProcessInstance, BpmnWorkflow]:
-    """A new instance row (flushed, so it has an id) and its workflow, not yet stepped."""
-    workflow = new_workflow(version)
+def start(session: Session, version: ProcessModelVersion, entity_id: int, actor: User | None,
+          subject: str | None = None) -> ProcessInstance:
+    """A new instance (flushed, with an id), stepped to its first wait state and saved."""
+    workflow = _sandboxed(BpmnWorkflow(*version_spec(version)))
     instance = ProcessInstance(
         model_version_id=version.id, model_version=version, entity_id=entity_id, status=InstanceStatus.RUNNING,
-        state_json=dump_state(workflow), started_by_id=started_by.id if started_by else None, started_at=now(),
-        subject=subject,
+        state_json=dump_state(workflow), started_by_id=actor.id if actor else None, started_at=now(), subject=subject,
     )
     session.add(instance)
     session.flush()
-    record(session, instance, "started", version.model.name, started_by)
-    return instance, workflow
+    record(session, instance, "started", version.model.name, actor)
+    with _stepping(session, instance, workflow):
+        workflow.do_engine_steps()
+    _save(session, instance, workflow, Snapshot(), actor)
+    return instance
 
 
-def run_engine(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: User | None = None,
-               refresh_timers: bool = False) -> None:
-    """Do engine steps under the sandbox, recording the automatic steps that completed."""
-    context = ServiceContext(session=session, instance_id=instance.id, entity_id=instance.entity_id)
-    workflow.script_engine = SandboxedScriptEngine(service_caller=service_caller(context))
+def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
+    """Complete the READY human task behind ``task_row`` with ``data`` (already validated) and step on."""
+    instance = task_row.instance
+    workflow = load(instance)
+    before = Snapshot.of(workflow)
+    spiff_task = projection.find_task(workflow, task_row.spiff_task_id)
+    if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
+        raise TaskNotReady(_l("Deze taak kan niet meer afgewerkt worden: ze werd intussen afgesloten."))
+    title = task_row.title
+    projection.complete_task_row(session, task_row, actor.id)
+    record(session, instance, "task_completed", title, actor)
+    with _stepping(session, instance, workflow):
+        spiff_task.data.update(data)
+        spiff_task.run()  # runs the task's postScript: inside the sandbox and the error translation
+        workflow.do_engine_steps()
+    _save(session, instance, workflow, before, actor)
+
+
+def fire_timers(session: Session, instance: ProcessInstance) -> None:
+    """Fire whatever timers of the instance are due and step on."""
+    workflow = load(instance)
+    before = Snapshot.of(workflow)
+    with _stepping(session, instance, workflow):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+    _save(session, instance, workflow, before, None)
+
+
+def task_view(task_row: Task) -> TaskView:
+    """The workflow data at a task and its extensions (form, instructions), for the task screen."""
+    spec = version_spec(task_row.instance.model_version)[0].task_specs.get(task_row.spec_name)
+    spiff_task = projection.find_task(load(task_row.instance), task_row.spiff_task_id)
+    return TaskView(data=dict(spiff_task.data) if spiff_task is not None else {},
+                    extensions=dict(getattr(spec, "extensions", None) or {}))
+
+
+def start_task_spec(version: ProcessModelVersion):
+    return version_spec(version)[0].task_specs[version.start_task]
+
+
+def load(instance: ProcessInstance) -> BpmnWorkflow:
+    """The instance's workflow, with the sandbox attached (the script engine is not serialized)."""
+    return _sandboxed(load_state(instance.state_json, instance.model_version))
+
+
+def _sandboxed(workflow: BpmnWorkflow) -> BpmnWorkflow:
+    workflow.script_engine = SandboxedScriptEngine()
+    return workflow
+
+
+@contextmanager
+def _stepping(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> Iterator[None]:
+    """Bind service tasks to this unit of work, record automatic steps, and turn any failure of a script,
+    condition or service into ProcessFailed (its text may quote data, so only its type is told)."""
+    instance_id, entity_id = instance.id, instance.entity_id
+    workflow.script_engine = SandboxedScriptEngine(
+        service_caller=service_caller(ServiceContext(session=session, instance_id=instance_id, entity_id=entity_id)))
     done_before = _completed_automatic_steps(workflow)
     try:
-        if refresh_timers:
-            workflow.refresh_timers()
-        workflow.do_engine_steps()
-    except Exception as exc:  # scripts, conditions and service functions: never show their text to users
-        log.warning("instance %s: engine step failed: %s", instance.id, type(exc).__name__)
-        raise ProcessFailed(f"Het proces liep vast ({exc.__class__.__name__}). Een beheerder werd verwittigd.") from exc
+        yield
+    except EngineError:
+        raise
+    except Exception as exc:
+        raise _process_failed(instance_id, exc) from exc
     for task_id, task in _completed_automatic_steps(workflow).items():
         if task_id not in done_before:
             record(session, instance, "automatic", task.task_spec.bpmn_name or task.task_spec.name, None)
+
+
+def _process_failed(instance_id: int, exc: Exception) -> ProcessFailed:
+    log.warning("instance %s: engine step failed: %s", instance_id, type(exc).__name__)
+    return ProcessFailed(_l("Het proces liep vast (%(error)s). Er werd niets bewaard; meld dit aan een beheerder.",
+                            error=type(exc).__name__))
 
 
 def _completed_automatic_steps(workflow: BpmnWorkflow) -> dict:
@@ -67,17 +134,8 @@ def _completed_automatic_steps(workflow: BpmnWorkflow) -> dict:
             if task.state == SpiffState.COMPLETED and type(task.task_spec).__name__ in _AUTOMATIC_STEPS}
 
 
-def complete_human_task(workflow: BpmnWorkflow, task_row: Task, data: dict) -> None:
-    """Put the form data on the READY spiff task behind ``task_row`` and run it."""
-    spiff_task = workflow.get_task_from_id(UUID(task_row.spiff_task_id))
-    if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
-        raise TaskNotReady("Deze taak kan niet meer afgewerkt worden: ze werd intussen afgesloten.")
-    spiff_task.data.update(data)
-    spiff_task.run()
-
-
-def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, before: projection.Snapshot,
-         actor: User | None = None) -> None:
+def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, before: Snapshot,
+          actor: User | None) -> None:
     """Write the state, project tasks and timers (``before``: as loaded), schedule timer jobs after commit.
 
     Set-based statements instead of the ORM unit of work: this runs on every step of every process.
@@ -87,20 +145,24 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, be
     if workflow.completed and status == InstanceStatus.RUNNING:
         status, completed_at = InstanceStatus.COMPLETED, now()
         record(session, instance, "completed", None, None)
+    try:
+        state = dump_state(workflow)
+    except (TypeError, ValueError) as exc:  # a value a script put in the data that JSON cannot hold
+        raise _process_failed(instance.id, exc) from exc
     saved = session.connection().execute(statements.SAVE_INSTANCE, {
         "b_id": instance.id, "b_expected_version": instance.lock_version, "b_new_version": instance.lock_version + 1,
-        "b_state": dump_state(workflow), "b_now": now(), "b_status": str(status), "b_completed_at": completed_at})
+        "b_state": state, "b_now": now(), "b_status": str(status), "b_completed_at": completed_at})
     if saved.rowcount != 1:
-        raise Conflict("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw.")
+        raise Conflict(_l("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw."))
     projection.sync_tasks(session, instance, workflow, before)
     new_timers = projection.sync_timers(session, instance, workflow, before)
     session.expire(instance)  # reloaded on next use, with what was just written
     if new_timers:
-        session.flush()
-        from workers.scheduling import schedule_timers  # the worker package depends on the engine, not back
+        from workers.scheduling import (
+            schedule_timers,  # the worker package depends on the engine, not back
+        )
 
-        timers = [(timer.id, timer.due_at) for timer in new_timers]
-        hooks.after_commit(session, lambda: schedule_timers(timers))
+        hooks.after_commit(session, lambda: schedule_timers(new_timers))
 
 
 def record(session: Session, instance: ProcessInstance, kind: str, step: str | None, actor: User | None,

@@ -6,11 +6,26 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
+from RestrictedPython.Guards import (
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+)
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
-from app.engine.sandbox_budget import (MAX_FORMAT_WIDTH, MAX_RANGE, _SEQUENCES, charge, charged, check_bits, check_width,
-                                       ensure_room, measure, refuse, size_of, tick)
+from app.engine.sandbox_budget import (
+    _SEQUENCES,
+    MAX_FORMAT_WIDTH,
+    MAX_RANGE,
+    charge,
+    charged,
+    check_bits,
+    check_width,
+    ensure_room,
+    measure,
+    refuse,
+    size_of,
+    tick,
+)
 
 _REFUSED_ATTRIBUTES = INSPECT_ATTRIBUTES | {"format", "format_map", "mro", "translate", "maketrans"}
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")

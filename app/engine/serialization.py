@@ -6,16 +6,21 @@ shares one parsed spec between workflows); the instance row holds only the task 
 from __future__ import annotations
 
 import json
-
-import orjson
+from datetime import date
+from types import ModuleType
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
 
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
+# SpiffWorkflow registers datetime, timedelta and UUID; form dates are ISO strings, but a script may make a date.
+SERIALIZER.registry.register(date, lambda value: {"value": value.isoformat()},
+                             lambda dct: date.fromisoformat(dct["value"]))
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 # The registry keeps each converter's bound to_dict; its __self__ is the BpmnWorkflowConverter we extend.
 _CONVERTER = SERIALIZER.registry.convert_to_dict[SERIALIZER.registry.typenames[BpmnWorkflow]].args[1].__self__
 
@@ -53,9 +58,18 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     dct["bpmn_events"] = SERIALIZER.registry.convert(workflow.bpmn_events)
     dct["serializer_version"] = VERSION
     try:
-        return orjson.dumps(dct, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(dct, default=_encode_other, option=_OPTIONS).decode()
     except orjson.JSONEncodeError:  # integers beyond 64 bits, which only the standard library writes
-        return json.dumps(dct, separators=(",", ":"))
+        return json.dumps(dct, separators=(",", ":"), default=_encode_other)
+
+
+def _encode_other(value):
+    """What SpiffWorkflow's own JSON encoder does with values its registry does not know."""
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    if callable(value) or isinstance(value, ModuleType):
+        return None
+    raise TypeError(f"{type(value).__name__} cannot be kept in workflow data")
 
 
 def load_state(state_json: str, version) -> BpmnWorkflow:

@@ -60,10 +60,17 @@ def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> Pars
     return parsed
 
 
+# Column sizes of the task table (app/models/process.py): a longer value would fail at the first save.
+_LIMITS = (("name", 100, "id"), ("bpmn_name", 200, "naam"), ("lane", 50, "lane"))
+
+
 def _check_task_spec(task_spec, forms: dict[str, dict]) -> list[str]:
     label = f"{task_spec.bpmn_name or task_spec.name}"
     problems: list[str] = []
-    if isinstance(task_spec, UserTask):
+    for attribute, limit, what in _LIMITS:
+        if len(getattr(task_spec, attribute, None) or "") > limit:
+            problems.append(f"{label}: {what} langer dan {limit} tekens")
+    if isinstance(task_spec, UserTask) or getattr(task_spec, "manual", False):
         problems.extend(_check_user_task(task_spec, label, forms))
     if isinstance(task_spec, ServiceTask) and task_spec.operation_name not in known_services():
         problems.append(f"{label}: onbekende service '{task_spec.operation_name}'")
@@ -76,10 +83,11 @@ def _check_task_spec(task_spec, forms: dict[str, dict]) -> list[str]:
 
 
 def _check_user_task(task_spec, label: str, forms: dict[str, dict]) -> list[str]:
+    """Every human task (user or manual) has a known role as lane and a valid form."""
     problems = []
     if task_spec.lane not in HUMAN_LANES:
         problems.append(f"{label}: de lane '{task_spec.lane}' is geen gekende rol ({', '.join(sorted(HUMAN_LANES))})")
-    properties = task_spec.extensions.get("properties", {})
+    properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
     schema_file = properties.get(FORM_PROPERTY)
     if not schema_file:
         return [*problems, f"{label}: geen formulier ({FORM_PROPERTY})"]
@@ -90,6 +98,9 @@ def _check_user_task(task_spec, label: str, forms: dict[str, dict]) -> list[str]
         FormDefinition.from_dicts(form_name(schema_file), form["schema"], form.get("ui"))
     except FormError as exc:
         problems.append(f"{label}: formulier '{schema_file}' is ongeldig: {exc}")
+    shown = properties.get("showDataOfForm")
+    if shown and shown not in forms:
+        problems.append(f"{label}: showDataOfForm '{shown}' bestaat niet")
     return problems
 
 

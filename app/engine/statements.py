@@ -40,6 +40,13 @@ INSERT_TASK = insert(_task)
 
 INSERT_HISTORY = insert(_history)
 
+FIRE_TIMER = (
+    update(_timer)
+    .where(_timer.c.instance_id == bindparam("b_instance"), _timer.c.spiff_task_id == bindparam("b_task"),
+           _timer.c.due_at == bindparam("b_due"), _timer.c.state == TimerState.PENDING.value)
+    .values(state=TimerState.FIRED.value, fired_at=bindparam("b_now"), attempts=_timer.c.attempts + 1)
+)
+
 CANCEL_TIMER = (
     update(_timer)
     .where(_timer.c.instance_id == bindparam("b_instance"), _timer.c.spiff_task_id == bindparam("b_task"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
-from dataclasses import dataclass, field as dc_field
 from typing import Any
 
 from flask_babel import format_date, gettext

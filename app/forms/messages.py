@@ -28,6 +28,10 @@ def not_an_object_message() -> str:
     return gettext("De gegevens moeten een object met velden zijn.")
 
 
+def control_characters_message() -> str:
+    return gettext("Dit veld bevat tekens die niet toegelaten zijn.")
+
+
 def unknown_fields_message() -> str:
     return gettext("Het formulier bevat velden die het niet kent.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +26,27 @@ def validate_data(fd: FormDefinition, data: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     if any(key not in fd.schema.get("properties", {}) for key in data):
         found[""] = messages.unknown_fields_message()
+    for name, value in data.items():
+        if _has_control_characters(value):
+            found[str(name)] = messages.control_characters_message()
     seen_required: Counter = Counter()
     for error in fd.validator.iter_errors(data):
         name = _field_of(error, seen_required)
         if name not in found:
             found[name] = _message(fd, name, error)
     return in_field_order(fd, found)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_control_characters(value: Any) -> bool:
+    """NUL and other control characters (tab and newlines are text): PostgreSQL refuses NUL in text."""
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_control_characters(item) for item in value)
+    return False
 
 
 def in_field_order(fd: FormDefinition, errors: dict[str, str]) -> dict[str, str]:

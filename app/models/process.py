@@ -4,7 +4,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
@@ -79,7 +88,7 @@ class ProcessInstance(Base):
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
     status: Mapped[InstanceStatus] = mapped_column(String(20), default=InstanceStatus.RUNNING)
     subject: Mapped[str | None] = mapped_column(String(200))
-    state_json: Mapped[str] = mapped_column(Text)
+    state_json: Mapped[str] = mapped_column(Text, deferred=True)  # lists and inboxes never need it
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -18,11 +18,12 @@ bp = Blueprint("roster", __name__, url_prefix="/roster")
 def index():
     if not policy.can_view_roster(current_user):
         abort(403)
-    status = request.args.get("status", ConfidantStatus.ACTIVE.value)
-    status = ConfidantStatus(status) if status in ConfidantStatus._value2member_map_ else None
+    allowed = policy.roster_statuses_for(current_user)
+    wanted = request.args.get("status", ConfidantStatus.ACTIVE.value)
+    status = wanted if wanted in allowed else (None if wanted == "all" else ConfidantStatus.ACTIVE.value)
     entity = session().scalar(select(Entity).where(Entity.code == request.args.get("entity"))) \
         if request.args.get("entity") else None
-    confidants = services.roster(session(), status, entity.id if entity else None)
+    confidants = services.roster(session(), [status] if status else allowed, entity.id if entity else None)
     entities = list(session().scalars(select(Entity).order_by(Entity.name)))
     return render_template("roster/index.html", confidants=confidants, status=status, entity=entity,
-                           entities=entities)
+                           entities=entities, statuses=allowed)

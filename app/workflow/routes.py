@@ -9,9 +9,9 @@ from sqlalchemy import select
 from app.auth import policy
 from app.db import session
 from app.engine import registry
-from app.engine.errors import Conflict, EngineError, InvalidData, TaskNotReady
+from app.engine.errors import InvalidData
 from app.forms import parse_submission
-from app.models import Entity
+from app.models import Entity, TaskState
 from app.workflow import services, views
 
 bp = Blueprint("workflow", __name__)
@@ -58,16 +58,17 @@ def start(key: str):
                            entities=entities, selected_entity=request.form.get("entity")), status
 
 
-@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@bp.route("/tasks/<id:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: int):
     task = services.task_for(session(), current_user, task_id)
+    if request.method == "POST" and task.state != TaskState.READY:
+        flash(_("Deze taak werd al afgewerkt."), "error")
+        return redirect(url_for("workflow.instance", instance_id=task.instance_id))
     screen = views.task_screen(session(), task)
-    values, errors = screen.data, {}
+    values, errors = screen.values, {}
     if request.method == "POST":
-        if task.state != "ready":
-            flash(_("Deze taak werd al afgewerkt."), "error")
-            return redirect(url_for("workflow.instance", instance_id=task.instance_id))
+        title = task.title
         values, errors = parse_submission(screen.form, request.form, request.files,
                                           store_file=services.file_store(session(), current_user))
         if not errors:
@@ -75,12 +76,8 @@ def task(task_id: int):
                 services.complete_task(session(), current_user, task.id, values)
             except InvalidData as exc:
                 errors = exc.errors
-            except (TaskNotReady, Conflict) as exc:
-                session().rollback()
-                flash(exc.message, "error")
-                return redirect(url_for("workflow.inbox")), 303
             else:
-                flash(_("Taak '%(title)s' afgewerkt.", title=task.title), "success")
+                flash(_("Taak '%(title)s' afgewerkt.", title=title), "success")
                 return redirect(url_for("workflow.inbox"))
     status = 422 if errors else 200
     return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors), status
@@ -92,7 +89,7 @@ def instances():
     return render_template("workflow/instances.html", instances=services.instances(session(), current_user))
 
 
-@bp.get("/instances/<int:instance_id>")
+@bp.get("/instances/<id:instance_id>")
 @login_required
 def instance(instance_id: int):
     instance = services.instance_for(session(), current_user, instance_id)
@@ -102,5 +99,3 @@ def instance(instance_id: int):
         can_act={t.id for t in services.open_tasks(session(), instance) if policy.can_complete(current_user, t)},
     )
 
-
-__all__ = ["bp", "EngineError"]

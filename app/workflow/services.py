@@ -3,20 +3,29 @@ from __future__ import annotations
 
 import hashlib
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.auth import policy
 from app.clock import now
 from app.engine import registry, runner
 from app.engine.errors import InvalidData, NotAllowed, NotFound, TaskNotReady
-from app.engine import projection
-from app.engine.projection import Snapshot
-from app.engine.serialization import version_spec
 from app.engine.specs import user_task_form
 from app.forms import FormDefinition, validate_data
-from app.models import (Entity, HistoryEvent, ProcessInstance, ProcessModelVersion, StoredFile, Task, TaskState,
-                        Timer, TimerState, User)
+from app.models import (
+    Entity,
+    HistoryEvent,
+    ProcessInstance,
+    ProcessModelVersion,
+    StoredFile,
+    Task,
+    TaskState,
+    Timer,
+    TimerState,
+    User,
+)
+from app.workflow.checks import run_checks
 
 
 def form_of(version: ProcessModelVersion, name: str) -> FormDefinition:
@@ -32,7 +41,7 @@ def _form_cache(version_id: int, checksum: str, name: str, version: ProcessModel
     if key not in _FORMS:
         stored = version.forms.get(name)
         if stored is None:
-            raise NotFound(f"Formulier '{name}' ontbreekt in deze versie van het proces.")
+            raise NotFound(_l("Formulier '%(name)s' ontbreekt in deze versie van het proces.", name=name))
         _FORMS[key] = FormDefinition.from_dicts(name, stored["schema"], stored.get("ui"))
     return _FORMS[key]
 
@@ -40,14 +49,13 @@ def _form_cache(version_id: int, checksum: str, name: str, version: ProcessModel
 def start_form(version: ProcessModelVersion) -> FormDefinition | None:
     if not version.start_task:
         return None
-    spec = version_spec(version)[0].task_specs[version.start_task]
-    return form_of(version, user_task_form(spec))
+    return form_of(version, user_task_form(runner.start_task_spec(version)))
 
 
 def find_entity(session: Session, code: str | None) -> Entity:
     entity = session.scalar(select(Entity).where(Entity.code == code)) if code else None
     if entity is None:
-        raise InvalidData({"entity": "Onbekende entiteit."})
+        raise InvalidData({"entity": _l("Onbekende entiteit.")})
     return entity
 
 
@@ -56,56 +64,53 @@ def start_process(session: Session, user: User, model_key: str, entity: Entity, 
     version = registry.current_version(session, model_key)
     form = start_form(version)
     if form is None or not policy.can_start(user, version, entity):
-        raise NotAllowed("U mag dit proces niet starten voor deze entiteit.")
-    data = _known_fields(form, data)
-    _validate(form, data)
-    instance, workflow = runner.create_instance(session, version, entity.id, user, subject=_subject(form, data))
-    runner.run_engine(session, instance, workflow, user)
-    runner.save(session, instance, workflow, Snapshot(), user)
+        raise NotAllowed(_l("U mag dit proces niet starten voor deze entiteit."))
+    _validate(session, form, entity, data)
+    instance = runner.start(session, version, entity.id, user, subject=_subject(form, data))
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY,
                                              Task.spec_name == version.start_task))
-    return complete_task(session, user, task.id, data, already_valid=True)
+    runner.complete(session, task, data, user)
+    return instance
 
 
-def complete_task(session: Session, user: User, task_id: int, data: dict, already_valid: bool = False) -> ProcessInstance:
+def complete_task(session: Session, user: User, task_id: int, data: dict) -> ProcessInstance:
     """Complete a READY task the user may act on, with data valid for its form; one transaction."""
     task = task_for(session, user, task_id)
     if task.state != TaskState.READY:
-        raise TaskNotReady("Deze taak werd al afgewerkt of is vervallen.")
+        raise TaskNotReady(_l("Deze taak werd al afgewerkt of is vervallen."))
     instance = task.instance
-    form = form_of(instance.model_version, task.form_name) if task.form_name else None
-    if form is not None:
-        data = _known_fields(form, data)
-        if not already_valid:
-            _validate(form, data)
-    workflow = runner.load_workflow(instance)
-    before = Snapshot.of(workflow)
-    runner.complete_human_task(workflow, task, data)
-    title = task.title
-    projection.complete_task_row(session, task, user.id)
-    runner.record(session, instance, "task_completed", title, user)
-    runner.run_engine(session, instance, workflow, user)
-    runner.save(session, instance, workflow, before, user)
+    form = form_of(instance.model_version, task.form_name)
+    _validate(session, form, task.entity, data)
+    subject = _subject(form, data)
+    if subject and subject != instance.subject:
+        instance.subject = subject
+        session.flush()  # before the engine writes the instance with its own statements
+    runner.complete(session, task, data, user)
     return instance
 
 
 def task_for(session: Session, user: User, task_id: int) -> Task:
     """The task, if the user may act on it (404 when it does not exist, 403 when not theirs)."""
-    task = session.get(Task, task_id)
+    task = session.get(Task, task_id, options=[joinedload(Task.instance).undefer(ProcessInstance.state_json)])
     if task is None:
-        raise NotFound("Deze taak bestaat niet.")
+        raise NotFound(_l("Deze taak bestaat niet."))
     if not policy.can_complete(user, task):
-        raise NotAllowed("Deze taak is niet voor u.")
+        raise NotAllowed(_l("Deze taak is niet voor u."))
     return task
 
 
 def task_data(session: Session, task: Task) -> dict:
-    """The data the task's form starts from (the workflow data at this task)."""
-    workflow = runner.load_workflow(task.instance)
-    from uuid import UUID
+    """The workflow data at this task."""
+    return runner.task_view(task).data
 
-    spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
-    return dict(spiff_task.data) if spiff_task is not None else {}
+
+def form_values(session: Session, task: Task, data: dict) -> dict:
+    """What the task's form starts from: the workflow data, except on a task done before in this instance
+    (a second review after a correction starts empty, not with the first decision)."""
+    done_before = session.scalar(select(Task.id).where(
+        Task.instance_id == task.instance_id, Task.spec_name == task.spec_name,
+        Task.state == TaskState.COMPLETED).limit(1))
+    return {} if done_before is not None else data
 
 
 def inbox(session: Session, user: User) -> list[Task]:
@@ -119,11 +124,11 @@ def inbox(session: Session, user: User) -> list[Task]:
 def instance_for(session: Session, user: User, instance_id: int) -> ProcessInstance:
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound("Dit proces bestaat niet.")
+        raise NotFound(_l("Dit proces bestaat niet."))
     involved = session.scalar(select(Task.id).where(
         Task.instance_id == instance.id, (Task.assignee_id == user.id) | (Task.completed_by_id == user.id)).limit(1))
     if not policy.can_view_instance(user, instance, involved is not None):
-        raise NotAllowed("U mag dit proces niet inkijken.")
+        raise NotAllowed(_l("U mag dit proces niet inkijken."))
     return instance
 
 
@@ -160,13 +165,9 @@ def file_store(session: Session, user: User):
     return store
 
 
-def _known_fields(form: FormDefinition, data: dict) -> dict:
-    properties = form.schema.get("properties", {})
-    return {key: value for key, value in (data or {}).items() if key in properties}
-
-
-def _validate(form: FormDefinition, data: dict) -> None:
-    errors = validate_data(form, data)
+def _validate(session: Session, form: FormDefinition, entity: Entity, data: dict) -> None:
+    """The JSON Schema first, then the rules registered for this form (app/workflow/checks.py)."""
+    errors = validate_data(form, data) or run_checks(session, form.name, entity, data)
     if errors:
         raise InvalidData(errors)
 

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import policy
-from app.engine import registry
-from app.engine.serialization import version_spec
+from app.engine import registry, runner
 from app.forms import FormDefinition
 from app.models import Entity, ProcessModelVersion, Task, User
 from app.workflow import services
@@ -20,21 +19,21 @@ _instructions_env = SandboxedEnvironment(autoescape=False)
 @dataclass
 class TaskScreen:
     form: FormDefinition | None
-    data: dict
+    data: dict  # the workflow data at the task, for instructions and shown forms
+    values: dict  # what the form starts from
     instructions: str | None
     shown_form: FormDefinition | None  # another form whose data this task reviews
 
 
 def task_screen(session: Session, task: Task) -> TaskScreen:
     version = task.instance.model_version
-    data = services.task_data(session, task)
-    spec = version_spec(version)[0].task_specs.get(task.spec_name)
-    extensions = getattr(spec, "extensions", {}) or {}
-    shown = extensions.get("properties", {}).get("showDataOfForm")
+    view = runner.task_view(task)
+    shown = view.extensions.get("properties", {}).get("showDataOfForm")
     return TaskScreen(
         form=services.form_of(version, task.form_name) if task.form_name else None,
-        data=data,
-        instructions=_render_instructions(extensions.get("instructionsForEndUser"), data),
+        data=view.data,
+        values=services.form_values(session, task, view.data),
+        instructions=_render_instructions(view.extensions.get("instructionsForEndUser"), view.data),
         shown_form=services.form_of(version, shown) if shown else None,
     )
 

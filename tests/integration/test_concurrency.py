@@ -1,8 +1,9 @@
 """Two completions of one task at the same moment: exactly one succeeds, the other gets a clear refusal.
 
 Each racer is a thread with its own SQLAlchemy session (``db.session`` is thread-scoped). Both load the READY
-task before either writes (a barrier), then complete it and commit. The instance's ``lock_version`` must make
-one of them lose with ``Conflict`` (or ``TaskNotReady``), and the database must show one completion only.
+task before either writes (a barrier), then complete it and commit. The database (the task row's READY check,
+the instance's ``lock_version``) must make one of them lose with ``Conflict`` or ``TaskNotReady``, a message fit
+to show, and must show one completion only.
 """
 from __future__ import annotations
 
@@ -15,10 +16,25 @@ from sqlalchemy import func, select
 
 from app.db import db
 from app.engine.errors import Conflict, TaskNotReady
-from app.models import Confidant, HistoryEvent, InstanceStatus, ProcessInstance, Task, TaskState
+from app.models import (
+    Confidant,
+    HistoryEvent,
+    InstanceStatus,
+    ProcessInstance,
+    Task,
+    TaskState,
+)
 from app.workflow import services
 from tests.conftest import build_app
-from tests.helpers import OMG_PAPSY, OMG_SECRETARY, appointment_data, csrf_token, entity, login, user
+from tests.helpers import (
+    OMG_PAPSY,
+    OMG_SECRETARY,
+    appointment_data,
+    csrf_token,
+    entity,
+    login,
+    user,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -73,7 +89,7 @@ def race(app, task_id: int, data: dict) -> list:
                 services.complete_task(session, papsy, task_id, dict(data))
                 session.commit()
                 results[index] = "ok"
-            except Exception as exc:  # kept for the assertions of the main thread
+            except Exception as exc:  # noqa: BLE001 (any outcome is kept for the main thread's assertions)
                 session.rollback()
                 results[index] = exc
 
@@ -150,7 +166,7 @@ def post_together(clients: list, url: str, forms: list[dict]) -> list:
         try:
             barrier.wait()
             responses[index] = clients[index].post(url, data=forms[index])
-        except Exception as exc:  # kept for the assertions of the main thread
+        except Exception as exc:  # noqa: BLE001 (any outcome is kept for the main thread's assertions)
             responses[index] = exc
 
     threads = [threading.Thread(target=poster, args=(i,)) for i in range(len(clients))]

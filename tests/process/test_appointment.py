@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.engine.errors import InvalidData, NotAllowed, TaskNotReady
-from app.engine.runner import load_workflow
+from app.engine.runner import load as load_workflow
 from app.engine.serialization import dump_state
 from app.models import (Confidant, ConfidantStatus, HistoryEvent, InstanceStatus, ProcessInstance, Role, Task,
                         TaskState)

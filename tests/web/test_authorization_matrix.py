@@ -17,8 +17,21 @@ from app.engine import registry
 from app.engine.errors import NotAllowed
 from app.models import Confidant, HistoryEvent, ProcessInstance, Task, TaskState, User
 from app.workflow import services
-from tests.helpers import (ADMIN, AWV_CONFIDANT, AWV_PAPSY, AWV_SECRETARY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY,
-                           appointment_data, appointment_form, csrf_token, entity, login, user)
+from tests.helpers import (
+    ADMIN,
+    AWV_CONFIDANT,
+    AWV_PAPSY,
+    AWV_SECRETARY,
+    OMG_CONFIDANT,
+    OMG_PAPSY,
+    OMG_SECRETARY,
+    appointment_data,
+    appointment_form,
+    csrf_token,
+    entity,
+    login,
+    user,
+)
 
 ACTORS = ("anonymous", "omg_confidant", "omg_secretary", "omg_papsy", "awv_secretary", "awv_papsy", "awv_confidant",
           "admin")
@@ -27,9 +40,9 @@ EMAILS = {"omg_confidant": OMG_CONFIDANT, "omg_secretary": OMG_SECRETARY, "omg_p
 # Redirect outcomes (302 to ...): the login page, the inbox, the target instance, a new instance, the roster.
 LOGIN, INBOX, INSTANCE, NEW, ROSTER = "->login", "->inbox", "->instance", "->new instance", "->roster"
 R, S = "review", "sent_back"
-START, TASK, INST = "/processes/<key>/start", "/tasks/<int:task_id>", "/instances/<int:instance_id>"
-A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<int:instance_id>", "/api/v1/tasks/<int:task_id>", \
-    "/api/v1/tasks/<int:task_id>/complete"
+START, TASK, INST = "/processes/<key>/start", "/tasks/<id:task_id>", "/instances/<id:instance_id>"
+A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/tasks/<id:task_id>", \
+    "/api/v1/tasks/<id:task_id>/complete"
 
 # method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
 MATRIX = [
@@ -265,7 +278,16 @@ def test_papsy_of_one_entity_cannot_complete_a_review_of_another(app, store):
 
 NOTE_FORM = {"schema": {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Notitie",
                         "type": "object", "properties": {"note": {"type": "string", "title": "Notitie"}}}, "ui": {}}
-CONFIDANT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+
+
+def _user_task(task_id: str, name: str, incoming: str, outgoing: str) -> str:
+    return (f'<bpmn:userTask id="{task_id}" name="{name}"><bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="formJsonSchemaFilename" value="note.schema.json"/>'
+            f'</spiffworkflow:properties></bpmn:extensionElements><bpmn:incoming>{incoming}</bpmn:incoming>'
+            f'<bpmn:outgoing>{outgoing}</bpmn:outgoing></bpmn:userTask>')
+
+
+CONFIDANT_BPMN = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://test">
   <bpmn:process id="confidant_followup" name="Opvolging door de vertrouwenspersoon" isExecutable="true">
@@ -274,17 +296,14 @@ CONFIDANT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
       <bpmn:flowNodeRef>follow_up</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef>
     </bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    %s
+    {_user_task("open_note", "Notitie openen", "f1", "f2")}
+    {_user_task("follow_up", "Opvolgen", "f2", "f3")}
     <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="open_note"/>
     <bpmn:sequenceFlow id="f2" sourceRef="open_note" targetRef="follow_up"/>
     <bpmn:sequenceFlow id="f3" sourceRef="follow_up" targetRef="end"/>
   </bpmn:process>
-</bpmn:definitions>""" % "".join(
-    f"""<bpmn:userTask id="{tid}" name="{name}"><bpmn:extensionElements><spiffworkflow:properties>
-      <spiffworkflow:property name="formJsonSchemaFilename" value="note.schema.json"/></spiffworkflow:properties>
-      </bpmn:extensionElements><bpmn:incoming>{i}</bpmn:incoming><bpmn:outgoing>{o}</bpmn:outgoing></bpmn:userTask>"""
-    for tid, name, i, o in (("open_note", "Notitie openen", "f1", "f2"), ("follow_up", "Opvolgen", "f2", "f3")))
+</bpmn:definitions>"""
 
 
 def test_admin_cannot_complete_a_confidants_task(app, store):

@@ -1,0 +1,62 @@
+"""Review: scripts that run while a human task completes escape the sandbox."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from app.engine.errors import EngineError
+from app.models import ProcessInstance
+from app.workflow import services
+from tests.helpers import OMG_SECRETARY, entity, user
+from tests.review._models import deploy
+
+POST_SCRIPT = """<spiffworkflow:postScript>e = eval
+leak = e("__import__('os').getpid()")</spiffworkflow:postScript>"""
+END = """<bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="done"/>"""
+
+
+def test_review_post_script_of_a_user_task_runs_outside_the_sandbox(session):
+    """BUG (critical): runner.load_workflow/new_workflow leave SpiffWorkflow's default, unrestricted
+    PythonScriptEngine on the workflow; run_engine sets the sandbox only afterwards. complete_human_task's
+    ``spiff_task.run()`` runs the task's postScript (and the next tasks' preScripts and timer expressions)
+    with plain eval/exec. The postScript below passes the deploy check (``e = eval`` compiles under the
+    sandbox policy) and then calls ``__import__('os')``.
+
+    Fails now (the start succeeds and the task data holds this process's pid); passes once the sandboxed
+    engine is set right after every deserialize/creation and errors of ``run()`` become ProcessFailed.
+    """
+    deploy(session, "review_postscript", END, refs="<bpmn:flowNodeRef>done</bpmn:flowNodeRef>",
+           ask_extensions=POST_SCRIPT)
+    secretary = user(session, OMG_SECRETARY)
+    leaked = None
+    try:
+        instance = services.start_process(session, secretary, "review_postscript", entity(session, "OMG"),
+                                          {"decision": "approve"})
+        session.flush()
+        from app.engine.runner import load as load_workflow
+        workflow = load_workflow(session.get(ProcessInstance, instance.id))
+        leaked = workflow.data.get("leak") or next(
+            (t.data.get("leak") for t in workflow.get_tasks() if "leak" in t.data), None)
+    except EngineError:
+        pass  # refused: what the sandbox should do
+    finally:
+        session.rollback()
+    assert leaked != os.getpid(), "a BPMN postScript imported os and ran it, outside the sandbox"
+
+
+def test_review_a_failing_post_script_is_process_failed_not_a_raw_exception(session):
+    """BUG (should fix, same place): complete_human_task calls ``spiff_task.run()`` outside run_engine's
+    try/except, so a postScript (or the next task's preScript / timer expression, evaluated when children are
+    updated) that fails raises SpiffWorkflow's WorkflowTaskException straight through the service: a 500 page
+    (and Flask logs the exception text) instead of ProcessFailed's message.
+    Fails now; passes once ``run()`` is wrapped like do_engine_steps (one helper for both)."""
+    deploy(session, "review_postscript_error", END, refs="<bpmn:flowNodeRef>done</bpmn:flowNodeRef>",
+           ask_extensions="<spiffworkflow:postScript>x = no_such_name</spiffworkflow:postScript>")
+    try:
+        with pytest.raises(EngineError):
+            services.start_process(session, user(session, OMG_SECRETARY), "review_postscript_error",
+                                   entity(session, "OMG"), {"decision": "approve"})
+    finally:
+        session.rollback()
