@@ -62,10 +62,11 @@ def _http_error(error):
     db.session.rollback()  # a failed flush leaves the session unusable, and the error page reads the user
     status = getattr(error, "code", 500) or 500
     title = str(ERROR_TITLES.get(status, _l("Fout")))
+    headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
     if _wants_json():
-        return jsonify({"error": title}), status
+        return jsonify({"error": title}), status, headers
     message = getattr(error, "description", None) if status != 500 else None
-    return render_template("error.html", status=status, title=title, message=message), status
+    return render_template("error.html", status=status, title=title, message=message), status, headers
 
 
 def _engine_error(error: EngineError):

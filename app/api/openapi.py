@@ -31,7 +31,8 @@ def _json(schema: dict | str) -> dict:
 
 
 def _responses(ok: tuple[int, str, dict | str], *errors: int) -> dict:
-    texts = {401: "No or invalid bearer token", 403: "Not allowed for the caller", 404: "Not found",
+    texts = {401: "No or invalid bearer token", 403: "Not allowed for the caller (for /confidants: a status other "
+                                                      "than active, asked by someone outside the GDPB)", 404: "Not found",
              409: "The task is no longer ready, or someone else saved first", 422: "Invalid input; errors per field"}
     responses = {str(ok[0]): {"description": ok[1], **_json(ok[2])}}
     for status in (401, *errors):
@@ -92,7 +93,7 @@ OPENAPI = {
                 "type": "array", "items": {"type": "object", "properties": {
                     "name": {"type": "string"}, "email": {"type": "string"}, "entity": {"type": "string"},
                     "entity_name": {"type": "string"}, "status": {"type": "string"},
-                    "appointed_on": {"type": "string", "format": "date"}}}}}}), 422)}},
+                    "appointed_on": {"type": "string", "format": "date"}}}}}}), 403, 422)}},
         "/openapi.json": {"get": {"summary": "This document", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     },

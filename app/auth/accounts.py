@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password, verify_password
 from app.clock import now
+from app.forms.validation import is_clean_text
 from app.models import ApiToken, Entity, Role, User, UserRole
 
 MIN_PASSWORD_LENGTH = 12
@@ -19,7 +20,15 @@ class AccountError(ValueError):
 
 
 def find_user(session: Session, email: str) -> User | None:
+    if not is_clean_text(email):  # such an address exists nowhere, and the database would refuse it
+        return None
     return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def entity_by_code(session: Session, code: str | None) -> Entity | None:
+    if not code or not is_clean_text(code):
+        return None
+    return session.scalar(select(Entity).where(Entity.code == code))
 
 
 def ensure_user(session: Session, email: str, name: str, roles: list[Role], entity_id: int | None = None,
@@ -48,8 +57,6 @@ def set_password(user: User, password: str) -> None:
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, else None (same cost either way)."""
-    if "\x00" in (email or ""):  # PostgreSQL refuses NUL in text; such an address exists nowhere
-        email = ""
     user = find_user(session, email or "")
     valid = verify_password(user.password_hash if user else None, password or "")
     return user if valid and user is not None and user.active else None

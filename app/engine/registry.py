@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.engine.errors import ModelInvalid, NotFound
 from app.engine.serialization import dump_spec
 from app.engine.specs import ParsedModel, form_name, parse_model, user_task_form
+from app.forms import is_clean_text
 from app.models import ProcessModel, ProcessModelVersion, User
 
 _CALLED = re.compile(r'calledElement="([^"]+)"')
@@ -82,7 +83,7 @@ def load_forms(forms_dir: Path) -> dict[str, dict]:
 
 
 def current_version(session: Session, key: str) -> ProcessModelVersion:
-    model = session.get(ProcessModel, key)
+    model = session.get(ProcessModel, key) if is_clean_text(key) else None
     if model is None or model.current_version is None:
         raise NotFound(f"Onbekend proces '{key}'.")
     return model.current_version

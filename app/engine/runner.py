@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -64,6 +64,7 @@ def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
         raise TaskNotReady(_l("Deze taak kan niet meer afgewerkt worden: ze werd intussen afgesloten."))
     title = task_row.title
     projection.complete_task_row(session, task_row, actor.id)
+    before = replace(before, ready=before.ready - {task_row.spiff_task_id})  # its row is completed, not cancelled
     record(session, instance, "task_completed", title, actor)
     with _stepping(session, instance, workflow):
         spiff_task.data.update(data)

@@ -59,8 +59,8 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     dct["serializer_version"] = VERSION
     try:
         return orjson.dumps(dct, default=_encode_other, option=_OPTIONS).decode()
-    except orjson.JSONEncodeError:  # integers beyond 64 bits, which only the standard library writes
-        return json.dumps(dct, separators=(",", ":"), default=_encode_other)
+    except orjson.JSONEncodeError as exc:  # integers beyond 64 bits, lone surrogates: refused, never stored lossy
+        raise TypeError(f"workflow data cannot be stored: {type(exc).__name__}") from exc
 
 
 def _encode_other(value):

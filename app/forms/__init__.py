@@ -8,13 +8,14 @@ from app.forms.errors import FormError
 from app.forms.fields import Field
 from app.forms.submission import parse_submission
 from app.forms.uploads import FileRejected
-from app.forms.validation import validate_data
+from app.forms.validation import is_clean_text, validate_data
 
 __all__ = [
     "Field",
     "FileRejected",
     "FormDefinition",
     "FormError",
+    "is_clean_text",
     "load_form",
     "parse_submission",
     "validate_data",

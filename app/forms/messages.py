@@ -29,7 +29,7 @@ def not_an_object_message() -> str:
 
 
 def control_characters_message() -> str:
-    return gettext("Dit veld bevat tekens die niet toegelaten zijn.")
+    return gettext("Dit veld bevat tekens of een getal die niet toegelaten zijn.")
 
 
 def unknown_fields_message() -> str:

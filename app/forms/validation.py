@@ -37,13 +37,23 @@ def validate_data(fd: FormDefinition, data: Any) -> dict[str, str]:
     return in_field_order(fd, found)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (tab and newlines are text; PostgreSQL refuses NUL) and lone surrogates (not UTF-8).
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_INT_RANGE = range(-(2**63), 2**63)  # what the workflow state (JSON) keeps exactly
+
+
+def is_clean_text(value: str) -> bool:
+    """True for text that can be stored and looked up as it is."""
+    return _NOT_TEXT.search(value) is None
 
 
 def _has_control_characters(value: Any) -> bool:
-    """NUL and other control characters (tab and newlines are text): PostgreSQL refuses NUL in text."""
     if isinstance(value, str):
-        return _CONTROL.search(value) is not None
+        return not is_clean_text(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value not in _INT_RANGE
     if isinstance(value, list):
         return any(_has_control_characters(item) for item in value)
     return False

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth import policy
+from app.auth.accounts import entity_by_code
 from app.db import session
 from app.models import ConfidantStatus, Entity
 from app.roster import services
@@ -21,8 +22,7 @@ def index():
     allowed = policy.roster_statuses_for(current_user)
     wanted = request.args.get("status", ConfidantStatus.ACTIVE.value)
     status = wanted if wanted in allowed else (None if wanted == "all" else ConfidantStatus.ACTIVE.value)
-    entity = session().scalar(select(Entity).where(Entity.code == request.args.get("entity"))) \
-        if request.args.get("entity") else None
+    entity = entity_by_code(session(), request.args.get("entity"))
     confidants = services.roster(session(), [status] if status else allowed, entity.id if entity else None)
     entities = list(session().scalars(select(Entity).order_by(Entity.name)))
     return render_template("roster/index.html", confidants=confidants, status=status, entity=entity,

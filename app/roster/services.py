@@ -20,7 +20,10 @@ log = logging.getLogger(__name__)
 def check_candidate(session: Session, entity: Entity, data: dict) -> dict[str, str]:
     """R1: a confidant serves their own entity, so the candidate's account (if any) must belong to it;
     and an active confidant is not appointed twice."""
-    account = find_user(session, str(data.get("candidate_email", "")))
+    email = str(data.get("candidate_email", ""))
+    if len(email.strip().lower()) > 254:  # lowercasing can lengthen some letters (İ)
+        return {"candidate_email": _l("Dit e-mailadres is te lang.")}
+    account = find_user(session, email)
     if account is None:
         return {}
     if account.entity_id not in (None, entity.id):

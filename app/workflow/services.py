@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.auth import policy
+from app.auth.accounts import entity_by_code
 from app.clock import now
 from app.engine import registry, runner
 from app.engine.errors import InvalidData, NotAllowed, NotFound, TaskNotReady
@@ -53,7 +54,7 @@ def start_form(version: ProcessModelVersion) -> FormDefinition | None:
 
 
 def find_entity(session: Session, code: str | None) -> Entity:
-    entity = session.scalar(select(Entity).where(Entity.code == code)) if code else None
+    entity = entity_by_code(session, code)
     if entity is None:
         raise InvalidData({"entity": _l("Onbekende entiteit.")})
     return entity
