@@ -173,6 +173,14 @@ def app(database_url, redis_url, tmp_path):
 
 
 @pytest.fixture
+def pg_app(pg_database_url, redis_url, tmp_path):
+    """The app on PostgreSQL, whatever the suite's database is (for PostgreSQL's own behaviour)."""
+    application = build_app(pg_database_url, redis_url, tmp_path)
+    yield application
+    db.session.remove()
+
+
+@pytest.fixture
 def session(app):
     """The app's session, outside any request (for arranging and asserting)."""
     with app.app_context():

@@ -93,9 +93,10 @@ def instances():
 @login_required
 def instance(instance_id: int):
     instance = services.instance_for(session(), current_user, instance_id)
+    open_tasks = services.open_tasks(session(), instance)
     return render_template(
         "workflow/instance.html", instance=instance, history=services.history(session(), instance),
-        open_tasks=services.open_tasks(session(), instance), timers=services.pending_timers(session(), instance),
-        can_act={t.id for t in services.open_tasks(session(), instance) if policy.can_complete(current_user, t)},
+        open_tasks=open_tasks, timers=services.pending_timers(session(), instance),
+        can_act={task.id for task in open_tasks if policy.can_complete(current_user, task)},
     )
 

@@ -20,7 +20,6 @@ from app.engine import registry
 from app.engine import services as engine_services
 from app.engine.serialization import dump_state, load_state, version_spec
 from app.models import Task, TaskState
-from tests.conftest import build_app
 from tests.fuzz.support import changed_tables, fingerprint
 from tests.helpers import (
     OMG_CONFIDANT,
@@ -68,13 +67,6 @@ def ready_task_id(app) -> int:
         task_id = db.session().scalar(select(Task.id).where(Task.state == TaskState.READY))
     db.session.remove()
     return task_id
-
-
-@pytest.fixture
-def pg_app(pg_database_url, redis_url, tmp_path):
-    application = build_app(pg_database_url, redis_url, tmp_path)
-    yield application
-    db.session.remove()
 
 
 # == found by fuzzing, on every database ================================================================================
