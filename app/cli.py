@@ -116,6 +116,25 @@ def user_add(email: str, name: str, roles: tuple[str, ...], entity_codes: tuple[
     click.echo(f"user {account.email} added")
 
 
+@user.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+def user_set_password(email: str, password_stdin: bool) -> None:
+    """Set the password of an existing user (e.g. a confidant whose account the appointment created)."""
+    from app.auth.accounts import AccountError, find_user, set_password
+
+    session = _session()
+    account = find_user(session, email)
+    if account is None:
+        raise click.ClickException(f"unknown user {email}")
+    try:
+        set_password(account, sys.stdin.readline().rstrip("\n"))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    session.commit()
+    click.echo(f"password of {account.email} set")
+
+
 @main.group()
 def token() -> None:
     """API tokens."""

@@ -91,3 +91,21 @@ def test_token_create_prints_a_token_that_the_api_accepts(run, client):
     token = result.output.strip()
     response = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.get_json() == {"tasks": []}
+
+
+def test_set_password_lets_an_appointed_confidant_log_in(run, client):
+    from tests.helpers import csrf_token
+
+    assert run("user", "add", "nieuw@omgeving.vlaanderen.example", "--name", "Nieuw", "--role", "confidant",
+               "--entity", "OMG").exit_code == 0
+    result = run("user", "set-password", "nieuw@omgeving.vlaanderen.example", "--password-stdin",
+                 stdin="een-goed-wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": "nieuw@omgeving.vlaanderen.example",
+                                           "password": "een-goed-wachtwoord", "csrf_token": token})
+    assert response.status_code == 302
+    assert run("user", "set-password", "nobody@x.example", "--password-stdin", stdin="een-goed-wachtwoord\n"
+               ).exit_code != 0
+    assert "minstens 12" in run("user", "set-password", "nieuw@omgeving.vlaanderen.example", "--password-stdin",
+                                stdin="kort\n").output
