@@ -62,9 +62,9 @@ def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
     spiff_task = projection.find_task(workflow, task_row.spiff_task_id)
     if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
         raise TaskNotReady(_l("Deze taak kan niet meer afgewerkt worden: ze werd intussen afgesloten."))
-    title = task_row.title
+    title, spiff_task_id = task_row.title, task_row.spiff_task_id  # read before the row is written and expired
     projection.complete_task_row(session, task_row, actor.id)
-    before = replace(before, ready=before.ready - {task_row.spiff_task_id})  # its row is completed, not cancelled
+    before = replace(before, ready=before.ready - {spiff_task_id})  # its row is completed, not cancelled
     record(session, instance, "task_completed", title, actor)
     with _stepping(session, instance, workflow):
         spiff_task.data.update(data)

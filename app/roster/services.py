@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 @form_check("appointment_request")
-def check_candidate(session: Session, entity: Entity, data: dict) -> dict[str, str]:
+def check_candidate(session: Session, entity_id: int, data: dict) -> dict[str, str]:
     """R1: a confidant serves their own entity, so the candidate's account (if any) must belong to it;
     and an active confidant is not appointed twice."""
     email = str(data.get("candidate_email", ""))
@@ -26,7 +26,7 @@ def check_candidate(session: Session, entity: Entity, data: dict) -> dict[str, s
     account = find_user(session, email)
     if account is None:
         return {}
-    if account.entity_id not in (None, entity.id):
+    if account.entity_id not in (None, entity_id):
         return {"candidate_email": _l("Dit e-mailadres hoort bij een account van een andere entiteit. Een "
                                       "vertrouwenspersoon werkt enkel voor de eigen entiteit.")}
     active = session.scalar(select(Confidant.id).where(Confidant.user_id == account.id,

@@ -10,15 +10,13 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from app.models import Entity
-
-FormCheck = Callable[[Session, Entity, dict], dict[str, str]]
+FormCheck = Callable[[Session, int, dict], dict[str, str]]
 CHECK_MODULES = ["app.roster.services"]
 _checks: dict[str, list[FormCheck]] = {}
 
 
 def form_check(form_name: str) -> Callable[[FormCheck], FormCheck]:
-    """Register ``check(session, entity, data) -> {field: message}`` for the form ``form_name``."""
+    """Register ``check(session, entity_id, data) -> {field: message}`` for the form ``form_name``."""
 
     def register(check: FormCheck) -> FormCheck:
         _checks.setdefault(form_name, []).append(check)
@@ -27,11 +25,11 @@ def form_check(form_name: str) -> Callable[[FormCheck], FormCheck]:
     return register
 
 
-def run_checks(session: Session, form_name: str, entity: Entity, data: dict) -> dict[str, str]:
+def run_checks(session: Session, form_name: str, entity_id: int, data: dict) -> dict[str, str]:
     for module in CHECK_MODULES:
         importlib.import_module(module)
     errors: dict[str, str] = {}
     for check in _checks.get(form_name, []):
-        for field, message in check(session, entity, data).items():
+        for field, message in check(session, entity_id, data).items():
             errors.setdefault(field, message)
     return errors

@@ -66,7 +66,7 @@ def start_process(session: Session, user: User, model_key: str, entity: Entity, 
     form = start_form(version)
     if form is None or not policy.can_start(user, version, entity):
         raise NotAllowed(_l("U mag dit proces niet starten voor deze entiteit."))
-    _validate(session, form, entity, data)
+    _validate(session, form, entity.id, data)
     instance = runner.start(session, version, entity.id, user, subject=_subject(form, data))
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY,
                                              Task.spec_name == version.start_task))
@@ -81,7 +81,7 @@ def complete_task(session: Session, user: User, task_id: int, data: dict) -> Pro
         raise TaskNotReady(_l("Deze taak werd al afgewerkt of is vervallen."))
     instance = task.instance
     form = form_of(instance.model_version, task.form_name)
-    _validate(session, form, task.entity, data)
+    _validate(session, form, task.entity_id, data)
     subject = _subject(form, data)
     if subject and subject != instance.subject:
         instance.subject = subject
@@ -90,9 +90,12 @@ def complete_task(session: Session, user: User, task_id: int, data: dict) -> Pro
     return instance
 
 
+_WITH_STATE = [joinedload(Task.instance).undefer(ProcessInstance.state_json)]  # built once: on every completion
+
+
 def task_for(session: Session, user: User, task_id: int) -> Task:
     """The task, if the user may act on it (404 when it does not exist, 403 when not theirs)."""
-    task = session.get(Task, task_id, options=[joinedload(Task.instance).undefer(ProcessInstance.state_json)])
+    task = session.get(Task, task_id, options=_WITH_STATE)
     if task is None:
         raise NotFound(_l("Deze taak bestaat niet."))
     if not policy.can_complete(user, task):
@@ -166,9 +169,9 @@ def file_store(session: Session, user: User):
     return store
 
 
-def _validate(session: Session, form: FormDefinition, entity: Entity, data: dict) -> None:
+def _validate(session: Session, form: FormDefinition, entity_id: int, data: dict) -> None:
     """The JSON Schema first, then the rules registered for this form (app/workflow/checks.py)."""
-    errors = validate_data(form, data) or run_checks(session, form.name, entity, data)
+    errors = validate_data(form, data) or run_checks(session, form.name, entity_id, data)
     if errors:
         raise InvalidData(errors)
 
