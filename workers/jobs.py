@@ -1,41 +1,53 @@
-"""RQ jobs: small functions that take ids; the database decides what really happens."""
+"""RQ jobs: small functions that take ids; the database decides what really happens (app/engine/timers.py)."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from datetime import timedelta
 
 from app.clock import now
 from app.db import db
-from app.engine import hooks, runner
-from app.models import InstanceStatus, Timer, TimerState
+from app.engine import hooks
+from app.engine import timers as durable
+from app.engine.errors import Conflict
 from workers.scheduling import reschedule
 
 log = logging.getLogger(__name__)
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def fire_timer(timer_id: int) -> str:
-    """Fire a due timer: the engine refreshes the instance's timers, steps and saves. Idempotent."""
+    """Claim the timer, fire it when due, or count a failure and back off. Safe to run twice or late."""
     session = db.session()
     try:
-        timer = session.get(Timer, timer_id, with_for_update=True)
-        if timer is None or timer.state != TimerState.PENDING:
-            return "nothing to do"
-        if timer.due_at >= now():  # RQ may run a job up to a second early; SpiffWorkflow fires strictly after
-            due_at = timer.due_at
-            hooks.after_commit(session, lambda: reschedule(timer_id, due_at + timedelta(seconds=1)))
+        if not durable.claim(session, timer_id, OWNER):
             session.commit()
-            return "not yet due"
-        instance = timer.instance
-        if instance.status != InstanceStatus.RUNNING:
-            timer.state = TimerState.CANCELLED
-            session.commit()
-            return "instance not running"
-        runner.fire_timers(session, instance)
+            return str(durable.Outcome.GONE)
         session.commit()
-        session.refresh(timer)
-        return str(timer.state)
-    except Exception:
-        session.rollback()
-        raise
+        return _fire_claimed(session, timer_id)
     finally:
         db.session.remove()
+
+
+def _fire_claimed(session, timer_id: int) -> str:
+    try:
+        outcome, due_at = durable.fire(session, timer_id)
+        if outcome is durable.Outcome.NOT_DUE:
+            hooks.after_commit(session, lambda: reschedule(timer_id, due_at + timedelta(seconds=1)))
+        session.commit()
+        return str(outcome)
+    except Conflict:  # another timer of the same instance was saved first: simply go again
+        session.rollback()
+        durable.record_retry_now(session, timer_id)
+        hooks.after_commit(session, lambda: reschedule(timer_id, now()))
+        session.commit()
+        return "conflict, again"
+    except Exception as exc:
+        session.rollback()
+        log.warning("timer %s: firing failed: %s", timer_id, type(exc).__name__)
+        backoff = durable.record_failure(session, timer_id, exc)
+        if backoff is not None:
+            hooks.after_commit(session, lambda: reschedule(timer_id, now() + backoff))
+        session.commit()
+        return "failed" if backoff is None else f"retry in {int(backoff.total_seconds())} s"

@@ -23,6 +23,8 @@ def schedule_timers(timers: list[tuple[int, datetime]]) -> None:
     from workers.connection import queue
     from workers.jobs import fire_timer
 
+    if not timers:
+        return
     q = queue()
     for timer_id, due_at in timers:
         q.enqueue_at(run_at(due_at), fire_timer, timer_id, job_id=job_id(timer_id))
@@ -31,3 +33,25 @@ def schedule_timers(timers: list[tuple[int, datetime]]) -> None:
 
 def reschedule(timer_id: int, due_at: datetime) -> None:
     schedule_timers([(timer_id, due_at)])
+
+
+def enqueue_now(timer_ids: list[int]) -> None:
+    """Put timer jobs on the queue at once (the reconciler, an admin's retry); duplicates are harmless."""
+    from workers.connection import queue
+    from workers.jobs import fire_timer
+
+    q = queue()
+    for timer_id in timer_ids:
+        q.enqueue(fire_timer, timer_id, job_id=job_id(timer_id))
+
+
+def cancel_jobs(timer_ids: list[int]) -> None:
+    """Drop the jobs of cancelled timers (if one survives, it finds its timer cancelled and does nothing)."""
+    if not timer_ids:
+        return
+    from workers.connection import queue
+
+    q = queue()
+    registry = q.scheduled_job_registry
+    for timer_id in timer_ids:
+        registry.remove(job_id(timer_id), delete_job=True)

@@ -10,7 +10,7 @@ from app.config import Settings
 from app.db import db
 from app.engine.services import load_services
 from app.logs import configure_logging
-from workers import connection
+from workers import connection, reconciler
 
 log = logging.getLogger(__name__)
 
@@ -24,4 +24,8 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     worker = SimpleWorker([connection.queue()], connection=connection.redis_connection(),
                           serializer=JSONSerializer)
     log.info("worker %s on queue %s", worker.name, settings.rq_queue)
-    worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
+    stop_reconciler = reconciler.start_thread(settings.reconcile_seconds)
+    try:
+        worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
+    finally:
+        stop_reconciler.set()

@@ -27,3 +27,5 @@ def index():
     return render_template("admin/index.html", models=registry.list_models(session()), versions=versions,
                            users=list(session().scalars(select(User).order_by(User.name))),
                            entities=list(session().scalars(select(Entity).order_by(Entity.name))))
+
+from app.admin import outbox  # noqa: E402,F401

@@ -102,17 +102,25 @@ def _due_time(event_value) -> datetime | None:
     return TimerEventDefinition.get_datetime(event_value)
 
 
-def sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-                before: Snapshot) -> list[tuple[int, datetime]]:
+@dataclass
+class TimerChanges:
+    created: list[tuple[int, datetime]]  # (id, due) of new pending rows: schedule their jobs
+    cancelled: list[int]  # ids of rows whose timer was cancelled: cancel their jobs
+
+
+def sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, before: Snapshot) -> TimerChanges:
     """Pending rows for the timers the workflow waits for; a row whose timer went is marked fired (its task
-    ran, or a cycle moved on) or cancelled (its task was cancelled). Returns (id, due) of the new rows."""
+    ran, or a cycle moved on) or cancelled (its task was cancelled)."""
     waiting = waiting_timers(workflow)
+    cancelled: list[int] = []
     for task_id, due in before.timers:
         if (task_id, due) in waiting:
             continue
-        statement = statements.FIRE_TIMER if _timer_fired(workflow, task_id) else statements.CANCEL_TIMER
-        session.connection().execute(statement, {"b_instance": instance.id, "b_task": task_id, "b_due": due,
-                                                 "b_now": now()})
+        params = {"b_instance": instance.id, "b_task": task_id, "b_due": due, "b_now": now()}
+        if _timer_fired(workflow, task_id):
+            session.connection().execute(statements.FIRE_TIMER, params)
+        else:
+            cancelled.extend(session.connection().execute(statements.CANCEL_TIMER, params).scalars())
     created = [
         Timer(instance_id=instance.id, spiff_task_id=task_id, spec_name=spec_name, due_at=due)
         for (task_id, due), spec_name in waiting.items() if (task_id, due) not in before.timers
@@ -120,7 +128,7 @@ def sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
     if created:
         session.add_all(created)
         session.flush()
-    return [(timer.id, timer.due_at) for timer in created]
+    return TimerChanges([(timer.id, timer.due_at) for timer in created], cancelled)
 
 
 def _timer_fired(workflow: BpmnWorkflow, task_id: str) -> bool:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -81,6 +82,21 @@ def fire_timers(session: Session, instance: ProcessInstance) -> None:
         workflow.refresh_timers()
         workflow.do_engine_steps()
     _save(session, instance, workflow, before, None)
+
+
+def move_timer(session: Session, instance: ProcessInstance, spiff_task_id: str, old_due: datetime,
+               new_due: datetime) -> None:
+    """Give a waiting timer another due time (an admin's 'fire now'); the caller moves its row along."""
+    workflow = load(instance)
+    task = projection.find_task(workflow, spiff_task_id)
+    if task is None or task.state != SpiffState.WAITING:
+        raise TaskNotReady(_l("Deze termijn wacht niet meer."))
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict):  # a cycle: move its next firing
+        value["next"] = new_due.isoformat()
+    else:
+        task.internal_data["event_value"] = new_due.isoformat()
+    _save(session, instance, workflow, Snapshot.of(workflow), None)
 
 
 def task_view(task_row: Task) -> TaskView:
@@ -156,14 +172,17 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, b
     if saved.rowcount != 1:
         raise Conflict(_l("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw."))
     projection.sync_tasks(session, instance, workflow, before)
-    new_timers = projection.sync_timers(session, instance, workflow, before)
+    timers = projection.sync_timers(session, instance, workflow, before)
     session.expire(instance)  # reloaded on next use, with what was just written
-    if new_timers:
-        from workers.scheduling import (
-            schedule_timers,  # the worker package depends on the engine, not back
-        )
+    if timers.created or timers.cancelled:
+        hooks.after_commit(session, lambda: _after_commit_timers(timers))
 
-        hooks.after_commit(session, lambda: schedule_timers(new_timers))
+
+def _after_commit_timers(timers: projection.TimerChanges) -> None:
+    from workers.scheduling import cancel_jobs, schedule_timers  # workers depend on the engine, not back
+
+    schedule_timers(timers.created)
+    cancel_jobs(timers.cancelled)
 
 
 def record(session: Session, instance: ProcessInstance, kind: str, step: str | None, actor: User | None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 # Modules that register services when imported; the engine loads them before it runs anything.
-SERVICE_MODULES = ["app.roster.services"]
+SERVICE_MODULES = ["app.roster.services", "app.mail.service"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,11 @@ def service(name: str) -> Callable[[ServiceFunction], ServiceFunction]:
 
 
 def load_services() -> None:
-    for module in SERVICE_MODULES:
-        importlib.import_module(module)
+    # VERTROUWD_EXTRA_SERVICE_MODULES: comma-separated modules with more services (tests and benchmarks use it
+    # to give worker processes services of their own).
+    extra = [m for m in os.environ.get("VERTROUWD_EXTRA_SERVICE_MODULES", "").split(",") if m.strip()]
+    for module in [*SERVICE_MODULES, *extra]:
+        importlib.import_module(module.strip())
 
 
 def known_services() -> frozenset[str]:

@@ -44,12 +44,14 @@ FIRE_TIMER = (
     update(_timer)
     .where(_timer.c.instance_id == bindparam("b_instance"), _timer.c.spiff_task_id == bindparam("b_task"),
            _timer.c.due_at == bindparam("b_due"), _timer.c.state == TimerState.PENDING.value)
-    .values(state=TimerState.FIRED.value, fired_at=bindparam("b_now"), attempts=_timer.c.attempts + 1)
+    .values(state=TimerState.FIRED.value, fired_at=bindparam("b_now"), attempts=_timer.c.attempts + 1,
+            lease_owner=None, lease_expires_at=None)
 )
 
 CANCEL_TIMER = (
     update(_timer)
     .where(_timer.c.instance_id == bindparam("b_instance"), _timer.c.spiff_task_id == bindparam("b_task"),
            _timer.c.due_at == bindparam("b_due"), _timer.c.state == TimerState.PENDING.value)
-    .values(state=TimerState.CANCELLED.value)
+    .values(state=TimerState.CANCELLED.value, lease_owner=None, lease_expires_at=None)
+    .returning(_timer.c.id)
 )

@@ -1,4 +1,5 @@
 """All SQLAlchemy models, one module per area; importing this package registers every table."""
+from app.models.mail import MailStatus, OutboxMessage
 from app.models.people import ApiToken, Entity, Role, User, UserRole, papsy_assignment
 from app.models.process import (
     HistoryEvent,
@@ -15,7 +16,7 @@ from app.models.process import (
 from app.models.roster import Confidant, ConfidantStatus
 
 __all__ = [
-    "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus",
-    "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
+    "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
+    "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
     "TaskState", "Timer", "TimerState", "User", "UserRole", "papsy_assignment",
 ]

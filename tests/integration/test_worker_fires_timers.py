@@ -64,12 +64,13 @@ def test_worker_process_fires_a_timer_once(pg_database_url, redis_url, redis_cli
         def completed() -> bool:
             db.session.remove()
             return db.session().get(ProcessInstance, instance_id).status == InstanceStatus.COMPLETED
-        assert wait_for(completed, 20), "the worker did not fire the timer"
-        db.session.remove()
-        timer = db.session().get(Timer, timer.id)
-        assert timer.state == TimerState.FIRED and timer.attempts == 1
-        assert timer.fired_at >= timer.due_at
+        fired = wait_for(completed, 20)
     finally:
         os.killpg(worker.pid, 15)
         output = worker.communicate(timeout=15)[0].decode()
+    assert fired, f"the worker did not fire the timer:\n{output}"
     assert "Traceback" not in output, output
+    db.session.remove()
+    timer = db.session().get(Timer, timer.id)
+    assert timer.state == TimerState.FIRED and timer.attempts == 1
+    assert timer.fired_at >= timer.due_at

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app.auth.accounts import create_api_token
 from app.engine import registry
 from app.engine.errors import NotAllowed
+from app.mail import queue_mail
 from app.models import Confidant, HistoryEvent, ProcessInstance, Task, TaskState, User
 from app.workflow import services
 from tests.helpers import (
@@ -43,6 +44,7 @@ R, S = "review", "sent_back"
 START, TASK, INST = "/processes/<key>/start", "/tasks/<id:task_id>", "/instances/<id:instance_id>"
 A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/tasks/<id:task_id>", \
     "/api/v1/tasks/<id:task_id>/complete"
+OUTBOX_MSG = "/admin/outbox/<id:message_id>"
 
 # method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
 MATRIX = [
@@ -64,6 +66,8 @@ MATRIX = [
     ("GET", INST, "/instances/{instance}", R, None, LOGIN, 403, 200, 200, 403, 403, 403, 200),
     ("GET", "/roster/", "/roster/", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/admin/", "/admin/", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/admin/outbox", "/admin/outbox", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", OUTBOX_MSG, "/admin/outbox/{message}", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", R, None, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
@@ -110,8 +114,11 @@ def arrange(store, scenario: str = R) -> dict:
     """The appointment of entity OMG, and the ids the matrix urls refer to."""
     instance = services.start_process(store, user(store, OMG_SECRETARY), "appointment", entity(store, "OMG"),
                                       appointment_data())
+    message = queue_mail(store, OMG_PAPSY, "reminder", "reminder", {"what": "Aanstelling nakijken", "process": "x",
+                         "entity": "OMG", "due_date": "31-12-2026", "task_id": None}, instance_id=instance.id)
     store.commit()
-    ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment")}
+    ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment"),
+           "message": message.id}
     if scenario == S:
         services.complete_task(store, user(store, OMG_PAPSY), ids["review"],
                                {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})

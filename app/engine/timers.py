@@ -1,0 +1,148 @@
+"""Durable timers: the database decides whether a timer fires, who fires it, and what happens on failure.
+
+A job claims a timer with a lease (owner and expiry on its row) before it fires, so two workers never fire
+the same timer at once, and a worker that dies leaves a lease that simply expires. Firing itself runs in the
+instance's transaction with the instance row locked (PostgreSQL) and its version checked. A failure counts an
+attempt and backs off (the lease is held for the back-off, so the reconciler leaves it alone); after the last
+attempt the timer is failed and the instance shows an incident, which an admin can retry.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from app.clock import now
+from app.engine import runner
+from app.engine.errors import NotFound
+from app.models import InstanceStatus, ProcessInstance, Timer, TimerState
+
+LEASE = timedelta(seconds=60)
+BACKOFF = [timedelta(seconds=5), timedelta(seconds=30), timedelta(seconds=120)]
+MAX_ATTEMPTS = len(BACKOFF) + 1
+
+
+class Outcome(enum.StrEnum):
+    FIRED = "fired"
+    NOT_DUE = "not due"
+    GONE = "gone"  # fired, cancelled or failed already, or leased by another worker
+
+
+def claim(session: Session, timer_id: int, owner: str) -> bool:
+    """Take the lease on a pending timer that nobody holds (or whose holder's lease ran out)."""
+    moment = now()
+    claimed = session.execute(
+        update(Timer)
+        .where(Timer.id == timer_id, Timer.state == TimerState.PENDING,
+               or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < moment))
+        .values(lease_owner=owner, lease_expires_at=moment + LEASE),
+        execution_options={"synchronize_session": False})
+    return claimed.rowcount == 1
+
+
+def fire(session: Session, timer_id: int) -> tuple[Outcome, datetime | None]:
+    """Fire the claimed timer if it is due: the engine refreshes every timer of its instance and steps on."""
+    timer = session.get(Timer, timer_id, populate_existing=True)
+    if timer is None or timer.state != TimerState.PENDING:
+        return Outcome.GONE, None
+    if timer.due_at >= now():  # SpiffWorkflow fires only strictly after the due time
+        _release(session, timer)
+        return Outcome.NOT_DUE, timer.due_at
+    instance = _locked_instance(session, timer.instance_id)
+    if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
+        timer.state = TimerState.CANCELLED
+        return Outcome.GONE, None
+    runner.fire_timers(session, instance)
+    return Outcome.FIRED, None
+
+
+def record_failure(session: Session, timer_id: int, error: BaseException) -> timedelta | None:
+    """Count a failed attempt; the back-off before the next one, or None when the timer is now failed."""
+    timer = session.get(Timer, timer_id, populate_existing=True)
+    if timer is None or timer.state != TimerState.PENDING:
+        return None
+    timer.attempts += 1
+    timer.last_error = f"{type(error).__name__} (poging {timer.attempts})"
+    if timer.attempts >= MAX_ATTEMPTS:
+        timer.state, timer.lease_owner, timer.lease_expires_at = TimerState.FAILED, None, None
+        instance = session.get(ProcessInstance, timer.instance_id)
+        instance.status = InstanceStatus.INCIDENT
+        instance.incident = f"Termijn '{timer.spec_name}' faalde {timer.attempts} keer: {type(error).__name__}"
+        return None
+    backoff = BACKOFF[timer.attempts - 1]
+    timer.lease_owner, timer.lease_expires_at = "backoff", now() + backoff  # the reconciler waits too
+    return backoff
+
+
+def record_retry_now(session: Session, timer_id: int) -> None:
+    """Give the lease back after a lost race on the instance; not a failure."""
+    session.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_expires_at=None),
+                    execution_options={"synchronize_session": False})
+
+
+def retry(session: Session, timer_id: int) -> Timer:
+    """An admin's retry of a failed timer: pending again, attempts reset, the incident cleared."""
+    timer = _timer(session, timer_id)
+    timer.state, timer.attempts, timer.last_error = TimerState.PENDING, 0, None
+    timer.lease_owner = timer.lease_expires_at = None
+    _clear_incident(session, timer.instance_id)
+    session.flush()
+    return timer
+
+
+def fire_now(session: Session, timer_id: int) -> Timer:
+    """An admin's 'fire now': the timer's due time becomes now, in the workflow and on its row."""
+    timer = _timer(session, timer_id)
+    if timer.state not in (TimerState.PENDING, TimerState.FAILED):
+        raise NotFound("Deze termijn wacht niet meer.")
+    if timer.state == TimerState.FAILED:
+        retry(session, timer_id)
+    instance = _locked_instance(session, timer.instance_id)
+    new_due = now() - timedelta(milliseconds=1)
+    runner.move_timer(session, instance, timer.spiff_task_id, timer.due_at, new_due)
+    timer.due_at, timer.lease_owner, timer.lease_expires_at = new_due, None, None
+    session.flush()
+    return timer
+
+
+def due_unleased(session: Session, grace: timedelta) -> list[int]:
+    """Pending timers due more than ``grace`` ago that nobody holds: their job may be lost."""
+    moment = now()
+    return list(session.scalars(select(Timer.id).where(
+        Timer.state == TimerState.PENDING, Timer.due_at < moment - grace,
+        or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < moment)).order_by(Timer.due_at)))
+
+
+def release_expired_leases(session: Session) -> int:
+    released = session.execute(
+        update(Timer).where(Timer.state == TimerState.PENDING, Timer.lease_expires_at < now())
+        .values(lease_owner=None, lease_expires_at=None), execution_options={"synchronize_session": False})
+    return released.rowcount
+
+
+def _locked_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """The instance, its row locked until commit (PostgreSQL; SQLite serialises writers anyway), so timers of
+    one instance fired by several workers take turns instead of failing on the version check."""
+    session.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance_id).with_for_update())
+    return session.get(ProcessInstance, instance_id, populate_existing=True)
+
+
+def _release(session: Session, timer: Timer) -> None:
+    timer.lease_owner = timer.lease_expires_at = None
+
+
+def _timer(session: Session, timer_id: int) -> Timer:
+    timer = session.get(Timer, timer_id)
+    if timer is None:
+        raise NotFound("Deze termijn bestaat niet.")
+    return timer
+
+
+def _clear_incident(session: Session, instance_id: int) -> None:
+    others = session.scalar(select(Timer.id).where(Timer.instance_id == instance_id,
+                                                   Timer.state == TimerState.FAILED).limit(1))
+    instance = session.get(ProcessInstance, instance_id)
+    if others is None and instance.status == InstanceStatus.INCIDENT:
+        instance.status, instance.incident = InstanceStatus.RUNNING, None

@@ -1,0 +1,74 @@
+"""The outbox: every mail is a row first; with SMTP configured a job sends it after the commit."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import now
+from app.config import Settings
+from app.engine.hooks import after_commit
+from app.mail.render import render
+from app.models import MailStatus, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# RQ retries a failed send after these many seconds; the row is FAILED after the last attempt.
+RETRY_INTERVALS = [10, 60, 300]
+MAX_ATTEMPTS = 1 + len(RETRY_INTERVALS)
+# A QUEUED row older than this lost its job (Redis flushed, enqueue failed): requeue_stale() sends it again.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def current_settings() -> Settings:
+    """The process's settings (web and worker configure ``workers.connection`` with them)."""
+    from workers.connection import settings
+
+    return settings()
+
+
+def queue_mail(session: Session, to_address: str, kind: str, template: str, context: dict,
+               instance_id: int | None = None) -> OutboxMessage:
+    """Render ``template`` with ``context`` into a new outbox row, in the caller's transaction (flush only).
+
+    Without SMTP_HOST the row is HELD (admins read it in the outbox); with it, QUEUED and a send job
+    is enqueued once the caller commits. ``context`` follows the rule in ``app.mail``: no dossier content.
+    """
+    settings = current_settings()
+    subject, body = render(template, {**context, "public_url": settings.public_url})
+    message = OutboxMessage(to_address=to_address, subject=subject, body=body, kind=kind, instance_id=instance_id,
+                            status=MailStatus.QUEUED if settings.smtp_host else MailStatus.HELD, attempts=0,
+                            created_at=now())
+    session.add(message)
+    session.flush()
+    if message.status == MailStatus.QUEUED:
+        message_id = message.id
+        after_commit(session, lambda: enqueue_send(message_id))
+    log.info("mail %s (%s) %s", message.id, kind, message.status)
+    return message
+
+
+def enqueue_send(message_id: int) -> None:
+    """Put the send job for one outbox row on RQ, with retries (deterministic job id per row)."""
+    from rq import Retry
+
+    from workers.connection import queue
+    from workers.mail_jobs import send_mail
+
+    queue().enqueue(send_mail, message_id, job_id=f"mail-{message_id}",
+                    retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+
+
+def stale_queued_ids(session: Session) -> list[int]:
+    """QUEUED rows whose job should long have run: their job was lost."""
+    return list(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.status == MailStatus.QUEUED, OutboxMessage.created_at < now() - STALE_AFTER,
+    ).order_by(OutboxMessage.id)))
+
+
+def recent_messages(session: Session, limit: int = 200) -> list[OutboxMessage]:
+    """The newest ``limit`` messages, newest first (the admin outbox page)."""
+    return list(session.scalars(select(OutboxMessage).order_by(
+        OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))

@@ -1,0 +1,77 @@
+"""Rendering the Dutch plain-text mail templates in ``app/mail/templates`` (subject on the first line)."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+# The templates a mail can be made from; files starting with "_" are only included by them.
+TEMPLATES = frozenset(path.stem for path in TEMPLATE_DIR.glob("*.txt") if not path.name.startswith("_"))
+SUBJECT_PREFIX = "Subject: "
+
+# Plain text, not HTML: no autoescaping. StrictUndefined: a field the caller did not give is an error,
+# so a template can only ever show what its caller chose to pass.
+_env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=False, undefined=StrictUndefined,
+                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_SPACES = re.compile(r"\s+")
+
+
+def render(template: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of ``template`` rendered with ``context``; the first line must be ``Subject: ...``."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown mail template {template!r}")
+    text = _env.get_template(f"{template}.txt").render(context)
+    first, _, body = text.partition("\n")
+    if not first.startswith(SUBJECT_PREFIX):
+        raise ValueError(f"mail template {template!r} does not start with {SUBJECT_PREFIX!r}")
+    return one_line(first.removeprefix(SUBJECT_PREFIX), 300), body
+
+
+def template_fields(template: str) -> frozenset[str]:
+    """The names ``template`` (with what it includes) reads from its context."""
+    names: set[str] = set()
+    pending, seen = [f"{template}.txt"], set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        source = _env.loader.get_source(_env, name)[0]
+        parsed = _env.parse(source)
+        names |= meta.find_undeclared_variables(parsed)
+        pending += [ref for ref in meta.find_referenced_templates(parsed) if ref and ref not in seen]
+    return frozenset(names)
+
+
+def one_line(value: object, limit: int = 200) -> str:
+    """``value`` as a single line of at most ``limit`` characters (no line breaks in a subject or a field)."""
+    text = _SPACES.sub(" ", str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_due(value: object, timezone: str) -> str | None:
+    """A due date or time as Dutch readers write it (31-12-2026, 31-12-2026 17:00 in ``timezone``).
+
+    Accepts a date, an aware datetime or their ISO text; anything else is refused, so that a "date"
+    field can never carry free text into a mail.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = _parse_iso(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("a due time must carry its time zone")
+        return value.astimezone(ZoneInfo(timezone)).strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    raise ValueError("a due date must be a date or a time")
+
+
+def _parse_iso(text: str) -> date | datetime:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("a due date must be an ISO date or time") from None
