@@ -9,7 +9,12 @@ import logging
 
 from app.clock import now
 from app.db import db
-from app.mail.outbox import MAX_ATTEMPTS, current_settings, enqueue_send, stale_queued_ids
+from app.mail.outbox import (
+    MAX_ATTEMPTS,
+    current_settings,
+    enqueue_send,
+    stale_queued_ids,
+)
 from app.mail.smtp import deliver
 from app.models import MailStatus, OutboxMessage
 

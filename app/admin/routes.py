@@ -28,4 +28,7 @@ def index():
                            users=list(session().scalars(select(User).order_by(User.name))),
                            entities=list(session().scalars(select(Entity).order_by(Entity.name))))
 
-from app.admin import outbox  # noqa: E402,F401
+from app.admin import (
+    outbox,  # noqa: E402,F401
+    timers,  # noqa: E402,F401
+)

@@ -179,7 +179,10 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, b
 
 
 def _after_commit_timers(timers: projection.TimerChanges) -> None:
-    from workers.scheduling import cancel_jobs, schedule_timers  # workers depend on the engine, not back
+    from workers.scheduling import (  # workers depend on the engine, not back
+        cancel_jobs,
+        schedule_timers,
+    )
 
     schedule_timers(timers.created)
     cancel_jobs(timers.cancelled)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.engine import runner
-from app.engine.errors import NotFound
+from app.engine import hooks, runner
+from app.engine.errors import NotFound, ProcessFailed
 from app.models import InstanceStatus, ProcessInstance, Timer, TimerState
 
 LEASE = timedelta(seconds=60)
@@ -64,12 +65,13 @@ def record_failure(session: Session, timer_id: int, error: BaseException) -> tim
     if timer is None or timer.state != TimerState.PENDING:
         return None
     timer.attempts += 1
-    timer.last_error = f"{type(error).__name__} (poging {timer.attempts})"
+    cause = _cause_name(error)
+    timer.last_error = f"{cause} (poging {timer.attempts})"
     if timer.attempts >= MAX_ATTEMPTS:
         timer.state, timer.lease_owner, timer.lease_expires_at = TimerState.FAILED, None, None
         instance = session.get(ProcessInstance, timer.instance_id)
         instance.status = InstanceStatus.INCIDENT
-        instance.incident = f"Termijn '{timer.spec_name}' faalde {timer.attempts} keer: {type(error).__name__}"
+        instance.incident = f"Termijn '{timer.spec_name}' faalde {timer.attempts} keer: {cause}"
         return None
     backoff = BACKOFF[timer.attempts - 1]
     timer.lease_owner, timer.lease_expires_at = "backoff", now() + backoff  # the reconciler waits too
@@ -96,7 +98,7 @@ def fire_now(session: Session, timer_id: int) -> Timer:
     """An admin's 'fire now': the timer's due time becomes now, in the workflow and on its row."""
     timer = _timer(session, timer_id)
     if timer.state not in (TimerState.PENDING, TimerState.FAILED):
-        raise NotFound("Deze termijn wacht niet meer.")
+        raise NotFound(_l("Deze termijn wacht niet meer."))
     if timer.state == TimerState.FAILED:
         retry(session, timer_id)
     instance = _locked_instance(session, timer.instance_id)
@@ -105,6 +107,22 @@ def fire_now(session: Session, timer_id: int) -> Timer:
     timer.due_at, timer.lease_owner, timer.lease_expires_at = new_due, None, None
     session.flush()
     return timer
+
+
+def schedule_now(session: Session, timer_id: int) -> None:
+    """Put the timer's job on the queue once this transaction commits."""
+    from workers.scheduling import enqueue_now  # workers depend on the engine, not back
+
+    hooks.after_commit(session, lambda: enqueue_now([timer_id]))
+
+
+def waiting_and_failed(session: Session, limit: int = 500) -> tuple[list[Timer], list[Timer]]:
+    """For the admin page: pending timers by due time, and failed ones (the incidents), newest first."""
+    pending = session.scalars(select(Timer).where(Timer.state == TimerState.PENDING)
+                              .order_by(Timer.due_at).limit(limit))
+    failed = session.scalars(select(Timer).where(Timer.state == TimerState.FAILED)
+                             .order_by(Timer.created_at.desc()).limit(limit))
+    return list(pending), list(failed)
 
 
 def due_unleased(session: Session, grace: timedelta) -> list[int]:
@@ -122,6 +140,13 @@ def release_expired_leases(session: Session) -> int:
     return released.rowcount
 
 
+def _cause_name(error: BaseException) -> str:
+    """The type of what really failed (ProcessFailed wraps it); never its text, which may quote data."""
+    while isinstance(error, ProcessFailed) and error.__cause__ is not None:
+        error = error.__cause__
+    return type(error).__name__
+
+
 def _locked_instance(session: Session, instance_id: int) -> ProcessInstance:
     """The instance, its row locked until commit (PostgreSQL; SQLite serialises writers anyway), so timers of
     one instance fired by several workers take turns instead of failing on the version check."""
@@ -136,7 +161,7 @@ def _release(session: Session, timer: Timer) -> None:
 def _timer(session: Session, timer_id: int) -> Timer:
     timer = session.get(Timer, timer_id)
     if timer is None:
-        raise NotFound("Deze termijn bestaat niet.")
+        raise NotFound(_l("Deze termijn bestaat niet."))
     return timer
 
 

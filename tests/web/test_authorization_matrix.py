@@ -45,6 +45,7 @@ START, TASK, INST = "/processes/<key>/start", "/tasks/<id:task_id>", "/instances
 A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/tasks/<id:task_id>", \
     "/api/v1/tasks/<id:task_id>/complete"
 OUTBOX_MSG = "/admin/outbox/<id:message_id>"
+TIMER_RETRY, TIMER_FIRE = "/admin/timers/<id:timer_id>/retry", "/admin/timers/<id:timer_id>/fire-now"
 
 # method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
 MATRIX = [
@@ -68,6 +69,11 @@ MATRIX = [
     ("GET", "/admin/", "/admin/", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("GET", "/admin/outbox", "/admin/outbox", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("GET", OUTBOX_MSG, "/admin/outbox/{message}", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/admin/timers", "/admin/timers", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    # The appointment has no timers: the admin reaches the action and is told the timer does not exist (404);
+    # tests/timers/test_durable_timers.py shows both actions working on real timers.
+    ("POST", TIMER_RETRY, "/admin/timers/999999/retry", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", TIMER_FIRE, "/admin/timers/999999/fire-now", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 404),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", R, None, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
@@ -91,6 +97,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/api/v1/process-instances": {"model": "appointment", "entity": "OMG", "data": appointment_data()},
     "/api/v1/tasks/{review}/complete": {"data": APPROVE}, "/api/v1/tasks/{done}/complete": {"data": APPROVE},
     "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},
+    "/admin/timers/999999/retry": {}, "/admin/timers/999999/fire-now": {},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]

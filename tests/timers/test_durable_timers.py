@@ -1,0 +1,186 @@
+"""Durable timers (issue 3): the timer table is the truth; jobs claim, fire once, back off, end in incidents.
+
+The job function runs in this process with the clock moved (time-machine); Redis is the real test Redis.
+Real worker processes, SIGKILL and FLUSHALL are in tests/integration/test_timer_faults.py.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+import tests.timers.services as flaky
+from app.db import db
+from app.engine import timers as durable
+from app.engine.registry import deploy
+from app.models import (
+    HistoryEvent,
+    InstanceStatus,
+    ProcessInstance,
+    Task,
+    TaskState,
+    Timer,
+    TimerState,
+)
+from app.workflow import services
+from tests.helpers import ADMIN, OMG_SECRETARY, csrf_token, entity, login, user
+from workers import reconciler
+from workers.jobs import fire_timer
+
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+FORM = {"schema": {"type": "object", "title": "Termijn", "required": ["wait_for"],
+                   "properties": {"wait_for": {"type": "string", "title": "Wachttijd", "pattern": "^PT\\d+[HMS]$"}}},
+        "ui": {}}
+SCHEDULED = "rq:scheduled:vertrouwd-test"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def started(app, redis_client, clock):
+    """An instance waiting for two timers: 'wait' (in 1 hour) and the boundary 'deadline' (in 30 days).
+    The tests read with ``store`` (no outer app context: the admin client's CSRF token needs its own ``g``)."""
+    flaky.FAILURES["left"] = 0
+    xml = (Path(__file__).parent / "timer_after_task.bpmn").read_text()
+    with app.app_context():
+        session = db.session()
+        deploy(session, "timer_after_task", {"timer_after_task.bpmn": xml}, {"timer_start": FORM})
+        instance = services.start_process(session, user(session, OMG_SECRETARY), "timer_after_task",
+                                          entity(session, "OMG"), {"wait_for": "PT1H"})
+        session.commit()
+        instance_id = instance.id
+    db.session.remove()
+    return instance_id
+
+
+def timer(store, spec_name: str) -> Timer:
+    store.expire_all()
+    return store.scalar(select(Timer).where(Timer.spec_name == spec_name).order_by(Timer.id.desc()))
+
+
+def runs_after_timer(store) -> int:
+    store.expire_all()
+    return store.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.step == "Na de termijn"))
+
+
+def test_timer_rows_and_jobs_are_written_with_the_state(store, started, redis_client):
+    wait, deadline = timer(store, "wait"), timer(store, "deadline")
+    assert wait.state == deadline.state == TimerState.PENDING
+    assert wait.due_at == T0 + timedelta(hours=1) and deadline.due_at == T0 + timedelta(days=30)
+    assert {member.decode() for member in redis_client.zrange(SCHEDULED, 0, -1)} == {
+        f"timer-{wait.id}", f"timer-{deadline.id}"}
+
+
+def test_an_early_job_reschedules_and_a_late_one_fires_once(store, started, clock):
+    wait = timer(store, "wait")
+    clock.move_to(T0 + timedelta(minutes=30))
+    assert fire_timer(wait.id) == "not due"
+    clock.move_to(T0 + timedelta(hours=5))
+    assert fire_timer(wait.id) == "fired"
+    assert fire_timer(wait.id) == "gone"
+    wait = timer(store, "wait")
+    assert wait.state == TimerState.FIRED and wait.fired_at == T0 + timedelta(hours=5)
+    assert runs_after_timer(store) == 1
+
+
+def test_a_lease_keeps_a_second_worker_out_until_it_expires(store, started, clock):
+    wait = timer(store, "wait")
+    clock.move_to(T0 + timedelta(hours=2))
+    assert durable.claim(store, wait.id, "worker-that-died")
+    store.commit()
+    assert fire_timer(wait.id) == "gone" and timer(store, "wait").state == TimerState.PENDING
+    clock.move_to(T0 + timedelta(hours=2) + durable.LEASE + timedelta(seconds=1))
+    assert fire_timer(wait.id) == "fired"
+    assert runs_after_timer(store) == 1
+
+
+def test_a_failing_job_backs_off_and_succeeds_on_retry(store, started, clock):
+    flaky.FAILURES["left"] = 2
+    wait = timer(store, "wait")
+    moment = T0 + timedelta(hours=2)
+    clock.move_to(moment)
+    assert fire_timer(wait.id) == "retry in 5 s"
+    assert fire_timer(wait.id) == "gone", "held during the back-off"
+    assert wait.id not in durable.due_unleased(store, reconciler.GRACE)
+    clock.move_to(moment + timedelta(seconds=6))
+    assert fire_timer(wait.id) == "retry in 30 s"
+    clock.move_to(moment + timedelta(seconds=40))
+    assert fire_timer(wait.id) == "fired"
+    wait = timer(store, "wait")
+    assert wait.state == TimerState.FIRED and wait.attempts == 3 and "RuntimeError" in wait.last_error
+    assert runs_after_timer(store) == 1
+
+
+def fail_until_incident(timer_id: int, clock) -> list[str]:
+    outcomes, moment = [], T0 + timedelta(hours=2)
+    for _ in range(durable.MAX_ATTEMPTS):
+        clock.move_to(moment)
+        outcomes.append(fire_timer(timer_id))
+        moment += timedelta(minutes=10)
+    return outcomes
+
+
+def test_a_job_failing_always_becomes_an_incident_that_an_admin_retries(app, store, started, clock):
+    flaky.FAILURES["left"] = 99
+    wait = timer(store, "wait")
+    assert fail_until_incident(wait.id, clock) == ["retry in 5 s", "retry in 30 s", "retry in 120 s",
+                                                            "failed"]
+    instance = store.get(ProcessInstance, started)
+    store.refresh(instance)
+    assert timer(store, "wait").state == TimerState.FAILED
+    assert instance.status == InstanceStatus.INCIDENT and "RuntimeError" in instance.incident
+
+    admin = app.test_client()
+    login(admin, ADMIN)
+    page = admin.get("/admin/timers").get_data(as_text=True)
+    assert "Incidenten" in page and "RuntimeError" in page
+    flaky.FAILURES["left"] = 0
+    assert admin.post(f"/admin/timers/{wait.id}/retry", data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert timer(store, "wait").state == TimerState.PENDING and timer(store, "wait").attempts == 0
+    assert fire_timer(wait.id) == "fired"
+    store.refresh(instance)
+    assert instance.status == InstanceStatus.RUNNING and instance.incident is None
+
+
+def test_completing_a_task_cancels_its_boundary_timer_and_job(app, store, started, redis_client):
+    deadline = timer(store, "deadline")
+    follow_up = store.scalar(select(Task).where(Task.spec_name == "follow_up", Task.state == TaskState.READY))
+    with app.app_context():
+        services.complete_task(db.session(), user(db.session(), OMG_SECRETARY), follow_up.id, {"wait_for": "PT1M"})
+        db.session().commit()
+    db.session.remove()
+    assert timer(store, "deadline").state == TimerState.CANCELLED
+    assert f"timer-{deadline.id}".encode() not in redis_client.zrange(SCHEDULED, 0, -1)
+    assert fire_timer(deadline.id) == "gone"
+
+
+def test_fire_now_from_the_admin_page(app, store, started, clock):
+    deadline = timer(store, "deadline")
+    admin = app.test_client()
+    login(admin, ADMIN)
+    page = admin.get("/admin/timers").get_data(as_text=True)
+    assert admin.post(f"/admin/timers/{deadline.id}/fire-now",
+                      data={"csrf_token": csrf_token(page)}).status_code == 302
+    clock.move_to(T0 + timedelta(seconds=1))
+    assert fire_timer(deadline.id) == "fired"
+    follow_up = store.scalar(select(Task.state).where(Task.spec_name == "follow_up"))
+    assert follow_up == TaskState.CANCELLED  # the interrupting boundary timer ended the task
+
+
+def test_the_reconciler_enqueues_an_overdue_timer_whose_job_was_lost(store, started, clock, redis_client):
+    wait = timer(store, "wait")
+    redis_client.flushdb()
+    clock.move_to(T0 + timedelta(minutes=59))
+    assert reconciler.reconcile() == 0, "not overdue yet"
+    clock.move_to(T0 + timedelta(hours=1, seconds=2))
+    assert reconciler.reconcile() == 1
+    assert redis_client.exists(f"rq:job:timer-{wait.id}") and redis_client.llen("rq:queue:vertrouwd-test") == 1
+    assert fire_timer(wait.id) == "fired"
+    assert reconciler.reconcile() == 0
