@@ -70,14 +70,26 @@ def complete_task_row(session: Session, task: Task, user_id: int) -> None:
 
 
 def _task_row(instance: ProcessInstance, spiff_task) -> dict:
+    """The task table's row. A user task may name, in its properties, the data holding its assignee's user id
+    (``assigneeVariable``) and its due time (``dueAtVariable``, ISO; ``plan.deadline_at`` reads a nested key)."""
     spec = spiff_task.task_spec
-    assignee = spiff_task.data.get("assignee_id")
+    properties = (getattr(spec, "extensions", None) or {}).get("properties", {})
+    assignee = _lookup(spiff_task.data, properties.get("assigneeVariable"))
+    due = _lookup(spiff_task.data, properties.get("dueAtVariable"))
     return {
         "instance_id": instance.id, "spiff_task_id": str(spiff_task.id), "spec_name": spec.name,
         "title": spec.bpmn_name or spec.name, "lane": spec.lane or "", "entity_id": instance.entity_id,
-        "assignee_id": assignee if isinstance(assignee, int) else None, "form_name": user_task_form(spec),
+        "assignee_id": assignee if isinstance(assignee, int) and not isinstance(assignee, bool) else None,
+        "form_name": user_task_form(spec), "due_at": _due_time(due),
         "state": TaskState.READY.value, "created_at": now(), "completed_at": None, "completed_by_id": None,
     }
+
+
+def _lookup(data: dict, path: str | None):
+    value = data if path else None
+    for key in (path or "").split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> dict[TimerKey, str]:

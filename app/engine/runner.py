@@ -39,9 +39,10 @@ class TaskView:
 
 
 def start(session: Session, version: ProcessModelVersion, entity_id: int, actor: User | None,
-          subject: str | None = None) -> ProcessInstance:
-    """A new instance (flushed, with an id), stepped to its first wait state and saved."""
+          subject: str | None = None, data: dict | None = None) -> ProcessInstance:
+    """A new instance (flushed, with an id) with start ``data``, stepped to its first wait state and saved."""
     workflow = _sandboxed(BpmnWorkflow(*version_spec(version)))
+    workflow.task_tree.data.update(data or {})
     instance = ProcessInstance(
         model_version_id=version.id, model_version=version, entity_id=entity_id, status=InstanceStatus.RUNNING,
         state_json=dump_state(workflow), started_by_id=actor.id if actor else None, started_at=now(), subject=subject,

@@ -30,6 +30,10 @@ class Confidant(Base):
     appointed_on: Mapped[date] = mapped_column(Date)
     eoc_reference: Mapped[str | None] = mapped_column(String(100))
     appointment_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    # R11: the basic training, within 2 years of the appointment (the deadline can be extended by the PAPSY).
+    training_due_on: Mapped[date | None] = mapped_column(Date)
+    training_certified_on: Mapped[date | None] = mapped_column(Date)
+    training_role_ended_on: Mapped[date | None] = mapped_column(Date)  # decided after a missed deadline
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     entity: Mapped[Entity] = relationship(lazy="joined")

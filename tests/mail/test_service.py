@@ -30,7 +30,8 @@ def test_a_reminder_goes_to_the_user_with_the_link_to_their_open_task(app, sessi
     data = {"reminder_what": "Aanstelling nakijken", "due_date": "2026-12-31", **SECRET_DATA}
     message_id = call("mail.notify", {"template": "reminder", "to_user_id": papsy.id}, data)
     [mail] = outbox(session)
-    review = session.scalar(select(Task.id).where(Task.instance_id == instance.id))
+    review = session.scalar(select(Task.id).where(Task.instance_id == instance.id,
+                                                  Task.spec_name == "review_appointment"))
     assert (mail.id, mail.to_address, mail.kind, mail.instance_id) == (message_id, OMG_PAPSY, "reminder", instance.id)
     assert mail.subject == "Herinnering: Aanstelling nakijken (uiterlijk 31-12-2026)"
     assert f"/tasks/{review}" in mail.body and "Entiteit:  Departement Omgeving" in mail.body

@@ -31,7 +31,8 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     first, second = run("init"), run("init")
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "process model appointment: version 1" in second.output
-    assert count(ProcessModelVersion) == 1
+    assert "process model training_deadline: version 1" in second.output
+    assert count(ProcessModelVersion) == 2  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):

@@ -1,0 +1,61 @@
+"""The mail templates show only the fields their callers give them (StrictUndefined), in plain Dutch text."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from jinja2 import UndefinedError
+
+from app.mail.render import TEMPLATES, format_due, render, template_fields
+
+# What each template may show. A new field is a decision: check it is no dossier content (see app.mail).
+FIELDS = {
+    "task_assigned": {"process", "step", "entity", "due_date", "task_id", "public_url"},
+    "reminder": {"what", "due_date", "process", "entity", "task_id", "public_url"},
+    "certificate_rejected": {"reason", "process", "entity", "task_id", "public_url"},
+}
+FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
+        "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
+        "reason": "Onleesbaar"}
+
+
+def test_the_templates_read_exactly_the_documented_fields():
+    assert TEMPLATES == set(FIELDS)
+    for template, fields in FIELDS.items():
+        assert template_fields(template) == fields, template
+
+
+@pytest.mark.parametrize(("template", "missing"), [(t, f) for t, fields in FIELDS.items() for f in sorted(fields)])
+def test_a_field_not_given_is_an_error_not_an_empty_string(template, missing):
+    context = {name: FULL[name] for name in FIELDS[template] if name != missing}
+    with pytest.raises(UndefinedError):
+        render(template, context)
+
+
+@pytest.mark.parametrize("template", sorted(FIELDS))
+def test_each_template_renders_a_subject_and_a_plain_body(template):
+    subject, body = render(template, {name: FULL[name] for name in FIELDS[template]})
+    assert subject and "\n" not in subject and not body.startswith("Subject:")
+    assert "geen inhoud van dossiers" in body and "{" not in body and "<" not in body
+
+
+def test_values_are_not_escaped_or_interpreted():
+    _, body = render("certificate_rejected", {**{n: FULL[n] for n in FIELDS["certificate_rejected"]},
+                                                    "reason": "Datum < 2024 & {{ geheim }}"})
+    assert "Reden die de PAPSY opgaf: Datum < 2024 & {{ geheim }}" in body
+
+
+def test_unknown_templates_are_refused():
+    for name in ("_footer", "../render", "nope"):
+        with pytest.raises(ValueError, match="unknown mail template"):
+            render(name, {})
+
+
+def test_due_dates_are_dates_not_text():
+    assert format_due(None, "Europe/Brussels") is None
+    assert format_due(date(2026, 1, 2), "Europe/Brussels") == "02-01-2026"
+    assert format_due("2026-07-01T10:00:00+00:00", "Europe/Brussels") == "01-07-2026 12:00"
+    assert format_due(datetime(2026, 7, 1, 10, tzinfo=UTC), "Europe/Brussels") == "01-07-2026 12:00"
+    for bad in ("volgende week", "2026-07-01T10:00:00", 42, ["2026-07-01"]):
+        with pytest.raises(ValueError):
+            format_due(bad, "Europe/Brussels")
