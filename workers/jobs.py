@@ -9,6 +9,7 @@ from datetime import timedelta
 from app.clock import now
 from app.db import db
 from app.engine import hooks
+from app.engine import notifications as durable_tasks
 from app.engine import timers as durable
 from app.engine.errors import Conflict
 from workers.scheduling import reschedule
@@ -51,3 +52,19 @@ def _fire_claimed(session, timer_id: int) -> str:
             hooks.after_commit(session, lambda: reschedule(timer_id, now() + backoff))
         session.commit()
         return "failed" if backoff is None else f"retry in {int(backoff.total_seconds())} s"
+
+
+def notify_tasks(limit: int = 500) -> int:
+    """Mail "a new task waits for you" for READY tasks not yet announced; the task rows are the truth, so a
+    lost job only delays this (the reconciler asks again). Tasks done before the job ran are skipped."""
+    from app.mail.notify import notify_new_tasks
+
+    session = db.session()
+    try:
+        tasks = durable_tasks.unannounced(session, limit)
+        notify_new_tasks(session, [durable_tasks.as_row(task) for task in tasks])
+        durable_tasks.mark_announced(session, [task.id for task in tasks])
+        session.commit()
+        return len(tasks)
+    finally:
+        db.session.remove()

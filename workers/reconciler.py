@@ -2,7 +2,8 @@
 
 Every pending timer that is overdue by more than GRACE and that no worker holds is enqueued again:
 its job was lost (Redis flushed, a worker killed, the scheduler's lock stuck after a crash). Expired
-leases are released. It runs at worker start and then every RECONCILE_SECONDS, in a thread of each
+leases are released. New tasks not yet announced get the job that mails their people: the web never
+waits for Redis or mail when it creates a task. It runs at worker start and then every RECONCILE_SECONDS, in a thread of each
 worker; a short Redis lock keeps the workers from all doing it at the same moment, and if Redis lost
 the lock too, running twice only enqueues a harmless duplicate.
 """
@@ -13,9 +14,10 @@ import threading
 from datetime import timedelta
 
 from app.db import db
+from app.engine import notifications
 from app.engine import timers as durable
 from workers import connection
-from workers.scheduling import enqueue_now
+from workers.scheduling import enqueue_notifications, enqueue_now
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(seconds=1)
@@ -28,12 +30,15 @@ def reconcile() -> int:
     try:
         durable.release_expired_leases(session)
         overdue = durable.due_unleased(session, GRACE)
+        unannounced = bool(notifications.unannounced(session, 1))
         session.commit()
     finally:
         db.session.remove()
     if overdue:
         enqueue_now(overdue)
         log.info("reconciler: enqueued %d overdue timer(s)", len(overdue))
+    if unannounced:
+        enqueue_notifications()
     return len(overdue)
 
 

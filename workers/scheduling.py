@@ -55,3 +55,14 @@ def cancel_jobs(timer_ids: list[int]) -> None:
     registry = q.scheduled_job_registry
     for timer_id in timer_ids:
         registry.remove(job_id(timer_id), delete_job=True)
+
+
+NOTIFY_JOB_ID = "notify-tasks"
+
+
+def enqueue_notifications() -> None:
+    """Ask a worker to tell people of their new tasks (one job at a time covers every task waiting for it)."""
+    from workers.connection import queue
+    from workers.jobs import notify_tasks
+
+    queue().enqueue(notify_tasks, job_id=NOTIFY_JOB_ID)

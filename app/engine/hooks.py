@@ -29,3 +29,4 @@ def _run_callbacks(session: Session) -> None:
 def _drop_callbacks(session: Session, previous_transaction) -> None:
     if not session.in_transaction():
         session.info.pop(_KEY, None)
+

@@ -82,6 +82,7 @@ def _task_row(instance: ProcessInstance, spiff_task) -> dict:
         "assignee_id": assignee if isinstance(assignee, int) and not isinstance(assignee, bool) else None,
         "form_name": user_task_form(spec), "due_at": _due_time(due),
         "state": TaskState.READY.value, "created_at": now(), "completed_at": None, "completed_by_id": None,
+        "notified_at": None,
     }
 
 

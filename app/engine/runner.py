@@ -172,7 +172,7 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, b
         "b_state": state, "b_now": now(), "b_status": str(status), "b_completed_at": completed_at})
     if saved.rowcount != 1:
         raise Conflict(_l("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw."))
-    projection.sync_tasks(session, instance, workflow, before)
+    projection.sync_tasks(session, instance, workflow, before)  # new tasks are announced by the workers
     timers = projection.sync_timers(session, instance, workflow, before)
     session.expire(instance)  # reloaded on next use, with what was just written
     if timers.created or timers.cancelled:

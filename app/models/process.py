@@ -125,6 +125,7 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "a new task waits for you" sent
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
     entity: Mapped[Entity] = relationship()

@@ -1,4 +1,4 @@
-"""confidant training (R11): due, certified, role ended
+"""confidant training (R11): due, certified, role ended; task.notified_at
 
 Revision ID: b7c1d2e3f4a5
 Revises: ea02a4562971
@@ -18,9 +18,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("training_due_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("training_certified_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("training_role_ended_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("task") as batch_op:
+        batch_op.add_column(sa.Column("notified_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("task") as batch_op:
+        batch_op.drop_column("notified_at")
     with op.batch_alter_table("confidant") as batch_op:
         batch_op.drop_column("training_role_ended_on")
         batch_op.drop_column("training_certified_on")

@@ -1,43 +1,58 @@
 """Services for the timer fault tests, loaded in the worker processes with
 VERTROUWD_EXTRA_SERVICE_MODULES=tests.integration.timer_services (and imported by the tests themselves).
 
-They count their calls in the tests' Redis database (db 13, flushed by the ``redis_client`` fixture), so the
-test process and every worker process share one counter per instance.
+They count their calls in files under $VERTROUWD_TEST_SERVICE_DIR (one line appended per call; appends of a
+few bytes are atomic, so the test process and every worker process share one counter per instance). Not in
+Redis: on a shared development machine other test runs flush the test Redis db 13 many times a second, which
+would reset a counter kept there.
 """
 from __future__ import annotations
 
-from app.engine.services import ServiceContext, service
-from workers import connection
+import os
+from pathlib import Path
 
-PREFIX = "vertrouwd-test:timer-services"
+from app.engine.services import ServiceContext, service
+
+ENV = "VERTROUWD_TEST_SERVICE_DIR"
 
 
 class FlakyServiceError(RuntimeError):
     """Raised by test.flaky on its first attempts and by test.broken until it is fixed."""
 
 
-def calls_key(name: str, instance_id: int) -> str:
-    return f"{PREFIX}:{name}:{instance_id}"
+def _dir() -> Path:
+    return Path(os.environ[ENV])
 
 
-def fixed_key() -> str:
-    return f"{PREFIX}:broken-fixed"
+def calls(name: str, instance_id: int) -> int:
+    path = _dir() / f"{name}-{instance_id}.calls"
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def _count_call(name: str, instance_id: int) -> int:
+    with open(_dir() / f"{name}-{instance_id}.calls", "a") as calls_file:
+        calls_file.write(f"{os.getpid()}\n")
+    return calls(name, instance_id)
+
+
+def fix_broken() -> None:
+    """What an admin repaired: test.broken works from now on."""
+    (_dir() / "broken-fixed").touch()
 
 
 @service("test.flaky")
 def flaky(context: ServiceContext, params: dict, data: dict) -> int:
     """Fails on the first two calls for an instance, then answers the call number."""
-    calls = connection.redis_connection().incr(calls_key("flaky", context.instance_id))
-    if calls <= 2:
-        raise FlakyServiceError(f"flaky call {calls}")
-    return calls
+    number = _count_call("flaky", context.instance_id)
+    if number <= 2:
+        raise FlakyServiceError(f"flaky call {number}")
+    return number
 
 
 @service("test.broken")
 def broken(context: ServiceContext, params: dict, data: dict) -> int:
-    """Fails on every call until the test sets the 'fixed' key (the admin repaired what it depends on)."""
-    redis = connection.redis_connection()
-    calls = redis.incr(calls_key("broken", context.instance_id))
-    if not redis.exists(fixed_key()):
-        raise FlakyServiceError(f"broken call {calls}")
-    return calls
+    """Fails on every call until the test fixes it."""
+    number = _count_call("broken", context.instance_id)
+    if not (_dir() / "broken-fixed").exists():
+        raise FlakyServiceError(f"broken call {number}")
+    return number

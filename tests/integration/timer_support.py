@@ -136,10 +136,10 @@ class WorkerProcess:
 
 
 def start_worker(database_url: str, redis_url: str, log_path: Path, reconcile_seconds: float | None = None,
-                 extra_env: dict | None = None) -> WorkerProcess:
+                 extra_env: dict | None = None, queue: str = QUEUE) -> WorkerProcess:
     """`python -m app.cli worker` in its own process group, its output to ``log_path`` (a pipe nobody reads
     would fill up and block a chatty worker)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "RQ_QUEUE": QUEUE,
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "RQ_QUEUE": queue,
            "VERTROUWD_EXTRA_SERVICE_MODULES": SERVICES_MODULE, **(extra_env or {})}
     if reconcile_seconds is not None:
         env["RECONCILE_SECONDS"] = str(reconcile_seconds)
@@ -178,6 +178,13 @@ def worker_ready(redis_client, worker: WorkerProcess) -> bool:
 
 
 # --- figures --------------------------------------------------------------------------------------------------
+
+def timer_rows_not_fired(session) -> list[tuple]:
+    """For failure messages: what is left and who holds it."""
+    return list(session.execute(select(Timer.id, Timer.instance_id, Timer.state, Timer.due_at, Timer.attempts,
+                                       Timer.lease_owner, Timer.lease_expires_at, Timer.last_error)
+                                .where(Timer.state != TimerState.FIRED).order_by(Timer.id)).all())
+
 
 def timer_counts(session) -> dict[str, int]:
     return dict(session.execute(select(Timer.state, func.count()).group_by(Timer.state)).all())

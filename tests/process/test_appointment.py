@@ -123,3 +123,18 @@ def test_state_survives_save_and_restore_mid_process(session):
     assert dump_state(load_workflow(instance)) == dump_state(workflow) == instance.state_json
     kinds = session.scalars(select(HistoryEvent.kind).order_by(HistoryEvent.id)).all()
     assert kinds == ["started", "task_completed"]
+
+
+def test_the_papsy_of_the_entity_is_told_of_the_new_review_task(session, redis_client):
+    from app.models import OutboxMessage
+    from workers import reconciler
+    from workers.jobs import notify_tasks
+
+    start(session)
+    reconciler.reconcile()
+    assert redis_client.exists("rq:job:notify-tasks"), "the reconciler asks a worker to announce new tasks"
+    assert notify_tasks() == 1 and notify_tasks() == 0, "announced once"
+    session.expire_all()
+    mails = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "task_assigned")).all()
+    assert [m.to_address for m in mails] == [OMG_PAPSY]
+    assert "Aanstelling nakijken" in mails[0].subject + mails[0].body
