@@ -37,4 +37,14 @@ class Confidant(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     entity: Mapped[Entity] = relationship(lazy="joined")
+
+    def training_status(self, today: date) -> tuple[str, date | None]:
+        """R11 at a glance: ('certified', on) / ('role_ended', on) / ('overdue', since) / ('due', by) / ('unknown', None)."""
+        if self.training_certified_on is not None:
+            return "certified", self.training_certified_on
+        if self.training_role_ended_on is not None:
+            return "role_ended", self.training_role_ended_on
+        if self.training_due_on is None:
+            return "unknown", None
+        return ("overdue" if self.training_due_on < today else "due"), self.training_due_on
     user: Mapped[User | None] = relationship()

@@ -1,11 +1,14 @@
 """The roster page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth import policy
+from app.clock import now
 from app.auth.accounts import entity_by_code
 from app.db import session
 from app.models import ConfidantStatus, Entity
@@ -25,5 +28,6 @@ def index():
     entity = entity_by_code(session(), request.args.get("entity"))
     confidants = services.roster(session(), [status] if status else allowed, entity.id if entity else None)
     entities = list(session().scalars(select(Entity).order_by(Entity.name)))
+    today = now().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     return render_template("roster/index.html", confidants=confidants, status=status, entity=entity,
-                           entities=entities, statuses=allowed)
+                           entities=entities, statuses=allowed, today=today)

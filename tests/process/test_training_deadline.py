@@ -163,3 +163,16 @@ def test_r11_the_papsy_can_end_the_role_after_a_missed_deadline(session, appoint
                            {"conversation_on": "2028-10-20", "outcome": "end_role"})
     session.commit()
     assert confidant(session).training_role_ended_on == date(2028, 10, 16)  # 01:00 in Brussels, that day
+
+
+def test_r11_the_roster_shows_the_training_status(app, session, appointed, clock):
+    from tests.helpers import login
+
+    client = app.test_client()
+    login(client, OMG_PAPSY)
+    assert "uiterlijk 15 okt 2028" in client.get("/roster/").get_data(as_text=True)
+    clock.move_to(datetime(2028, 10, 20, 12, 0, tzinfo=timezone.utc))
+    assert "te laat sinds 15 okt 2028" in client.get("/roster/").get_data(as_text=True)
+    upload(session)
+    review(session, "approve")
+    assert "behaald op 20 mei 2027" in client.get("/roster/").get_data(as_text=True)
