@@ -93,5 +93,13 @@ def roster_statuses_for(user: User) -> list[str]:
     return ["active", "inactive", "former"] if can_view_full_roster(user) else ["active"]
 
 
+def can_view_file(user: User, uploader: User | None) -> bool:
+    """An uploaded file (a training certificate): its uploader, and the PAPSY of the uploader's entity."""
+    if uploader is None:
+        return False
+    return user.id == uploader.id or (uploader.entity_id is not None
+                                      and acts_for(user, Role.PAPSY, uploader.entity_id))
+
+
 def can_manage_platform(user: User) -> bool:
     return user.has_role(Role.ADMIN)

@@ -1,7 +1,7 @@
 """Inbox, starting a process, the task screen and the instance pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -81,6 +81,17 @@ def task(task_id: int):
                 return redirect(url_for("workflow.inbox"))
     status = 422 if errors else 200
     return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors), status
+
+
+@bp.get("/files/<id:file_id>")
+@login_required
+def file(file_id: int):
+    stored = services.file_for(session(), current_user, file_id)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(stored.mimetype, "bin")
+    response = Response(stored.content, mimetype=stored.mimetype)
+    response.headers["Content-Disposition"] = f'inline; filename="bestand-{stored.id}.{extension}"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.get("/instances")

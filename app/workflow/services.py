@@ -169,6 +169,17 @@ def file_store(session: Session, user: User):
     return store
 
 
+def file_for(session: Session, user: User, file_id: int) -> StoredFile:
+    """An uploaded file the user may see (404 when it does not exist, 403 when not theirs)."""
+    stored = session.get(StoredFile, file_id)
+    if stored is None:
+        raise NotFound(_l("Dit bestand bestaat niet."))
+    uploader = session.get(User, stored.uploaded_by_id) if stored.uploaded_by_id else None
+    if not policy.can_view_file(user, uploader):
+        raise NotAllowed(_l("U mag dit bestand niet inkijken."))
+    return stored
+
+
 def _validate(session: Session, form: FormDefinition, entity_id: int, data: dict) -> None:
     """The JSON Schema first, then the rules registered for this form (app/workflow/checks.py)."""
     errors = validate_data(form, data) or run_checks(session, form.name, entity_id, data)
