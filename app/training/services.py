@@ -39,7 +39,7 @@ def plan(deadline: date) -> dict[str, str]:
 
 
 def _end_of_day(day: date) -> str:
-    return datetime.combine(day + timedelta(days=1), time(0), BRUSSELS).astimezone(ZoneInfo("UTC")).isoformat()
+    return datetime.combine(day, time(23, 59, 59), BRUSSELS).astimezone(ZoneInfo("UTC")).isoformat()
 
 
 def _start_of_day(day: date) -> str:

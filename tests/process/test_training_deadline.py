@@ -19,11 +19,11 @@ from workers.jobs import fire_timer
 APPOINTED = date(2026, 10, 15)  # the EOC decision in tests.helpers.appointment_data
 CANDIDATE = "jana.vermeulen@omgeving.vlaanderen.example"
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
-# Brussels: reminders at 09:00 local time on the day, the deadline at the end of 15 October 2028 (CEST, +02:00).
+# Brussels: reminders at 09:00 local time on the day, the deadline at 23:59:59 on 15 October 2028 (CEST, +02:00).
 REMINDER_6M = datetime(2028, 4, 15, 7, 0, tzinfo=timezone.utc)
 REMINDER_2M = datetime(2028, 8, 15, 7, 0, tzinfo=timezone.utc)
 REMINDER_2W = datetime(2028, 10, 1, 7, 0, tzinfo=timezone.utc)
-DEADLINE = datetime(2028, 10, 15, 22, 0, tzinfo=timezone.utc)
+DEADLINE = datetime(2028, 10, 15, 21, 59, 59, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_r11_an_extension_restarts_the_deadline_on_the_new_date(session, appoint
                            {"conversation_on": "2028-10-20", "outcome": "extend", "new_deadline": "2029-03-31"})
     session.commit()
     task = ready(session, "upload_certificate")
-    assert task.due_at == datetime(2029, 3, 31, 22, 0, tzinfo=timezone.utc)
+    assert task.due_at == datetime(2029, 3, 31, 21, 59, 59, tzinfo=timezone.utc)
     assert confidant(session).training_due_on == date(2029, 3, 31)
     fire_due(session, clock, datetime(2029, 4, 1, 0, 0, tzinfo=timezone.utc))
     assert ready(session, "training_conversation") is not None, "the new deadline escalates again"
