@@ -17,6 +17,7 @@ from app.db import db
 from app.engine import notifications
 from app.engine import timers as durable
 from workers import connection
+from workers.mail_jobs import requeue_stale_mail
 from workers.scheduling import enqueue_notifications, enqueue_now
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def reconcile() -> int:
         log.info("reconciler: enqueued %d overdue timer(s)", len(overdue))
     if unannounced:
         enqueue_notifications()
+    requeue_stale_mail()
     return len(overdue)
 
 
