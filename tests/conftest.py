@@ -18,7 +18,7 @@ from app.db import Base, db
 IN_CI = os.environ.get("CI") == "true"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-TEST_REDIS_DB = 13  # tests own this Redis database and flush it
+TEST_REDIS_DB = int(os.environ.get("VERTROUWD_TEST_REDIS_DB", "13"))  # tests own this Redis database and flush it
 
 
 def _pg_server_url() -> str:

@@ -13,16 +13,17 @@ import logging
 import threading
 from datetime import timedelta
 
+from app.clock import now
 from app.db import db
 from app.engine import notifications
 from app.engine import timers as durable
 from workers import connection
 from workers.mail_jobs import requeue_stale_mail
-from workers.scheduling import enqueue_notifications, enqueue_now
+from workers.scheduling import enqueue_notifications, enqueue_now, job_id
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(seconds=1)
-LOCK_KEY = "vertrouwd:reconciler"
+LOCK_KEY = "vertrouwd:reconciler:{queue}"  # one per queue: deployments may share a Redis database
 
 
 def reconcile() -> int:
@@ -35,13 +36,35 @@ def reconcile() -> int:
         session.commit()
     finally:
         db.session.remove()
-    if overdue:
-        enqueue_now(overdue)
-        log.info("reconciler: enqueued %d overdue timer(s)", len(overdue))
+    lost = jobs_lost(overdue)
+    if lost:
+        enqueue_now(lost)
+        log.info("reconciler: enqueued %d overdue timer(s) whose job was lost", len(lost))
     if unannounced:
         enqueue_notifications()
     requeue_stale_mail()
-    return len(overdue)
+    return len(lost)
+
+
+def jobs_lost(timer_ids: list[int]) -> list[int]:
+    """The timers whose job is not waiting or running: gone from Redis, or scheduled but overdue (a stuck
+    scheduler, e.g. its lock left by a killed worker)."""
+    if not timer_ids:
+        return []
+    redis = connection.redis_connection()
+    scheduled_key = connection.queue().scheduled_job_registry.key
+    with redis.pipeline(transaction=False) as pipe:
+        for timer_id in timer_ids:
+            pipe.hget(f"rq:job:{job_id(timer_id)}", "status")
+            pipe.zscore(scheduled_key, job_id(timer_id))
+        answers = pipe.execute()
+    stale_before = now().timestamp() - GRACE.total_seconds()
+    lost = []
+    for timer_id, status, score in zip(timer_ids, answers[::2], answers[1::2]):
+        waiting = status in (b"queued", b"started") or (score is not None and score >= stale_before)
+        if not waiting:
+            lost.append(timer_id)
+    return lost
 
 
 def start_thread(period_seconds: float) -> threading.Event:
@@ -51,7 +74,8 @@ def start_thread(period_seconds: float) -> threading.Event:
     def loop() -> None:
         while not stop.is_set():
             try:
-                if connection.redis_connection().set(LOCK_KEY, "1", nx=True, ex=max(int(period_seconds) - 1, 1)):
+                lock = LOCK_KEY.format(queue=connection.queue().name)
+                if connection.redis_connection().set(lock, "1", nx=True, ex=max(int(period_seconds) - 1, 1)):
                     reconcile()
             except Exception:  # never let the thread die: the next round tries again
                 log.exception("reconciler round failed")

@@ -160,7 +160,7 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, b
     The version check makes a concurrent save of the same instance fail with ``Conflict``.
     """
     status, completed_at = instance.status, instance.completed_at
-    if workflow.completed and status == InstanceStatus.RUNNING:
+    if workflow.completed and status in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT):
         status, completed_at = InstanceStatus.COMPLETED, now()
         record(session, instance, "completed", None, None)
     try:
@@ -174,9 +174,19 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, b
         raise Conflict(_l("Iemand anders heeft dit proces net bijgewerkt. Laad de pagina opnieuw."))
     projection.sync_tasks(session, instance, workflow, before)  # new tasks are announced by the workers
     timers = projection.sync_timers(session, instance, workflow, before)
+    if status == InstanceStatus.INCIDENT:
+        _clear_incident_when_resolved(session, instance.id, workflow)
     session.expire(instance)  # reloaded on next use, with what was just written
     if timers.created or timers.cancelled:
         hooks.after_commit(session, lambda: _after_commit_timers(timers))
+
+
+def _clear_incident_when_resolved(session: Session, instance_id: int, workflow: BpmnWorkflow) -> None:
+    """An incident ends when no timer of the instance is failed any more (it fired after all)."""
+    connection = session.connection()
+    if connection.execute(statements.FAILED_TIMERS_LEFT, {"b_instance": instance_id}).first() is None:
+        status = InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
+        connection.execute(statements.CLEAR_INCIDENT, {"b_id": instance_id, "b_status": str(status)})
 
 
 def _after_commit_timers(timers: projection.TimerChanges) -> None:

@@ -7,9 +7,17 @@ expired afterwards by the callers.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 
-from app.models import HistoryEvent, ProcessInstance, Task, TaskState, Timer, TimerState
+from app.models import (
+    HistoryEvent,
+    InstanceStatus,
+    ProcessInstance,
+    Task,
+    TaskState,
+    Timer,
+    TimerState,
+)
 
 _task = Task.__table__
 _instance = ProcessInstance.__table__
@@ -40,10 +48,13 @@ INSERT_TASK = insert(_task)
 
 INSERT_HISTORY = insert(_history)
 
+# A failed timer stays WAITING in the workflow: when another timer of the instance fires, refresh_timers fires
+# it too (an implicit retry), so its row becomes fired as well.
 FIRE_TIMER = (
     update(_timer)
     .where(_timer.c.instance_id == bindparam("b_instance"), _timer.c.spiff_task_id == bindparam("b_task"),
-           _timer.c.due_at == bindparam("b_due"), _timer.c.state == TimerState.PENDING.value)
+           _timer.c.due_at == bindparam("b_due"),
+           _timer.c.state.in_([TimerState.PENDING.value, TimerState.FAILED.value]))
     .values(state=TimerState.FIRED.value, fired_at=bindparam("b_now"), attempts=_timer.c.attempts + 1,
             lease_owner=None, lease_expires_at=None)
 )
@@ -54,4 +65,15 @@ CANCEL_TIMER = (
            _timer.c.due_at == bindparam("b_due"), _timer.c.state == TimerState.PENDING.value)
     .values(state=TimerState.CANCELLED.value, lease_owner=None, lease_expires_at=None)
     .returning(_timer.c.id)
+)
+
+FAILED_TIMERS_LEFT = (
+    select(_timer.c.id).where(_timer.c.instance_id == bindparam("b_instance"),
+                              _timer.c.state == TimerState.FAILED.value).limit(1)
+)
+
+CLEAR_INCIDENT = (
+    update(_instance)
+    .where(_instance.c.id == bindparam("b_id"), _instance.c.status == InstanceStatus.INCIDENT.value)
+    .values(status=bindparam("b_status"), incident=None)
 )

@@ -52,6 +52,9 @@ def fire(session: Session, timer_id: int) -> tuple[Outcome, datetime | None]:
         _release(session, timer)
         return Outcome.NOT_DUE, timer.due_at
     instance = _locked_instance(session, timer.instance_id)
+    session.refresh(timer)  # the lock holder may have fired it meanwhile (refresh_timers fires every due timer)
+    if timer.state != TimerState.PENDING:
+        return Outcome.GONE, None
     if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
         timer.state = TimerState.CANCELLED
         return Outcome.GONE, None

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth import policy
-from app.clock import now
 from app.auth.accounts import entity_by_code
+from app.clock import now
 from app.db import session
 from app.models import ConfidantStatus, Entity
 from app.roster import services
