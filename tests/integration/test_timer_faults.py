@@ -133,9 +133,8 @@ def assert_each_fired_once(instance_ids: list[int], branches: int, tolerate_clob
     """Every timer row fired (exactly once: FIRE_TIMER counts the attempt, and there were no failures), every
     step after a timer ran once, every instance completed once.
 
-    ``tolerate_clobbered``: with several workers, a row fired by one worker can afterwards be overwritten to
-    'cancelled' by another (fired_at and attempts stay): the bug test_BUG_fire_overwrites_... pins down. Such a
-    row did fire once (history says so); it is accepted here so this test keeps proving exactly-once."""
+    ``tolerate_clobbered``: kept for diagnosis; with the timer re-read under the instance lock no row that fired is
+    overwritten any more (test_a_timer_fired_meanwhile_by_the_instance_lock_holder_stays_fired)."""
     session = fresh_session()
     timers = list(session.scalars(select(Timer).where(Timer.instance_id.in_(instance_ids))))
     assert len(timers) == len(instance_ids) * branches
@@ -222,7 +221,7 @@ def test_two_workers_on_the_same_due_timers_fire_each_exactly_once(faults):
     assert wait_for(lambda: all_timers_settled(30), 30), f"{timer_rows_not_fired(fresh_session())}\n{faults.logs()}"
     # Let the duplicates drain too, then look again: a late duplicate must not fire anything either.
     assert wait_for(lambda: faults.redis.zcard(faults.scheduled) == 0 and faults.queued() == 0, 15), faults.logs()
-    assert_each_fired_once(ids, 3, tolerate_clobbered=True)
+    assert_each_fired_once(ids, 3, tolerate_clobbered=False)
     ran = [w.output().count("Job OK (timer-") + w.output().count("Job OK (duplicate-") for w in workers]
     assert all(n >= 1 for n in ran), f"both workers must have run timer jobs: {ran}"
     for w in workers:
@@ -319,14 +318,9 @@ def test_a_job_failing_always_becomes_an_incident_and_an_admin_retry_fires_it(fa
     assert test_services.calls("broken", instance_id) == 5
 
 
-# --- bugs found: each test states the right behaviour and fails today (strict xfail) -------------------------
+# --- bugs these tests found, fixed since: regression tests ---------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: app/engine/timers.py fire(): the timer row is read (PENDING) before the instance lock is taken and "
-    "not read again after it; when the lock holder fired this timer meanwhile (refresh_timers fires every due "
-    "timer of the instance) and completed the instance, the 'instance completed' branch sets the stale ORM "
-    "object to CANCELLED and the commit overwrites the row that was FIRED (fired_at and attempts stay)."))
-def test_BUG_fire_overwrites_a_timer_fired_meanwhile_by_the_instance_lock_holder(faults):
+def test_a_timer_fired_meanwhile_by_the_instance_lock_holder_stays_fired(faults):
     import threading
 
     from sqlalchemy import text
@@ -366,11 +360,7 @@ def test_BUG_fire_overwrites_a_timer_fired_meanwhile_by_the_instance_lock_holder
     assert row.state == TimerState.FIRED, f"... but worker 2 left it {row.state!r} (its job said {outcome})"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: workers/reconciler.py LOCK_KEY = 'vertrouwd:reconciler' is one key for the whole Redis database, not "
-    "per queue (RQ_QUEUE) or database: a worker of another deployment or test run on the same Redis db that "
-    "holds it keeps this worker's reconciler from ever running, and its lost timer jobs are never restored."))
-def test_BUG_a_reconciler_on_another_queue_of_the_same_redis_db_blocks_ours(faults):
+def test_a_reconciler_on_another_queue_of_the_same_redis_db_does_not_block_ours(faults):
     import threading
 
     from workers.reconciler import LOCK_KEY
@@ -381,7 +371,7 @@ def test_BUG_a_reconciler_on_another_queue_of_the_same_redis_db_blocks_ours(faul
 
     def other_reconciler():
         while not stop.is_set():
-            faults.redis.set(LOCK_KEY, "1", nx=True, ex=1)
+            faults.redis.set(LOCK_KEY.format(queue="vertrouwd-other"), "1", nx=True, ex=1)
             stop.wait(0.2)
 
     other = threading.Thread(target=other_reconciler, daemon=True)
@@ -398,12 +388,7 @@ def test_BUG_a_reconciler_on_another_queue_of_the_same_redis_db_blocks_ours(faul
     assert fired, f"our reconciler never ran: the other queue's worker held {LOCK_KEY}\n{worker.output()[-2000:]}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: app/engine/timers.py fire() + app/engine/runner.py fire_timers()/_save(): a FAILED timer stays WAITING "
-    "in the workflow, so the next timer of the same instance to fire (refresh_timers refreshes them all) runs "
-    "the failed timer's branch too; its row stays 'failed' (FIRE_TIMER only updates PENDING rows) and the "
-    "instance stays 'incident' (_save only completes RUNNING instances) although its workflow has completed."))
-def test_BUG_another_timer_of_an_incident_instance_silently_runs_the_failed_timers_branch(faults):
+def test_a_failed_timer_fired_by_another_timer_of_its_instance_ends_the_incident(faults):
     # No worker: the job function runs here with the clock moved (back-offs of 5, 30, 120 s; a 300 s timer).
     [instance_id] = start_instances(faults.app, "broken2", 2, 1, lambda k: (1, 300), service="test.broken")
     early, late = fresh_session().scalars(select(Timer).order_by(Timer.due_at)).all()
@@ -428,13 +413,7 @@ def test_BUG_another_timer_of_an_incident_instance_silently_runs_the_failed_time
         f"(failed timer row, instance status, 'completed' events) = {states}: the tables contradict the workflow"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: workers/reconciler.py reconcile() enqueues every overdue unheld timer again although its job is still "
-    "waiting in the queue (a timer is unheld until a worker starts its job), with GRACE = 1 s while jobs are "
-    "normally up to ~2 s late (scheduling.run_at rounds up, RQ's scheduler polls each second): duplicates in "
-    "normal operation, and under a backlog every round re-enqueues the whole backlog (bench/timers.py, one "
-    "worker, 10,000 timers: 31,164 jobs enqueued by the reconciler, 25,630 jobs run, throughput down to ~60/s)."))
-def test_BUG_the_reconciler_enqueues_again_a_timer_whose_job_is_still_queued(faults):
+def test_the_reconciler_does_not_enqueue_again_a_timer_whose_job_is_still_queued(faults):
     # No worker: the timer's job is on the queue (RQ's scheduler moved it there at its time), no worker took it
     # yet; the reconciler runs in this process with the clock moved 3 s past the due time.
     [instance_id] = start_instances(faults.app, "fan1", 1, 1, lambda k: (60,))
