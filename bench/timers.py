@@ -74,9 +74,30 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def test_redis_url() -> str:
+def bench_redis_url(db_number: int) -> str:
     base = os.environ.get("REDIS_URL") or DEFAULT_REDIS
-    return re.sub(r"/\d*$", "", base.rstrip("/")) + f"/{TEST_REDIS_DB}"
+    return re.sub(r"/\d*$", "", base.rstrip("/")) + f"/{db_number}"
+
+
+def delete_run_keys(client: redis.Redis, queue: str) -> int:
+    """Delete this run's keys: everything named after its queue and the jobs that belong to it."""
+    doomed = list(client.scan_iter(f"*{queue}*", count=1000))
+    for key in client.scan_iter("rq:job:*", count=1000):
+        if client.hget(key, "origin") == queue.encode():
+            doomed.append(key)
+    for start in range(0, len(doomed), 500):
+        client.delete(*doomed[start:start + 500])
+    return len(doomed)
+
+
+def lose_redis_data(client: redis.Redis, queue: str) -> str:
+    """The fault 'Redis lost its data': FLUSHDB on the tests' db 13. On any other db (--redis-db, e.g. to keep
+    other test runs on this machine, which flush db 13 all the time, out of the figures) only this run's keys
+    go; that db itself is never flushed."""
+    if client.connection_pool.connection_kwargs.get("db") == TEST_REDIS_DB:
+        client.flushdb()
+        return "FLUSHDB"
+    return f"deleted this run's {delete_run_keys(client, queue)} Redis keys"
 
 
 @dataclass
@@ -183,11 +204,11 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
         if fault:
             wait_for(lambda: time.monotonic() >= t0_mono + args.window / 2, args.window, interval=0.05)
             procs[0].kill()
-            client.flushdb()  # the test Redis db only
+            lost_how = lose_redis_data(client, queue)
             client.set(sentinel, "1")
             pending = counts(fresh()).get(TimerState.PENDING, 0)
-            result.notes.append(f"fault at T0+{time.monotonic() - t0_mono:.1f} s: SIGKILL w1, FLUSHDB, fresh worker; "
-                                f"{pending} timers pending")
+            result.notes.append(f"fault at T0+{time.monotonic() - t0_mono:.1f} s: SIGKILL w1, {lost_how}, fresh "
+                                f"worker; {pending} timers pending")
             spawn("fresh")
         deadline = t0_mono + args.window + args.period + MARGIN
         last_report = 0.0
@@ -214,7 +235,7 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
         for worker in procs:
             worker.stop()
     result.redis_disturbed = not client.exists(sentinel)
-    client.delete(sentinel)
+    delete_run_keys(client, queue)
 
     session = fresh()
     result.lateness = [float(v) for v in session.scalars(text(
@@ -236,6 +257,17 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
     steps = session.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.kind == "automatic"))
     if steps != len(result.lateness) - result.doubled:
         result.notes.append(f"{steps} automatic steps in history for {len(result.lateness)} fired timers")
+        # Which fired timers have no step after them in history (spec 'wait<i>' -> step 'Na termijn <i>')?
+        missing = session.execute(text(
+            "SELECT t.id, t.instance_id, t.spec_name, t.state, t.due_at, t.fired_at, t.attempts FROM timer t "
+            "WHERE t.fired_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM history_event h WHERE "
+            "h.instance_id = t.instance_id AND h.kind = 'automatic' "
+            "AND h.step = 'Na termijn ' || substr(t.spec_name, 5)) ORDER BY t.id LIMIT 5")).all()
+        for row in missing:
+            history = session.execute(text(
+                "SELECT kind, step, at FROM history_event WHERE instance_id = :i ORDER BY id"), {"i": row[1]}).all()
+            result.notes.append(f"fired without its step in history: {tuple(row)}; instance history: "
+                                f"{[(k, s, a.isoformat()) for k, s, a in history]}")
     db.session.remove()
     for worker in procs:
         output = worker.output()
@@ -281,9 +313,12 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=60, help="due times spread over this many seconds (60)")
     parser.add_argument("--period", type=float, default=5, help="RECONCILE_SECONDS of the workers (default 5)")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=f"comma-separated, of {', '.join(SCENARIOS)}")
+    parser.add_argument("--redis-db", type=int, default=TEST_REDIS_DB,
+                        help=f"Redis database (default {TEST_REDIS_DB}, the tests' db, flushed in the fault scenarios; "
+                             "on another db only this run's keys are deleted)")
     args = parser.parse_args()
     chosen = [s.strip() for s in args.scenarios.split(",") if s.strip()]
-    redis_url = test_redis_url()
+    redis_url = bench_redis_url(args.redis_db)
     redis.Redis.from_url(redis_url).ping()
     database_url = _create_pg_database(_pg_server_url())
     log_dir = Path(tempfile.mkdtemp(prefix="bench-timers-"))
@@ -299,8 +334,7 @@ def main() -> None:
     finally:
         _drop_pg_database(database_url)
         pilot = redis.Redis.from_url(redis_url)
-        for key in pilot.scan_iter(f"rq:*vertrouwd-bench-pilot-{os.getpid()}*"):
-            pilot.delete(key)
+        delete_run_keys(pilot, f"vertrouwd-bench-pilot-{os.getpid()}")
     report(results, args)
 
 
