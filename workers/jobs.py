@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from datetime import timedelta
 
 from app.clock import now
 from app.db import db
@@ -12,37 +11,42 @@ from app.engine import hooks
 from app.engine import notifications as durable_tasks
 from app.engine import timers as durable
 from app.engine.errors import Conflict
-from workers.scheduling import reschedule
+from workers.scheduling import forget_batch, reschedule
 
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def fire_timer(timer_id: int) -> str:
-    """Claim the timer, fire it when due, or count a failure and back off. Safe to run twice or late."""
-    session = db.session()
+    """Fire the timer when due, or count a failure and back off. Safe to run twice, early or late."""
+    return fire_timers([timer_id])[0]
+
+
+def fire_timers(timer_ids: list[int]) -> list[str]:
+    """Fire timers that fell due together (a batch of the dispatcher), each in its own transaction."""
+    outcomes = []
     try:
-        if not durable.claim(session, timer_id, OWNER):
-            session.commit()
-            return str(durable.Outcome.GONE)
-        session.commit()
-        return _fire_claimed(session, timer_id)
+        for timer_id in timer_ids:
+            session = db.session()
+            try:
+                outcomes.append(_fire(session, timer_id))
+            finally:
+                db.session.remove()
     finally:
-        db.session.remove()
+        forget_batch(timer_ids)
+    return outcomes
 
 
-def _fire_claimed(session, timer_id: int) -> str:
+def _fire(session, timer_id: int) -> str:
     try:
-        outcome, due_at = durable.fire(session, timer_id)
+        outcome, due_at = durable.fire(session, timer_id, OWNER)
         if outcome is durable.Outcome.NOT_DUE:
-            hooks.after_commit(session, lambda: reschedule(timer_id, due_at + timedelta(seconds=1)))
+            hooks.after_commit(session, lambda: reschedule(timer_id, due_at))
         session.commit()
         return str(outcome)
-    except Conflict:  # another timer of the same instance was saved first: simply go again
+    except Conflict:  # a web request saved the instance first (SQLite, or no row lock): simply go again
         session.rollback()
-        durable.record_retry_now(session, timer_id)
-        hooks.after_commit(session, lambda: reschedule(timer_id, now()))
-        session.commit()
+        reschedule(timer_id, now())
         return "conflict, again"
     except Exception as exc:
         session.rollback()

@@ -1,17 +1,19 @@
 """The reconciler: the database, not Redis, says which timers are still waiting for a job.
 
 Every pending timer that is overdue by more than GRACE and that no worker holds is enqueued again:
-its job was lost (Redis flushed, a worker killed, the scheduler's lock stuck after a crash). Expired
-leases are released. New tasks not yet announced get the job that mails their people: the web never
-waits for Redis or mail when it creates a task. It runs at worker start and then every RECONCILE_SECONDS, in a thread of each
-worker; a short Redis lock keeps the workers from all doing it at the same moment, and if Redis lost
+its job was lost (Redis flushed, a worker killed while firing it or between taking it from the waiting set and
+enqueueing it, no worker running). Expired leases are released. New tasks not yet announced get the job that
+mails their people: the web never waits for Redis or mail when it creates a task. It runs at worker start and
+then every RECONCILE_SECONDS, in a thread of each worker; a short Redis lock keeps the workers from all doing it at the same moment, and if Redis lost
 the lock too, running twice only enqueues a harmless duplicate.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from rq.utils import utcparse
 
 from app.clock import now
 from app.db import db
@@ -19,10 +21,11 @@ from app.engine import notifications
 from app.engine import timers as durable
 from workers import connection
 from workers.mail_jobs import requeue_stale_mail
-from workers.scheduling import enqueue_notifications, enqueue_now, job_id
+from workers.scheduling import batch_map_key, enqueue_notifications, enqueue_now, job_id, timers_key
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(seconds=1)
+STARTED_STALE = timedelta(seconds=15)
 LOCK_KEY = "vertrouwd:reconciler:{queue}"  # one per queue: deployments may share a Redis database
 
 
@@ -47,24 +50,32 @@ def reconcile() -> int:
 
 
 def jobs_lost(timer_ids: list[int]) -> list[int]:
-    """The timers whose job is not waiting or running: gone from Redis, or scheduled but overdue (a stuck
-    scheduler, e.g. its lock left by a killed worker)."""
+    """The timers with no job waiting or running (neither their own nor the dispatcher's batch that carries
+    them): gone from Redis, or still in the waiting set long after their time (no dispatcher running)."""
     if not timer_ids:
         return []
     redis = connection.redis_connection()
-    scheduled_key = connection.queue().scheduled_job_registry.key
+    batches = redis.hmget(batch_map_key(), [str(timer_id) for timer_id in timer_ids])
     with redis.pipeline(transaction=False) as pipe:
-        for timer_id in timer_ids:
-            pipe.hget(f"rq:job:{job_id(timer_id)}", "status")
-            pipe.zscore(scheduled_key, job_id(timer_id))
+        for timer_id, batch in zip(timer_ids, batches):
+            pipe.hmget(f"rq:job:{job_id(timer_id)}", "status", "started_at")
+            pipe.hmget(f"rq:job:{batch.decode() if batch else job_id(timer_id)}", "status", "started_at")
+            pipe.zscore(timers_key(), str(timer_id))
         answers = pipe.execute()
-    stale_before = now().timestamp() - GRACE.total_seconds()
-    lost = []
-    for timer_id, status, score in zip(timer_ids, answers[::2], answers[1::2]):
-        waiting = status in (b"queued", b"started") or (score is not None and score >= stale_before)
-        if not waiting:
-            lost.append(timer_id)
-    return lost
+    moment = now()
+    stale_before = (moment - GRACE).timestamp()
+    return [timer_id for timer_id, own, batch, score in zip(timer_ids, answers[::3], answers[1::3], answers[2::3])
+            if not (_alive(*own, moment) or _alive(*batch, moment) or (score is not None and score >= stale_before))]
+
+
+def _alive(status: bytes | None, started_at: bytes | None, moment: datetime) -> bool:
+    """Queued, or started not so long ago that its worker must have died (firing takes milliseconds; the job
+    of a killed worker stays 'started' in Redis). A duplicate of a slow job is harmless: the timer row decides."""
+    if status == b"queued":
+        return True
+    if status != b"started" or not started_at:
+        return False
+    return utcparse(started_at.decode()) > moment - STARTED_STALE
 
 
 def start_thread(period_seconds: float) -> threading.Event:

@@ -1,33 +1,44 @@
-"""Putting timer jobs on RQ: one job per timer row, under a deterministic id, after the commit."""
+"""Putting timer jobs on RQ: one job per timer row, under a deterministic id, after the commit.
+
+RQ's own scheduler keeps whole seconds and polls once a second, so a timer would run 0 to 2 s after its
+due time. Timers therefore wait in a sorted set of their own (``vertrouwd:<queue>:timers``, timer id ->
+due time with microseconds); the dispatcher thread of every worker (workers/dispatcher.py) moves the due
+ones onto the RQ queue. The database stays the truth: a timer lost from the set on the way (a worker
+killed between the move and the enqueue, Redis flushed) is put back by the reconciler.
+"""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 log = logging.getLogger(__name__)
+NOT_BEFORE = timedelta(milliseconds=1)  # SpiffWorkflow fires a timer only strictly after its due time
+
+
+def _queue_name() -> str:
+    from workers.connection import settings
+
+    return settings().rq_queue
 
 
 def job_id(timer_id: int) -> str:
-    return f"timer-{timer_id}"
+    """Job ids carry the queue: RQ keeps jobs per Redis database, which deployments may share."""
+    return f"{_queue_name()}-timer-{timer_id}"
 
 
-def run_at(due_at: datetime) -> datetime:
-    """RQ stores whole seconds and may run up to a second early: round up, the job re-checks anyway."""
-    due_at = due_at.astimezone(timezone.utc)
-    whole = due_at.replace(microsecond=0)
-    return whole if whole == due_at else whole + timedelta(seconds=1)
+def timers_key(queue_name: str | None = None) -> str:
+    return f"vertrouwd:{queue_name or _queue_name()}:timers"
 
 
 def schedule_timers(timers: list[tuple[int, datetime]]) -> None:
-    """Schedule ``fire_timer`` for each (timer id, due time)."""
-    from workers.connection import queue
-    from workers.jobs import fire_timer
+    """Let the dispatchers enqueue ``fire_timer`` for each (timer id, due time) once it is due; scheduling
+    a timer again only moves its time."""
+    from workers.connection import redis_connection
 
     if not timers:
         return
-    q = queue()
-    for timer_id, due_at in timers:
-        q.enqueue_at(run_at(due_at), fire_timer, timer_id, job_id=job_id(timer_id))
+    redis_connection().zadd(timers_key(), {str(timer_id): (due_at + NOT_BEFORE).timestamp()
+                                           for timer_id, due_at in timers})
     log.info("scheduled %d timer job(s)", len(timers))
 
 
@@ -36,28 +47,57 @@ def reschedule(timer_id: int, due_at: datetime) -> None:
 
 
 def enqueue_now(timer_ids: list[int]) -> None:
-    """Put timer jobs on the queue at once (the reconciler, an admin's retry); duplicates are harmless."""
+    """Put timer jobs on the queue at once (the dispatcher, the reconciler, an admin's retry); a duplicate
+    job is harmless, the timer row decides."""
+    from rq import Queue
+
     from workers.connection import queue
     from workers.jobs import fire_timer
 
+    if not timer_ids:
+        return
     q = queue()
-    for timer_id in timer_ids:
-        q.enqueue(fire_timer, timer_id, job_id=job_id(timer_id))
+    q.enqueue_many([Queue.prepare_data(fire_timer, (timer_id,), job_id=job_id(timer_id), result_ttl=0)
+                    for timer_id in timer_ids])
+
+
+def batch_job_prefix() -> str:
+    return f"{_queue_name()}-timers-"
+
+
+def batch_counter_key() -> str:
+    return f"vertrouwd:{_queue_name()}:timer-batches"
+
+
+def batch_map_key() -> str:
+    """timer id -> the batch job that carries it, until that job is done (for the reconciler)."""
+    return f"vertrouwd:{_queue_name()}:timer-batch"
+
+
+def enqueue_batch(batch_job_id: str, timer_ids: list[int]) -> None:
+    from workers.connection import queue
+    from workers.jobs import fire_timers
+
+    queue().enqueue(fire_timers, timer_ids, job_id=batch_job_id, result_ttl=0)
+
+
+def forget_batch(timer_ids: list[int]) -> None:
+    from workers.connection import redis_connection
+
+    if timer_ids:
+        redis_connection().hdel(batch_map_key(), *[str(timer_id) for timer_id in timer_ids])
 
 
 def cancel_jobs(timer_ids: list[int]) -> None:
-    """Drop the jobs of cancelled timers (if one survives, it finds its timer cancelled and does nothing)."""
-    if not timer_ids:
-        return
-    from workers.connection import queue
+    """Drop the waiting entries of cancelled timers (a job already queued finds its timer cancelled)."""
+    from workers.connection import redis_connection
 
-    q = queue()
-    registry = q.scheduled_job_registry
-    for timer_id in timer_ids:
-        registry.remove(job_id(timer_id), delete_job=True)
+    if timer_ids:
+        redis_connection().zrem(timers_key(), *[str(timer_id) for timer_id in timer_ids])
 
 
-NOTIFY_JOB_ID = "notify-tasks"
+def notify_job_id() -> str:
+    return f"{_queue_name()}-notify-tasks"
 
 
 def enqueue_notifications() -> None:
@@ -65,4 +105,4 @@ def enqueue_notifications() -> None:
     from workers.connection import queue
     from workers.jobs import notify_tasks
 
-    queue().enqueue(notify_tasks, job_id=NOTIFY_JOB_ID)
+    queue().enqueue(notify_tasks, job_id=notify_job_id())

@@ -10,7 +10,7 @@ from app.config import Settings
 from app.db import db
 from app.engine.services import load_services
 from app.logs import configure_logging
-from workers import connection, reconciler
+from workers import connection, dispatcher, reconciler
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,9 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
                           serializer=JSONSerializer)
     log.info("worker %s on queue %s", worker.name, settings.rq_queue)
     stop_reconciler = reconciler.start_thread(settings.reconcile_seconds)
+    stop_dispatcher = dispatcher.start_thread()
     try:
         worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
     finally:
+        stop_dispatcher.set()
         stop_reconciler.set()

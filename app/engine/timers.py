@@ -31,6 +31,31 @@ class Outcome(enum.StrEnum):
     GONE = "gone"  # fired, cancelled or failed already, or leased by another worker
 
 
+def fire(session: Session, timer_id: int, owner: str) -> tuple[Outcome, datetime | None]:
+    """Fire the timer if it is due and nobody holds it: the engine refreshes every timer of its instance and
+    steps on. The instance row is locked first (PostgreSQL; SQLite serialises writers anyway), then the timer
+    is claimed in the same transaction, so a worker killed halfway leaves nothing behind, and timers of one
+    instance fired by several workers take turns instead of failing on the version check."""
+    timer = session.get(Timer, timer_id, populate_existing=True)
+    if timer is None or not _claimable(timer):
+        return Outcome.GONE, None
+    if timer.due_at >= now():  # SpiffWorkflow fires only strictly after the due time
+        return Outcome.NOT_DUE, timer.due_at
+    instance = _locked_instance(session, timer.instance_id)
+    if not claim(session, timer_id, owner):  # the lock holder fired it meanwhile, or it backs off
+        return Outcome.GONE, None
+    if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
+        session.execute(update(Timer).where(Timer.id == timer_id).values(state=TimerState.CANCELLED),
+                        execution_options={"synchronize_session": False})
+        return Outcome.GONE, None
+    runner.fire_timers(session, instance)
+    return Outcome.FIRED, None
+
+
+def _claimable(timer: Timer) -> bool:
+    return timer.state == TimerState.PENDING and (timer.lease_expires_at is None or timer.lease_expires_at < now())
+
+
 def claim(session: Session, timer_id: int, owner: str) -> bool:
     """Take the lease on a pending timer that nobody holds (or whose holder's lease ran out)."""
     moment = now()
@@ -41,25 +66,6 @@ def claim(session: Session, timer_id: int, owner: str) -> bool:
         .values(lease_owner=owner, lease_expires_at=moment + LEASE),
         execution_options={"synchronize_session": False})
     return claimed.rowcount == 1
-
-
-def fire(session: Session, timer_id: int) -> tuple[Outcome, datetime | None]:
-    """Fire the claimed timer if it is due: the engine refreshes every timer of its instance and steps on."""
-    timer = session.get(Timer, timer_id, populate_existing=True)
-    if timer is None or timer.state != TimerState.PENDING:
-        return Outcome.GONE, None
-    if timer.due_at >= now():  # SpiffWorkflow fires only strictly after the due time
-        _release(session, timer)
-        return Outcome.NOT_DUE, timer.due_at
-    instance = _locked_instance(session, timer.instance_id)
-    session.refresh(timer)  # the lock holder may have fired it meanwhile (refresh_timers fires every due timer)
-    if timer.state != TimerState.PENDING:
-        return Outcome.GONE, None
-    if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
-        timer.state = TimerState.CANCELLED
-        return Outcome.GONE, None
-    runner.fire_timers(session, instance)
-    return Outcome.FIRED, None
 
 
 def record_failure(session: Session, timer_id: int, error: BaseException) -> timedelta | None:
@@ -79,12 +85,6 @@ def record_failure(session: Session, timer_id: int, error: BaseException) -> tim
     backoff = BACKOFF[timer.attempts - 1]
     timer.lease_owner, timer.lease_expires_at = "backoff", now() + backoff  # the reconciler waits too
     return backoff
-
-
-def record_retry_now(session: Session, timer_id: int) -> None:
-    """Give the lease back after a lost race on the instance; not a failure."""
-    session.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_expires_at=None),
-                    execution_options={"synchronize_session": False})
 
 
 def retry(session: Session, timer_id: int) -> Timer:
@@ -155,10 +155,6 @@ def _locked_instance(session: Session, instance_id: int) -> ProcessInstance:
     one instance fired by several workers take turns instead of failing on the version check."""
     session.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance_id).with_for_update())
     return session.get(ProcessInstance, instance_id, populate_existing=True)
-
-
-def _release(session: Session, timer: Timer) -> None:
-    timer.lease_owner = timer.lease_expires_at = None
 
 
 def _timer(session: Session, timer_id: int) -> Timer:

@@ -57,8 +57,9 @@ def enqueue_send(message_id: int) -> None:
     from workers.connection import queue
     from workers.mail_jobs import send_mail
 
-    queue().enqueue(send_mail, message_id, job_id=f"mail-{message_id}",
-                    retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+    q = queue()
+    q.enqueue(send_mail, message_id, job_id=f"{q.name}-mail-{message_id}",
+              retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
 
 
 def stale_queued_ids(session: Session) -> list[int]:

@@ -58,7 +58,7 @@ def test_worker_process_fires_a_timer_once(pg_database_url, redis_url, redis_cli
         instance_id = instance.id
         timer = session.scalar(select(Timer).where(Timer.instance_id == instance_id))
         assert timer.state == TimerState.PENDING
-        assert redis_client.zcard("rq:scheduled:vertrouwd-test") == 1, "the job is scheduled after commit"
+        assert redis_client.zcard("vertrouwd:vertrouwd-test:timers") == 1, "the timer waits in Redis after commit"
     worker = start_worker(pg_database_url, redis_url)
     try:
         def completed() -> bool:

@@ -68,19 +68,62 @@ def fanout_bpmn(process_id: str, branches: int, timer: str = "duration", service
     nodes.append('<bpmn:parallelGateway id="join">' + "".join(f"<bpmn:incoming>{f}</bpmn:incoming>" for f in join_in)
                  + f'<bpmn:outgoing>{flow("join", "done")}</bpmn:outgoing></bpmn:parallelGateway>')
     nodes.append('<bpmn:endEvent id="done"><bpmn:incoming>f_join_done</bpmn:incoming></bpmn:endEvent>')
+    return _definitions(process_id, nodes, flows, lane_nodes=("start", "ask"))
+
+
+def _definitions(process_id: str, nodes: list[str], flows: list[str], lane_nodes: tuple[str, ...]) -> str:
+    refs = "".join(f"<bpmn:flowNodeRef>{node}</bpmn:flowNodeRef>" for node in lane_nodes)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
                   xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
                   id="{process_id}_definitions" targetNamespace="http://vertrouwd.vlaanderen/bpmn/test">
   <bpmn:process id="{process_id}" name="Termijnen ({process_id}, test)" isExecutable="true">
-    <bpmn:laneSet id="lanes"><bpmn:lane id="lane_secretary" name="eoc_secretary">
-      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>ask</bpmn:flowNodeRef>
-    </bpmn:lane></bpmn:laneSet>
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane_secretary" name="eoc_secretary">{refs}</bpmn:lane></bpmn:laneSet>
     {chr(10).join(nodes)}
     {chr(10).join(flows)}
   </bpmn:process>
 </bpmn:definitions>
 """
+
+
+def reminders_bpmn(process_id: str, count: int) -> str:
+    """The shape of the training deadline: start -> user task 'ask' -> user task 'Wachten' that stays open, with
+    ``count`` non-interrupting boundary timers (timeDate ``due<i>``), each -> script 'Na termijn <i>' -> its end."""
+    nodes = [
+        '<bpmn:startEvent id="start"><bpmn:outgoing>f_start_ask</bpmn:outgoing></bpmn:startEvent>',
+        '<bpmn:userTask id="ask" name="Vraag"><bpmn:extensionElements><spiffworkflow:properties>'
+        f'<spiffworkflow:property name="formJsonSchemaFilename" value="{process_id}_start.schema.json"/>'
+        '</spiffworkflow:properties></bpmn:extensionElements>'
+        '<bpmn:incoming>f_start_ask</bpmn:incoming><bpmn:outgoing>f_ask_hold</bpmn:outgoing></bpmn:userTask>',
+        '<bpmn:userTask id="hold" name="Wachten"><bpmn:extensionElements><spiffworkflow:properties>'
+        f'<spiffworkflow:property name="formJsonSchemaFilename" value="{process_id}_hold.schema.json"/>'
+        '</spiffworkflow:properties></bpmn:extensionElements><bpmn:incoming>f_ask_hold</bpmn:incoming>'
+        '<bpmn:outgoing>f_hold_done</bpmn:outgoing></bpmn:userTask>',
+        '<bpmn:endEvent id="done"><bpmn:incoming>f_hold_done</bpmn:incoming></bpmn:endEvent>',
+    ]
+    flows = ['<bpmn:sequenceFlow id="f_start_ask" sourceRef="start" targetRef="ask"/>',
+             '<bpmn:sequenceFlow id="f_ask_hold" sourceRef="ask" targetRef="hold"/>',
+             '<bpmn:sequenceFlow id="f_hold_done" sourceRef="hold" targetRef="done"/>']
+    for i in range(count):
+        nodes.append(
+            f'<bpmn:boundaryEvent id="wait{i}" name="Termijn {i}" attachedToRef="hold" cancelActivity="false">'
+            f'<bpmn:outgoing>f_wait{i}</bpmn:outgoing><bpmn:timerEventDefinition>'
+            f'<bpmn:timeDate>due{i}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:boundaryEvent>')
+        nodes.append(f'<bpmn:scriptTask id="after{i}" name="Na termijn {i}"><bpmn:incoming>f_wait{i}</bpmn:incoming>'
+                     f'<bpmn:outgoing>f_after{i}</bpmn:outgoing><bpmn:script>after{i} = True</bpmn:script>'
+                     '</bpmn:scriptTask>')
+        nodes.append(f'<bpmn:endEvent id="end{i}"><bpmn:incoming>f_after{i}</bpmn:incoming></bpmn:endEvent>')
+        flows.append(f'<bpmn:sequenceFlow id="f_wait{i}" sourceRef="wait{i}" targetRef="after{i}"/>')
+        flows.append(f'<bpmn:sequenceFlow id="f_after{i}" sourceRef="after{i}" targetRef="end{i}"/>')
+    return _definitions(process_id, nodes, flows, lane_nodes=("start", "ask", "hold"))
+
+
+def deploy_reminders(session, process_id: str, count: int):
+    version = deploy(session, process_id, {f"{process_id}.bpmn": reminders_bpmn(process_id, count)},
+                     {f"{process_id}_start": fanout_form(count, "date"),
+                      f"{process_id}_hold": {"schema": {"type": "object", "title": "Wachten", "properties": {}}, "ui": {}}})
+    session.commit()
+    return version
 
 
 def fanout_form(branches: int, timer: str = "duration") -> dict:

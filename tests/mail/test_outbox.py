@@ -61,7 +61,7 @@ def test_with_smtp_a_worker_delivers_the_mail_after_the_commit(smtp_app, session
     assert message.status == MailStatus.QUEUED and queued_jobs() == [], "nothing leaves before the commit"
     session.commit()
     [job] = queued_jobs()
-    assert job.id == f"mail-{message.id}" and job.retries_left == 3 and job.retry_intervals == RETRY_INTERVALS
+    assert job.id == f"vertrouwd-test-mail-{message.id}" and job.retries_left == 3 and job.retry_intervals == RETRY_INTERVALS
     run_worker_once()
     [received] = smtp_server.handler.messages
     assert received["To"] == TO and received["X-RcptTo"] == TO
@@ -122,7 +122,7 @@ def test_a_failed_job_is_scheduled_for_retry_by_rq(app, session, refusing_smtp_s
     row = reread(message.id)
     assert (row.status, row.attempts) == (MailStatus.QUEUED, 1)
     scheduled = ScheduledJobRegistry(queue=connection.queue())
-    assert scheduled.get_job_ids() == [f"mail-{message.id}"], "RQ retries it after 10 s"
+    assert scheduled.get_job_ids() == [f"vertrouwd-test-mail-{message.id}"], "RQ retries it after 10 s"
 
 
 def test_a_queued_mail_whose_job_was_lost_is_requeued(smtp_app, session, smtp_server, redis_client):

@@ -132,7 +132,7 @@ def test_the_papsy_of_the_entity_is_told_of_the_new_review_task(session, redis_c
 
     start(session)
     reconciler.reconcile()
-    assert redis_client.exists("rq:job:notify-tasks"), "the reconciler asks a worker to announce new tasks"
+    assert redis_client.exists("rq:job:vertrouwd-test-notify-tasks"), "the reconciler asks a worker to announce new tasks"
     assert notify_tasks() == 1 and notify_tasks() == 0, "announced once"
     session.expire_all()
     mails = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "task_assigned")).all()

@@ -29,12 +29,13 @@ from app.workflow import services
 from tests.helpers import ADMIN, OMG_SECRETARY, csrf_token, entity, login, user
 from workers import reconciler
 from workers.jobs import fire_timer
+from workers.scheduling import NOT_BEFORE
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 FORM = {"schema": {"type": "object", "title": "Termijn", "required": ["wait_for"],
                    "properties": {"wait_for": {"type": "string", "title": "Wachttijd", "pattern": "^PT\\d+[HMS]$"}}},
         "ui": {}}
-SCHEDULED = "rq:scheduled:vertrouwd-test"
+WAITING = "vertrouwd:vertrouwd-test:timers"  # timer id -> due time, for the dispatchers
 
 
 @pytest.fixture
@@ -74,8 +75,9 @@ def test_timer_rows_and_jobs_are_written_with_the_state(store, started, redis_cl
     wait, deadline = timer(store, "wait"), timer(store, "deadline")
     assert wait.state == deadline.state == TimerState.PENDING
     assert wait.due_at == T0 + timedelta(hours=1) and deadline.due_at == T0 + timedelta(days=30)
-    assert {member.decode() for member in redis_client.zrange(SCHEDULED, 0, -1)} == {
-        f"timer-{wait.id}", f"timer-{deadline.id}"}
+    waiting = {member.decode(): score for member, score in redis_client.zrange(WAITING, 0, -1, withscores=True)}
+    assert waiting == {str(wait.id): pytest.approx((wait.due_at + NOT_BEFORE).timestamp(), abs=1e-6),
+                       str(deadline.id): pytest.approx((deadline.due_at + NOT_BEFORE).timestamp(), abs=1e-6)}
 
 
 def test_an_early_job_reschedules_and_a_late_one_fires_once(store, started, clock):
@@ -157,7 +159,7 @@ def test_completing_a_task_cancels_its_boundary_timer_and_job(app, store, starte
         db.session().commit()
     db.session.remove()
     assert timer(store, "deadline").state == TimerState.CANCELLED
-    assert f"timer-{deadline.id}".encode() not in redis_client.zrange(SCHEDULED, 0, -1)
+    assert str(deadline.id).encode() not in redis_client.zrange(WAITING, 0, -1)
     assert fire_timer(deadline.id) == "gone"
 
 
@@ -182,7 +184,7 @@ def test_the_reconciler_enqueues_an_overdue_timer_whose_job_was_lost(store, star
     clock.move_to(T0 + timedelta(hours=1, seconds=2))
     assert reconciler.reconcile() == 1
     queued = [job.decode() for job in redis_client.lrange("rq:queue:vertrouwd-test", 0, -1)]
-    assert queued.count(f"timer-{wait.id}") == 1
+    assert queued.count(f"vertrouwd-test-timer-{wait.id}") == 1
     assert reconciler.reconcile() == 0, "its job is queued: not enqueued twice"
     assert fire_timer(wait.id) == "fired"
     assert reconciler.reconcile() == 0
