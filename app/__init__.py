@@ -41,9 +41,15 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
 
 def _configure_passwords(app: Flask) -> None:
     from app.auth import passwords
+    from app.crypto import user_keys
+    from app.crypto.keys import KdfParams
 
     passwords.configure(app.config.get("ARGON2_TIME_COST", 3), app.config.get("ARGON2_MEMORY_KIB", 65536),
                         app.config.get("ARGON2_PARALLELISM", 4))
+    # The same Argon2id cost seals each user's private key under the password (app/crypto).
+    user_keys.configure(KdfParams(iterations=app.config.get("ARGON2_TIME_COST", 3),
+                                  memory_kib=app.config.get("ARGON2_MEMORY_KIB", 65536),
+                                  lanes=app.config.get("ARGON2_PARALLELISM", 4)))
 
 
 def _configure_queue(settings: Settings) -> None:
@@ -56,9 +62,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
+    from app.dossiers.routes import bp as dossiers_bp
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
 
-    for blueprint in (auth_bp, workflow_bp, roster_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)

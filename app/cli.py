@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -38,12 +39,19 @@ def init() -> None:
 @main.command()
 def demo() -> None:
     """Load the demo entities and people (idempotent) and print the logins."""
+    from app.config import INSTANCE_DIR
+    from app.crypto import recovery as recovery_keys
     from app.demo import DEMO_PASSWORD, load_demo
 
     session = _session()
     users = load_demo(session)
+    if recovery_keys.current(session) is None:
+        key_file = INSTANCE_DIR / "demo-recovery-key.pem"
+        recovery_keys.init(session, key_file)
+        click.echo(f"Demo recovery key written to {key_file} (a real installation keeps it offline: "
+                   "`vertrouwd recovery init FILE`)")
     session.commit()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo("Demo logins (password for all: %s; at the first login you set up the code app):" % DEMO_PASSWORD)
     for user in users:
         roles = ", ".join(sorted(r.value for r in user.roles))
         entity = user.entity.code if user.entity else ", ".join(e.code for e in user.papsy_entities) or "-"
@@ -120,19 +128,88 @@ def user_add(email: str, name: str, roles: tuple[str, ...], entity_codes: tuple[
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
 def user_set_password(email: str, password_stdin: bool) -> None:
-    """Set the password of an existing user (e.g. a confidant whose account the appointment created)."""
-    from app.auth.accounts import AccountError, find_user, set_password
+    """Set the password of an existing user (e.g. a confidant whose account the appointment created).
+
+    For a user who already has a key pair this is an admin's reset: a new key pair, every session ends, and
+    dossiers sealed for the old key need the recovery procedure."""
+    from app.auth.accounts import AccountError, find_user, reset_password, set_password
+    from app.crypto import user_keys
 
     session = _session()
     account = find_user(session, email)
     if account is None:
         raise click.ClickException(f"unknown user {email}")
+    had_keys = user_keys.public_key(session, account.id) is not None
+    password = sys.stdin.readline().rstrip("\n")
     try:
-        set_password(account, sys.stdin.readline().rstrip("\n"))
+        if had_keys:
+            reset_password(session, account, password)
+        else:
+            set_password(account, password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     session.commit()
     click.echo(f"password of {account.email} set")
+    if had_keys:
+        click.echo("NOTE: this user has a new key pair. Dossiers registered before now can only be opened again "
+                   "through the recovery procedure (a PAPSY requests, an admin approves, with the GDPB recovery key).")
+
+
+@user.command("reset-second-factor")
+@click.argument("email")
+def user_reset_second_factor(email: str) -> None:
+    """A lost phone without recovery codes: the user enrols a new authenticator at the next login."""
+    from app.auth import second_factor
+    from app.auth.accounts import find_user
+
+    session = _session()
+    account = find_user(session, email)
+    if account is None:
+        raise click.ClickException(f"unknown user {email}")
+    second_factor.reset(session, account)
+    session.commit()
+    click.echo(f"second factor of {account.email} reset: enrolment at the next login")
+
+
+@main.group()
+def recovery() -> None:
+    """The GDPB recovery key."""
+
+
+@recovery.command("init")
+@click.argument("private_key_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rotate", is_flag=True, help="Replace the active recovery key (new dossiers use the new one).")
+def recovery_init(private_key_file: Path, rotate: bool) -> None:
+    """Make the GDPB recovery key pair: the private key goes to PRIVATE_KEY_FILE (keep it offline), the
+    public key into the database."""
+    from app.crypto import recovery as recovery_keys
+
+    session = _session()
+    try:
+        row = recovery_keys.init(session, private_key_file, rotate=rotate)
+    except recovery_keys.RecoveryKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    session.commit()
+    click.echo(f"recovery key {row.fingerprint[:16]} stored; its private key is in {private_key_file}: move it "
+               "to offline storage and delete it from this machine")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log of confidential access."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; names the first broken link."""
+    from app.dossiers import audit as audit_log
+
+    verdict = audit_log.verify(_session())
+    if verdict.intact:
+        click.echo(f"audit log intact: {verdict.entries} entries")
+        return
+    raise click.ClickException(f"audit log broken at entry {verdict.first_broken_id}: {verdict.reason} "
+                               f"({verdict.entries} entries before it are intact)")
 
 
 @main.group()

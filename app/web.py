@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 ERROR_TITLES = {
     400: _l("Ongeldige vraag"), 403: _l("Geen toegang"), 404: _l("Niet gevonden"), 405: _l("Niet toegelaten"),
-    409: _l("Conflict"), 413: _l("Bestand te groot"), 422: _l("Ongeldige gegevens"), 429: _l("Te veel pogingen"),
+    409: _l("Conflict"), 423: _l("Dossier vergrendeld"), 413: _l("Bestand te groot"), 422: _l("Ongeldige gegevens"), 429: _l("Te veel pogingen"),
     500: _l("Er ging iets mis"),
 }
 
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
     app.after_request(_security_headers)
     for status in ERROR_TITLES:
         app.register_error_handler(status, _http_error)

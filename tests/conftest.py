@@ -151,6 +151,7 @@ TEST_CONFIG = {"TESTING": True, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8192
 
 
 def build_app(database_url: str, redis_url: str, tmp_path: Path, **config):
+    from app.crypto import recovery
     from app.demo import load_demo
     from app.engine.registry import import_directory
 
@@ -160,6 +161,9 @@ def build_app(database_url: str, redis_url: str, tmp_path: Path, **config):
     session = db.session()
     import_directory(session, settings.bpmn_dir, settings.forms_dir)
     load_demo(session)
+    key_file = tmp_path / f"recovery-key-{uuid.uuid4().hex[:8]}.pem"
+    recovery.init(session, key_file)
+    app.config["TEST_RECOVERY_KEY_FILE"] = key_file
     session.commit()
     db.session.remove()
     return app

@@ -56,11 +56,46 @@ def csrf_token(html: str) -> str:
 
 
 def login(client, email: str, password: str = DEMO_PASSWORD):
+    """Log in through the real forms: the password, then the TOTP code (enrolling first if needed)."""
     page = client.get("/login")
     response = client.post("/login", data={"email": email, "password": password,
                                             "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.status_code == 302, f"login of {email} failed: {response.status_code}"
+    step = response.headers["Location"]
+    if step.endswith("/login/enrol"):
+        page = client.get("/login/enrol").get_data(as_text=True)
+        secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page).group(1)
+        response = client.post("/login/enrol", data={"code": totp_code(client, email, secret),
+                                                     "csrf_token": csrf_token(page)})
+        assert response.status_code == 302, f"enrolment of {email} failed: {response.status_code}"
+        assert client.get(response.headers["Location"]).status_code == 200, "the recovery codes are shown once"
+    elif step.endswith("/login/code"):
+        page = client.get("/login/code").get_data(as_text=True)
+        response = client.post("/login/code", data={"code": totp_code(client, email),
+                                                    "csrf_token": csrf_token(page)})
+        assert response.status_code == 302, f"second factor of {email} failed: {response.status_code}"
     return response
+
+
+def totp_code(client, email: str, secret: str | None = None) -> str:
+    """A code the server accepts now: of a time step after the last one this user spent (a code works once,
+    and tests often stop the clock), within the allowed drift."""
+    import pyotp
+    from sqlalchemy.orm import Session
+
+    from app.auth.second_factor import DRIFT_STEPS
+    from app.clock import now
+    from app.db import db
+
+    with Session(bind=db.engine) as own:  # not the thread's scoped session: the test may be using it
+        account = user(own, email)
+        secret = secret or account.totp_secret
+        last = account.totp_last_step if account.totp_last_step is not None else -1
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now())
+    step = max(current - DRIFT_STEPS, last + 1)
+    assert step <= current + DRIFT_STEPS, f"{email} logged in too often within one clock step"
+    return totp.generate_otp(step)
 
 
 def post_form(client, url: str, data: dict, **kwargs):

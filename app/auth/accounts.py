@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -86,3 +87,31 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def change_password(session: Session, user: User, current: str, new: str, repeat: str) -> None:
+    """The user's own change: the key pair stays, its private key is sealed again under the new password."""
+    from app.crypto import user_keys
+    from app.crypto.keys import WrongPassword
+
+    if not verify_password(user.password_hash, current):
+        raise AccountError(_l("Het huidige wachtwoord is niet juist."))
+    if new != repeat:
+        raise AccountError(_l("De twee nieuwe wachtwoorden zijn niet gelijk."))
+    set_password(user, new)
+    try:
+        user_keys.reseal(session, user, current, new)
+    except WrongPassword:  # the key was already sealed under another password: a new pair, as on a reset
+        user_keys.create_for(session, user, new)
+        user.keys_reset_at = now()
+
+
+def reset_password(session: Session, user: User, new: str) -> None:
+    """An admin's reset: the old private key cannot be opened without the old password, so the user gets a
+    new key pair; dossiers sealed for the old one need the recovery procedure. Every session ends."""
+    from app.crypto import held_keys, user_keys
+
+    set_password(user, new)
+    user_keys.create_for(session, user, new)
+    user.keys_reset_at = now()
+    held_keys.drop_all_for(session, user.id)

@@ -103,3 +103,13 @@ def can_view_file(user: User, uploader: User | None) -> bool:
 
 def can_manage_platform(user: User) -> bool:
     return user.has_role(Role.ADMIN)
+
+
+def can_keep_dossiers(user: User) -> bool:
+    """Confidants register requests (R6); nobody else keeps dossiers."""
+    return user.has_role(Role.CONFIDANT) and user.entity_id is not None
+
+
+def can_open_dossier(user: User, confidant_id: int) -> bool:
+    """A dossier is its confidant's alone (R2): not a PAPSY's, not an admin's."""
+    return can_keep_dossiers(user) and user.id == confidant_id

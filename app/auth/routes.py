@@ -1,4 +1,4 @@
-"""Login, logout and the language choice."""
+"""Login (password, then the TOTP code or its enrolment), logout, password change, the language choice."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -14,9 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from app.auth.accounts import authenticate
+from app.auth import login_steps, second_factor
+from app.auth.accounts import AccountError, authenticate, change_password
 from app.db import session as db_session
 from app.extensions import LOCALES, limiter
 
@@ -31,6 +32,10 @@ def _account_key() -> str:
     return "account:" + (request.form.get("email") or "").strip().lower()
 
 
+def _pending_account_key() -> str:
+    return f"code:{session.get(login_steps.PENDING_USER)}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], error_message="Te veel aanmeldpogingen vanaf dit adres.")
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key,
@@ -39,23 +44,110 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("workflow.inbox"))
     if request.method == "POST":
-        user = authenticate(db_session(), request.form.get("email", ""), request.form.get("password", ""))
+        password = request.form.get("password", "")
+        user = authenticate(db_session(), request.form.get("email", ""), password)
         if user is not None:
-            session.clear()
-            session.permanent = True
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            login_steps.password_accepted(user, password)
+            session["next"] = _safe_next(request.args.get("next"))
+            if login_steps.needs_enrolment(user):
+                return redirect(url_for("auth.enrol"))
+            if second_factor.required_for(user):
+                return redirect(url_for("auth.code"))
+            return _logged_in(user)
         flash(_("E-mailadres of wachtwoord is niet juist."), "error")
         return render_template("auth/login.html", email=request.form.get("email", "")), 401
     return render_template("auth/login.html", email="")
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message="Te veel pogingen vanaf dit adres.")
+@limiter.limit(_login_limit, methods=["POST"], key_func=_pending_account_key,
+               error_message="Te veel pogingen voor dit account.")
+def code():
+    user = login_steps.pending_user()
+    if user is None or user.totp_secret is None:
+        return _start_again()
+    if request.method == "POST":
+        if second_factor.verify(db_session(), user, request.form.get("code", "")):
+            return _logged_in(user)
+        flash(_("De code is niet juist of werd al gebruikt. Probeer de volgende code van uw app."), "error")
+        return render_template("auth/code.html"), 401
+    return render_template("auth/code.html")
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_pending_account_key,
+               error_message="Te veel pogingen voor dit account.")
+def enrol():
+    user = login_steps.pending_user()
+    if user is None or not login_steps.needs_enrolment(user):
+        return _start_again()
+    secret = session.setdefault(login_steps.PENDING_SECRET, second_factor.new_secret())
+    if request.method == "POST":
+        codes = second_factor.enrol(db_session(), user, secret, request.form.get("code", ""))
+        if codes is not None:
+            target = session.get("next") or url_for("workflow.inbox")
+            login_steps.finish(user)
+            session["recovery_codes"], session["next"] = codes, target
+            return redirect(url_for("auth.recovery_codes"))
+        flash(_("De code is niet juist. Controleer de tijd op uw telefoon en probeer opnieuw."), "error")
+    uri = second_factor.provisioning_uri(secret, user.email)
+    return render_template("auth/enrol.html", secret=secret, qr=second_factor.qr_svg(uri)), \
+        (401 if request.method == "POST" else 200)
+
+
+@bp.get("/account/recovery-codes")
+@login_required
+def recovery_codes():
+    codes = session.pop("recovery_codes", None)
+    if not codes:
+        return redirect(url_for("workflow.inbox"))
+    return render_template("auth/recovery_codes.html", codes=codes,
+                           next=_safe_next(session.pop("next", None)))
+
+
+@bp.post("/account/recovery-codes")
+@login_required
+def new_recovery_codes():
+    if current_user.totp_secret is None:
+        return redirect(url_for("workflow.inbox"))
+    session["recovery_codes"] = second_factor.new_recovery_codes(db_session(), current_user)
+    return redirect(url_for("auth.recovery_codes"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    if request.method == "POST":
+        try:
+            change_password(db_session(), current_user, request.form.get("current", ""),
+                            request.form.get("new", ""), request.form.get("repeat", ""))
+        except AccountError as exc:
+            flash(str(exc), "error")
+            return render_template("auth/password.html"), 400
+        flash(_("Uw wachtwoord is gewijzigd. Uw dossiers blijven leesbaar."), "info")
+        return redirect(url_for("workflow.inbox"))
+    return render_template("auth/password.html")
 
 
 @bp.post("/logout")
 @login_required
 def logout():
     logout_user()
-    session.clear()
+    login_steps.log_out()
     flash(_("U bent afgemeld."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _logged_in(user):
+    target = session.get("next") or url_for("workflow.inbox")
+    login_steps.finish(user)
+    return redirect(target)
+
+
+def _start_again():
+    session.pop(login_steps.PENDING_USER, None)
+    flash(_("Meld u opnieuw aan."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -53,6 +53,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # TOTP second factor: the base32 secret once enrolment is confirmed (a pending one lives in the session)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()  # the last time step used: a code works once
+    keys_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an admin's reset made new keys
 
     entity: Mapped[Entity | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")

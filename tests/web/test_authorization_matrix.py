@@ -12,11 +12,16 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from datetime import date
+
 from app.auth.accounts import create_api_token
+from app.crypto import user_keys
+from app.demo import DEMO_PASSWORD
+from app.dossiers import services as dossiers
 from app.engine import registry
 from app.engine.errors import NotAllowed
 from app.mail import queue_mail
-from app.models import Confidant, HistoryEvent, ProcessInstance, Task, TaskState, User
+from app.models import Confidant, Dossier, DossierNote, HistoryEvent, ProcessInstance, Task, TaskState, User
 from app.workflow import services
 from tests.helpers import (
     ADMIN,
@@ -40,12 +45,14 @@ EMAILS = {"omg_confidant": OMG_CONFIDANT, "omg_secretary": OMG_SECRETARY, "omg_p
           "awv_secretary": AWV_SECRETARY, "awv_papsy": AWV_PAPSY, "awv_confidant": AWV_CONFIDANT, "admin": ADMIN}
 # Redirect outcomes (302 to ...): the login page, the inbox, the target instance, a new instance, the roster.
 LOGIN, INBOX, INSTANCE, NEW, ROSTER = "->login", "->inbox", "->instance", "->new instance", "->roster"
+DOSSIER, NEW_DOSSIER, CODES = "->dossier", "->new dossier", "->recovery codes"
 R, S = "review", "sent_back"
 START, TASK, INST = "/processes/<key>/start", "/tasks/<id:task_id>", "/instances/<id:instance_id>"
 A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/tasks/<id:task_id>", \
     "/api/v1/tasks/<id:task_id>/complete"
 OUTBOX_MSG = "/admin/outbox/<id:message_id>"
 TIMER_RETRY, TIMER_FIRE = "/admin/timers/<id:timer_id>/retry", "/admin/timers/<id:timer_id>/fire-now"
+DOS = "/dossiers/<id:dossier_id>"
 
 # method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
 MATRIX = [
@@ -90,8 +97,33 @@ MATRIX = [
     ("POST", A_DONE, "/api/v1/tasks/{correction}/complete", S, "corrected", 401, 403, 200, 403, 403, 403, 403, 403),
     ("POST", A_DONE, "/api/v1/tasks/{done}/complete", S, "approved", 401, 403, 403, 409, 403, 403, 403, 403),
     ("GET", "/api/v1/confidants", "/api/v1/confidants", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
+    # Login steps: without a password given just before, every step sends back to the login page.
+    ("GET", "/login/code", "/login/code", R, None, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("POST", "/login/code", "/login/code", R, "nothing", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("GET", "/login/enrol", "/login/enrol", R, None, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("POST", "/login/enrol", "/login/enrol", R, "nothing", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("GET", "/account/recovery-codes", "/account/recovery-codes", R, None,
+     LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX),
+    # New recovery codes for whoever has a second factor (EOC secretaries need none); codes are not in the snapshot.
+    ("POST", "/account/recovery-codes", "/account/recovery-codes", R, None,
+     LOGIN, CODES, INBOX, CODES, INBOX, CODES, CODES, CODES),
+    ("GET", "/account/password", "/account/password", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/account/password", "/account/password", R, "nothing", LOGIN, 400, 400, 400, 400, 400, 400, 400),
+    # Dossiers (R2): a confidant's own only; another confidant is told it does not exist; nobody else gets in.
+    ("GET", "/dossiers", "/dossiers", R, None, LOGIN, 200, 403, 403, 403, 403, 200, 403),
+    ("POST", "/dossiers/search", "/dossiers/search", R, None, LOGIN, 200, 403, 403, 403, 403, 200, 403),
+    ("GET", "/dossiers/new", "/dossiers/new", R, None, LOGIN, 200, 403, 403, 403, 403, 200, 403),
+    ("POST", "/dossiers/new", "/dossiers/new", R, "dossier", LOGIN, NEW_DOSSIER, 403, 403, 403, 403, NEW_DOSSIER, 403),
+    ("GET", DOS, "/dossiers/{dossier}", R, None, LOGIN, 200, 403, 403, 403, 403, 404, 403),
+    ("GET", DOS + "/edit", "/dossiers/{dossier}/edit", R, None, LOGIN, 200, 403, 403, 403, 403, 404, 403),
+    ("POST", DOS + "/edit", "/dossiers/{dossier}/edit", R, "dossier_updated",
+     LOGIN, DOSSIER, 403, 403, 403, 403, 404, 403),
+    ("POST", DOS + "/notes", "/dossiers/{dossier}/notes", R, "note", LOGIN, DOSSIER, 403, 403, 403, 403, 404, 403),
+    ("POST", DOS + "/close", "/dossiers/{dossier}/close", R, "closed", LOGIN, DOSSIER, 403, 403, 403, 403, 404, 403),
 ]
-ALLOWED = {INBOX, NEW, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
+ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
+DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
+                "interventions": "listening"}
 APPROVE, WRONG_LOGIN = {"decision": "approve"}, {"email": OMG_CONFIDANT, "password": "not-the-password-1"}
 BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/login": WRONG_LOGIN, "/logout": {}, "/language": {"lang": "en", "next": "/roster/"},
@@ -101,6 +133,11 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/api/v1/tasks/{review}/complete": {"data": APPROVE}, "/api/v1/tasks/{done}/complete": {"data": APPROVE},
     "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},
     "/admin/timers/999999/retry": {}, "/admin/timers/999999/fire-now": {},
+    "/login/code": {"code": "123456"}, "/login/enrol": {"code": "123456"}, "/account/recovery-codes": {},
+    "/account/password": {"current": "not-the-password-1", "new": "a-new-password-2", "repeat": "a-new-password-2"},
+    "/dossiers/search": {"q": "Verzoeker"}, "/dossiers/new": DOSSIER_FORM, "/dossiers/{dossier}/edit": DOSSIER_FORM,
+    "/dossiers/{dossier}/notes": {"note": "Nog een gesprek gehad."},
+    "/dossiers/{dossier}/close": {"closed_on": "2026-11-20", "outcome": "resolved"},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
@@ -127,8 +164,14 @@ def arrange(store, scenario: str = R) -> dict:
     message = queue_mail(store, OMG_PAPSY, "reminder", "reminder", {"what": "Aanstelling nakijken", "process": "x",
                          "entity": "OMG", "due_date": "31-12-2026", "task_id": None}, instance_id=instance.id)
     store.commit()
+    confidant = user(store, OMG_CONFIDANT)
+    user_keys.create_for(store, confidant, DEMO_PASSWORD)
+    dossier = dossiers.register(store, confidant, {
+        "opened_on": date(2026, 11, 1), "requester": "Verzoeker A", "themes": ["conflict"], "persons": ["colleague"],
+        "interventions": ["listening"], "note": "Eerste gesprek."})
+    store.commit()
     ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment"),
-           "message": message.id}
+           "message": message.id, "dossier": dossier.id}
     if scenario == S:
         services.complete_task(store, user(store, OMG_PAPSY), ids["review"],
                                {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
@@ -153,6 +196,9 @@ def snapshot(store) -> dict:
         "history": store.scalar(select(func.count()).select_from(HistoryEvent)),
         "confidants": store.execute(select(Confidant.email, Confidant.status).order_by(Confidant.email)).all(),
         "users": store.execute(select(User.email, User.locale).order_by(User.email)).all(),
+        "dossiers": store.execute(select(Dossier.id, Dossier.confidant_id, Dossier.opened_on, Dossier.closed_on)
+                                  .order_by(Dossier.id)).all(),
+        "notes": store.scalar(select(func.count()).select_from(DossierNote)),
     }
     store.rollback()
     return state
@@ -182,8 +228,11 @@ def assert_outcome(response, expected, ids: dict) -> None:
     assert response.status_code == 302, (response.status_code, expected)
     if expected == NEW:
         assert where.startswith("/instances/") and where != f"/instances/{ids['instance']}"
+    elif expected == NEW_DOSSIER:
+        assert where.startswith("/dossiers/") and where != f"/dossiers/{ids['dossier']}"
     else:
-        wanted = {LOGIN: "/login", INBOX: "/inbox", ROSTER: "/roster/", INSTANCE: f"/instances/{ids['instance']}"}
+        wanted = {LOGIN: "/login", INBOX: "/inbox", ROSTER: "/roster/", INSTANCE: f"/instances/{ids['instance']}",
+                  DOSSIER: f"/dossiers/{ids['dossier']}", CODES: "/account/recovery-codes"}
         assert where == wanted[expected]
 
 
@@ -197,6 +246,9 @@ def assert_effect(store, effect, allowed: bool, actor: str, ids: dict, before: d
         assert after == before, "a refused request (or a GET) changed the database"
         return
     actor_id = user(store, EMAILS[actor]).id
+    if effect.startswith("dossier") or effect in ("note", "closed"):
+        assert_dossier_effect(effect, actor_id, ids, before, after)
+        return
     tasks = {row.id: row for row in after["tasks"]}
     if effect == "started":
         new = [row for row in after["instances"] if row.id != ids["instance"]]
@@ -213,6 +265,21 @@ def assert_effect(store, effect, allowed: bool, actor: str, ids: dict, before: d
         assert (task.state, task.completed_by_id) == (TaskState.COMPLETED, actor_id)
         assert ready_task_id(store, ids["instance"], "review_appointment") is not None
         assert after["confidants"] == before["confidants"]
+
+
+def assert_dossier_effect(effect: str, actor_id: int, ids: dict, before: dict, after: dict) -> None:
+    others = ("instances", "tasks", "history", "confidants", "users")
+    assert {k: after[k] for k in others} == {k: before[k] for k in others}
+    new = [row for row in after["dossiers"] if row not in before["dossiers"]]
+    if effect == "dossier":
+        assert [(row.confidant_id, row.opened_on) for row in new] == [(actor_id, date(2026, 11, 2))]
+        assert after["notes"] == before["notes"]
+    elif effect == "dossier_updated":
+        assert [(row.id, row.opened_on) for row in new] == [(ids["dossier"], date(2026, 11, 2))]
+    elif effect == "note":
+        assert after["dossiers"] == before["dossiers"] and after["notes"] == before["notes"] + 1
+    elif effect == "closed":
+        assert [(row.id, row.closed_on) for row in new] == [(ids["dossier"], date(2026, 11, 20))]
 
 
 @pytest.mark.parametrize(("row", "actor", "expected"), CELLS)

@@ -1,0 +1,177 @@
+"""The confidant's dossier screens: list, register, open, add a note, edit the facts, close."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth import login_steps, policy
+from app.db import session as db_session
+from app.dossiers import services
+from app.dossiers.services import DossierRefused, Filters, NeedsRecovery, NotYours
+from app.forms import FormDefinition, load_form
+from app.forms.submission import parse_submission
+from app.models.dossiers import FactKind, Intervention, Outcome, PersonLevel, Theme
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+DATE_FIELDS = ("opened_on", "consent_on", "closed_on")
+
+
+@lru_cache(maxsize=8)
+def _form(name: str) -> FormDefinition:
+    return load_form(current_app.extensions["vertrouwd_settings"].forms_dir, name)
+
+
+@bp.before_request
+@login_required
+def only_confidants():
+    if not policy.can_keep_dossiers(current_user):
+        abort(403)
+
+
+@bp.get("")
+def index():
+    filters = Filters(theme=_choice(request.args.get("theme"), Theme),
+                      person=_choice(request.args.get("person"), PersonLevel),
+                      intervention=_choice(request.args.get("intervention"), Intervention),
+                      status=request.args.get("status") if request.args.get("status") in ("open", "closed") else None,
+                      delicate={"yes": True, "no": False}.get(request.args.get("delicate", "")))
+    page = request.args.get("page", 1, type=int) or 1
+    dossiers, total = services.list_for(db_session(), current_user, filters, page)
+    return render_template("dossiers/index.html", dossiers=dossiers, total=total, page=page, filters=filters,
+                           page_size=services.PAGE_SIZE, form=_form("dossier"), FactKind=FactKind,
+                           found=None, needle="")
+
+
+@bp.post("/search")
+def search():
+    private = _private_key_or_login()
+    if private is None:
+        return redirect(url_for("auth.login"))
+    needle = (request.form.get("q") or "").strip()[:200]
+    ids = services.search_requester(db_session(), current_user, private, needle) if needle else []
+    dossiers = [services.own_dossier(db_session(), current_user, dossier_id) for dossier_id in ids[:services.PAGE_SIZE]]
+    return render_template("dossiers/index.html", dossiers=dossiers, total=len(ids), page=1, filters=Filters(),
+                           page_size=services.PAGE_SIZE, form=_form("dossier"), FactKind=FactKind,
+                           found=len(ids), needle=needle)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _form("dossier")
+    if request.method == "GET":
+        return render_template("dossiers/edit.html", form=form, values={"opened_on": date.today().isoformat()},
+                               errors={}, dossier=None)
+    data, errors = parse_submission(form, request.form, request.files)
+    if not errors:
+        try:
+            dossier = services.register(db_session(), current_user, _typed(data))
+        except DossierRefused as exc:
+            errors = {exc.field or "": str(exc.message)}
+        else:
+            flash(_("Dossier %(number)s is geregistreerd.", number=dossier.id), "info")
+            return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+    return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=None), 400
+
+
+@bp.get("/<id:dossier_id>")
+def show(dossier_id: int):
+    private = _private_key_or_login()
+    if private is None:
+        return redirect(url_for("auth.login"))
+    view = _or_404(lambda: services.read(db_session(), current_user, dossier_id, private))
+    return render_template("dossiers/show.html", view=view, dossier=view.dossier, note_form=_form("dossier_note"),
+                           close_form=_form("dossier_close"), form=_form("dossier"), FactKind=FactKind,
+                           Outcome=Outcome, errors={}, values={})
+
+
+@bp.post("/<id:dossier_id>/notes")
+def add_note(dossier_id: int):
+    private = _private_key_or_login()
+    if private is None:
+        return redirect(url_for("auth.login"))
+    data, errors = parse_submission(_form("dossier_note"), request.form, request.files)
+    if errors:
+        flash(_("Schrijf eerst een notitie."), "error")
+    else:
+        _or_404(lambda: services.add_note(db_session(), current_user, dossier_id, private, data["note"]))
+        flash(_("Notitie bewaard."), "info")
+    return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="notes"))
+
+
+@bp.route("/<id:dossier_id>/edit", methods=["GET", "POST"])
+def edit(dossier_id: int):
+    private = _private_key_or_login()
+    if private is None:
+        return redirect(url_for("auth.login"))
+    form = _form("dossier")
+    if request.method == "GET":
+        view = _or_404(lambda: services.read(db_session(), current_user, dossier_id, private))
+        return render_template("dossiers/edit.html", form=form, values=_values_of(view), errors={},
+                               dossier=view.dossier)
+    dossier = _or_404(lambda: services.own_dossier(db_session(), current_user, dossier_id))
+    data, errors = parse_submission(form, request.form, request.files)
+    if not errors:
+        try:
+            services.update(db_session(), current_user, dossier_id, private, _typed(data))
+        except DossierRefused as exc:
+            errors = {exc.field or "": str(exc.message)}
+        else:
+            flash(_("Dossier bijgewerkt."), "info")
+            return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+    return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=dossier), 400
+
+
+@bp.post("/<id:dossier_id>/close")
+def close(dossier_id: int):
+    data, errors = parse_submission(_form("dossier_close"), request.form, request.files)
+    if errors:
+        flash(_("Geef de datum en het resultaat op om het dossier af te sluiten."), "error")
+    else:
+        try:
+            _or_404(lambda: services.close(db_session(), current_user, dossier_id,
+                                           date.fromisoformat(data["closed_on"]), data["outcome"]))
+        except DossierRefused as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Dossier afgesloten."), "info")
+    return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+
+
+def _private_key_or_login() -> bytes | None:
+    private = login_steps.private_key()
+    if private is None:
+        flash(_("Meld u opnieuw aan om uw dossiers te openen: uw sleutel is enkel geldig tijdens uw sessie."), "info")
+    return private
+
+
+def _or_404(call):
+    try:
+        return call()
+    except NotYours:
+        abort(404)
+    except NeedsRecovery:
+        abort(423, _("Dit dossier werd vergrendeld voor uw vorige sleutel, van voor het herstel van uw wachtwoord. "
+                      "De herstelprocedure (aan te vragen door de PAPSY, goed te keuren door een beheerder) "
+                      "opent het opnieuw."))
+
+
+def _choice(value: str | None, kind) -> str | None:
+    return value if value in {member.value for member in kind} else None
+
+
+def _typed(data: dict) -> dict:
+    """Form dates (ISO strings after validation) as dates for the service."""
+    return {key: (date.fromisoformat(value) if key in DATE_FIELDS and value else value) for key, value in data.items()}
+
+
+def _values_of(view) -> dict:
+    dossier = view.dossier
+    return {"opened_on": dossier.opened_on.isoformat(), "requester": view.requester,
+            "themes": dossier.values(FactKind.THEME), "persons": dossier.values(FactKind.PERSON),
+            "interventions": dossier.values(FactKind.INTERVENTION), "consent_given": dossier.consent_given,
+            "consent_on": dossier.consent_on.isoformat() if dossier.consent_on else None,
+            "referred_formal": dossier.referred_formal, "repeated_incident": dossier.repeated_incident}

@@ -1,0 +1,165 @@
+"""R2, professional secrecy, as the operator would try to break it: with the whole database (every table's raw
+bytes, a pg_dump on PostgreSQL, the SQLite file and its WAL), every Redis key, the logs, the workflow data and
+every page an admin can open, a canary written into 1,000 dossiers is found nowhere; and the configuration with
+the dump opens none of the sealed data. CI runs this on PostgreSQL and on SQLite (the suite runs twice)."""
+from __future__ import annotations
+
+import logging
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import make_url
+
+from app.crypto import keys, user_keys
+from app.db import db
+from app.demo import DEMO_PASSWORD
+from app.dossiers import services as dossiers
+from app.models import Dossier, DossierKey, DossierNote, UnlockedKey, UserKey
+from tests.helpers import ADMIN, AWV_CONFIDANT, OMG_CONFIDANT, csrf_token, login, post_form, user
+
+CANARY = "Kanarie-7f3a Zwavelgele Parkiet"
+COUNT = 1000
+
+
+@pytest.fixture
+def captured_logs(tmp_path):
+    """Everything logged at any level while the test runs, into a file (as a server's log would be)."""
+    path = tmp_path / "app.log"
+    handler = logging.FileHandler(path)
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+    yield path
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    handler.close()
+
+
+def fill(app, count: int) -> None:
+    with app.app_context():
+        session = db.session()
+        for email in (OMG_CONFIDANT, AWV_CONFIDANT):
+            user_keys.create_for(session, user(session, email), DEMO_PASSWORD)
+        session.commit()
+        owners = [user(session, OMG_CONFIDANT), user(session, AWV_CONFIDANT)]
+        for number in range(count):
+            dossiers.register(session, owners[number % 2], {
+                "opened_on": date(2026, 1, 1) + timedelta(days=number % 300), "requester": f"{CANARY} {number}",
+                "themes": ["bullying"], "persons": ["colleague"], "interventions": ["listening"],
+                "note": f"Gesprek met {CANARY}: {number}"})
+            if number % 100 == 99:
+                session.commit()
+        session.commit()
+    db.session.remove()
+
+
+def database_bytes(app, tmp_path: Path) -> bytes:
+    """The operator's copy of the database: pg_dump, or the SQLite file with its WAL; plus every table read raw."""
+    url = make_url(app.extensions["vertrouwd_settings"].database_url)
+    chunks = []
+    if url.get_backend_name() == "postgresql":
+        dump = subprocess.run(["pg_dump", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+                               "-U", url.username or "postgres", "-d", url.database],
+                              capture_output=True, check=True, timeout=120)
+        chunks.append(dump.stdout)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(url.database + suffix)
+            if path.exists():
+                chunks.append(path.read_bytes())
+    with app.app_context():
+        connection = db.session().connection()
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                chunks.append(repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)).encode())
+    db.session.remove()
+    return b"\n".join(chunks)
+
+
+def redis_bytes(redis_client) -> bytes:
+    return b"\n".join(key + b"=" + (redis_client.dump(key) or b"") for key in redis_client.scan_iter(count=1000))
+
+
+def admin_pages(app) -> str:
+    client = app.test_client()
+    login(client, ADMIN)
+    pages = ["/admin/", "/admin/outbox", "/admin/timers", "/instances", "/inbox", "/roster/", "/dossiers",
+             "/dossiers/1", "/api/v1/process-models", "/api/v1/tasks", "/api/v1/confidants"]
+    return "\n".join(client.get(page).get_data(as_text=True) for page in pages)
+
+
+def assert_nowhere(haystack: bytes, where: str) -> None:
+    for needle in (CANARY, CANARY.lower(), "Zwavelgele Parkiet"):
+        assert needle.encode() not in haystack, f"the canary is readable in {where}"
+        assert needle.encode("utf-16-le") not in haystack, f"the canary is readable (UTF-16) in {where}"
+
+
+def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, tmp_path, redis_client, captured_logs):
+    fill(app, COUNT)
+    confidant = app.test_client()  # the web path too: register, open, search, a refused form
+    login(confidant, OMG_CONFIDANT)
+    created = post_form(confidant, "/dossiers/new", {"opened_on": "2026-11-02", "requester": CANARY,
+                                                     "themes": "bullying", "persons": "colleague",
+                                                     "interventions": "listening", "note": CANARY})
+    assert created.status_code == 302
+    assert CANARY in confidant.get(created.location).get_data(as_text=True), "its confidant reads it"
+    page = confidant.get("/dossiers").get_data(as_text=True)
+    found = confidant.post("/dossiers/search", data={"q": "zwavelgele", "csrf_token": csrf_token(page)})
+    assert "501 dossiers gevonden" in found.get_data(as_text=True)
+    refused = post_form(confidant, "/dossiers/new", {"opened_on": "2026-11-02", "requester": CANARY,
+                                                     "themes": "bullying", "persons": "colleague",
+                                                     "interventions": "conciliation", "note": CANARY})
+    assert refused.status_code == 400
+
+    with app.app_context():
+        assert db.session().scalar(select(text("count(*)")).select_from(Dossier)) == COUNT + 1
+    db.session.remove()
+    database, logs, pages = database_bytes(app, tmp_path), captured_logs.read_bytes(), admin_pages(app)
+    # Positive controls: each haystack holds what it should (the facts in clear, the SQL, the admin's pages).
+    assert database.count(b"bullying") >= COUNT and b"INSERT INTO dossier" in logs and "Beheer" in pages
+    assert_nowhere(database, "the database")
+    assert_nowhere(redis_bytes(redis_client), "Redis")
+    assert_nowhere(logs, "the logs")
+    assert_nowhere(pages.encode(), "a page an admin can open")
+    with app.app_context():
+        workflow = db.session().execute(text("SELECT state_json FROM process_instance")).scalars().all()
+    db.session.remove()
+    assert_nowhere(repr(workflow).encode(), "workflow data")
+
+
+def test_r2_the_configuration_with_the_dump_opens_nothing(app):
+    fill(app, 20)
+    client = app.test_client()
+    login(client, OMG_CONFIDANT)  # a live session: its held key is in the database too
+    settings = app.extensions["vertrouwd_settings"]
+    with app.app_context():
+        session = db.session()
+        secret = settings.secret_key.encode()
+        candidates = [secret, secret[:32].ljust(32, b"\0"), keys.KdfParams().encode().encode()]
+        candidates += [bytes(row.public_key) for row in session.scalars(select(UserKey))]
+        candidates += [bytes(row.sealed_private)[-32:] for row in session.scalars(select(UnlockedKey))]
+        assert session.scalar(select(text("count(*)")).select_from(UnlockedKey)) == 1
+        for row in session.scalars(select(UserKey)):
+            for guess in (settings.secret_key, "", row.kdf_params):
+                with pytest.raises(keys.WrongPassword):
+                    keys.open_private_key(keys.SealedKey(row.sealed_private, row.kdf_params), guess,
+                                          f"user-key/{row.user_id}".encode())
+        for row in session.scalars(select(DossierKey)):
+            context = f"dossier/{row.dossier_id}/{row.reader}/{row.reader_id}".encode()
+            for guess in candidates:
+                if len(guess) == 32:
+                    with pytest.raises(keys.CryptoError):
+                        keys.unwrap_key(guess, bytes(row.wrapped), context)
+        for note in session.scalars(select(DossierNote)):
+            for guess in candidates:
+                if len(guess) == 32:
+                    with pytest.raises(keys.CryptoError):
+                        keys.decrypt(guess, bytes(note.body_sealed), f"dossier/{note.dossier_id}/note".encode())
+    db.session.remove()

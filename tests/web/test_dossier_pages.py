@@ -1,0 +1,108 @@
+"""The dossier screens through the web: TOTP login, register, open, note, password change, bad input."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from app.models import AuditEntry, Dossier, UnlockedKey, User
+from tests.helpers import OMG_CONFIDANT, csrf_token, login, post_form
+
+FORM = {"opened_on": "2026-11-02", "requester": "Kanarie Verzoeker", "themes": ["bullying", "stress"],
+        "persons": "colleague", "interventions": "listening", "note": "kanarie-notitie"}
+
+
+def register(client, **overrides):
+    return post_form(client, "/dossiers/new", {**FORM, **overrides})
+
+
+def test_a_confidant_registers_opens_and_annotates_a_dossier(app, client, store):
+    login(client, OMG_CONFIDANT)
+    response = register(client)
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Kanarie Verzoeker" in page and "kanarie-notitie" in page and "Pesterijen" in page
+    dossier_id = int(response.location.rsplit("/", 1)[1])
+    page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    added = client.post(f"/dossiers/{dossier_id}/notes", data={"note": "tweede gesprek", "csrf_token": csrf_token(page)})
+    assert added.status_code == 302
+    assert "tweede gesprek" in client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    listing = client.get("/dossiers").get_data(as_text=True)
+    assert f"/dossiers/{dossier_id}" in listing and "Kanarie" not in listing, "the list opens nothing"
+    store.expire_all()
+    assert store.scalar(select(func.count()).select_from(AuditEntry)) >= 4
+
+
+def test_r4_without_consent_the_form_comes_back_with_the_reason_and_nothing_is_saved(client, store):
+    login(client, OMG_CONFIDANT)
+    response = register(client, interventions=["listening", "conciliation"])
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "toestemming van de verzoeker" in page and 'value="Kanarie Verzoeker"' in page, "input kept"
+    assert store.scalar(select(func.count()).select_from(Dossier)) == 0
+
+
+def test_a_password_change_through_the_web_keeps_the_dossier_readable(app, client):
+    login(client, OMG_CONFIDANT)
+    location = register(client).location
+    changed = post_form(client, "/account/password", {"current": "vertrouwd-demo", "new": "een-nieuw-wachtwoord",
+                                                      "repeat": "een-nieuw-wachtwoord"})
+    assert changed.status_code == 302
+    page = client.get("/inbox").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(page)})
+    again = app.test_client()
+    login(again, OMG_CONFIDANT, password="een-nieuw-wachtwoord")
+    assert "Kanarie Verzoeker" in again.get(location).get_data(as_text=True)
+
+
+def test_after_logout_the_held_key_is_gone_and_the_old_cookie_opens_nothing(app, client, store):
+    login(client, OMG_CONFIDANT)
+    location = register(client).location
+    store.expire_all()
+    assert store.scalar(select(func.count()).select_from(UnlockedKey)) == 1
+    page = client.get("/inbox").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(page)})
+    store.expire_all()
+    assert store.scalar(select(func.count()).select_from(UnlockedKey)) == 0
+    assert client.get(location).status_code == 302
+
+
+def test_the_second_factor_is_asked_and_a_code_works_once(app, store):
+    first = app.test_client()
+    login(first, OMG_CONFIDANT)  # enrols
+    store.expire_all()
+    me = store.scalar(select(User).where(User.email == OMG_CONFIDANT))
+    assert me.totp_secret and me.totp_last_step is not None
+    second = app.test_client()
+    page = second.get("/login").get_data(as_text=True)
+    step = second.post("/login", data={"email": OMG_CONFIDANT, "password": "vertrouwd-demo",
+                                       "csrf_token": csrf_token(page)})
+    assert step.location.endswith("/login/code")
+    assert second.get("/inbox").status_code == 302, "not logged in before the code"
+    import pyotp
+
+    replay = pyotp.TOTP(me.totp_secret).generate_otp(me.totp_last_step)
+    page = second.get("/login/code").get_data(as_text=True)
+    refused = second.post("/login/code", data={"code": replay, "csrf_token": csrf_token(page)})
+    assert refused.status_code == 401 and "al gebruikt" in refused.get_data(as_text=True)
+    assert second.get("/inbox").status_code == 302
+
+
+def test_a_recovery_code_replaces_the_app_once(app, store):
+    first = app.test_client()
+    page = first.get("/login").get_data(as_text=True)
+    first.post("/login", data={"email": OMG_CONFIDANT, "password": "vertrouwd-demo", "csrf_token": csrf_token(page)})
+    enrol = first.get("/login/enrol").get_data(as_text=True)
+    import pyotp
+
+    secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', enrol).group(1)
+    done = first.post("/login/enrol", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_token(enrol)})
+    codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", first.get(done.location).get_data(as_text=True))
+    assert len(codes) == 10
+    for attempt, expected in ((codes[0], 302), (codes[0], 401)):
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        client.post("/login", data={"email": OMG_CONFIDANT, "password": "vertrouwd-demo",
+                                    "csrf_token": csrf_token(page)})
+        page = client.get("/login/code").get_data(as_text=True)
+        assert client.post("/login/code", data={"code": attempt, "csrf_token": csrf_token(page)}).status_code == expected
