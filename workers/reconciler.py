@@ -21,7 +21,7 @@ from app.engine import notifications
 from app.engine import timers as durable
 from workers import connection
 from workers.mail_jobs import requeue_stale_mail
-from workers.scheduling import batch_map_key, enqueue_notifications, enqueue_now, job_id, timers_key
+from workers.scheduling import batch_map_key, enqueue_notifications, job_id, schedule_timers, timers_key
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(seconds=1)
@@ -30,23 +30,37 @@ LOCK_KEY = "vertrouwd:reconciler:{queue}"  # one per queue: deployments may shar
 
 
 def reconcile() -> int:
-    """Enqueue the overdue, unheld timers; returns how many."""
+    """Put back what Redis lost: every pending timer after Redis lost its data, else the overdue, unheld timers
+    whose job is gone. They go to the waiting set, from which the dispatchers enqueue them in batches. Returns
+    how many timers were put back."""
     session = db.session()
     try:
         durable.release_expired_leases(session)
-        overdue = durable.due_unleased(session, GRACE)
+        redis_lost_data = not connection.redis_connection().exists(synced_key())
+        candidates = durable.pending_schedule(session) if redis_lost_data else durable.due_unleased(session, GRACE)
         unannounced = bool(notifications.unannounced(session, 1))
         session.commit()
     finally:
         db.session.remove()
-    lost = jobs_lost(overdue)
-    if lost:
-        enqueue_now(lost)
-        log.info("reconciler: enqueued %d overdue timer(s) whose job was lost", len(lost))
+    if redis_lost_data:
+        restored = candidates
+        log.info("reconciler: Redis holds no timers of this queue; %d pending timer(s) put back", len(restored))
+    else:
+        lost = set(jobs_lost([timer_id for timer_id, _ in candidates]))
+        restored = [(timer_id, due) for timer_id, due in candidates if timer_id in lost]
+        if restored:
+            log.info("reconciler: enqueued %d overdue timer(s) whose job was lost", len(restored))
+    schedule_timers(restored)
+    connection.redis_connection().set(synced_key(), "1")
     if unannounced:
         enqueue_notifications()
     requeue_stale_mail()
-    return len(lost)
+    return len(restored)
+
+
+def synced_key() -> str:
+    """Present while Redis holds this queue's timers; gone after a flush or the loss of Redis' data."""
+    return f"vertrouwd:{connection.settings().rq_queue}:timers-synced"
 
 
 def jobs_lost(timer_ids: list[int]) -> list[int]:

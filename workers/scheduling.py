@@ -30,16 +30,16 @@ def timers_key(queue_name: str | None = None) -> str:
     return f"vertrouwd:{queue_name or _queue_name()}:timers"
 
 
-def schedule_timers(timers: list[tuple[int, datetime]]) -> None:
+def schedule_timers(timers: list[tuple[int, datetime]], chunk: int = 5000) -> None:
     """Let the dispatchers enqueue ``fire_timer`` for each (timer id, due time) once it is due; scheduling
     a timer again only moves its time."""
     from workers.connection import redis_connection
 
-    if not timers:
-        return
-    redis_connection().zadd(timers_key(), {str(timer_id): (due_at + NOT_BEFORE).timestamp()
-                                           for timer_id, due_at in timers})
-    log.info("scheduled %d timer job(s)", len(timers))
+    for start in range(0, len(timers), chunk):
+        redis_connection().zadd(timers_key(), {str(timer_id): (due_at + NOT_BEFORE).timestamp()
+                                               for timer_id, due_at in timers[start:start + chunk]})
+    if timers:
+        log.info("scheduled %d timer job(s)", len(timers))
 
 
 def reschedule(timer_id: int, due_at: datetime) -> None:

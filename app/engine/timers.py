@@ -128,12 +128,19 @@ def waiting_and_failed(session: Session, limit: int = 500) -> tuple[list[Timer],
     return list(pending), list(failed)
 
 
-def due_unleased(session: Session, grace: timedelta) -> list[int]:
-    """Pending timers due more than ``grace`` ago that nobody holds: their job may be lost."""
+def due_unleased(session: Session, grace: timedelta) -> list[tuple[int, datetime]]:
+    """(id, due time) of the pending timers due more than ``grace`` ago that nobody holds: their job may be lost."""
     moment = now()
-    return list(session.scalars(select(Timer.id).where(
+    return [tuple(row) for row in session.execute(select(Timer.id, Timer.due_at).where(
         Timer.state == TimerState.PENDING, Timer.due_at < moment - grace,
-        or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < moment)).order_by(Timer.due_at)))
+        or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < moment)).order_by(Timer.due_at))]
+
+
+def pending_schedule(session: Session) -> list[tuple[int, datetime]]:
+    """(id, when to try) of every pending timer: its due time, or the end of its back-off."""
+    rows = session.execute(select(Timer.id, Timer.due_at, Timer.lease_expires_at)
+                           .where(Timer.state == TimerState.PENDING).order_by(Timer.due_at))
+    return [(timer_id, max(due, lease) if lease else due) for timer_id, due, lease in rows]
 
 
 def release_expired_leases(session: Session) -> int:

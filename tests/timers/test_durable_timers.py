@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.workflow import services
 from tests.helpers import ADMIN, OMG_SECRETARY, csrf_token, entity, login, user
-from workers import reconciler
+from workers import dispatcher, reconciler
 from workers.jobs import fire_timer
 from workers.scheduling import NOT_BEFORE
 
@@ -110,7 +110,7 @@ def test_a_failing_job_backs_off_and_succeeds_on_retry(store, started, clock):
     clock.move_to(moment)
     assert fire_timer(wait.id) == "retry in 5 s"
     assert fire_timer(wait.id) == "gone", "held during the back-off"
-    assert wait.id not in durable.due_unleased(store, reconciler.GRACE)
+    assert wait.id not in [timer_id for timer_id, _ in durable.due_unleased(store, reconciler.GRACE)]
     clock.move_to(moment + timedelta(seconds=6))
     assert fire_timer(wait.id) == "retry in 30 s"
     clock.move_to(moment + timedelta(seconds=40))
@@ -176,15 +176,32 @@ def test_fire_now_from_the_admin_page(app, store, started, clock):
     assert follow_up == TaskState.CANCELLED  # the interrupting boundary timer ended the task
 
 
-def test_the_reconciler_enqueues_an_overdue_timer_whose_job_was_lost(store, started, clock, redis_client):
-    wait = timer(store, "wait")
-    redis_client.flushdb()
+def test_the_reconciler_puts_back_an_overdue_timer_whose_job_was_lost(store, started, clock, redis_client):
+    wait, deadline = timer(store, "wait"), timer(store, "deadline")
+
+    def waiting() -> set[str]:
+        return {member.decode() for member in redis_client.zrange(WAITING, 0, -1)}
+
+    reconciler.reconcile()  # a first round marks Redis as holding the timers
+    redis_client.zrem(WAITING, str(wait.id))  # its job is lost (a worker died between taking it and enqueueing)
     clock.move_to(T0 + timedelta(minutes=59))
     assert reconciler.reconcile() == 0, "not overdue yet"
     clock.move_to(T0 + timedelta(hours=1, seconds=2))
-    assert reconciler.reconcile() == 1
-    queued = [job.decode() for job in redis_client.lrange("rq:queue:vertrouwd-test", 0, -1)]
-    assert queued.count(f"vertrouwd-test-timer-{wait.id}") == 1
-    assert reconciler.reconcile() == 0, "its job is queued: not enqueued twice"
+    assert reconciler.reconcile() == 1 and str(wait.id) in waiting(), "back in the waiting set, for a dispatcher"
+    assert dispatcher.dispatch_due() == 1
+    assert reconciler.reconcile() == 0, "its batch job is queued: not put back twice"
     assert fire_timer(wait.id) == "fired"
     assert reconciler.reconcile() == 0
+
+
+def test_after_redis_lost_its_data_the_reconciler_puts_back_every_pending_timer(store, started, clock, redis_client):
+    wait, deadline = timer(store, "wait"), timer(store, "deadline")
+    reconciler.reconcile()
+    redis_client.flushdb()  # even the timers not due for a month are gone from Redis
+    assert reconciler.reconcile() == 2
+    scores = dict(redis_client.zrange(WAITING, 0, -1, withscores=True))
+    assert scores == {str(wait.id).encode(): pytest.approx((wait.due_at + NOT_BEFORE).timestamp(), abs=1e-6),
+                      str(deadline.id).encode(): pytest.approx((deadline.due_at + NOT_BEFORE).timestamp(), abs=1e-6)}
+    assert reconciler.reconcile() == 0, "once marked, only lost jobs of overdue timers are put back"
+
+
