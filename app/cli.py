@@ -132,7 +132,7 @@ def user_set_password(email: str, password_stdin: bool) -> None:
 
     For a user who already has a key pair this is an admin's reset: a new key pair, every session ends, and
     dossiers sealed for the old key need the recovery procedure."""
-    from app.auth.accounts import AccountError, find_user, reset_password, set_password
+    from app.auth.accounts import AccountError, find_user, reset_password, set_first_password
     from app.crypto import user_keys
 
     session = _session()
@@ -145,7 +145,7 @@ def user_set_password(email: str, password_stdin: bool) -> None:
         if had_keys:
             reset_password(session, account, password)
         else:
-            set_password(account, password)
+            set_first_password(session, account, password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     session.commit()

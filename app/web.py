@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
@@ -44,7 +44,8 @@ def register_converters(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale)
+    app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale,
+                                 soon_window=timedelta(days=14))  # the inbox flags tasks due this soon
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["role_label"] = role_label

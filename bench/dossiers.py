@@ -19,7 +19,6 @@ import os
 import random
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ import pyotp  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from app.auth.accounts import assign_papsy, ensure_user  # noqa: E402
+from app.auth.accounts import ensure_user  # noqa: E402
 from app.clock import now  # noqa: E402
 from app.crypto import keys, recovery, user_keys  # noqa: E402
 from app.crypto.keys import KdfParams  # noqa: E402

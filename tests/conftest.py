@@ -147,7 +147,8 @@ def make_settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings
                     rq_queue="vertrouwd-test")
 
 
-TEST_CONFIG = {"TESTING": True, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8192, "ARGON2_PARALLELISM": 1}
+# Cheap Argon2id for passwords and sealed keys (every test's demo users get a key pair); production: 3 x 64 MiB.
+TEST_CONFIG = {"TESTING": True, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}
 
 
 def build_app(database_url: str, redis_url: str, tmp_path: Path, **config):

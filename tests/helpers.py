@@ -103,3 +103,24 @@ def post_form(client, url: str, data: dict, **kwargs):
     page = client.get(url)
     assert page.status_code == 200, f"GET {url}: {page.status_code}"
     return client.post(url, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))}, **kwargs)
+
+
+def ready_task(session, spec_name: str):
+    """The READY task of ``spec_name`` (read again: the flow may have moved)."""
+    from app.models import Task, TaskState
+
+    session.expire_all()
+    return session.scalar(select(Task).where(Task.spec_name == spec_name, Task.state == TaskState.READY))
+
+
+def fire_due(session, clock, moment) -> None:
+    """Move the clock and fire every pending timer that is due by then through the real job function, as the
+    workers would (firing ends the thread's session: read objects again afterwards)."""
+    from app.models import Timer, TimerState
+    from workers.jobs import fire_timer
+
+    clock.move_to(moment)
+    session.expire_all()
+    for timer_id in session.scalars(select(Timer.id).where(Timer.state == TimerState.PENDING, Timer.due_at < moment)):
+        fire_timer(timer_id)
+    session.expire_all()

@@ -44,10 +44,18 @@ def ensure_user(session: Session, email: str, name: str, roles: list[Role], enti
     for role in roles:
         if role not in user.roles:
             user.role_rows.append(UserRole(role=Role(role).value))
-    if password is not None and user.password_hash is None:
-        set_password(user, password)
     session.flush()
+    if password is not None and user.password_hash is None:
+        set_first_password(session, user, password)
     return user
+
+
+def set_first_password(session: Session, user: User, password: str) -> None:
+    """The first password, and with it the key pair (so others can seal for this user before the first login)."""
+    from app.crypto import user_keys
+
+    set_password(user, password)
+    user_keys.create_for(session, user, password)
 
 
 def set_password(user: User, password: str) -> None:
@@ -108,7 +116,7 @@ def change_password(session: Session, user: User, current: str, new: str, repeat
 
 def reset_password(session: Session, user: User, new: str) -> None:
     """An admin's reset: the old private key cannot be opened without the old password, so the user gets a
-    new key pair; dossiers sealed for the old one need the recovery procedure. Every session ends."""
+    new key pair; dossiers sealed for the old one need the recovery procedure. Every session loses its key."""
     from app.crypto import held_keys, user_keys
 
     set_password(user, new)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
+from app.clock import now
 from app.models import Entity, ProcessInstance, ProcessModelVersion, Role, Task, User
 
 
@@ -40,9 +41,12 @@ def startable_entities(user: User, version: ProcessModelVersion, entities: list[
 
 
 def can_complete(user: User, task: Task) -> bool:
-    """The task's lane is one of the user's roles, for the task's entity, and it is not assigned to another."""
+    """The task's lane is one of the user's roles, for the task's entity (or for any entity once the task is open
+    to its whole lane), and it is not assigned to another."""
     if task.assignee_id is not None and task.assignee_id != user.id:
         return False
+    if task.open_to_lane_at is not None and task.open_to_lane_at <= now() and task.lane in user.roles:
+        return True
     return acts_for(user, task.lane, task.entity_id)
 
 
@@ -53,7 +57,9 @@ def tasks_visible_to(user: User) -> ColumnElement[bool]:
         scope = entity_ids_for(user, role)
         in_scope = Task.lane == role.value
         if scope is not None:
-            in_scope = and_(in_scope, Task.entity_id.in_(scope) if scope else false())
+            open_to_lane = and_(Task.open_to_lane_at.is_not(None), Task.open_to_lane_at <= now())
+            in_scope = and_(in_scope, or_(Task.entity_id.in_(scope), open_to_lane) if scope
+                            else open_to_lane)
         clauses.append(in_scope)
     if not clauses:
         return false()

@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 
 from app.auth import login_steps, policy
 from app.db import session as db_session
-from app.dossiers import services
+from app.dossiers import escalation, services
 from app.dossiers.services import DossierRefused, Filters, NeedsRecovery, NotYours
 from app.forms import FormDefinition, load_form
 from app.forms.submission import parse_submission
-from app.models.dossiers import FactKind, Intervention, Outcome, PersonLevel, Theme
+from app.forms.validation import is_clean_text
+from app.models.dossiers import EscalationState, FactKind, Intervention, Outcome, PersonLevel, Theme
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 DATE_FIELDS = ("opened_on", "consent_on", "closed_on")
@@ -73,6 +74,7 @@ def new():
             errors = {exc.field or "": str(exc.message)}
         else:
             flash(_("Dossier %(number)s is geregistreerd.", number=dossier.id), "info")
+            _tell_if_delicate(dossier)
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
     return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=None), 400
 
@@ -85,7 +87,7 @@ def show(dossier_id: int):
     view = _or_404(lambda: services.read(db_session(), current_user, dossier_id, private))
     return render_template("dossiers/show.html", view=view, dossier=view.dossier, note_form=_form("dossier_note"),
                            close_form=_form("dossier_close"), form=_form("dossier"), FactKind=FactKind,
-                           Outcome=Outcome, errors={}, values={})
+                           Outcome=Outcome, EscalationState=EscalationState, errors={}, values={})
 
 
 @bp.post("/<id:dossier_id>/notes")
@@ -116,11 +118,12 @@ def edit(dossier_id: int):
     data, errors = parse_submission(form, request.form, request.files)
     if not errors:
         try:
-            services.update(db_session(), current_user, dossier_id, private, _typed(data))
+            updated = services.update(db_session(), current_user, dossier_id, private, _typed(data))
         except DossierRefused as exc:
             errors = {exc.field or "": str(exc.message)}
         else:
             flash(_("Dossier bijgewerkt."), "info")
+            _tell_if_delicate(updated)
             return redirect(url_for("dossiers.show", dossier_id=dossier_id))
     return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=dossier), 400
 
@@ -139,6 +142,29 @@ def close(dossier_id: int):
         else:
             flash(_("Dossier afgesloten."), "info")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+
+
+@bp.post("/<id:dossier_id>/summary")
+def summary(dossier_id: int):
+    text = (request.form.get("summary") or "").strip()
+    if not text or len(text) > 20000 or not is_clean_text(text):
+        flash(_("Schrijf een samenvatting (hoogstens 20.000 tekens)."), "error")
+        return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="summary"))
+    dossier = _or_404(lambda: services.own_dossier(db_session(), current_user, dossier_id))
+    try:
+        escalation.write_summary(db_session(), current_user, dossier, text)
+    except escalation.EscalationRefused as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("De samenvatting is versleuteld voor de PAPSY; de PAPSY heeft 2 werkdagen om de zaak op te nemen."),
+              "info")
+    return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+
+
+def _tell_if_delicate(dossier) -> None:
+    if dossier.delicate and dossier.escalation_state == EscalationState.SUMMARY_PENDING:
+        flash(_("Dit is een delicate zaak: de PAPSY moet betrokken worden (R9). Schrijf de samenvatting voor de "
+                "PAPSY onderaan de dossierpagina."), "info")
 
 
 def _private_key_or_login() -> bytes | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.clock import now
 from app.crypto import keys, recovery, user_keys
-from app.dossiers import audit
+from app.dossiers import audit, escalation
 from app.dossiers.audit import Action
 from app.models import User
 from app.models.dossiers import (
@@ -25,6 +25,7 @@ from app.models.dossiers import (
     DossierFact,
     DossierKey,
     DossierNote,
+    EscalationState,
     FactKind,
     ReaderKind,
 )
@@ -101,6 +102,7 @@ def register(session: Session, confidant: User, data: dict) -> Dossier:
                                          _context(dossier.id, ReaderKind.RECOVERY, recovery_key.id)))])
     _seal_content(session, dossier, data_key, data)
     audit.record(session, confidant.id, dossier.id, Action.REGISTER)
+    escalation.escalate_if_delicate(session, dossier, confidant)
     return dossier
 
 
@@ -113,6 +115,7 @@ def update(session: Session, confidant: User, dossier_id: int, private: bytes, d
         data_key = _data_key(session, dossier, confidant, private)
         _seal_content(session, dossier, data_key, data)
     audit.record(session, confidant.id, dossier.id, Action.UPDATE)
+    escalation.escalate_if_delicate(session, dossier, confidant)
     return dossier
 
 
@@ -130,6 +133,9 @@ def close(session: Session, confidant: User, dossier_id: int, closed_on: date, o
         raise DossierRefused(_l("Een dossier kan niet afgesloten worden voor het geopend werd."), "closed_on")
     if closed_on > now().date():
         raise DossierRefused(_l("Een dossier kan niet in de toekomst afgesloten worden."), "closed_on")
+    if dossier.delicate and dossier.escalation_state != EscalationState.CONSULTED:
+        raise DossierRefused(_l("Dit is een delicate zaak: u kunt het dossier pas afsluiten nadat de PAPSY de zaak "
+                                "opnam en het overleg vastlegde (R9)."))
     dossier.closed_on, dossier.outcome, dossier.updated_at = closed_on, outcome, now()
     audit.record(session, confidant.id, dossier.id, Action.UPDATE)
     return dossier
@@ -228,8 +234,9 @@ def _apply_facts(dossier: Dossier, data: dict) -> None:
     dossier.consent_on = data.get("consent_on") if dossier.consent_given else None
     dossier.referred_formal = bool(data.get("referred_formal"))
     dossier.repeated_incident = bool(data.get("repeated_incident"))
-    dossier.facts = [DossierFact(kind=kind, value=value)
-                     for field, kind in FACT_FIELDS.items() for value in data.get(field) or []]
+    kept = [fact for fact in dossier.facts if fact.kind == FactKind.DELICATE_REASON]  # once delicate, stays so
+    dossier.facts = kept + [DossierFact(kind=kind, value=value)
+                            for field, kind in FACT_FIELDS.items() for value in data.get(field) or []]
 
 
 def _seal_content(session: Session, dossier: Dossier, data_key: bytes, data: dict) -> None:

@@ -71,18 +71,20 @@ def complete_task_row(session: Session, task: Task, user_id: int) -> None:
 
 def _task_row(instance: ProcessInstance, spiff_task) -> dict:
     """The task table's row. A user task may name, in its properties, the data holding its assignee's user id
-    (``assigneeVariable``) and its due time (``dueAtVariable``, ISO; ``plan.deadline_at`` reads a nested key)."""
+    (``assigneeVariable``), its due time (``dueAtVariable``, ISO; ``plan.deadline_at`` reads a nested key) and
+    the moment it is offered to everyone of its lane, whatever their entity (``openToLaneAtVariable``)."""
     spec = spiff_task.task_spec
     properties = (getattr(spec, "extensions", None) or {}).get("properties", {})
     assignee = _lookup(spiff_task.data, properties.get("assigneeVariable"))
     due = _lookup(spiff_task.data, properties.get("dueAtVariable"))
+    open_to_lane = _lookup(spiff_task.data, properties.get("openToLaneAtVariable"))
     return {
         "instance_id": instance.id, "spiff_task_id": str(spiff_task.id), "spec_name": spec.name,
         "title": spec.bpmn_name or spec.name, "lane": spec.lane or "", "entity_id": instance.entity_id,
         "assignee_id": assignee if isinstance(assignee, int) and not isinstance(assignee, bool) else None,
         "form_name": user_task_form(spec), "due_at": _due_time(due),
         "state": TaskState.READY.value, "created_at": now(), "completed_at": None, "completed_by_id": None,
-        "notified_at": None,
+        "notified_at": None, "open_to_lane_at": _due_time(open_to_lane),
     }
 
 

@@ -17,6 +17,10 @@ from app.forms import is_clean_text
 from app.models import ProcessModel, ProcessModelVersion, User
 
 _CALLED = re.compile(r'calledElement="([^"]+)"')
+# A decision table a process uses: a business rule task's calledDecisionId, or a process property naming one that
+# the services evaluate (app/engine/decisions.py).
+_DECISION_REF = re.compile(r'calledDecisionId="([^"]+)"|name="decisionTable" value="([^"]+)"')
+_DECISION_ID = re.compile(r'<(?:\w+:)?decision\s[^>]*\bid="([^"]+)"')
 
 
 def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, dict],
@@ -54,7 +58,8 @@ def import_directory(session: Session, bpmn_dir: Path, forms_dir: Path) -> list[
     versions = []
     for file_name, xml in sources.items():
         for key in _process_ids(xml, executable_only=True, file_name=file_name):
-            files = {file_name: xml, **_called_files(xml, sources), **decisions}
+            called = _called_files(xml, sources)
+            files = {file_name: xml, **called, **_used_decisions([xml, *called.values()], decisions)}
             versions.append(deploy(session, key, files, forms))
     return versions
 
@@ -104,6 +109,12 @@ def _called_files(xml: str, sources: dict[str, str], seen: set[str] | None = Non
                 found[file_name] = other
                 found.update(_called_files(other, sources, seen))
     return found
+
+
+def _used_decisions(xmls: list[str], decisions: dict[str, str]) -> dict[str, str]:
+    """The DMN files defining a decision that one of ``xmls`` refers to."""
+    wanted = {ref for xml in xmls for pair in _DECISION_REF.findall(xml) for ref in pair if ref}
+    return {name: text for name, text in decisions.items() if wanted & set(_DECISION_ID.findall(text))}
 
 
 def _referenced_forms(parsed: ParsedModel, forms: dict[str, dict]) -> dict[str, dict]:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 # Modules that register services when imported; the engine loads them before it runs anything.
-SERVICE_MODULES = ["app.roster.services", "app.mail.service", "app.training.services"]
+SERVICE_MODULES = ["app.roster.services", "app.mail.service", "app.training.services", "app.dossiers.escalation"]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,13 @@
 """All SQLAlchemy models, one module per area; importing this package registers every table."""
-from app.models.dossiers import AuditEntry, Dossier, DossierFact, DossierKey, DossierNote
+from app.models.dossiers import (
+    AuditEntry,
+    Dossier,
+    DossierFact,
+    DossierKey,
+    DossierNote,
+    EscalationSummary,
+    SummaryKey,
+)
 from app.models.keys import RecoveryCode, RecoveryKey, UnlockedKey, UserKey
 from app.models.mail import MailStatus, OutboxMessage
 from app.models.people import ApiToken, Entity, Role, User, UserRole, papsy_assignment
@@ -18,7 +26,8 @@ from app.models.process import (
 from app.models.roster import Confidant, ConfidantStatus
 
 __all__ = [
-    "AuditEntry", "Dossier", "DossierFact", "DossierKey", "DossierNote", "RecoveryCode", "RecoveryKey",
+    "AuditEntry", "Dossier", "DossierFact", "DossierKey", "DossierNote", "EscalationSummary", "RecoveryCode",
+    "RecoveryKey", "SummaryKey",
     "UnlockedKey", "UserKey",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",

@@ -56,6 +56,15 @@ class FactKind(enum.StrEnum):
     THEME = "theme"
     PERSON = "person"
     INTERVENTION = "intervention"
+    DELICATE_REASON = "delicate_reason"  # why the decision table found it delicate (R9)
+
+
+class EscalationState(enum.StrEnum):
+    """Where the mandatory PAPSY involvement of a delicate dossier stands (R9)."""
+
+    SUMMARY_PENDING = "summary_pending"  # the confidant writes the summary for the PAPSY
+    WITH_PAPSY = "with_papsy"  # the PAPSY's task "Delicate zaak opnemen" waits
+    CONSULTED = "consulted"  # the PAPSY recorded the consultation: the dossier may be closed
 
 
 class Dossier(Base):
@@ -72,6 +81,8 @@ class Dossier(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     closed_on: Mapped[date | None] = mapped_column(Date)
     delicate: Mapped[bool] = mapped_column(default=False)  # R9
+    escalation_state: Mapped[str | None] = mapped_column(String(20))
+    escalation_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     requester_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -118,6 +129,28 @@ class DossierNote(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EscalationSummary(Base):
+    """The confidant's summary of a delicate dossier for the PAPSY (R9), under a data key of its own: the PAPSY
+    gets that key, never the dossier's."""
+
+    __tablename__ = "escalation_summary"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), unique=True)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SummaryKey(Base):
+    """The summary's data key, wrapped for one reader: its confidant, a PAPSY, or the recovery key."""
+
+    __tablename__ = "summary_key"
+    summary_id: Mapped[int] = mapped_column(ForeignKey("escalation_summary.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    reader: Mapped[str] = mapped_column(String(10), primary_key=True)
+    reader_id: Mapped[int] = mapped_column(primary_key=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary(128))
 
 
 class AuditEntry(Base):

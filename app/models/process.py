@@ -126,6 +126,9 @@ class Task(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "a new task waits for you" sent
+    # From this moment everyone holding the lane's role may take the task, not only those of its entity
+    # (a delicate case the entity's PAPSY did not take up in time goes to the other PAPSY, R9).
+    open_to_lane_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
     entity: Mapped[Entity] = relationship()

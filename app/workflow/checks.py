@@ -10,26 +10,29 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-FormCheck = Callable[[Session, int, dict], dict[str, str]]
-CHECK_MODULES = ["app.roster.services"]
-_checks: dict[str, list[FormCheck]] = {}
+FormCheck = Callable[..., dict[str, str]]
+CHECK_MODULES = ["app.roster.services", "app.dossiers.escalation", "app.dossiers.recovery_process"]
+_checks: dict[str, list[tuple[FormCheck, bool]]] = {}
 
 
-def form_check(form_name: str) -> Callable[[FormCheck], FormCheck]:
-    """Register ``check(session, entity_id, data) -> {field: message}`` for the form ``form_name``."""
+def form_check(form_name: str, *, with_instance: bool = False) -> Callable[[FormCheck], FormCheck]:
+    """Register ``check(session, entity_id, data) -> {field: message}`` for the form ``form_name``; with
+    ``with_instance`` the check also gets the id of the process instance whose task is completed (None at a start)."""
 
     def register(check: FormCheck) -> FormCheck:
-        _checks.setdefault(form_name, []).append(check)
+        _checks.setdefault(form_name, []).append((check, with_instance))
         return check
 
     return register
 
 
-def run_checks(session: Session, form_name: str, entity_id: int, data: dict) -> dict[str, str]:
+def run_checks(session: Session, form_name: str, entity_id: int, data: dict,
+               instance_id: int | None = None) -> dict[str, str]:
     for module in CHECK_MODULES:
         importlib.import_module(module)
     errors: dict[str, str] = {}
-    for check in _checks.get(form_name, []):
-        for field, message in check(session, entity_id, data).items():
+    for check, with_instance in _checks.get(form_name, []):
+        found = check(session, entity_id, data, instance_id) if with_instance else check(session, entity_id, data)
+        for field, message in found.items():
             errors.setdefault(field, message)
     return errors

@@ -22,6 +22,7 @@ from app.engine.errors import InvalidData
 from app.forms import parse_submission
 from app.models import Entity, TaskState
 from app.workflow import services, views
+from app.workflow.panels import panels_for
 
 bp = Blueprint("workflow", __name__)
 
@@ -89,7 +90,8 @@ def task(task_id: int):
                 flash(_("Taak '%(title)s' afgewerkt.", title=title), "success")
                 return redirect(url_for("workflow.inbox"))
     status = 422 if errors else 200
-    return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors), status
+    return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors,
+                           panels=panels_for(session(), current_user, task)), status
 
 
 @bp.get("/files/<id:file_id>")

@@ -81,7 +81,7 @@ def complete_task(session: Session, user: User, task_id: int, data: dict) -> Pro
         raise TaskNotReady(_l("Deze taak werd al afgewerkt of is vervallen."))
     instance = task.instance
     form = form_of(instance.model_version, task.form_name)
-    _validate(session, form, task.entity_id, data)
+    _validate(session, form, task.entity_id, data, instance.id)
     subject = _subject(form, data)
     if subject and subject != instance.subject:
         instance.subject = subject
@@ -180,9 +180,10 @@ def file_for(session: Session, user: User, file_id: int) -> StoredFile:
     return stored
 
 
-def _validate(session: Session, form: FormDefinition, entity_id: int, data: dict) -> None:
+def _validate(session: Session, form: FormDefinition, entity_id: int, data: dict,
+              instance_id: int | None = None) -> None:
     """The JSON Schema first, then the rules registered for this form (app/workflow/checks.py)."""
-    errors = validate_data(form, data) or run_checks(session, form.name, entity_id, data)
+    errors = validate_data(form, data) or run_checks(session, form.name, entity_id, data, instance_id)
     if errors:
         raise InvalidData(errors)
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
-from tests.helpers import OMG_PAPSY, OMG_SECRETARY
+from tests.helpers import OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
 
 pytestmark = pytest.mark.browser
 
@@ -111,6 +112,40 @@ def roster_page(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("cell", name="Jana Vermeulen", exact=True)).to_be_visible()
 
 
+def totp_enrolment(page: Page, base: str, log_in) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mailadres").fill(OMG_CONFIDANT)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("heading", level=1, name="Tweede stap instellen")).to_be_visible()
+
+
+def dossier_list(page: Page, base: str, log_in) -> None:
+    log_in(OMG_CONFIDANT)
+    page.get_by_role("link", name="Mijn dossiers").click()
+    expect(page.get_by_role("heading", level=1, name="Mijn dossiers")).to_be_visible()
+
+
+def dossier_form_with_errors(page: Page, base: str, log_in) -> None:
+    """R4 refused: a conciliation without consent, and no theme chosen."""
+    dossier_list(page, base, log_in)
+    page.get_by_role("link", name="Nieuw verzoek registreren").click()
+    page.get_by_label("Verzoening", exact=True).check()
+    page.get_by_role("button", name="Bewaren").click()
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
+
+
+def delicate_dossier(page: Page, base: str, log_in) -> None:
+    dossier_list(page, base, log_in)
+    page.get_by_role("link", name="Nieuw verzoek registreren").click()
+    page.get_by_label("Geopend op").fill("2026-11-02")
+    page.get_by_label("Ongewenst seksueel gedrag").check()
+    page.get_by_label("Een groep").check()
+    page.get_by_label("Luisteren en advies").check()
+    page.get_by_role("button", name="Bewaren").click()
+    expect(page.get_by_label("Samenvatting voor de PAPSY")).to_be_visible()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -122,6 +157,10 @@ PAGES = {
     "review-task": review_task,
     "review-task-errors": review_task_with_errors,
     "roster": roster_page,
+    "totp-enrolment": totp_enrolment,
+    "dossier-list": dossier_list,
+    "dossier-form-errors": dossier_form_with_errors,
+    "delicate-dossier": delicate_dossier,
 }
 
 

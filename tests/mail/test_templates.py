@@ -13,6 +13,8 @@ FIELDS = {
     "task_assigned": {"process", "step", "entity", "due_date", "task_id", "public_url"},
     "reminder": {"what", "due_date", "process", "entity", "task_id", "public_url"},
     "certificate_rejected": {"reason", "process", "entity", "task_id", "public_url"},
+    "delicate_reminder": {"what", "due_date", "entity", "task_id", "public_url"},
+    "delicate_offered": {"entity", "due_date", "task_id", "public_url"},
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",

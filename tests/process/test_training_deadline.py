@@ -11,10 +11,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.models import Confidant, OutboxMessage, Task, TaskState, Timer, TimerState
+from app.models import Confidant, OutboxMessage, Timer, TimerState
 from app.workflow import services
-from tests.helpers import OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, user
-from workers.jobs import fire_timer
+from tests.helpers import OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, fire_due, ready_task, user
 
 APPOINTED = date(2026, 10, 15)  # the EOC decision in tests.helpers.appointment_data
 CANDIDATE = "jana.vermeulen@omgeving.vlaanderen.example"
@@ -37,7 +36,7 @@ def appointed(session, clock):
     """Jana appointed through the appointment process: her training deadline runs."""
     instance = services.start_process(session, user(session, OMG_SECRETARY), "appointment", entity(session, "OMG"),
                                       appointment_data())
-    review = ready(session, "review_appointment")
+    review = ready_task(session, "review_appointment")
     services.complete_task(session, user(session, OMG_PAPSY), review.id, {"decision": "approve"})
     session.commit()
     return session.scalar(select(Confidant).where(Confidant.email == CANDIDATE))
@@ -48,41 +47,27 @@ def confidant(session) -> Confidant:
     return session.scalar(select(Confidant).where(Confidant.email == CANDIDATE))
 
 
-def ready(session, spec_name: str) -> Task | None:
-    session.expire_all()
-    return session.scalar(select(Task).where(Task.spec_name == spec_name, Task.state == TaskState.READY))
-
-
-def fire_due(session, clock, moment: datetime) -> None:
-    """Move the clock and fire every pending timer that is due by then, as the workers would."""
-    clock.move_to(moment)
-    session.expire_all()
-    for timer_id in session.scalars(select(Timer.id).where(Timer.state == TimerState.PENDING, Timer.due_at < moment)):
-        fire_timer(timer_id)
-    session.expire_all()
-
-
 def reminders(session) -> list[str]:
     session.expire_all()
     return [m.to_address for m in session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))]
 
 
 def upload(session, completed_on: str = "2027-05-20") -> None:
-    task = ready(session, "upload_certificate")
+    task = ready_task(session, "upload_certificate")
     services.complete_task(session, confidant(session).user, task.id,
                            {"training_completed_on": completed_on, "certificate": "file:1"})
     session.commit()
 
 
 def review(session, decision: str, reason: str | None = None) -> None:
-    task = ready(session, "review_certificate")
+    task = ready_task(session, "review_certificate")
     data = {"decision": decision, **({"rejection_reason": reason} if reason else {})}
     services.complete_task(session, user(session, OMG_PAPSY), task.id, data)
     session.commit()
 
 
 def test_r11_the_deadline_is_two_years_after_the_appointment(session, appointed):
-    task = ready(session, "upload_certificate")
+    task = ready_task(session, "upload_certificate")
     assert task.assignee_id == appointed.user_id and task.due_at == DEADLINE
     assert appointed.training_due_on == date(2028, 10, 15)
 
@@ -94,7 +79,7 @@ def test_r11_reminders_at_exactly_6_months_2_months_and_2_weeks(session, appoint
     assert len(reminders(session)) == earlier, "only the earlier reminders, not this one a second early"
     fire_due(session, clock, moment + timedelta(seconds=1))
     assert reminders(session) == [CANDIDATE] * (earlier + 1)
-    assert ready(session, "upload_certificate") is not None, "a reminder does not end the task"
+    assert ready_task(session, "upload_certificate") is not None, "a reminder does not end the task"
 
 
 def test_r11_all_three_reminders_go_out_once_each(session, appointed, clock):
@@ -118,7 +103,7 @@ def test_r11_rejection_mails_the_reason_and_the_confidant_uploads_again(session,
     review(session, "reject", "Het attest is onleesbaar")
     mails = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "certificate_rejected")).all()
     assert [m.to_address for m in mails] == [CANDIDATE] and "onleesbaar" in mails[0].body
-    again = ready(session, "upload_certificate")
+    again = ready_task(session, "upload_certificate")
     assert again.assignee_id == confidant(session).user_id
     assert "onleesbaar" in services.task_data(session, again).get("rejection_reason", "")
     upload(session)
@@ -130,35 +115,35 @@ def test_r11_a_training_date_past_the_two_years_is_flagged_to_the_papsy(session,
     from app.workflow.views import task_screen
 
     upload(session, completed_on="2028-11-03")
-    screen = task_screen(session, ready(session, "review_certificate"))
+    screen = task_screen(session, ready_task(session, "review_certificate"))
     assert "meer dan 2 jaar na de aanstelling" in screen.instructions
 
 
 def test_r11_deadline_passed_escalates_to_the_papsy(session, appointed, clock):
     fire_due(session, clock, DEADLINE - timedelta(seconds=1))
-    assert ready(session, "training_conversation") is None
+    assert ready_task(session, "training_conversation") is None
     fire_due(session, clock, DEADLINE + timedelta(seconds=1))
-    conversation = ready(session, "training_conversation")
+    conversation = ready_task(session, "training_conversation")
     assert conversation.lane == "papsy" and conversation.entity.code == "OMG"
-    assert ready(session, "upload_certificate") is None, "the deadline ends the upload task"
+    assert ready_task(session, "upload_certificate") is None, "the deadline ends the upload task"
 
 
 def test_r11_an_extension_restarts_the_deadline_on_the_new_date(session, appointed, clock):
     fire_due(session, clock, DEADLINE + timedelta(hours=1))
-    conversation = ready(session, "training_conversation")
+    conversation = ready_task(session, "training_conversation")
     services.complete_task(session, user(session, OMG_PAPSY), conversation.id,
                            {"conversation_on": "2028-10-20", "outcome": "extend", "new_deadline": "2029-03-31"})
     session.commit()
-    task = ready(session, "upload_certificate")
+    task = ready_task(session, "upload_certificate")
     assert task.due_at == datetime(2029, 3, 31, 21, 59, 59, tzinfo=timezone.utc)
     assert confidant(session).training_due_on == date(2029, 3, 31)
     fire_due(session, clock, datetime(2029, 4, 1, 0, 0, tzinfo=timezone.utc))
-    assert ready(session, "training_conversation") is not None, "the new deadline escalates again"
+    assert ready_task(session, "training_conversation") is not None, "the new deadline escalates again"
 
 
 def test_r11_the_papsy_can_end_the_role_after_a_missed_deadline(session, appointed, clock):
     fire_due(session, clock, DEADLINE + timedelta(hours=1))
-    conversation = ready(session, "training_conversation")
+    conversation = ready_task(session, "training_conversation")
     services.complete_task(session, user(session, OMG_PAPSY), conversation.id,
                            {"conversation_on": "2028-10-20", "outcome": "end_role"})
     session.commit()

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
-from app.crypto import keys, user_keys
+from app.crypto import keys
 from app.db import db
-from app.demo import DEMO_PASSWORD
+from app.dossiers import escalation
 from app.dossiers import services as dossiers
-from app.models import Dossier, DossierKey, DossierNote, UnlockedKey, UserKey
-from tests.helpers import ADMIN, AWV_CONFIDANT, OMG_CONFIDANT, csrf_token, login, post_form, user
+from app.models import Dossier, DossierKey, DossierNote, Task, UnlockedKey, UserKey
+from tests.helpers import ADMIN, AWV_CONFIDANT, OMG_CONFIDANT, OMG_PAPSY, csrf_token, login, post_form, user
 
 CANARY = "Kanarie-7f3a Zwavelgele Parkiet"
 COUNT = 1000
@@ -43,19 +43,20 @@ def captured_logs(tmp_path):
 
 
 def fill(app, count: int) -> None:
+    """``count`` dossiers with the canary in the requester, the note and (all are delicate: a group problem) the
+    summary for the PAPSY, which also runs an escalation process per dossier."""
     with app.app_context():
         session = db.session()
-        for email in (OMG_CONFIDANT, AWV_CONFIDANT):
-            user_keys.create_for(session, user(session, email), DEMO_PASSWORD)
-        session.commit()
         owners = [user(session, OMG_CONFIDANT), user(session, AWV_CONFIDANT)]
         for number in range(count):
-            dossiers.register(session, owners[number % 2], {
+            dossier = dossiers.register(session, owners[number % 2], {
                 "opened_on": date(2026, 1, 1) + timedelta(days=number % 300), "requester": f"{CANARY} {number}",
-                "themes": ["bullying"], "persons": ["colleague"], "interventions": ["listening"],
+                "themes": ["bullying"], "persons": ["colleague", "group"], "interventions": ["listening"],
                 "note": f"Gesprek met {CANARY}: {number}"})
+            escalation.write_summary(session, owners[number % 2], dossier, f"Samenvatting: {CANARY} ({number})")
             if number % 100 == 99:
                 session.commit()
+                owners = [user(session, OMG_CONFIDANT), user(session, AWV_CONFIDANT)]
         session.commit()
     db.session.remove()
 
@@ -113,6 +114,13 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
     page = confidant.get("/dossiers").get_data(as_text=True)
     found = confidant.post("/dossiers/search", data={"q": "zwavelgele", "csrf_token": csrf_token(page)})
     assert "501 dossiers gevonden" in found.get_data(as_text=True)
+    papsy = app.test_client()  # the PAPSY reads one summary on the task page: the reading path is covered too
+    login(papsy, OMG_PAPSY)
+    with app.app_context():
+        task_id = db.session().scalar(select(Task.id).where(Task.spec_name == "take_up", Task.entity_id == user(
+            db.session(), OMG_CONFIDANT).entity_id).limit(1))
+    db.session.remove()
+    assert CANARY in papsy.get(f"/tasks/{task_id}").get_data(as_text=True), "the PAPSY reads the summary"
     refused = post_form(confidant, "/dossiers/new", {"opened_on": "2026-11-02", "requester": CANARY,
                                                      "themes": "bullying", "persons": "colleague",
                                                      "interventions": "conciliation", "note": CANARY})
@@ -130,7 +138,9 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
     assert_nowhere(pages.encode(), "a page an admin can open")
     with app.app_context():
         workflow = db.session().execute(text("SELECT state_json FROM process_instance")).scalars().all()
+        summaries = db.session().execute(text("SELECT count(*) FROM escalation_summary")).scalar()
     db.session.remove()
+    assert len(workflow) == COUNT and summaries == COUNT, "each dossier escalated, each summary written"
     assert_nowhere(repr(workflow).encode(), "workflow data")
 
 

@@ -32,7 +32,9 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "process model appointment: version 1" in second.output
     assert "process model training_deadline: version 1" in second.output
-    assert count(ProcessModelVersion) == 2  # one version of each model in bpmn/
+    assert "process model delicate_case: version 1" in second.output
+    assert "process model key_recovery: version 1" in second.output
+    assert count(ProcessModelVersion) == 4  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
@@ -110,3 +112,28 @@ def test_set_password_lets_an_appointed_confidant_log_in(run, client):
                ).exit_code != 0
     assert "minstens 12" in run("user", "set-password", "nieuw@omgeving.vlaanderen.example", "--password-stdin",
                                 stdin="kort\n").output
+
+
+def test_recovery_init_writes_the_key_once_and_audit_verify_names_a_broken_link(run, tmp_path):
+    from sqlalchemy import update
+
+    from app.dossiers import audit
+    from app.models import AuditEntry
+
+    refused = run("recovery", "init", str(tmp_path / "gdpb.pem"))  # the test app made one already
+    assert refused.exit_code != 0 and "--rotate" in refused.output
+    rotated = run("recovery", "init", str(tmp_path / "gdpb.pem"), "--rotate")
+    assert rotated.exit_code == 0 and (tmp_path / "gdpb.pem").read_bytes().startswith(b"-----BEGIN PRIVATE KEY")
+    again = run("recovery", "init", str(tmp_path / "gdpb.pem"), "--rotate")
+    assert again.exit_code != 0 and "bestaat al" in again.output, "an existing key file is never overwritten"
+
+    session = db.session()
+    for action in ("read", "read", "update"):
+        audit.record(session, None, 1, action)
+    session.commit()
+    assert run("audit", "verify").output.strip() == "audit log intact: 3 entries"
+    second = db.session().scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()[1]
+    db.session().execute(update(AuditEntry).where(AuditEntry.id == second).values(dossier_id=2))
+    db.session().commit()
+    broken = run("audit", "verify")
+    assert broken.exit_code != 0 and f"broken at entry {second}" in broken.output

@@ -120,6 +120,12 @@ MATRIX = [
      LOGIN, DOSSIER, 403, 403, 403, 403, 404, 403),
     ("POST", DOS + "/notes", "/dossiers/{dossier}/notes", R, "note", LOGIN, DOSSIER, 403, 403, 403, 403, 404, 403),
     ("POST", DOS + "/close", "/dossiers/{dossier}/close", R, "closed", LOGIN, DOSSIER, 403, 403, 403, 403, 404, 403),
+    # The arranged dossier is not delicate: its confidant is told no summary is asked, nothing changes.
+    ("POST", DOS + "/summary", "/dossiers/{dossier}/summary", R, None, LOGIN, DOSSIER, 403, 403, 403, 403, 404, 403),
+    # No recovery request here: signed-in users are told the task does not exist; tests/web/test_dossier_pages.py
+    # shows the decision through the web, tests/dossiers/test_recovery_process.py who may take it.
+    ("POST", "/recovery/tasks/<id:task_id>", "/recovery/tasks/999999", R, "nothing",
+     LOGIN, 404, 404, 404, 404, 404, 404, 404),
 ]
 ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
 DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
@@ -138,6 +144,8 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/dossiers/search": {"q": "Verzoeker"}, "/dossiers/new": DOSSIER_FORM, "/dossiers/{dossier}/edit": DOSSIER_FORM,
     "/dossiers/{dossier}/notes": {"note": "Nog een gesprek gehad."},
     "/dossiers/{dossier}/close": {"closed_on": "2026-11-20", "outcome": "resolved"},
+    "/dossiers/{dossier}/summary": {"summary": "Samenvatting"},
+    "/recovery/tasks/999999": {"decision": "refuse"},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.models import AuditEntry, Dossier, UnlockedKey, User
 from tests.helpers import OMG_CONFIDANT, csrf_token, login, post_form
@@ -106,3 +106,61 @@ def test_a_recovery_code_replaces_the_app_once(app, store):
                                     "csrf_token": csrf_token(page)})
         page = client.get("/login/code").get_data(as_text=True)
         assert client.post("/login/code", data={"code": attempt, "csrf_token": csrf_token(page)}).status_code == expected
+
+
+def test_an_admin_approves_a_recovery_by_uploading_the_key_which_is_stored_nowhere(app, store):
+    import io
+
+    from app.auth.accounts import reset_password
+    from app.models import Task, TaskState
+    from app.workflow import services as workflow
+    from tests.helpers import ADMIN, OMG_PAPSY, entity, user
+
+    confidant = app.test_client()
+    login(confidant, OMG_CONFIDANT)
+    location = register(confidant).location
+    with app.app_context():
+        from app.db import db
+
+        session = db.session()
+        reset_password(session, user(session, OMG_CONFIDANT), "na-het-herstel-1")
+        workflow.start_process(session, user(session, OMG_PAPSY), "key_recovery", entity(session, "OMG"),
+                               {"kind": "password_reset", "confidant_email": OMG_CONFIDANT})
+        session.commit()
+        task_id = session.scalar(select(Task.id).where(Task.spec_name == "approve_recovery"))
+        db.session.remove()
+    admin = app.test_client()
+    login(admin, ADMIN)
+    page = admin.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "Herstelformulier" in page and "Goedkeuren en herstellen" in page
+    pem = app.config["TEST_RECOVERY_KEY_FILE"].read_bytes()
+    done = admin.post(f"/recovery/tasks/{task_id}", data={
+        "decision": "approve", "csrf_token": csrf_token(page), "key_file": (io.BytesIO(pem), "herstel.pem")},
+        content_type="multipart/form-data")
+    assert done.status_code == 302 and done.location.endswith("/inbox")
+    store.expire_all()
+    assert store.get(Task, task_id).state == TaskState.COMPLETED
+    dumped = b"".join(bytes(str(row), "utf-8") for row in store.execute(select(text("*")).select_from(
+        text("process_instance"))).all())
+    assert pem.split(b"\n")[1][:20] not in dumped, "the key is not in workflow data"
+    again = app.test_client()
+    login(again, OMG_CONFIDANT, password="na-het-herstel-1")
+    assert "Kanarie Verzoeker" in again.get(location).get_data(as_text=True)
+
+
+def test_r2_the_api_serves_no_dossier_whatever_id_is_guessed(app, client, store):
+    from app.auth.accounts import create_api_token
+    from tests.helpers import AWV_CONFIDANT, user
+
+    login(client, OMG_CONFIDANT)
+    dossier_id = int(register(client).location.rsplit("/", 1)[1])
+    headers = {"Authorization": f"Bearer {create_api_token(store, user(store, AWV_CONFIDANT))}"}
+    own = {"Authorization": f"Bearer {create_api_token(store, user(store, OMG_CONFIDANT))}"}
+    store.commit()
+    api = app.test_client()
+    for guess in (dossier_id, dossier_id + 1, 1, 2**31 - 1):
+        for path in (f"/api/v1/dossiers/{guess}", f"/api/v1/dossiers/{guess}/notes"):
+            assert api.get(path, headers=headers).status_code == 404
+            assert api.get(path, headers=own).status_code == 404, "a token carries no key: no dossier by API"
+    assert not [path for path in api.get("/api/v1/openapi.json").get_json()["paths"] if "dossier" in path]
+    assert api.get(f"/dossiers/{dossier_id}", headers=headers).status_code == 302, "a token is no web login"

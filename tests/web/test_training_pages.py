@@ -60,3 +60,22 @@ def test_r11_a_file_that_is_not_a_pdf_or_image_is_refused_and_nothing_is_stored(
     assert response.status_code == 422
     store.expire_all()
     assert store.query(StoredFile).count() == 0
+
+
+def test_r11_the_inbox_reminds_of_a_deadline_within_14_days_and_then_shows_it_late(app, store):
+    from datetime import datetime, timezone
+
+    import time_machine
+
+    appoint(app, store)
+    with time_machine.travel(datetime(2028, 10, 5, 12, 0, tzinfo=timezone.utc), tick=False):
+        jana = app.test_client()
+        login(jana, CANDIDATE, "jana-haar-wachtwoord")
+        inbox = jana.get("/inbox").get_data(as_text=True)
+        assert "1 taak nadert haar termijn (binnen 14 dagen)." in inbox and "nog 10 dagen" in inbox
+        assert "te laat" not in inbox
+    with time_machine.travel(datetime(2028, 10, 16, 12, 0, tzinfo=timezone.utc), tick=False):
+        jana = app.test_client()  # no worker fired the deadline yet: the task still waits, late
+        login(jana, CANDIDATE, "jana-haar-wachtwoord")
+        inbox = jana.get("/inbox").get_data(as_text=True)
+        assert "1 taak is te laat." in inbox and "badge-late" in inbox and "nadert" not in inbox

@@ -1,0 +1,45 @@
+"""The delicate case's task screens: the confidant is led to the dossier page to write the summary; the PAPSY
+who may act on "Delicate zaak opnemen" reads the summary there (opened with the PAPSY's own key, audited)."""
+from __future__ import annotations
+
+from flask import render_template
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import login_steps, policy
+from app.crypto.keys import CryptoError
+from app.dossiers import escalation
+from app.models import Task, User
+from app.models.dossiers import Dossier, FactKind
+from app.workflow.panels import task_panel
+
+
+@task_panel(escalation.PROCESS)
+def delicate_case(session: Session, user: User, task: Task) -> Markup | None:
+    dossier = session.scalar(select(Dossier).where(Dossier.escalation_instance_id == task.instance_id))
+    if dossier is None:
+        return None
+    reasons = dossier.values(FactKind.DELICATE_REASON)
+    if task.spec_name == "write_summary":
+        if not policy.can_open_dossier(user, dossier.confidant_id):
+            return None
+        return Markup(render_template("dossiers/_summary_task.html", dossier=dossier, reasons=reasons))
+    may_read = policy.can_complete(user, task) if task.state == "ready" else task.completed_by_id == user.id
+    if task.spec_name != "take_up" or not may_read:
+        return None
+    private = login_steps.private_key()
+    try:
+        summary = escalation.read_summary(session, user, dossier.id, private) if private else None
+    except CryptoError:
+        summary = None
+    return Markup(render_template("dossiers/_summary_panel.html", summary=summary, reasons=reasons,
+                                  has_key=private is not None))
+
+
+@task_panel("key_recovery")
+def recovery_decision(session: Session, user: User, task: Task) -> Markup | None:
+    if task.spec_name != "approve_recovery" or task.state != "ready" or not policy.can_complete(user, task):
+        return None
+    return Markup(render_template("dossiers/_recovery_panel.html", task=task,
+                                  same_person=task.instance.started_by_id == user.id))

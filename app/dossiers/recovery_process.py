@@ -1,0 +1,99 @@
+"""Recovery of dossiers through the GDPB recovery key (bpmn/key_recovery.bpmn): a PAPSY requests, an admin who
+is not that PAPSY approves by supplying the offline private key at that moment. Two cases: a confidant whose
+password an admin reset gets their older dossiers back; a dossier is handed over to another confidant of the
+entity with the requester's consent. The key is used in memory for that request and never stored; each
+re-wrapped dossier is audited."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import policy
+from app.auth.accounts import find_user
+from app.crypto import keys, recovery, user_keys
+from app.dossiers import audit
+from app.dossiers.audit import Action
+from app.dossiers.services import NeedsRecovery, recover_data_key
+from app.engine import runner
+from app.models import Role, Task, TaskState, User
+from app.models.dossiers import Dossier, DossierKey, ReaderKind
+from app.workflow.checks import form_check
+
+PROCESS, APPROVAL = "key_recovery", "approve_recovery"
+
+
+class RecoveryRefused(ValueError):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@form_check("key_recovery_request")
+def request_names_confidants_of_the_entity(session: Session, entity_id: int, data: dict) -> dict[str, str]:
+    errors = {}
+    confidant = find_user(session, data.get("confidant_email", ""))
+    if confidant is None or not confidant.has_role(Role.CONFIDANT) or confidant.entity_id != entity_id:
+        errors["confidant_email"] = str(_l("Geen vertrouwenspersoon van deze entiteit met dit e-mailadres."))
+    if data.get("kind") == "handover":
+        successor = find_user(session, data.get("new_confidant_email", ""))
+        if successor is None or not successor.has_role(Role.CONFIDANT) or successor.entity_id != entity_id:
+            errors["new_confidant_email"] = str(_l("Geen vertrouwenspersoon van deze entiteit met dit e-mailadres."))
+        dossier = session.get(Dossier, data.get("dossier_id") or 0)
+        if dossier is None or confidant is None or dossier.confidant_id != confidant.id:
+            errors["dossier_id"] = str(_l("Dit dossier hoort niet bij deze vertrouwenspersoon."))
+    return errors
+
+
+@form_check("key_recovery_approval")
+def approval_only_with_the_key(session: Session, entity_id: int, data: dict) -> dict[str, str]:
+    return {"acknowledged": str(_l("Keur goed of weiger met het herstelformulier hierboven: de herstelsleutel mag "
+                                   "niet in de procesgegevens terechtkomen."))}
+
+
+def decide(session: Session, admin: User, task_id: int, approve: bool, key_file: bytes | None) -> int:
+    """The admin's decision on a recovery request; returns how many dossiers were opened again."""
+    task = session.get(Task, task_id)
+    if task is None or task.spec_name != APPROVAL or task.state != TaskState.READY:
+        raise RecoveryRefused(_l("Deze aanvraag wacht niet meer op een beslissing."))
+    if not policy.can_complete(admin, task):
+        raise RecoveryRefused(_l("Alleen een beheerder beslist over een herstel."))
+    if task.instance.started_by_id == admin.id:
+        raise RecoveryRefused(_l("Herstel vraagt twee personen: wie het vroeg, kan het niet goedkeuren."))
+    recovered = 0
+    if approve:
+        if not key_file:
+            raise RecoveryRefused(_l("Geef de herstelsleutel (het PEM-bestand) om goed te keuren."))
+        private = recovery.load_private(key_file)
+        recovered = _rewrap(session, admin, runner.task_view(task).data, private)
+    runner.complete(session, task, {"decision": "approve" if approve else "refuse", "recovered": recovered}, admin)
+    return recovered
+
+
+def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) -> int:
+    confidant = find_user(session, data["confidant_email"])
+    if data["kind"] == "handover":
+        reader = find_user(session, data["new_confidant_email"])
+        dossiers = [session.get(Dossier, data["dossier_id"])]
+    else:
+        reader = confidant
+        dossiers = list(session.scalars(select(Dossier).where(Dossier.confidant_id == confidant.id)))
+    public = user_keys.public_key(session, reader.id)
+    if public is None:
+        raise RecoveryRefused(_l("De vertrouwenspersoon heeft nog geen sleutel (nog niet aangemeld)."))
+    count = 0
+    for dossier in dossiers:
+        try:
+            data_key = recover_data_key(session, dossier.id, recovery_private)
+        except NeedsRecovery as exc:
+            raise RecoveryRefused(_l("Deze herstelsleutel opent de dossiers niet.")) from exc
+        context = f"dossier/{dossier.id}/{ReaderKind.OWNER.value}/{reader.id}".encode()
+        session.query(DossierKey).filter(DossierKey.dossier_id == dossier.id,
+                                         DossierKey.reader == ReaderKind.OWNER.value).delete()
+        session.add(DossierKey(dossier_id=dossier.id, reader=ReaderKind.OWNER.value, reader_id=reader.id,
+                               wrapped=keys.wrap_key(public, data_key, context)))
+        dossier.confidant_id = reader.id
+        audit.record(session, admin.id, dossier.id, Action.RECOVER)
+        count += 1
+    session.flush()
+    return count
