@@ -40,7 +40,7 @@ def index():
                       intervention=_choice(request.args.get("intervention"), Intervention),
                       status=request.args.get("status") if request.args.get("status") in ("open", "closed") else None,
                       delicate={"yes": True, "no": False}.get(request.args.get("delicate", "")))
-    page = request.args.get("page", 1, type=int) or 1
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # an absurd page is the last one
     dossiers, total = services.list_for(db_session(), current_user, filters, page)
     return render_template("dossiers/index.html", dossiers=dossiers, total=total, page=page, filters=filters,
                            page_size=services.PAGE_SIZE, form=_form("dossier"), FactKind=FactKind,

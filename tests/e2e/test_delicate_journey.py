@@ -33,10 +33,8 @@ def test_r9_delicate_dossier_from_registration_to_closing(page, log_in, log_out,
     expect(page.get_by_text("De samenvatting is versleuteld voor de PAPSY")).to_be_visible()
     dossier_url = page.url
 
-    page.get_by_label("Afgesloten op").fill("2026-11-27")
-    page.get_by_label("Opgelost", exact=True).check()
-    page.get_by_role("button", name="Afsluiten").click()
-    expect(page.get_by_text("u kunt het dossier pas afsluiten nadat de PAPSY")).to_be_visible()
+    expect(page.get_by_text("U kunt dit dossier afsluiten zodra de PAPSY de zaak opnam")).to_be_visible()
+    expect(page.get_by_role("button", name="Afsluiten")).to_have_count(0)
     screenshot("delicate-confidant")
     log_out()
 

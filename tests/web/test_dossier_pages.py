@@ -164,3 +164,14 @@ def test_r2_the_api_serves_no_dossier_whatever_id_is_guessed(app, client, store)
             assert api.get(path, headers=own).status_code == 404, "a token carries no key: no dossier by API"
     assert not [path for path in api.get("/api/v1/openapi.json").get_json()["paths"] if "dossier" in path]
     assert api.get(f"/dossiers/{dossier_id}", headers=headers).status_code == 302, "a token is no web login"
+
+
+def test_bad_list_parameters_are_ignored_not_a_500(client):
+    login(client, OMG_CONFIDANT)
+    for query in ("page=99999999999999999999999", "page=-5", "page=abc", "theme=%00", "status=x&delicate=maybe",
+                  "person=" + "a" * 5000):
+        assert client.get(f"/dossiers?{query}").status_code == 200, query
+    page = client.get("/dossiers").get_data(as_text=True)
+    for summary in ("", "x" * 20001, "bad\x00text"):
+        response = client.post("/dossiers/1/summary", data={"summary": summary, "csrf_token": csrf_token(page)})
+        assert response.status_code in (302, 404), summary[:10]
