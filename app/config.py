@@ -56,6 +56,10 @@ class Settings:
     upload_dir: Path = field(default_factory=lambda: Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))))
     session_cookie_secure: bool = field(default_factory=lambda: _env("SESSION_COOKIE_SECURE", "0") == "1")
     session_idle_minutes: int = field(default_factory=lambda: int(_env("SESSION_IDLE_MINUTES", "30")))
+    # Argon2id cost of password hashes and of the key sealing each user's private key.
+    argon2_time_cost: int = field(default_factory=lambda: int(_env("ARGON2_TIME_COST", "3")))
+    argon2_memory_kib: int = field(default_factory=lambda: int(_env("ARGON2_MEMORY_KIB", "65536")))
+    argon2_parallelism: int = field(default_factory=lambda: int(_env("ARGON2_PARALLELISM", "4")))
     login_rate_limit: str = field(default_factory=lambda: _env("LOGIN_RATE_LIMIT", "10 per minute"))
     ratelimit_storage_uri: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URI", "memory://"))
     default_locale: str = field(default_factory=lambda: _env("DEFAULT_LOCALE", "nl"))
@@ -88,4 +92,7 @@ class Settings:
             "BABEL_DEFAULT_TIMEZONE": self.display_timezone,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "WTF_CSRF_TIME_LIMIT": None,
+            "ARGON2_TIME_COST": self.argon2_time_cost,
+            "ARGON2_MEMORY_KIB": self.argon2_memory_kib,
+            "ARGON2_PARALLELISM": self.argon2_parallelism,
         }

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
+from app.auth.accounts import create_api_token
 from app.crypto import keys
 from app.db import db
 from app.dossiers import escalation
@@ -89,11 +90,25 @@ def redis_bytes(redis_client) -> bytes:
 
 
 def admin_pages(app) -> str:
+    """Every page an admin can reach: each GET route without arguments, and the pages of (a sample of) every
+    instance, task, outbox message and dossier by id."""
     client = app.test_client()
     login(client, ADMIN)
-    pages = ["/admin/", "/admin/outbox", "/admin/timers", "/instances", "/inbox", "/roster/", "/dossiers",
-             "/dossiers/1", "/api/v1/process-models", "/api/v1/tasks", "/api/v1/confidants"]
-    return "\n".join(client.get(page).get_data(as_text=True) for page in pages)
+    with app.app_context():
+        session = db.session()
+        ids = {table: session.execute(text(f"SELECT id FROM {table} ORDER BY id LIMIT 50")).scalars().all()
+               for table in ("process_instance", "task", "outbox_message", "dossier", "stored_file")}
+        token = {"Authorization": f"Bearer {create_api_token(session, user(session, ADMIN))}"}
+        session.commit()
+    db.session.remove()
+    pages = [rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments
+             and rule.endpoint != "static" and rule.rule not in ("/login/code", "/login/enrol")]
+    pages += [f"/instances/{i}" for i in ids["process_instance"]] + [f"/tasks/{i}" for i in ids["task"]]
+    pages += [f"/admin/outbox/{i}" for i in ids["outbox_message"]] + [f"/dossiers/{i}" for i in ids["dossier"]]
+    pages += [f"/files/{i}" for i in ids["stored_file"]] + [f"/api/v1/process-instances/{i}" for i in ids["process_instance"]]
+    assert len(pages) > 100
+    return "\n".join(client.get(page, headers=token if page.startswith("/api/") else {}).get_data(as_text=True)
+                     for page in pages)
 
 
 def assert_nowhere(haystack: bytes, where: str) -> None:
@@ -132,6 +147,7 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
     database, logs, pages = database_bytes(app, tmp_path), captured_logs.read_bytes(), admin_pages(app)
     # Positive controls: each haystack holds what it should (the facts in clear, the SQL, the admin's pages).
     assert database.count(b"bullying") >= COUNT and b"INSERT INTO dossier" in logs and "Beheer" in pages
+    assert "Delicate zaak opnemen" in pages, "the admin pages include the escalations' instance pages"
     assert_nowhere(database, "the database")
     assert_nowhere(redis_bytes(redis_client), "Redis")
     assert_nowhere(logs, "the logs")
