@@ -154,6 +154,23 @@ def measure_creation(database_url: str, redis_url: str, branches: int, queue: st
     return per_instance
 
 
+def branch_states(session, instance_id: int, timer_spec: str) -> dict[str, list[str]]:
+    """The SpiffWorkflow states of the tasks of one branch (the timer, its script) and of the join, as saved."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from app.engine.runner import load
+    from app.models import ProcessInstance
+
+    workflow = load(session.get(ProcessInstance, instance_id))
+    branch = timer_spec.removeprefix("wait")
+    wanted = {f"wait{branch}", f"after{branch}", "join"}
+    found: dict[str, list[str]] = {}
+    for task in workflow.get_tasks():
+        if task.task_spec.name in wanted:
+            found.setdefault(task.task_spec.name, []).append(TaskState.get_name(task.state))
+    return found
+
+
 def counts(session) -> dict[str, int]:
     return dict(session.execute(select(Timer.state, func.count()).group_by(Timer.state)).all())
 
@@ -272,7 +289,8 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
             history = session.execute(text(
                 "SELECT kind, step, at FROM history_event WHERE instance_id = :i ORDER BY id"), {"i": row[1]}).all()
             result.notes.append(f"fired without its step in history: {tuple(row)}; instance history: "
-                                f"{[(k, s, a.isoformat()) for k, s, a in history]}")
+                                f"{[(k, s, a.isoformat()) for k, s, a in history]}; "
+                                f"workflow: {branch_states(session, row[1], row[2])}")
     db.session.remove()
     for worker in procs:
         output = worker.output()
