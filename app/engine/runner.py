@@ -51,7 +51,7 @@ def start(session: Session, version: ProcessModelVersion, entity_id: int, actor:
     session.flush()
     record(session, instance, "started", version.model.name, actor)
     with _stepping(session, instance, workflow):
-        workflow.do_engine_steps()
+        _engine_steps(workflow)
     _save(session, instance, workflow, Snapshot(), actor)
     return instance
 
@@ -71,7 +71,7 @@ def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
     with _stepping(session, instance, workflow):
         spiff_task.data.update(data)
         spiff_task.run()  # runs the task's postScript: inside the sandbox and the error translation
-        workflow.do_engine_steps()
+        _engine_steps(workflow)
     _save(session, instance, workflow, before, actor)
 
 
@@ -81,7 +81,7 @@ def fire_timers(session: Session, instance: ProcessInstance) -> None:
     before = Snapshot.of(workflow)
     with _stepping(session, instance, workflow):
         workflow.refresh_timers()
-        workflow.do_engine_steps()
+        _engine_steps(workflow)
     _save(session, instance, workflow, before, None)
 
 
@@ -110,6 +110,16 @@ def task_view(task_row: Task) -> TaskView:
 
 def start_task_spec(version: ProcessModelVersion):
     return version_spec(version)[0].task_specs[version.start_task]
+
+
+def _engine_steps(workflow: BpmnWorkflow, max_rounds: int = 100) -> None:
+    """Run the automatic steps until none is READY. SpiffWorkflow's do_engine_steps ends with refresh_timers(): a
+    timer falling due during the steps becomes READY after the last one, and nobody would run it (its row is then
+    marked fired while its branch never ran). The bound stops a model that keeps making itself ready."""
+    for _ in range(max_rounds):
+        workflow.do_engine_steps()
+        if not any(not task.task_spec.manual for task in workflow.get_tasks(state=SpiffState.READY)):
+            return
 
 
 def load(instance: ProcessInstance) -> BpmnWorkflow:
