@@ -44,14 +44,16 @@ def reconcile() -> int:
         db.session.remove()
     if redis_lost_data:
         restored = candidates
+        # The mark goes first: a flush after it takes it away again, so the next round puts everything back.
+        connection.redis_connection().set(synced_key(), "1")
         log.info("reconciler: Redis holds no timers of this queue; %d pending timer(s) put back", len(restored))
     else:
+        # The mark is not written here: a flush during this round must leave it missing for the next one.
         lost = set(jobs_lost([timer_id for timer_id, _ in candidates]))
         restored = [(timer_id, due) for timer_id, due in candidates if timer_id in lost]
         if restored:
             log.info("reconciler: enqueued %d overdue timer(s) whose job was lost", len(restored))
     schedule_timers(restored)
-    connection.redis_connection().set(synced_key(), "1")
     if unannounced:
         enqueue_notifications()
     requeue_stale_mail()

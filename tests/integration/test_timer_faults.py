@@ -469,3 +469,27 @@ def test_a_job_of_another_queue_with_the_same_timer_id_does_not_hide_our_lost_jo
         assert faults.queued() == 1, "our reconciler did not restore our lost job"
     finally:
         other.empty()
+
+
+def test_a_flush_during_a_reconciler_round_leaves_the_next_round_to_put_everything_back(faults, monkeypatch):
+    # Found in CI: a round that had seen Redis intact wrote its 'synced' mark after a FLUSHDB that came while it ran,
+    # so the next round took Redis for intact and restored the flushed timers only once overdue.
+    from workers import reconciler
+
+    start_instances(faults.app, "fan1", 1, 2, lambda k: (60,))
+    flush_mid_round = reconciler.jobs_lost
+
+    def jobs_lost_then_flush(timer_ids):
+        faults.redis.flushdb()
+        return flush_mid_round(timer_ids)
+
+    with faults.app.app_context():
+        faults.redis.set(reconciler.synced_key(), "1")
+        monkeypatch.setattr(reconciler, "jobs_lost", jobs_lost_then_flush)
+        with time_machine.travel(datetime.now(UTC) + timedelta(seconds=70), tick=False):
+            reconciler.reconcile()
+        monkeypatch.undo()
+        assert not faults.redis.exists(reconciler.synced_key())
+        assert reconciler.reconcile() == 2, "the next round did not put back both flushed timers"
+        assert faults.redis.exists(reconciler.synced_key())
+    assert faults.redis.zcard(faults.scheduled) == 2
