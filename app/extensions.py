@@ -34,11 +34,19 @@ def select_locale() -> str:
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
     from app.db import session as db_session
     from app.models import User
 
     try:
-        user = db_session().get(User, int(user_id))
+        user_pk = int(user_id)
     except ValueError:
         return None
+    if not 0 < user_pk < 2**31:
+        return None
+    # Every request asks this: roles and PAPSY entities in the same round trip instead of two more.
+    user = db_session().scalars(select(User).where(User.id == user_pk)
+                                .options(joinedload(User.role_rows), joinedload(User.papsy_entities))).unique().first()
     return user if user is not None and user.active else None  # a deactivated account is signed out at once

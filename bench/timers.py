@@ -64,6 +64,7 @@ from tests.conftest import (
 from tests.helpers import OMG_SECRETARY, entity, user
 from tests.integration.timer_support import (
     deploy_fanout,
+    deploy_reminders,
     start_worker,
     wait_for,
     worker_ready,
@@ -140,13 +141,21 @@ def create_instances(session, count: int, branches: int, t0: datetime, window: f
             secretary, omg = user(session, OMG_SECRETARY), entity(session, "OMG")
 
 
-def measure_creation(database_url: str, redis_url: str, branches: int, queue: str, pilot: int = 30) -> float:
+def deploy_shape(session, shape: str, branches: int) -> None:
+    if shape == "fanout":
+        deploy_fanout(session, PROCESS, branches, timer="date")
+    else:
+        deploy_reminders(session, PROCESS, branches)
+
+
+def measure_creation(database_url: str, redis_url: str, branches: int, queue: str, shape: str,
+                     pilot: int = 30) -> float:
     """Seconds per instance, from a pilot in a database emptied again afterwards."""
     app = build_app(database_url, redis_url, Path(tempfile.mkdtemp()))
     connection.configure(replace(connection.settings(), rq_queue=queue))
     with app.app_context():
         session = db.session()
-        deploy_fanout(session, PROCESS, branches, timer="date")
+        deploy_shape(session, shape, branches)
         started = time.perf_counter()
         create_instances(session, pilot, branches, datetime.now(UTC) + timedelta(days=1), 60, random.Random(0))
         per_instance = (time.perf_counter() - started) / pilot
@@ -200,7 +209,7 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
     t0 = datetime.now(UTC) + timedelta(seconds=estimate)
     with app.app_context():
         session = db.session()
-        deploy_fanout(session, PROCESS, args.branches, timer="date")
+        deploy_shape(session, args.shape, args.branches)
         create_instances(session, args.instances, args.branches, t0, args.window, random.Random(42))
     db.session.remove()
     result.setup_seconds = time.monotonic() - setup_started
@@ -294,14 +303,14 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
     db.session.remove()
     for worker in procs:
         output = worker.output()
-        result.jobs_run += output.count("Job OK (timer-")
+        result.jobs_run += len(re.findall(r"Job OK \([^)]*-timers?-\d+\)", output))
         result.reconciler_enqueued += sum(int(n) for n in re.findall(r"reconciler: enqueued (\d+)", output))
     return result
 
 
 def report(results: list[Result], args) -> None:
     print()
-    print(f"{args.instances} instances x {args.branches} timers, due uniformly over {args.window:g} s; "
+    print(f"{args.instances} instances ({args.shape}) x {args.branches} timers, due uniformly over {args.window:g} s; "
           f"reconciler period {args.period:g} s; lost = pending/failed at T0 + {args.window:g} + {args.period:g} + "
           f"{MARGIN:g} s")
     header = (f"{'scenario':<22}{'timers':>7}{'p50 s':>8}{'p99 s':>8}{'max s':>8}{'lost':>6}{'(end)':>6}"
@@ -335,6 +344,9 @@ def main() -> None:
     parser.add_argument("--branches", type=int, default=10, help="timers per instance (default 10)")
     parser.add_argument("--window", type=float, default=60, help="due times spread over this many seconds (60)")
     parser.add_argument("--period", type=float, default=5, help="RECONCILE_SECONDS of the workers (default 5)")
+    parser.add_argument("--shape", choices=("fanout", "reminders"), default="fanout",
+                        help="fanout: a parallel split to one timer per branch and a join (the default); reminders: "
+                             "the training deadline's shape, non-interrupting boundary timers on a waiting user task")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=f"comma-separated, of {', '.join(SCENARIOS)}")
     parser.add_argument("--redis-db", type=int, default=TEST_REDIS_DB,
                         help=f"Redis database (default {TEST_REDIS_DB}, the tests' db, flushed in the fault scenarios; "
@@ -348,7 +360,8 @@ def main() -> None:
     results = []
     try:
         _migrate(database_url)
-        per_instance = measure_creation(database_url, redis_url, args.branches, f"vertrouwd-bench-pilot-{os.getpid()}")
+        per_instance = measure_creation(database_url, redis_url, args.branches, f"vertrouwd-bench-pilot-{os.getpid()}",
+                                         args.shape)
         print(f"creating an instance takes {per_instance * 1000:.1f} ms; worker logs in {log_dir}", flush=True)
         for name in chosen:
             workers, fault = SCENARIOS[name]

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from app.clock import now
 from app.engine import hooks, runner
@@ -160,8 +160,9 @@ def _cause_name(error: BaseException) -> str:
 def _locked_instance(session: Session, instance_id: int) -> ProcessInstance:
     """The instance, its row locked until commit (PostgreSQL; SQLite serialises writers anyway), so timers of
     one instance fired by several workers take turns instead of failing on the version check."""
-    session.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance_id).with_for_update())
-    return session.get(ProcessInstance, instance_id, populate_existing=True)
+    return session.scalars(select(ProcessInstance).options(undefer(ProcessInstance.state_json))
+                           .where(ProcessInstance.id == instance_id).with_for_update(of=ProcessInstance)
+                           .execution_options(populate_existing=True)).one()
 
 
 def _timer(session: Session, timer_id: int) -> Timer:
