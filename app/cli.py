@@ -132,25 +132,20 @@ def user_set_password(email: str, password_stdin: bool) -> None:
 
     For a user who already has a key pair this is an admin's reset: a new key pair, every session ends, and
     dossiers sealed for the old key need the recovery procedure."""
-    from app.auth.accounts import AccountError, find_user, reset_password, set_first_password
-    from app.crypto import user_keys
+    from app.auth.accounts import AccountError, admin_set_password, find_user
 
     session = _session()
     account = find_user(session, email)
     if account is None:
         raise click.ClickException(f"unknown user {email}")
-    had_keys = user_keys.public_key(session, account.id) is not None
     password = sys.stdin.readline().rstrip("\n")
     try:
-        if had_keys:
-            reset_password(session, account, password)
-        else:
-            set_first_password(session, account, password)
+        new_key_pair = admin_set_password(session, account, password, password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     session.commit()
     click.echo(f"password of {account.email} set")
-    if had_keys:
+    if new_key_pair:
         click.echo("NOTE: this user has a new key pair. Dossiers registered before now can only be opened again "
                    "through the recovery procedure (a PAPSY requests, an admin approves, with the GDPB recovery key).")
 

@@ -31,4 +31,5 @@ def index():
 from app.admin import (
     outbox,  # noqa: E402,F401
     timers,  # noqa: E402,F401
+    users,  # noqa: E402,F401
 )

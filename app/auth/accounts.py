@@ -60,7 +60,7 @@ def set_first_password(session: Session, user: User, password: str) -> None:
 
 def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+        raise AccountError(_l("Een wachtwoord heeft minstens %(count)d tekens.", count=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(password)
 
 
@@ -123,3 +123,17 @@ def reset_password(session: Session, user: User, new: str) -> None:
     user_keys.create_for(session, user, new)
     user.keys_reset_at = now()
     held_keys.drop_all_for(session, user.id)
+
+
+def admin_set_password(session: Session, user: User, new: str, repeat: str) -> bool:
+    """An admin gives ``user`` a password: the first one (with the key pair), or a reset. Returns True for a reset
+    of a user who had a key pair: a new pair, so dossiers sealed for the old one need the recovery procedure."""
+    from app.crypto import user_keys
+
+    if new != repeat:
+        raise AccountError(_l("De twee wachtwoorden zijn niet gelijk."))
+    if user_keys.public_key(session, user.id) is None:
+        set_first_password(session, user, new)
+        return False
+    reset_password(session, user, new)
+    return True

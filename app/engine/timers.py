@@ -35,15 +35,13 @@ def fire(session: Session, timer_id: int, owner: str) -> tuple[Outcome, datetime
     """Fire the timer if it is due and nobody holds it: the engine refreshes every timer of its instance and
     steps on. The instance row is locked first (PostgreSQL; SQLite serialises writers anyway), then the timer
     is claimed in the same transaction, so a worker killed halfway leaves nothing behind, and timers of one
-    instance fired by several workers take turns instead of failing on the version check."""
-    timer = session.get(Timer, timer_id, populate_existing=True)
-    if timer is None or not _claimable(timer):
+    instance fired by several workers take turns instead of failing on the version check (or deadlocking on
+    each other's timer rows). Two statements on the common path: lock-and-read, claim."""
+    instance = _locked_instance_of_timer(session, timer_id)
+    if instance is None:
         return Outcome.GONE, None
-    if timer.due_at >= now():  # SpiffWorkflow fires only strictly after the due time
-        return Outcome.NOT_DUE, timer.due_at
-    instance = _locked_instance(session, timer.instance_id)
-    if not claim(session, timer_id, owner):  # the lock holder fired it meanwhile, or it backs off
-        return Outcome.GONE, None
+    if not claim(session, timer_id, owner):  # not due yet, fired meanwhile by the lock holder, or backing off
+        return _why_not_claimed(session, timer_id)
     if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
         session.execute(update(Timer).where(Timer.id == timer_id).values(state=TimerState.CANCELLED),
                         execution_options={"synchronize_session": False})
@@ -52,16 +50,25 @@ def fire(session: Session, timer_id: int, owner: str) -> tuple[Outcome, datetime
     return Outcome.FIRED, None
 
 
+def _why_not_claimed(session: Session, timer_id: int) -> tuple[Outcome, datetime | None]:
+    timer = session.get(Timer, timer_id, populate_existing=True)
+    if timer is not None and _claimable(timer) and timer.due_at >= now():
+        return Outcome.NOT_DUE, timer.due_at
+    return Outcome.GONE, None
+
+
 def _claimable(timer: Timer) -> bool:
     return timer.state == TimerState.PENDING and (timer.lease_expires_at is None or timer.lease_expires_at < now())
 
 
 def claim(session: Session, timer_id: int, owner: str) -> bool:
-    """Take the lease on a pending timer that nobody holds (or whose holder's lease ran out)."""
+    """Take the lease on a pending timer that is due (SpiffWorkflow fires only strictly after the due time) and
+    that nobody holds (or whose holder's lease ran out). Under the instance lock this re-reads the row as it is
+    now, so a timer fired by the previous lock holder is not fired again."""
     moment = now()
     claimed = session.execute(
         update(Timer)
-        .where(Timer.id == timer_id, Timer.state == TimerState.PENDING,
+        .where(Timer.id == timer_id, Timer.state == TimerState.PENDING, Timer.due_at < moment,
                or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < moment))
         .values(lease_owner=owner, lease_expires_at=moment + LEASE),
         execution_options={"synchronize_session": False})
@@ -163,6 +170,14 @@ def _locked_instance(session: Session, instance_id: int) -> ProcessInstance:
     return session.scalars(select(ProcessInstance).options(undefer(ProcessInstance.state_json))
                            .where(ProcessInstance.id == instance_id).with_for_update(of=ProcessInstance)
                            .execution_options(populate_existing=True)).one()
+
+
+def _locked_instance_of_timer(session: Session, timer_id: int) -> ProcessInstance | None:
+    """The instance of the timer, locked and read with its state in one statement; None without such a timer."""
+    return session.scalars(select(ProcessInstance).options(undefer(ProcessInstance.state_json))
+                           .join(Timer, Timer.instance_id == ProcessInstance.id).where(Timer.id == timer_id)
+                           .with_for_update(of=ProcessInstance)
+                           .execution_options(populate_existing=True)).one_or_none()
 
 
 def _timer(session: Session, timer_id: int) -> Timer:

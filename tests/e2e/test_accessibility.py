@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
-from tests.helpers import OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
+from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
 
 pytestmark = pytest.mark.browser
 
@@ -146,6 +146,16 @@ def delicate_dossier(page: Page, base: str, log_in) -> None:
     expect(page.get_by_label("Samenvatting voor de PAPSY")).to_be_visible()
 
 
+def admin_user_page_with_errors(page: Page, base: str, log_in) -> None:
+    """An admin's user page after a second-factor reset without the identity confirmed."""
+    log_in(ADMIN)
+    page.get_by_role("link", name="Beheer").click()
+    page.get_by_role("link", name="Sofie Claes").click()
+    expect(page.get_by_role("heading", level=2, name="Nieuw wachtwoord instellen")).to_be_visible()
+    page.get_by_role("button", name="Tweede factor opnieuw instellen").click()
+    expect(page.get_by_role("alert")).to_contain_text("identiteit")
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -161,6 +171,7 @@ PAGES = {
     "dossier-list": dossier_list,
     "dossier-form-errors": dossier_form_with_errors,
     "delicate-dossier": delicate_dossier,
+    "admin-user-errors": admin_user_page_with_errors,
 }
 
 

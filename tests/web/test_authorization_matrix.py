@@ -53,6 +53,7 @@ A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/
 OUTBOX_MSG = "/admin/outbox/<id:message_id>"
 TIMER_RETRY, TIMER_FIRE = "/admin/timers/<id:timer_id>/retry", "/admin/timers/<id:timer_id>/fire-now"
 DOS = "/dossiers/<id:dossier_id>"
+USER = "/admin/users/<id:user_id>"
 
 # method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
 MATRIX = [
@@ -84,6 +85,11 @@ MATRIX = [
     # tests/timers/test_durable_timers.py shows both actions working on real timers.
     ("POST", TIMER_RETRY, "/admin/timers/999999/retry", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 404),
     ("POST", TIMER_FIRE, "/admin/timers/999999/fire-now", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    # An admin's user page; the actions get input they refuse here (tests/web/test_admin_users.py shows their effects).
+    ("GET", USER, "/admin/users/{target}", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", USER + "/password", "/admin/users/{target}/password", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 400),
+    ("POST", USER + "/second-factor", "/admin/users/{target}/second-factor", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 400),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", R, None, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
@@ -139,6 +145,8 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/api/v1/tasks/{review}/complete": {"data": APPROVE}, "/api/v1/tasks/{done}/complete": {"data": APPROVE},
     "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},
     "/admin/timers/999999/retry": {}, "/admin/timers/999999/fire-now": {},
+    "/admin/users/{target}/password": {"new": "a-new-password-2", "repeat": "another-password-3"},
+    "/admin/users/{target}/second-factor": {},
     "/login/code": {"code": "123456"}, "/login/enrol": {"code": "123456"}, "/account/recovery-codes": {},
     "/account/password": {"current": "not-the-password-1", "new": "a-new-password-2", "repeat": "a-new-password-2"},
     "/dossiers/search": {"q": "Verzoeker"}, "/dossiers/new": DOSSIER_FORM, "/dossiers/{dossier}/edit": DOSSIER_FORM,
@@ -179,7 +187,7 @@ def arrange(store, scenario: str = R) -> dict:
         "interventions": ["listening"], "note": "Eerste gesprek."})
     store.commit()
     ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment"),
-           "message": message.id, "dossier": dossier.id}
+           "message": message.id, "dossier": dossier.id, "target": confidant.id}
     if scenario == S:
         services.complete_task(store, user(store, OMG_PAPSY), ids["review"],
                                {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})

@@ -1,0 +1,71 @@
+"""Admin pages for one user account: a new password (a reset gives a new key pair) and a new second factor."""
+from __future__ import annotations
+
+import logging
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.admin.routes import bp
+from app.auth import second_factor
+from app.auth.accounts import AccountError, admin_set_password
+from app.crypto import user_keys
+from app.db import session
+from app.models import User
+
+log = logging.getLogger(__name__)
+
+
+@bp.get("/users/<id:user_id>")
+def user_page(user_id: int):
+    return _page(_account(user_id))
+
+
+@bp.post("/users/<id:user_id>/password")
+def user_password(user_id: int):
+    account = _account(user_id)
+    if account.id == current_user.id:
+        return _refused(account, _("Uw eigen wachtwoord wijzigt u bij ‘Wachtwoord wijzigen’: zo blijven uw "
+                                   "dossiers leesbaar."))
+    try:
+        new_key_pair = admin_set_password(session(), account, request.form.get("new", ""),
+                                          request.form.get("repeat", ""))
+    except AccountError as exc:
+        return _refused(account, str(exc))
+    log.info("admin %s set a new password for user %s (new key pair: %s)", current_user.id, account.id, new_key_pair)
+    flash(_("Het nieuwe wachtwoord van %(name)s is ingesteld. Geef het persoonlijk door.", name=account.name), "info")
+    if new_key_pair:
+        flash(_("%(name)s heeft nu een nieuw sleutelpaar. Dossiers van vóór vandaag opent %(name)s pas weer na de "
+                "herstelprocedure.", name=account.name), "info")
+    return redirect(url_for("admin.user_page", user_id=account.id))
+
+
+@bp.post("/users/<id:user_id>/second-factor")
+def user_second_factor(user_id: int):
+    account = _account(user_id)
+    if request.form.get("confirm") != "yes":
+        return _refused(account, _("Bevestig eerst dat u de identiteit van %(name)s hebt nagegaan.",
+                                   name=account.name))
+    second_factor.reset(session(), account)
+    log.info("admin %s reset the second factor of user %s", current_user.id, account.id)
+    flash(_("%(name)s stelt bij de volgende aanmelding een nieuwe authenticator-app in.", name=account.name), "info")
+    return redirect(url_for("admin.user_page", user_id=account.id))
+
+
+def _account(user_id: int) -> User:
+    account = session().get(User, user_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+def _page(account: User, status: int = 200):
+    has_keys = user_keys.public_key(session(), account.id) is not None
+    return render_template("admin/user.html", account=account, has_keys=has_keys,
+                           is_self=account.id == current_user.id), status
+
+
+def _refused(account: User, message: str):
+    flash(message, "error")
+    return _page(account, 400)

@@ -1,0 +1,105 @@
+"""An admin's user page: a new password (for a user with keys a reset, told plainly: older dossiers need the
+recovery procedure) and a new second factor; bad input is refused with a message and changes nothing."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.auth.accounts import ensure_user
+from app.models import Role, User
+from tests.helpers import ADMIN, OMG_CONFIDANT, csrf_token, entity, login, post_form
+
+NEW_PASSWORD = "een-nieuw-wachtwoord-7"
+DOSSIER = {"opened_on": "2026-11-02", "requester": "Verzoeker Z", "themes": "stress", "persons": "colleague",
+           "interventions": "listening", "note": "Eerste gesprek."}
+
+
+def account(store, email: str) -> User:
+    store.expire_all()
+    return store.scalar(select(User).where(User.email == email))
+
+
+def admin_post(admin, user_id: int, action: str, data: dict):
+    page = admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    return admin.post(f"/admin/users/{user_id}/{action}", data={**data, "csrf_token": csrf_token(page)})
+
+
+def test_r2_an_admin_reset_says_plainly_that_older_dossiers_need_the_recovery_procedure(app, client, store):
+    login(client, OMG_CONFIDANT)
+    dossier = post_form(client, "/dossiers/new", DOSSIER).location
+    confidant = account(store, OMG_CONFIDANT)
+    admin = app.test_client()
+    login(admin, ADMIN)
+    page = admin.get(f"/admin/users/{confidant.id}").get_data(as_text=True)
+    assert "herstelprocedure" in page and "geen gewone wachtwoordwijziging" in page
+
+    done = admin_post(admin, confidant.id, "password", {"new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert done.status_code == 302
+    told = admin.get(done.location).get_data(as_text=True)
+    assert "nieuw sleutelpaar" in told and "herstelprocedure" in told
+    assert account(store, OMG_CONFIDANT).keys_reset_at is not None
+
+    assert client.get(dossier).status_code in (302, 423), "the old session holds no usable key any more"
+    again = app.test_client()
+    login(again, OMG_CONFIDANT, password=NEW_PASSWORD)
+    locked = again.get(dossier)
+    assert locked.status_code == 423 and "Verzoeker Z" not in locked.get_data(as_text=True)
+
+
+def test_a_password_that_differs_or_is_too_short_is_refused_and_changes_nothing(app, store):
+    confidant = account(store, OMG_CONFIDANT)
+    before = (confidant.password_hash, confidant.keys_reset_at)
+    admin = app.test_client()
+    login(admin, ADMIN)
+    for data, reason in (({"new": NEW_PASSWORD, "repeat": NEW_PASSWORD + "x"}, "niet gelijk"),
+                         ({"new": "kort", "repeat": "kort"}, "minstens 12 tekens")):
+        refused = admin_post(admin, confidant.id, "password", data)
+        assert refused.status_code == 400 and reason in refused.get_data(as_text=True)
+    after = account(store, OMG_CONFIDANT)
+    assert (after.password_hash, after.keys_reset_at) == before
+
+
+def test_an_admin_changes_their_own_password_on_the_account_page_only(app, store):
+    admin = app.test_client()
+    login(admin, ADMIN)
+    me = account(store, ADMIN)
+    refused = admin_post(admin, me.id, "password", {"new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert refused.status_code == 400 and "Wachtwoord wijzigen" in refused.get_data(as_text=True)
+    assert account(store, ADMIN).password_hash == me.password_hash
+
+
+def test_a_user_without_a_password_gets_a_first_one_with_a_key_pair_and_can_log_in(app, store):
+    newcomer = ensure_user(store, "nieuw.persoon@omgeving.vlaanderen.example", "Nieuw Persoon", [Role.CONFIDANT],
+                           entity_id=entity(store, "OMG").id)
+    store.commit()
+    admin = app.test_client()
+    login(admin, ADMIN)
+    page = admin.get(f"/admin/users/{newcomer.id}").get_data(as_text=True)
+    assert "nog geen sleutelpaar" in page and "herstelprocedure" not in page
+    assert admin_post(admin, newcomer.id, "password", {"new": NEW_PASSWORD, "repeat": NEW_PASSWORD}).status_code == 302
+    assert account(store, newcomer.email).keys_reset_at is None, "a first password is no reset"
+    login(app.test_client(), newcomer.email, password=NEW_PASSWORD)
+
+
+def test_the_second_factor_reset_asks_for_confirmation_then_the_user_enrols_again(app, store):
+    login(app.test_client(), OMG_CONFIDANT)
+    confidant = account(store, OMG_CONFIDANT)
+    assert confidant.totp_secret is not None
+    admin = app.test_client()
+    login(admin, ADMIN)
+    refused = admin_post(admin, confidant.id, "second-factor", {})
+    assert refused.status_code == 400 and "identiteit" in refused.get_data(as_text=True)
+    assert account(store, OMG_CONFIDANT).totp_secret == confidant.totp_secret
+
+    assert admin_post(admin, confidant.id, "second-factor", {"confirm": "yes"}).status_code == 302
+    assert account(store, OMG_CONFIDANT).totp_secret is None
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    step = client.post("/login", data={"email": OMG_CONFIDANT, "password": "vertrouwd-demo",
+                                       "csrf_token": csrf_token(page)})
+    assert step.location.endswith("/login/enrol")
+
+
+def test_an_unknown_user_is_a_clear_404(app):
+    admin = app.test_client()
+    login(admin, ADMIN)
+    assert admin.get("/admin/users/999999").status_code == 404
