@@ -91,13 +91,13 @@ def redis_bytes(redis_client) -> bytes:
 
 def admin_pages(app) -> str:
     """Every page an admin can reach: each GET route without arguments, and the pages of (a sample of) every
-    instance, task, outbox message and dossier by id."""
+    instance, task, outbox message, dossier, file and user by id."""
     client = app.test_client()
     login(client, ADMIN)
     with app.app_context():
         session = db.session()
         ids = {table: session.execute(text(f"SELECT id FROM {table} ORDER BY id LIMIT 50")).scalars().all()
-               for table in ("process_instance", "task", "outbox_message", "dossier", "stored_file")}
+               for table in ("process_instance", "task", "outbox_message", "dossier", "stored_file", "user_account")}
         token = {"Authorization": f"Bearer {create_api_token(session, user(session, ADMIN))}"}
         session.commit()
     db.session.remove()
@@ -105,6 +105,7 @@ def admin_pages(app) -> str:
              and rule.endpoint != "static" and rule.rule not in ("/login/code", "/login/enrol")]
     pages += [f"/instances/{i}" for i in ids["process_instance"]] + [f"/tasks/{i}" for i in ids["task"]]
     pages += [f"/admin/outbox/{i}" for i in ids["outbox_message"]] + [f"/dossiers/{i}" for i in ids["dossier"]]
+    pages += [f"/admin/users/{i}" for i in ids["user_account"]]
     pages += [f"/files/{i}" for i in ids["stored_file"]] + [f"/api/v1/process-instances/{i}" for i in ids["process_instance"]]
     assert len(pages) > 100
     return "\n".join(client.get(page, headers=token if page.startswith("/api/") else {}).get_data(as_text=True)

@@ -87,7 +87,8 @@ MATRIX = [
     ("POST", TIMER_FIRE, "/admin/timers/999999/fire-now", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 404),
     # An admin's user page; the actions get input they refuse here (tests/web/test_admin_users.py shows their effects).
     ("GET", USER, "/admin/users/{target}", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
-    ("POST", USER + "/password", "/admin/users/{target}/password", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 400),
+    ("POST", USER + "/password", "/admin/users/{target}/password", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 400),
     ("POST", USER + "/second-factor", "/admin/users/{target}/second-factor", R, "nothing",
      LOGIN, 403, 403, 403, 403, 403, 403, 400),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", R, None, 200, 200, 200, 200, 200, 200, 200, 200),
