@@ -20,16 +20,17 @@ def _database_url() -> str:
     return _env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'vertrouwd.db'}"
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one kept in the instance folder (generated once)."""
-    configured = _env("SECRET_KEY")
+def _instance_secret(variable: str, file_name: str) -> str:
+    """A secret from the environment, else one kept in the instance folder (generated once, 0600).
+    The configuration's secrets are never stored in the database: a database dump alone opens nothing."""
+    configured = _env(variable)
     if configured:
         return configured
-    key_file = INSTANCE_DIR / "secret_key"
+    key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        INSTANCE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key_file.touch(mode=0o600)
         key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
@@ -50,12 +51,20 @@ class Settings:
     redis_socket: Path = field(default_factory=lambda: INSTANCE_DIR / "redis.sock")
     rq_queue: str = field(default_factory=lambda: _queue_name(_env("RQ_QUEUE", "vertrouwd")))
     reconcile_seconds: float = field(default_factory=lambda: float(_env("RECONCILE_SECONDS", "5")))
-    secret_key: str = field(default_factory=_secret_key)
+    secret_key: str = field(default_factory=lambda: _instance_secret("SECRET_KEY", "secret_key"), repr=False)
+    # Encrypts the TOTP secrets in the database (a dump alone makes no codes).
+    totp_key: str = field(default_factory=lambda: _instance_secret("TOTP_KEY", "totp_key"), repr=False)
+    # Keys the audit chain (HMAC): whoever rewrites entries in a copy of the database cannot recompute it.
+    audit_key: str = field(default_factory=lambda: _instance_secret("AUDIT_KEY", "audit_key"), repr=False)
     bpmn_dir: Path = field(default_factory=lambda: Path(_env("BPMN_DIR", str(PROJECT_ROOT / "bpmn"))))
     forms_dir: Path = field(default_factory=lambda: Path(_env("FORMS_DIR", str(PROJECT_ROOT / "forms"))))
     upload_dir: Path = field(default_factory=lambda: Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))))
     session_cookie_secure: bool = field(default_factory=lambda: _env("SESSION_COOKIE_SECURE", "0") == "1")
     session_idle_minutes: int = field(default_factory=lambda: int(_env("SESSION_IDLE_MINUTES", "30")))
+    session_max_hours: float = field(default_factory=lambda: float(_env("SESSION_MAX_HOURS", "10")))
+    # The sandbox refuses a value larger than this (bytes) from a BPMN script or expression.
+    sandbox_max_bytes: int = field(default_factory=lambda: int(_env("SANDBOX_MAX_BYTES", str(16 * 1024 * 1024))))
+    api_token_days: int = field(default_factory=lambda: int(_env("API_TOKEN_DAYS", "90")))
     # Argon2id cost of password hashes and of the key sealing each user's private key.
     argon2_time_cost: int = field(default_factory=lambda: int(_env("ARGON2_TIME_COST", "3")))
     argon2_memory_kib: int = field(default_factory=lambda: int(_env("ARGON2_MEMORY_KIB", "65536")))

@@ -143,6 +143,7 @@ def empty_database(url: str) -> None:
 
 def make_settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, redis_url=redis_url, secret_key="test-secret-key",
+                    totp_key="test-totp-key", audit_key="test-audit-key",
                     upload_dir=tmp_path / "uploads", bpmn_dir=PROJECT_ROOT / "bpmn", forms_dir=PROJECT_ROOT / "forms",
                     rq_queue="vertrouwd-test")
 
