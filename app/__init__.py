@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
 
     db.init_app(app, settings.database_url)
     _configure_passwords(app)
+    _configure_sessions(app, settings)
     from app.i18n import compile_catalogs
 
     compile_catalogs()
@@ -50,6 +51,17 @@ def _configure_passwords(app: Flask) -> None:
     user_keys.configure(KdfParams(iterations=app.config.get("ARGON2_TIME_COST", 3),
                                   memory_kib=app.config.get("ARGON2_MEMORY_KIB", 65536),
                                   lanes=app.config.get("ARGON2_PARALLELISM", 4)))
+
+
+def _configure_sessions(app: Flask, settings: Settings) -> None:
+    from datetime import timedelta
+
+    from app.auth import second_factor
+    from app.auth.web_sessions import ServerSessionInterface
+
+    app.session_interface = ServerSessionInterface(idle=timedelta(minutes=settings.session_idle_minutes),
+                                                   max_age=timedelta(hours=settings.session_max_hours))
+    second_factor.configure(settings.totp_key)
 
 
 def _configure_queue(settings: Settings) -> None:

@@ -95,7 +95,6 @@ class Settings:
             "SESSION_COOKIE_SECURE": self.session_cookie_secure,
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SECURE": self.session_cookie_secure,
-            "PERMANENT_SESSION_LIFETIME": self.session_idle_minutes * 60,
             "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": self.default_locale,
             "BABEL_DEFAULT_TIMEZONE": self.display_timezone,

@@ -16,7 +16,9 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
-login_manager.session_protection = "strong"
+# The server-side session binds itself to its browser and ends everywhere on logout (app/auth/web_sessions);
+# Flask-Login's own protection would also end it when a phone changes network.
+login_manager.session_protection = None
 
 
 def select_locale() -> str:

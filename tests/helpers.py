@@ -83,13 +83,13 @@ def totp_code(client, email: str, secret: str | None = None) -> str:
     import pyotp
     from sqlalchemy.orm import Session
 
-    from app.auth.second_factor import DRIFT_STEPS
+    from app.auth.second_factor import DRIFT_STEPS, secret_of
     from app.clock import now
     from app.db import db
 
     with Session(bind=db.engine) as own:  # not the thread's scoped session: the test may be using it
         account = user(own, email)
-        secret = secret or account.totp_secret
+        secret = secret or secret_of(account)
         last = account.totp_last_step if account.totp_last_step is not None else -1
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now())

@@ -71,6 +71,14 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user if valid and user is not None and user.active else None
 
 
+def deactivate(session: Session, user: User) -> None:
+    """The account can no longer log in; every session of it ends at once."""
+    from app.auth import web_sessions
+
+    user.active = False
+    web_sessions.end_all_for(session, user.id)
+
+
 def assign_papsy(session: Session, user: User, entity: Entity) -> None:
     if entity not in user.papsy_entities:
         user.papsy_entities.append(entity)
@@ -98,7 +106,9 @@ def _digest(token: str) -> str:
 
 
 def change_password(session: Session, user: User, current: str, new: str, repeat: str) -> None:
-    """The user's own change: the key pair stays, its private key is sealed again under the new password."""
+    """The user's own change: the key pair stays, its private key is sealed again under the new password. Every
+    session of the user ends; the caller gives the session the change was made in a new token."""
+    from app.auth import web_sessions
     from app.crypto import user_keys
     from app.crypto.keys import WrongPassword
 
@@ -112,17 +122,19 @@ def change_password(session: Session, user: User, current: str, new: str, repeat
     except WrongPassword:  # the key was already sealed under another password: a new pair, as on a reset
         user_keys.create_for(session, user, new)
         user.keys_reset_at = now()
+    web_sessions.end_all_for(session, user.id)
 
 
 def reset_password(session: Session, user: User, new: str) -> None:
     """An admin's reset: the old private key cannot be opened without the old password, so the user gets a
     new key pair; dossiers sealed for the old one need the recovery procedure. Every session loses its key."""
-    from app.crypto import held_keys, user_keys
+    from app.auth import web_sessions
+    from app.crypto import user_keys
 
     set_password(user, new)
     user_keys.create_for(session, user, new)
     user.keys_reset_at = now()
-    held_keys.drop_all_for(session, user.id)
+    web_sessions.end_all_for(session, user.id)
 
 
 def admin_set_password(session: Session, user: User, new: str, repeat: str) -> bool:

@@ -1,18 +1,19 @@
-"""The steps of a login kept in the Flask session: password checked, second factor pending, logged in.
+"""The steps of a login kept in the server-side session: password checked, second factor pending, logged in.
 
-After the password the private key is opened and held at once (app/crypto/held_keys); the cookie's half
-waits in the session until the second factor is given, and only then is the user logged in.
+After the password the private key is opened (or, the first time, made) and kept in the session's sealed
+data (app/auth/web_sessions); only after the second factor is the user logged in. Every step gives the
+session a new token, so a token seen before a step is worth nothing after it.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, g, session
+from flask import g, session
 from flask_login import current_user, login_user
 
 from app.auth import second_factor
 from app.clock import now
-from app.crypto import held_keys, user_keys
+from app.crypto import user_keys
 from app.crypto.keys import WrongPassword
 from app.db import session as db_session
 from app.models import User
@@ -22,12 +23,8 @@ HELD_KEY = "held_key"
 PENDING_FOR = timedelta(minutes=5)
 
 
-def idle() -> timedelta:
-    return timedelta(minutes=current_app.extensions["vertrouwd_settings"].session_idle_minutes)
-
-
 def password_accepted(user: User, password: str) -> None:
-    """Start a login: open (or, the first time, make) the user's key pair and hold it for this session."""
+    """Start a login: open (or, the first time, make) the user's key pair and keep it for the next step."""
     database = db_session()
     try:
         private = user_keys.unlock(database, user, password)
@@ -35,9 +32,8 @@ def password_accepted(user: User, password: str) -> None:
         private = None
     if private is None and user_keys.public_key(database, user.id) is None:
         private = user_keys.create_for(database, user, password)
-    half = held_keys.hold(database, user.id, private, idle()) if private is not None else None
-    _new_session()
-    session[PENDING_USER], session[PENDING_KEY], session[PENDING_SINCE] = user.id, half, now().timestamp()
+    new_session()
+    session[PENDING_USER], session[PENDING_KEY], session[PENDING_SINCE] = user.id, private, now().timestamp()
 
 
 def pending_user() -> User | None:
@@ -54,30 +50,40 @@ def needs_enrolment(user: User) -> bool:
 
 
 def finish(user: User) -> None:
-    """The second factor (if required) was given: log in, keep the held key's cookie half."""
-    half = session.get(PENDING_KEY)
+    """The second factor (if required) was given: log in, keep the private key for this session."""
+    private = session.get(PENDING_KEY)
     locale = session.get("lang")
-    _new_session()
+    new_session()
     if locale:
         session["lang"] = locale
-    session.permanent = True
-    session[HELD_KEY] = half
+    session[HELD_KEY] = private
     login_user(user)
 
 
-def _new_session() -> None:
-    """A fresh session at each login step; the CSRF token cached for this request belonged to the old one."""
+def new_session() -> None:
+    """A fresh session with a new token; the CSRF token cached for this request belonged to the old one."""
     session.clear()
+    session.rotate()
+    g.pop("csrf_token", None)
+
+
+def continue_in_new_session() -> None:
+    """After the user's sessions were ended (a password change here): this one goes on under a new token."""
+    session.rotate()
     g.pop("csrf_token", None)
 
 
 def log_out() -> None:
-    held_keys.drop(db_session(), session.get(HELD_KEY))
+    """End every session of the user, on every device: a cookie copied before logout opens nothing after it."""
+    from app.auth import web_sessions
+
+    if current_user.is_authenticated:
+        web_sessions.end_all_for(db_session(), current_user.id)
     session.clear()
 
 
 def private_key() -> bytes | None:
-    """The logged-in user's private key for this request, or None (logged out elsewhere, timed out)."""
+    """The logged-in user's private key for this request, or None (no key held in this session)."""
     if not current_user.is_authenticated:
         return None
-    return held_keys.open_held(db_session(), session.get(HELD_KEY), current_user.id, idle())
+    return session.get(HELD_KEY)

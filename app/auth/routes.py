@@ -125,7 +125,9 @@ def password():
         except AccountError as exc:
             flash(str(exc), "error")
             return render_template("auth/password.html"), 400
-        flash(_("Uw wachtwoord is gewijzigd. Uw dossiers blijven leesbaar."), "info")
+        login_steps.continue_in_new_session()
+        flash(_("Uw wachtwoord is gewijzigd. Uw dossiers blijven leesbaar. Op uw andere toestellen bent u "
+                "afgemeld."), "info")
         return redirect(url_for("workflow.inbox"))
     return render_template("auth/password.html")
 
@@ -133,8 +135,8 @@ def password():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
     login_steps.log_out()
+    logout_user()
     flash(_("U bent afgemeld."), "info")
     return redirect(url_for("auth.login"))
 

@@ -1,16 +1,23 @@
 """The TOTP second factor (pyotp) and one-time recovery codes for a lost phone.
 
 Confidants, PAPSY and admins need it: they hold or oversee confidential dossiers. A code is accepted
-once (the time step it belongs to is remembered), with one step of clock drift either way.
+once (the time step it belongs to is remembered), with one step of clock drift either way. The TOTP secret is
+stored sealed under a key from the configuration (TOTP_KEY): a database dump alone makes no codes.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import logging
 import secrets
 
 import pyotp
 import segno
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -22,6 +29,55 @@ ISSUER = "Vertrouwd"
 NEEDS_SECOND_FACTOR = frozenset({Role.CONFIDANT, Role.PAPSY, Role.ADMIN})
 RECOVERY_CODES = 10
 DRIFT_STEPS = 1
+SEALED = "v1:"  # prefix of a sealed secret; a secret without it is a clear one from before sealing
+log = logging.getLogger(__name__)
+_sealing_key: bytes | None = None
+
+
+def configure(totp_key: str) -> None:
+    """Derive the key that seals TOTP secrets from the configured TOTP_KEY (the app factory calls this)."""
+    global _sealing_key
+    _sealing_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                        info=b"vertrouwd/totp-secret").derive(totp_key.encode())
+
+
+def seal_secret(user_id: int, secret: str) -> str:
+    nonce = secrets.token_bytes(12)
+    sealed = nonce + _aead().encrypt(nonce, secret.encode(), _place(user_id))
+    return SEALED + base64.urlsafe_b64encode(sealed).decode()
+
+
+def secret_of(user: User) -> str | None:
+    """The user's TOTP secret in clear, or None (not enrolled, or sealed under another TOTP_KEY)."""
+    stored = user.totp_secret
+    if stored is None or not stored.startswith(SEALED):
+        return stored
+    sealed = base64.urlsafe_b64decode(stored[len(SEALED):].encode())
+    try:
+        return _aead().decrypt(sealed[:12], sealed[12:], _place(user.id)).decode()
+    except InvalidTag:
+        log.error("the TOTP secret of user %s does not open with the configured TOTP_KEY", user.id)
+        return None
+
+
+def seal_clear_secrets(session: Session) -> int:
+    """Seal the secrets stored in clear before sealing existed (``vertrouwd init`` runs this); returns how many."""
+    users = session.scalars(select(User).where(User.totp_secret.is_not(None),
+                                               User.totp_secret.not_like(SEALED + "%"))).all()
+    for user in users:
+        user.totp_secret = seal_secret(user.id, user.totp_secret)
+    session.flush()
+    return len(users)
+
+
+def _aead() -> AESGCM:
+    if _sealing_key is None:
+        raise RuntimeError("second_factor.configure() was not called")
+    return AESGCM(_sealing_key)
+
+
+def _place(user_id: int) -> bytes:
+    return f"totp/{user_id}".encode()
 
 
 def required_for(user: User) -> bool:
@@ -59,9 +115,10 @@ def matching_step(secret: str, code: str) -> int | None:
 
 def verify(session: Session, user: User, code: str) -> bool:
     """A valid TOTP code not used before, or an unused recovery code (then spent)."""
-    if user.totp_secret is None:
+    secret = secret_of(user)
+    if secret is None:
         return False
-    step = matching_step(user.totp_secret, code)
+    step = matching_step(secret, code)
     if step is not None:
         # Compare-and-set on the last step: a replayed (or concurrent) use of the same code fails.
         taken = session.execute(
@@ -77,7 +134,7 @@ def enrol(session: Session, user: User, secret: str, code: str) -> list[str] | N
     step = matching_step(secret, code)
     if step is None:
         return None
-    user.totp_secret, user.totp_last_step = secret, step
+    user.totp_secret, user.totp_last_step = seal_secret(user.id, secret), step
     return new_recovery_codes(session, user)
 
 
@@ -91,8 +148,12 @@ def new_recovery_codes(session: Session, user: User) -> list[str]:
 
 
 def reset(session: Session, user: User) -> None:
-    """An admin's reset for a lost phone without recovery codes: enrol again at the next login."""
+    """An admin's reset for a lost phone without recovery codes: enrol again at the next login. Every session of
+    the user ends (whoever holds the lost phone may also hold an open session)."""
+    from app.auth import web_sessions
+
     user.totp_secret, user.totp_last_step = None, None
+    web_sessions.end_all_for(session, user.id)
     session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
 
 

@@ -8,7 +8,7 @@ from app.models.dossiers import (
     EscalationSummary,
     SummaryKey,
 )
-from app.models.keys import RecoveryCode, RecoveryKey, UnlockedKey, UserKey
+from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
 from app.models.people import ApiToken, Entity, Role, User, UserRole, papsy_assignment
 from app.models.process import (
@@ -28,7 +28,7 @@ from app.models.roster import Confidant, ConfidantStatus
 __all__ = [
     "AuditEntry", "Dossier", "DossierFact", "DossierKey", "DossierNote", "EscalationSummary", "RecoveryCode",
     "RecoveryKey", "SummaryKey",
-    "UnlockedKey", "UserKey",
+    "UserKey", "WebSession",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
     "TaskState", "Timer", "TimerState", "User", "UserRole", "papsy_assignment",

@@ -1,5 +1,5 @@
-"""Key material: each user's key pair (private half sealed under the password), the unlocked keys of live
-sessions (sealed under a key that only the session cookie carries), the GDPB recovery public key, TOTP."""
+"""Key material: each user's key pair (private half sealed under the password), the server-side sessions
+(sealed under a key that only the session cookie carries), the GDPB recovery public key, TOTP."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,15 +22,18 @@ class UserKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
-class UnlockedKey(Base):
-    """A logged-in session's private key, sealed under a random key that lives only in that session's cookie:
-    the cookie alone holds no key material, this table alone opens nothing."""
+class WebSession(Base):
+    """A browser session kept on the server. The cookie carries only a random token; this row is found by the
+    token's SHA-256 and its data (login steps, the held private key, CSRF token) is sealed under a key derived
+    from the token: the table alone opens nothing, and deleting the row ends the session everywhere."""
 
-    __tablename__ = "unlocked_key"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    sealed_private: Mapped[bytes] = mapped_column(LargeBinary(128))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    __tablename__ = "web_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    client: Mapped[str] = mapped_column(String(64))  # SHA-256 of the User-Agent it was made for
+    sealed_data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class RecoveryKey(Base):

@@ -54,7 +54,7 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # TOTP second factor: the base32 secret once enrolment is confirmed (a pending one lives in the session)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(128))  # sealed under TOTP_KEY (second_factor)
     totp_last_step: Mapped[int | None] = mapped_column()  # the last time step used: a code works once
     keys_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an admin's reset made new keys
 

@@ -18,7 +18,7 @@ from app.crypto import keys
 from app.db import db
 from app.dossiers import escalation
 from app.dossiers import services as dossiers
-from app.models import Dossier, DossierKey, DossierNote, Task, UnlockedKey, UserKey
+from app.models import Dossier, DossierKey, DossierNote, Task, UserKey, WebSession
 from tests.helpers import ADMIN, AWV_CONFIDANT, OMG_CONFIDANT, OMG_PAPSY, csrf_token, login, post_form, user
 
 CANARY = "Kanarie-7f3a Zwavelgele Parkiet"
@@ -171,8 +171,9 @@ def test_r2_the_configuration_with_the_dump_opens_nothing(app):
         secret = settings.secret_key.encode()
         candidates = [secret, secret[:32].ljust(32, b"\0"), keys.KdfParams().encode().encode()]
         candidates += [bytes(row.public_key) for row in session.scalars(select(UserKey))]
-        candidates += [bytes(row.sealed_private)[-32:] for row in session.scalars(select(UnlockedKey))]
-        assert session.scalar(select(text("count(*)")).select_from(UnlockedKey)) == 1
+        logged_in = select(WebSession).where(WebSession.user_id.is_not(None))
+        candidates += [bytes(row.sealed_data)[-32:] for row in session.scalars(logged_in)]
+        assert len(session.scalars(logged_in).all()) == 1
         for row in session.scalars(select(UserKey)):
             for guess in (settings.secret_key, "", row.kdf_params):
                 with pytest.raises(keys.WrongPassword):

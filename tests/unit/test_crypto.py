@@ -1,11 +1,9 @@
 """The primitives of app/crypto: each refuses what it must refuse."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from app.crypto import held_keys, keys
+from app.crypto import keys
 from app.crypto.keys import KdfParams, Tampered, WrongPassword
 
 CHEAP = KdfParams(iterations=1, memory_kib=8192, lanes=1)
@@ -55,20 +53,3 @@ def test_kdf_params_round_trip_and_unknown_ones_are_refused():
     assert KdfParams.decode(CHEAP.encode()) == CHEAP
     with pytest.raises(keys.CryptoError):
         KdfParams.decode("scrypt$n=1")
-
-
-def test_a_held_key_needs_both_the_cookie_half_and_the_row(session):
-    from app.models.keys import UnlockedKey
-    from tests.helpers import OMG_CONFIDANT, user
-
-    me = user(session, OMG_CONFIDANT)
-    private = keys.new_key_pair().private
-    half = held_keys.hold(session, me.id, private, timedelta(minutes=30))
-    row = session.get(UnlockedKey, half.split(".")[0])
-    assert private not in row.sealed_private and private.hex() not in half
-    assert held_keys.open_held(session, half, me.id, timedelta(minutes=30)) == private
-    assert held_keys.open_held(session, half, me.id + 1, timedelta(minutes=30)) is None, "another user's session"
-    forged = half.split(".")[0] + "." + "A" * 43 + "="
-    assert held_keys.open_held(session, forged, me.id, timedelta(minutes=30)) is None, "the cookie's key is needed"
-    held_keys.drop(session, half)
-    assert held_keys.open_held(session, half, me.id, timedelta(minutes=30)) is None, "the row is needed"

@@ -5,7 +5,8 @@ import re
 
 from sqlalchemy import func, select, text
 
-from app.models import AuditEntry, Dossier, UnlockedKey, User
+from app.auth.second_factor import secret_of
+from app.models import AuditEntry, Dossier, User, WebSession
 from tests.helpers import OMG_CONFIDANT, csrf_token, login, post_form
 
 FORM = {"opened_on": "2026-11-02", "requester": "Kanarie Verzoeker", "themes": ["bullying", "stress"],
@@ -59,11 +60,12 @@ def test_after_logout_the_held_key_is_gone_and_the_old_cookie_opens_nothing(app,
     login(client, OMG_CONFIDANT)
     location = register(client).location
     store.expire_all()
-    assert store.scalar(select(func.count()).select_from(UnlockedKey)) == 1
+    sessions = select(func.count()).select_from(WebSession).where(WebSession.user_id.is_not(None))
+    assert store.scalar(sessions) == 1
     page = client.get("/inbox").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_token(page)})
     store.expire_all()
-    assert store.scalar(select(func.count()).select_from(UnlockedKey)) == 0
+    assert store.scalar(sessions) == 0
     assert client.get(location).status_code == 302
 
 
@@ -81,7 +83,7 @@ def test_the_second_factor_is_asked_and_a_code_works_once(app, store):
     assert second.get("/inbox").status_code == 302, "not logged in before the code"
     import pyotp
 
-    replay = pyotp.TOTP(me.totp_secret).generate_otp(me.totp_last_step)
+    replay = pyotp.TOTP(secret_of(me)).generate_otp(me.totp_last_step)
     page = second.get("/login/code").get_data(as_text=True)
     refused = second.post("/login/code", data={"code": replay, "csrf_token": csrf_token(page)})
     assert refused.status_code == 401 and "al gebruikt" in refused.get_data(as_text=True)
