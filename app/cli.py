@@ -171,6 +171,21 @@ def user_reset_second_factor(email: str) -> None:
     click.echo(f"second factor of {account.email} reset: enrolment at the next login")
 
 
+@user.command("deactivate")
+@click.argument("email")
+def user_deactivate(email: str) -> None:
+    """The account can no longer log in; its sessions end on every device at once."""
+    from app.auth.accounts import deactivate, find_user
+
+    session = _session()
+    account = find_user(session, email)
+    if account is None:
+        raise click.ClickException(f"unknown user {email}")
+    deactivate(session, account)
+    session.commit()
+    click.echo(f"user {account.email} deactivated; every session of it has ended")
+
+
 @main.group()
 def recovery() -> None:
     """The GDPB recovery key."""

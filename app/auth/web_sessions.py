@@ -110,6 +110,7 @@ class ServerSessionInterface(SessionInterface):
 
     def _store_new(self, app: Flask, database: Session, session: ServerSession, response: Response,
                    client: str) -> None:
+        purge_idle(database, self.idle)  # new sessions are made at login steps and first visits: cheap enough here
         token = secrets.token_urlsafe(32)
         moment = now()
         database.add(WebSession(id=_row_id(token), user_id=_user_id(session), client=client,
@@ -130,11 +131,10 @@ def end_all_for(database: Session, user_id: int) -> int:
     return database.execute(delete(WebSession).where(WebSession.user_id == user_id)).rowcount
 
 
-def purge_expired(database: Session, idle: timedelta, max_age: timedelta) -> int:
-    """Forget sessions that can no longer be used (they would be refused anyway)."""
-    moment = now()
-    return database.execute(delete(WebSession).where(
-        (WebSession.last_seen_at < moment - idle) | (WebSession.created_at < moment - max_age))).rowcount
+def purge_idle(database: Session, idle: timedelta) -> int:
+    """Forget sessions idle for too long (refused anyway). One that outlived SESSION_MAX_HOURS while in use is
+    deleted at its next request, or here once idle."""
+    return database.execute(delete(WebSession).where(WebSession.last_seen_at < now() - idle)).rowcount
 
 
 def _user_id(session: ServerSession) -> int | None:

@@ -14,6 +14,8 @@ from app.models import Entity, ProcessModelVersion, User
 def run(app, database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("VERTROUWD_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("TOTP_KEY", app.extensions["vertrouwd_settings"].totp_key)  # the same secrets as the app
+    monkeypatch.setenv("AUDIT_KEY", app.extensions["vertrouwd_settings"].audit_key)
     runner = CliRunner()
 
     def invoke(*args: str, stdin: str | None = None):
@@ -112,6 +114,18 @@ def test_set_password_lets_an_appointed_confidant_log_in(run, client):
                ).exit_code != 0
     assert "minstens 12" in run("user", "set-password", "nieuw@omgeving.vlaanderen.example", "--password-stdin",
                                 stdin="kort\n").output
+
+
+def test_f1_user_deactivate_ends_every_session(run, app):
+    from tests.helpers import OMG_SECRETARY, login
+
+    browser = app.test_client()
+    login(browser, OMG_SECRETARY)
+    result = run("user", "deactivate", OMG_SECRETARY)
+    assert result.exit_code == 0 and "deactivated" in result.output
+    response = browser.get("/inbox")
+    assert response.status_code == 302 and "/login" in response.location
+    assert run("user", "deactivate", "nobody@x.example").exit_code != 0
 
 
 def test_recovery_init_writes_the_key_once_and_audit_verify_names_a_broken_link(run, tmp_path):
