@@ -64,7 +64,7 @@ class ServerSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         token = request.cookies.get(COOKIE_NAME, "")
-        if not TOKEN.fullmatch(token):
+        if not TOKEN.fullmatch(token) or request.path.startswith(f"{app.static_url_path}/"):
             return ServerSession()
         row = db.session().get(WebSession, _row_id(token))
         if row is None:
