@@ -9,7 +9,7 @@ from app.models import ProcessInstance, Task, TaskState
 from app.workflow import services
 from sqlalchemy import select
 from tests.helpers import OMG_SECRETARY, entity, user
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 MANUAL = """
     <bpmn:manualTask id="confirm" name="Bevestigen">

@@ -8,7 +8,7 @@ from app.engine import services as engine_services
 from app.models import HistoryEvent, InstanceStatus, ProcessInstance
 from app.workflow import services
 from tests.helpers import OMG_PAPSY, OMG_SECRETARY, appointment_data, csrf_token, entity, login, user
-from tests.review._models import ready_task
+from tests.small_models import ready_task
 
 
 def test_review_process_failed_leaves_a_trace_an_admin_can_see(app, client, monkeypatch):

@@ -6,7 +6,7 @@ import re
 from app.db import db
 from app.workflow import services
 from tests.helpers import AWV_PAPSY, OMG_SECRETARY, appointment_data, csrf_token, entity, login, user
-from tests.review._models import ready_task
+from tests.small_models import ready_task
 
 
 def test_review_error_page_is_english_for_an_english_user(app, client):

@@ -6,7 +6,7 @@ import re
 from app.db import db
 from app.workflow import services
 from tests.helpers import OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, login, user
-from tests.review._models import ready_task
+from tests.small_models import ready_task
 
 
 def test_review_second_review_is_not_prefilled_with_the_earlier_send_back(app, client):

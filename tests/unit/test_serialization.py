@@ -6,7 +6,7 @@ from app.engine.runner import load as load_workflow
 from app.models import ProcessInstance
 from app.workflow import services
 from tests.helpers import OMG_SECRETARY, entity, user
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 SCRIPT = """
     <bpmn:scriptTask id="calc" name="Rekenen">

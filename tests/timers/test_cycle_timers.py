@@ -10,7 +10,7 @@ from app.clock import now
 from app.models import Timer, TimerState
 from app.workflow import services
 from tests.helpers import OMG_SECRETARY, entity, user
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 # 'hold' waits for a person; a non-interrupting cycle timer on it ticks three times.
 CYCLE = """

@@ -9,7 +9,7 @@ from app.engine.errors import EngineError
 from app.models import ProcessInstance
 from app.workflow import services
 from tests.helpers import OMG_SECRETARY, entity, user
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 POST_SCRIPT = """<spiffworkflow:postScript>e = eval
 leak = e("__import__('os').getpid()")</spiffworkflow:postScript>"""

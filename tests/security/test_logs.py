@@ -8,7 +8,7 @@ import pytest
 from app.db import db
 from tests.conftest import build_app
 from tests.helpers import OMG_SECRETARY, csrf_token, login
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 SECRET = "Vertrouwelijke reden 4711"
 END = """<bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>

@@ -110,7 +110,7 @@ def test_review_engine_error_page_survives_a_failed_flush_on_postgresql(pg_quiet
     from sqlalchemy import func, select
 
     from app.models import Entity, ProcessInstance, Task
-    from tests.review._models import deploy
+    from tests.small_models import deploy
 
     @service("review.failing_flush")
     def failing_flush(context, params, data):
