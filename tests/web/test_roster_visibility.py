@@ -1,4 +1,5 @@
-"""Review: the roster policy publishes more than the active list (R14)."""
+"""Who sees which part of the roster (R14, R15): the published list holds only the active confidants; the full
+list with inactive and former confidants is the GDPB's own."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,13 +10,9 @@ from app.models import Confidant, ConfidantStatus
 from tests.helpers import AWV_CONFIDANT, OMG_CONFIDANT, user
 
 
-def test_review_an_inactive_confidant_is_not_shown_to_every_token_holder(app, client):
-    """BUG (should fix): policy.can_view_roster lets every signed-in user (and every API token) see the whole
-    roster with any ``status`` filter. R14: the *published* list holds the active confidants; 'a confidant who is
-    temporarily inactive is not on it'. R15's list of all appointed confidants (with inactive/former, e-mail
-    addresses) is the GDPB's own. Here an AWV confidant reads that OMG's confidant is inactive.
-    Fails now; passes once the policy separates 'view published roster' (active only) from 'view full roster'
-    (admin/PAPSY), and /roster and /api/v1/confidants ask the right one."""
+def test_an_inactive_confidant_is_not_shown_to_every_token_holder(app, client):
+    """A confidant of another entity asking for the inactive confidants is refused (403, with the reason), and
+    the published list she may read does not show OMG's inactive confidant."""
     with app.app_context():
         session = db.session()
         inactive = session.scalar(select(Confidant).where(Confidant.email == OMG_CONFIDANT))
@@ -23,6 +20,10 @@ def test_review_an_inactive_confidant_is_not_shown_to_every_token_holder(app, cl
         token = create_api_token(session, user(session, AWV_CONFIDANT))
         session.commit()
     db.session.remove()
-    response = client.get("/api/v1/confidants?status=inactive", headers={"Authorization": f"Bearer {token}"})
-    shown = [c["email"] for c in response.get_json().get("confidants", [])] if response.status_code == 200 else []
-    assert OMG_CONFIDANT not in shown
+    headers = {"Authorization": f"Bearer {token}"}
+    refused = client.get("/api/v1/confidants?status=inactive", headers=headers)
+    assert refused.status_code == 403 and "Alleen de GDPB" in refused.get_json()["error"]
+    published = client.get("/api/v1/confidants", headers=headers)
+    assert published.status_code == 200
+    shown = [c["email"] for c in published.get_json()["confidants"]]
+    assert AWV_CONFIDANT in shown and OMG_CONFIDANT not in shown
