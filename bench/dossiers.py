@@ -35,7 +35,7 @@ from sqlalchemy import insert, select, text  # noqa: E402
 
 from app.auth.accounts import ensure_user  # noqa: E402
 from app.clock import now  # noqa: E402
-from app.crypto import keys, recovery, user_keys  # noqa: E402
+from app.crypto import contexts, keys, recovery, user_keys  # noqa: E402
 from app.crypto.keys import KdfParams  # noqa: E402
 from app.db import db  # noqa: E402
 from app.dossiers import audit  # noqa: E402
@@ -79,14 +79,16 @@ def make_dossiers(session, owners: list[tuple[int, str]], count: int, rng: rando
                          "consent_given": False, "referred_formal": False, "repeated_incident": False,
                          "delicate": False, "created_at": now(), "updated_at": now(),
                          "requester_sealed": keys.encrypt(data_key, f"Verzoeker {dossier_id}",
-                                                          f"dossier/{dossier_id}/requester".encode())})
+                                                          contexts.dossier_field(dossier_id, "requester"))})
             wraps.append({"dossier_id": dossier_id, "reader": "owner", "reader_id": owner,
-                          "wrapped": keys.wrap_key(publics[owner], data_key, f"dossier/{dossier_id}/owner/{owner}".encode())})
+                          "wrapped": keys.wrap_key(publics[owner], data_key,
+                                                   contexts.data_key_for(dossier_id, "owner", owner))})
             wraps.append({"dossier_id": dossier_id, "reader": "recovery", "reader_id": recovery_key.id,
                           "wrapped": keys.wrap_key(recovery_key.public_key, data_key,
-                                                   f"dossier/{dossier_id}/recovery/{recovery_key.id}".encode())})
+                                                   contexts.data_key_for(dossier_id, "recovery", recovery_key.id))})
             notes.append({"dossier_id": dossier_id, "written_at": now(), "body_sealed": keys.encrypt(
-                data_key, "Eerste gesprek: " + "x" * rng.randint(200, 1500), f"dossier/{dossier_id}/note".encode())})
+                data_key, "Eerste gesprek: " + "x" * rng.randint(200, 1500),
+                contexts.dossier_field(dossier_id, "note"))})
             facts += [{"dossier_id": dossier_id, "kind": "theme", "value": rng.choice(THEMES)},
                       {"dossier_id": dossier_id, "kind": "person", "value": "colleague"},
                       {"dossier_id": dossier_id, "kind": "intervention", "value": "listening"}]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.crypto import keys, recovery, user_keys
+from app.crypto import contexts, keys, recovery, user_keys
 from app.dossiers import audit
 from app.dossiers.audit import Action
 from app.engine import decisions, registry, runner
@@ -74,11 +74,12 @@ def write_summary(session: Session, confidant: User, dossier: Dossier, text: str
         session.add(summary)
         session.flush()
     data_key = keys.new_data_key()
-    summary.body_sealed = keys.encrypt(data_key, text, _place(dossier.id))
+    summary.body_sealed = keys.encrypt(data_key, text, contexts.summary_text(dossier.id))
     summary.written_at = now()
     session.query(SummaryKey).filter(SummaryKey.summary_id == summary.id).delete()
     session.add_all(SummaryKey(summary_id=summary.id, reader=kind, reader_id=reader_id,
-                               wrapped=keys.wrap_key(public, data_key, _context(summary.id, kind, reader_id)))
+                               wrapped=keys.wrap_key(public, data_key,
+                                                     contexts.summary_key_for(summary.id, kind, reader_id)))
                     for kind, reader_id, public in readers)
     audit.record(session, confidant.id, dossier.id, Action.WRITE_SUMMARY)
     task = session.scalar(select(Task).where(Task.instance_id == dossier.escalation_instance_id,
@@ -97,9 +98,9 @@ def read_summary(session: Session, reader: User, dossier_id: int, private: bytes
     row = session.get(SummaryKey, (summary.id, kind, reader.id))
     if row is None:
         return None
-    data_key = keys.unwrap_key(private, row.wrapped, _context(summary.id, kind, reader.id))
+    data_key = keys.unwrap_key(private, row.wrapped, contexts.summary_key_for(summary.id, kind, reader.id))
     audit.record(session, reader.id, dossier_id, Action.READ_SUMMARY)
-    return keys.decrypt(data_key, summary.body_sealed, _place(dossier_id))
+    return keys.decrypt(data_key, summary.body_sealed, contexts.summary_text(dossier_id))
 
 
 @form_check("delicate_summary", with_instance=True)
@@ -170,13 +171,3 @@ def _summary_readers(session: Session, confidant: User, entity_id: int) -> list[
     if recovery_key is not None:
         readers.append(("recovery", recovery_key.id, recovery_key.public_key))
     return readers
-
-
-def _context(summary_id: int, kind: str, reader_id: int) -> bytes:
-    return f"summary/{summary_id}/{kind}/{reader_id}".encode()
-
-
-def _place(dossier_id: int) -> bytes:
-    return f"dossier/{dossier_id}/summary".encode()
-
-

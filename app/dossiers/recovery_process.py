@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import policy
 from app.auth.accounts import find_user
-from app.crypto import keys, recovery, user_keys
+from app.crypto import contexts, keys, recovery, user_keys
 from app.dossiers import audit
 from app.dossiers.audit import Action
 from app.dossiers.services import NeedsRecovery, recover_data_key
@@ -87,7 +87,7 @@ def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) 
             data_key = recover_data_key(session, dossier.id, recovery_private)
         except NeedsRecovery as exc:
             raise RecoveryRefused(_l("Deze herstelsleutel opent de dossiers niet.")) from exc
-        context = f"dossier/{dossier.id}/{ReaderKind.OWNER.value}/{reader.id}".encode()
+        context = contexts.data_key_for(dossier.id, ReaderKind.OWNER, reader.id)
         session.query(DossierKey).filter(DossierKey.dossier_id == dossier.id,
                                          DossierKey.reader == ReaderKind.OWNER.value).delete()
         session.add(DossierKey(dossier_id=dossier.id, reader=ReaderKind.OWNER.value, reader_id=reader.id,

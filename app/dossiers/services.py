@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import policy
 from app.clock import now
-from app.crypto import keys, recovery, user_keys
+from app.crypto import contexts, keys, recovery, user_keys
 from app.dossiers import audit, escalation
 from app.dossiers.audit import Action
 from app.models import User
@@ -96,10 +96,11 @@ def register(session: Session, confidant: User, data: dict) -> Dossier:
     data_key = keys.new_data_key()
     session.add_all([
         DossierKey(dossier_id=dossier.id, reader=ReaderKind.OWNER, reader_id=confidant.id,
-                   wrapped=keys.wrap_key(owner_public, data_key, _context(dossier.id, ReaderKind.OWNER, confidant.id))),
+                   wrapped=keys.wrap_key(owner_public, data_key,
+                                         contexts.data_key_for(dossier.id, ReaderKind.OWNER, confidant.id))),
         DossierKey(dossier_id=dossier.id, reader=ReaderKind.RECOVERY, reader_id=recovery_key.id,
                    wrapped=keys.wrap_key(recovery_key.public_key, data_key,
-                                         _context(dossier.id, ReaderKind.RECOVERY, recovery_key.id)))])
+                                         contexts.data_key_for(dossier.id, ReaderKind.RECOVERY, recovery_key.id)))])
     _seal_content(session, dossier, data_key, data)
     audit.record(session, confidant.id, dossier.id, Action.REGISTER)
     escalation.escalate_if_delicate(session, dossier, confidant)
@@ -145,9 +146,10 @@ def read(session: Session, confidant: User, dossier_id: int, private: bytes) -> 
     """The dossier with its confidential content opened; the read is audited."""
     dossier = own_dossier(session, confidant, dossier_id)
     data_key = _data_key(session, dossier, confidant, private)
-    requester = keys.decrypt(data_key, dossier.requester_sealed, _place(dossier.id, "requester")) \
+    requester = keys.decrypt(data_key, dossier.requester_sealed, contexts.dossier_field(dossier.id, "requester")) \
         if dossier.requester_sealed else ""
-    notes = [NoteView(note.written_at, keys.decrypt(data_key, note.body_sealed, _place(dossier.id, "note")))
+    note_place = contexts.dossier_field(dossier.id, "note")
+    notes = [NoteView(note.written_at, keys.decrypt(data_key, note.body_sealed, note_place))
              for note in session.scalars(select(DossierNote).where(DossierNote.dossier_id == dossier.id)
                                          .order_by(DossierNote.written_at, DossierNote.id))]
     audit.record(session, confidant.id, dossier.id, Action.READ)
@@ -160,7 +162,7 @@ def recover_data_key(session: Session, dossier_id: int, recovery_private: bytes)
                                                         DossierKey.reader == ReaderKind.RECOVERY)):
         try:
             return keys.unwrap_key(recovery_private, row.wrapped,
-                                   _context(dossier_id, ReaderKind.RECOVERY, row.reader_id))
+                                   contexts.data_key_for(dossier_id, ReaderKind.RECOVERY, row.reader_id))
         except keys.CryptoError:
             continue
     raise NeedsRecovery()
@@ -219,8 +221,9 @@ def search_requester(session: Session, confidant: User, private: bytes, needle: 
         .order_by(Dossier.id.desc()).limit(limit))
     for dossier_id, sealed, wrapped in rows:
         try:
-            data_key = keys.unwrap_key(private, wrapped, _context(dossier_id, ReaderKind.OWNER, confidant.id))
-            if needle in keys.decrypt(data_key, sealed, _place(dossier_id, "requester")).casefold():
+            data_key = keys.unwrap_key(private, wrapped,
+                                       contexts.data_key_for(dossier_id, ReaderKind.OWNER, confidant.id))
+            if needle in keys.decrypt(data_key, sealed, contexts.dossier_field(dossier_id, "requester")).casefold():
                 found.append(dossier_id)
         except keys.CryptoError:
             continue  # sealed for an earlier key pair: needs the recovery procedure
@@ -242,11 +245,12 @@ def _apply_facts(dossier: Dossier, data: dict) -> None:
 def _seal_content(session: Session, dossier: Dossier, data_key: bytes, data: dict) -> None:
     if data.get("requester") is not None:
         requester = data["requester"].strip()
-        dossier.requester_sealed = keys.encrypt(data_key, requester, _place(dossier.id, "requester")) \
-            if requester else None
+        place = contexts.dossier_field(dossier.id, "requester")
+        dossier.requester_sealed = keys.encrypt(data_key, requester, place) if requester else None
     if data.get("note"):
         session.add(DossierNote(dossier_id=dossier.id, written_at=now(),
-                                body_sealed=keys.encrypt(data_key, data["note"], _place(dossier.id, "note"))))
+                                body_sealed=keys.encrypt(data_key, data["note"],
+                                                         contexts.dossier_field(dossier.id, "note"))))
 
 
 def _data_key(session: Session, dossier: Dossier, user: User, private: bytes) -> bytes:
@@ -254,14 +258,7 @@ def _data_key(session: Session, dossier: Dossier, user: User, private: bytes) ->
     if row is None:
         raise NotYours()
     try:
-        return keys.unwrap_key(private, row.wrapped, _context(dossier.id, ReaderKind.OWNER, user.id))
+        return keys.unwrap_key(private, row.wrapped, contexts.data_key_for(dossier.id, ReaderKind.OWNER, user.id))
     except keys.CryptoError as exc:
         raise NeedsRecovery() from exc
 
-
-def _context(dossier_id: int, reader: ReaderKind, reader_id: int) -> bytes:
-    return f"dossier/{dossier_id}/{reader.value}/{reader_id}".encode()
-
-
-def _place(dossier_id: int, field: str) -> bytes:
-    return f"dossier/{dossier_id}/{field}".encode()

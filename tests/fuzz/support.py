@@ -4,8 +4,9 @@ strategies that go near the edges of the forms' rules, and the OpenAPI response 
 The quality bar: bad input gets a clear message and changes nothing (no 500s, no half-saved state, no lost data).
 
 The generators cover every bug found so far (NUL in looked-up values, lone surrogates through JSON, e-mails that
-grow when lowercased, undocumented statuses); test_found_bugs.py keeps one regression test per bug. Should a new
-bug need to be kept out of a generator while it is open, say so here and give it a strict xfail there.
+grow when lowercased, undocumented statuses); each bug has a regression test with the tests of its subject
+(tests/web/test_api_bad_input.py, test_bad_input.py, test_api_contract.py, ...). Should a new bug need to be kept
+out of a generator while it is open, say so here and give it a strict xfail there.
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def json_values(text: st.SearchStrategy[str] = TEXT) -> st.SearchStrategy:
 JSON_VALUES = json_values(API_TEXT)
 LOOKUP_JSON_VALUES = json_values(API_TEXT)  # for 'model' and 'entity'
 
-# JSON nested deeper than the parser goes (it must be a 422, see test_found_bugs.py).
+# JSON nested deeper than the parser goes (it must be a 422, see tests/web/test_api_bad_input.py).
 DEEP_JSON = st.integers(900, 60_000).map(lambda depth: "[" * depth + "]" * depth)
 
 

@@ -4,7 +4,7 @@ a refusal (4xx) leaves every row of the database as it was. What the API accepts
 
 Runs on the suite's database (SQLite, or PostgreSQL with DATABASE_URL). Each example arranges what it needs
 (a process of its own), so that a failure replays. Known bugs are kept out of the generators: see
-tests/fuzz/support.py and test_found_bugs.py.
+tests/fuzz/support.py.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ no row of the database and leaves the task ready; a 422 says what is wrong and s
 accepted, the process can carry on with.
 
 Runs on the suite's database (SQLite, or PostgreSQL with DATABASE_URL). Known bugs are kept out of the
-generators: see tests/fuzz/support.py and test_found_bugs.py.
+generators: see tests/fuzz/support.py.
 """
 from __future__ import annotations
 

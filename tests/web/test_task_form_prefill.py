@@ -1,4 +1,4 @@
-"""Review: the second review after a send-back starts from the first review's answer."""
+"""A task's form starts from its own defaults, not from what an earlier task of the process answered."""
 from __future__ import annotations
 
 import re
@@ -6,16 +6,12 @@ import re
 from app.db import db
 from app.workflow import services
 from tests.helpers import OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, login, user
-from tests.review._models import ready_task
+from tests.small_models import ready_task
 
 
-def test_review_second_review_is_not_prefilled_with_the_earlier_send_back(app, client):
-    """BUG (should fix; easy to trip over): the task page pre-fills a form with *all* workflow data
-    (routes.task: values = screen.data, from services.task_data). After a send-back and the correction, the
-    PAPSY's second review opens with 'Terugsturen' already chosen and the old reason filled in; one click on
-    'Taak afwerken' sends it back again. The stale reason also stays in the data after an approval.
-    Fails now; passes once a task's form starts from its own defaults (or fields the task itself owns are
-    cleared when the task becomes READY again)."""
+def test_the_second_review_is_not_prefilled_with_the_earlier_send_back(app, client):
+    """After a send-back and the correction, the PAPSY's second review opens with no decision chosen and no
+    reason filled in (one click would otherwise send it back again)."""
     with app.app_context():
         session = db.session()
         instance = services.start_process(session, user(session, OMG_SECRETARY), "appointment",

@@ -1,4 +1,4 @@
-"""Helpers for the review tests: deploy a small one-lane model built from pieces of BPMN."""
+"""Small one-lane process models for tests, built from pieces of BPMN: deploy one, find its ready task."""
 from __future__ import annotations
 
 from app.config import PROJECT_ROOT

@@ -1,4 +1,4 @@
-"""Review: the timer job and the projection disagree about a fired cycle timer."""
+"""A cycle timer: each tick that fired is recorded as fired, and the next tick waits as a row of its own."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ from app.clock import now
 from app.models import Timer, TimerState
 from app.workflow import services
 from tests.helpers import OMG_SECRETARY, entity, user
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 # 'hold' waits for a person; a non-interrupting cycle timer on it ticks three times.
 CYCLE = """
@@ -32,16 +32,9 @@ CYCLE = """
 REFS = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in ("hold", "tick", "done", "ticked"))
 
 
-def test_review_a_fired_cycle_timer_row_ends_cancelled_not_fired(session, monkeypatch):
-    """BUG (should fix): workers/jobs.fire_timer keeps the Timer ORM object PENDING when the cycle task is
-    still WAITING (``_still_waiting``), while runner.save -> projection.sync_timers cancels the same row with a
-    Core UPDATE (its (task, due) key is gone from the workflow). The ORM object is stale, the final row says
-    CANCELLED with fired_at NULL although the timer fired, and fire_timer returns 'pending'.
-
-    Fails now; passes once the job marks the row FIRED whenever its (task, due) fired (e.g. compare the
-    key with the new waiting timers, or let sync_timers mark FIRED rather than CANCELLED for keys whose
-    due time has passed) and the job re-reads or expires the row after the Core statements.
-    """
+def test_a_fired_cycle_timer_row_ends_fired_not_cancelled(session, monkeypatch):
+    """When a tick of a non-interrupting cycle timer fires, its row ends FIRED (not CANCELLED), the job says
+    'fired', and the next tick is a row of its own."""
     import workers.scheduling
     from workers.jobs import fire_timer
 

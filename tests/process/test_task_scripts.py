@@ -1,4 +1,4 @@
-"""Review: scripts that run while a human task completes escape the sandbox."""
+"""Scripts that run while a human task completes (its postScript, the next preScript) run in the sandbox."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,7 @@ from app.engine.errors import EngineError
 from app.models import ProcessInstance
 from app.workflow import services
 from tests.helpers import OMG_SECRETARY, entity, user
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 POST_SCRIPT = """<spiffworkflow:postScript>e = eval
 leak = e("__import__('os').getpid()")</spiffworkflow:postScript>"""
@@ -18,15 +18,8 @@ END = """<bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEve
 
 
 def test_review_post_script_of_a_user_task_runs_outside_the_sandbox(session):
-    """BUG (critical): runner.load_workflow/new_workflow leave SpiffWorkflow's default, unrestricted
-    PythonScriptEngine on the workflow; run_engine sets the sandbox only afterwards. complete_human_task's
-    ``spiff_task.run()`` runs the task's postScript (and the next tasks' preScripts and timer expressions)
-    with plain eval/exec. The postScript below passes the deploy check (``e = eval`` compiles under the
-    sandbox policy) and then calls ``__import__('os')``.
-
-    Fails now (the start succeeds and the task data holds this process's pid); passes once the sandboxed
-    engine is set right after every deserialize/creation and errors of ``run()`` become ProcessFailed.
-    """
+    """A user task's postScript runs in the sandbox: one that passes the deploy check (``e = eval``) and then
+    calls ``__import__('os')`` never gets to run it."""
     deploy(session, "review_postscript", END, refs="<bpmn:flowNodeRef>done</bpmn:flowNodeRef>",
            ask_extensions=POST_SCRIPT)
     secretary = user(session, OMG_SECRETARY)
@@ -47,11 +40,8 @@ def test_review_post_script_of_a_user_task_runs_outside_the_sandbox(session):
 
 
 def test_review_a_failing_post_script_is_process_failed_not_a_raw_exception(session):
-    """BUG (should fix, same place): complete_human_task calls ``spiff_task.run()`` outside run_engine's
-    try/except, so a postScript (or the next task's preScript / timer expression, evaluated when children are
-    updated) that fails raises SpiffWorkflow's WorkflowTaskException straight through the service: a 500 page
-    (and Flask logs the exception text) instead of ProcessFailed's message.
-    Fails now; passes once ``run()`` is wrapped like do_engine_steps (one helper for both)."""
+    """A postScript that fails ends in the engine's own error (ProcessFailed, an EngineError), not in
+    SpiffWorkflow's raw exception (a 500 whose text would reach the log)."""
     deploy(session, "review_postscript_error", END, refs="<bpmn:flowNodeRef>done</bpmn:flowNodeRef>",
            ask_extensions="<spiffworkflow:postScript>x = no_such_name</spiffworkflow:postScript>")
     try:

@@ -1,4 +1,4 @@
-"""Review: error pages and engine refusals are Dutch in the English interface."""
+"""Error pages and the engine's refusals speak the user's language."""
 from __future__ import annotations
 
 import re
@@ -6,15 +6,12 @@ import re
 from app.db import db
 from app.workflow import services
 from tests.helpers import AWV_PAPSY, OMG_SECRETARY, appointment_data, csrf_token, entity, login, user
-from tests.review._models import ready_task
+from tests.small_models import ready_task
 
 
-def test_review_error_page_is_english_for_an_english_user(app, client):
-    """BUG (should fix): app/web.py translates ERROR_TITLES with ``_(variable)`` (never extracted, so not in
-    messages.po) and the services raise EngineError with literal Dutch messages (no gettext/lazy_gettext), which
-    the error page and the task route's flash show as is. An English user sees 'Geen toegang' and 'Deze taak is
-    niet voor u.'. Fails now; passes once the titles are marked with lazy_gettext at definition and the engine/
-    service messages are lazy strings (or codes translated at the edge) with English entries in messages.po."""
+def test_the_error_page_is_english_for_an_english_user(app, client):
+    """A user who chose English and opens a task that is not theirs gets a 403 page whose title and message are
+    English, not the Dutch 'Geen toegang' and 'Deze taak is niet voor u.'."""
     with app.app_context():
         session = db.session()
         instance = services.start_process(session, user(session, OMG_SECRETARY), "appointment",

@@ -1,4 +1,4 @@
-"""Review: submitted text reaches the log through Flask's own exception logging."""
+"""Submitted text never reaches the log, also not through Flask's own logging of a failed request."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +8,7 @@ import pytest
 from app.db import db
 from tests.conftest import build_app
 from tests.helpers import OMG_SECRETARY, csrf_token, login
-from tests.review._models import deploy
+from tests.small_models import deploy
 
 SECRET = "Vertrouwelijke reden 4711"
 END = """<bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
@@ -22,14 +22,9 @@ def quiet_app(database_url, redis_url, tmp_path):
     db.session.remove()
 
 
-def test_review_submitted_text_never_reaches_the_log(quiet_app, caplog):
-    """BUG (should fix): app/web.py logs only the exception's type for a 500, but Flask's handle_exception has
-    already called app.log_exception(), which logs the whole traceback with every chained exception message.
-    Any exception that quotes a value (here a postScript ``int(send_back_reason)`` -> ValueError "invalid literal
-    ... 'Vertrouwelijke reden 4711'", raised raw from complete_human_task; elsewhere a PostgreSQL DETAIL such as
-    'Key (email)=(...) already exists') puts submitted text into the log. DESIGN: confidential text never reaches
-    logs. Fails now; passes once app.log_exception is overridden to log type, method and path only (and the
-    engine wraps run() errors in ProcessFailed)."""
+def test_submitted_text_never_reaches_the_log(quiet_app, caplog):
+    """A script that fails on a submitted value (``int(send_back_reason)``: a ValueError quoting the text) leaves
+    that text nowhere in the log records, their messages or their tracebacks."""
     with quiet_app.app_context():
         deploy(db.session(), "review_logs", END, refs="<bpmn:flowNodeRef>done</bpmn:flowNodeRef>",
                ask_extensions="<spiffworkflow:postScript>n = int(send_back_reason)</spiffworkflow:postScript>")
