@@ -59,7 +59,8 @@ def run_all(settings: Settings) -> None:
     make_private(INSTANCE_DIR)
     children = _Children(settings)
     for stop_signal in STOP_SIGNALS:
-        signal.signal(stop_signal, _interrupt)
+        if signal.getsignal(stop_signal) is not signal.SIG_IGN:  # `nohup`, a script's background job: keep ignoring
+            signal.signal(stop_signal, _interrupt)
     try:
         children.start()
         app = create_app(settings)

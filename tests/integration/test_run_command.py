@@ -74,11 +74,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _stop_signals_by_default() -> None:
+    """A test run under `nohup` or as a script's background job would hand its ignored signals on: undo that."""
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, signal.SIG_DFL)
+
+
 @contextmanager
 def running(instance: Path):
     """`vertrouwd run` on ``instance`` until its web port answers; yields (process, pids of the whole run)."""
     port = _free_port()
-    run = _cli("run", env=_environment(instance, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = _cli("run", env=_environment(instance, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+               preexec_fn=_stop_signals_by_default)
     pids: set[int] = set()
     try:
         deadline = time.monotonic() + START_SECONDS
