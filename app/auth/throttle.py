@@ -19,6 +19,7 @@ from app.models import LoginThrottle
 
 FREE_FAILURES = 5
 MAX_DELAY = timedelta(minutes=15)
+FORGET_AFTER = timedelta(days=1)
 
 
 def _key(email: str | None) -> str | None:
@@ -61,6 +62,8 @@ def _record(key: str, succeeded: bool) -> None:
         if succeeded:
             session.execute(delete(LoginThrottle).where(LoginThrottle.email == key))
             return
+        # A day without attempts forgets the failures: the table keeps no address for long.
+        session.execute(delete(LoginThrottle).where(LoginThrottle.next_attempt_at < now() - FORGET_AFTER))
         row = session.get(LoginThrottle, key, with_for_update=True) or LoginThrottle(email=key, failures=0)
         row.failures += 1
         row.next_attempt_at = now() + delay_after(row.failures)
