@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from app.clock import now
 from app.config import Settings
 from app.db import db
 
@@ -234,17 +235,58 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("email")
-def token_create(email: str) -> None:
+@click.option("--days", type=int, help="Days the token is valid (default: API_TOKEN_DAYS, 90).")
+def token_create(email: str, days: int | None) -> None:
     """Create an API token for EMAIL and print it (it is shown only once)."""
-    from app.auth.accounts import create_api_token, find_user
+    from app.auth.accounts import AccountError, create_api_token, find_user
 
     session = _session()
     account = find_user(session, email)
     if account is None:
         raise click.ClickException(f"unknown user {email}")
-    value = create_api_token(session, account)
+    try:
+        value = create_api_token(session, account, days if days is not None else Settings().api_token_days)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
     session.commit()
     click.echo(value)
+
+
+@token.command("list")
+@click.argument("email")
+def token_list(email: str) -> None:
+    """List the API tokens of EMAIL: number, created, expires, last used, revoked (never the token itself)."""
+    from app.auth.accounts import api_tokens_of, find_user
+
+    account = find_user(_session(), email)
+    if account is None:
+        raise click.ClickException(f"unknown user {email}")
+    rows = api_tokens_of(_session(), account)
+    if not rows:
+        click.echo(f"{account.email} has no API tokens")
+    for row in rows:
+        state = "revoked" if row.revoked else "expired" if row.expires_at <= now() else "valid"
+        click.echo(f"{row.id:>6}  created {_minute(row.created_at)}  expires {_minute(row.expires_at)}  "
+                   f"last used {_minute(row.last_used_at) if row.last_used_at else 'never':<20}  {state}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke the API token with number TOKEN_ID (see `token list`): the API refuses it from now on."""
+    from app.auth.accounts import AccountError, revoke_api_token
+
+    session = _session()
+    try:
+        row = revoke_api_token(session, token_id)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    session.commit()
+    click.echo(f"token {row.id} of {row.user.email} revoked")
+
+
+def _minute(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") + " UTC"
 
 
 @main.command()

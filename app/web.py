@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -93,6 +93,8 @@ def _security_headers(response):
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
     )
+    if current_app.config.get("SESSION_COOKIE_SECURE"):  # served over HTTPS only: browsers must never try HTTP
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if current_user and getattr(current_user, "is_authenticated", False):
         response.headers["Cache-Control"] = "no-store"
     return response

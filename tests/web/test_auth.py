@@ -38,7 +38,7 @@ def test_logout_ends_the_session(client):
     assert client.get("/inbox").status_code == 302
 
 
-def test_login_attempts_are_rate_limited_per_account(database_url, redis_url, tmp_path):
+def test_login_attempts_are_rate_limited_per_address(database_url, redis_url, tmp_path):
     app = build_app(database_url, redis_url, tmp_path)
     app.extensions["vertrouwd_settings"].login_rate_limit = "3 per minute"
     client = app.test_client()
