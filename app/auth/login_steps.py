@@ -79,7 +79,7 @@ def log_out() -> None:
 
     if current_user.is_authenticated:
         web_sessions.end_all_for(db_session(), current_user.id)
-    session.clear()
+    new_session()  # what is said after logout ("U bent afgemeld") goes into a fresh, anonymous session
 
 
 def private_key() -> bytes | None:

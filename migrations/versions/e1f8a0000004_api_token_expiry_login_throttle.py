@@ -1,7 +1,7 @@
 """Hardening (issue 8): API tokens expire; failed logins per address are counted for a growing delay.
 
 Revision ID: e1f8a0000004
-Revises: d5e6f7a8b9c0
+Revises: e1f8a0000001
 Create Date: 2026-12-05 13:10:00.000000
 """
 from datetime import datetime, timedelta, timezone
@@ -12,7 +12,7 @@ from alembic import op
 from app.db import UTCDateTime
 
 revision = 'e1f8a0000004'
-down_revision = 'd5e6f7a8b9c0'
+down_revision = 'e1f8a0000001'
 branch_labels = None
 depends_on = None
 
