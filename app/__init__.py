@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     app.config.update(settings.flask_config())
     app.config.update(config or {})
     app.extensions["vertrouwd_settings"] = settings
+    _configure_audit(settings)
     configure_logging()
 
     db.init_app(app, settings.database_url)
@@ -50,6 +51,12 @@ def _configure_passwords(app: Flask) -> None:
     user_keys.configure(KdfParams(iterations=app.config.get("ARGON2_TIME_COST", 3),
                                   memory_kib=app.config.get("ARGON2_MEMORY_KIB", 65536),
                                   lanes=app.config.get("ARGON2_PARALLELISM", 4)))
+
+
+def _configure_audit(settings: Settings) -> None:
+    from app.dossiers import audit
+
+    audit.configure(settings.audit_key)  # also for services that append outside a request
 
 
 def _configure_queue(settings: Settings) -> None:
