@@ -14,6 +14,7 @@ from app.models import Entity, ProcessModelVersion, User
 def run(app, database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("VERTROUWD_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("AUDIT_KEY", "test-audit-key")  # the app's (tests/conftest.py:make_settings)
     runner = CliRunner()
 
     def invoke(*args: str, stdin: str | None = None):
