@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     app.config.update(settings.flask_config())
     app.config.update(config or {})
     app.extensions["vertrouwd_settings"] = settings
+    _configure_audit(settings)
     configure_logging()
 
     db.init_app(app, settings.database_url)
@@ -62,6 +63,12 @@ def _configure_sessions(app: Flask, settings: Settings) -> None:
     app.session_interface = ServerSessionInterface(idle=timedelta(minutes=settings.session_idle_minutes),
                                                    max_age=timedelta(hours=settings.session_max_hours))
     second_factor.configure(settings.totp_key)
+
+
+def _configure_audit(settings: Settings) -> None:
+    from app.dossiers import audit
+
+    audit.configure(settings.audit_key)  # also for services that append outside a request
 
 
 def _configure_queue(settings: Settings) -> None:

@@ -40,6 +40,23 @@ def init() -> None:
         click.echo(f"process model {version.model_key}: version {version.version}")
     if sealed:
         click.echo(f"TOTP secrets of {sealed} users sealed under TOTP_KEY")
+    _rekey_audit_chain(session, settings.audit_key)
+
+
+def _rekey_audit_chain(session, audit_key: str) -> None:
+    """Once, after the upgrade to the keyed chain: the plain SHA-256 entries are re-chained with AUDIT_KEY."""
+    from app.dossiers import audit as audit_log
+
+    try:
+        count = audit_log.rekey_legacy(session, audit_key)
+    except audit_log.ChainError as exc:
+        session.rollback()  # the deploy goes on; `audit verify` keeps reporting the chain until someone looks
+        click.echo(f"WARNING audit log: {exc}", err=True)
+        return
+    session.commit()
+    if count:
+        click.echo(f"audit log: {count} entries re-keyed with AUDIT_KEY (once); take an anchor now: "
+                   "`vertrouwd audit anchor --output FILE`")
 
 
 @main.command()
@@ -212,20 +229,73 @@ def recovery_init(private_key_file: Path, rotate: bool) -> None:
 
 @main.group()
 def audit() -> None:
-    """The audit log of confidential access."""
+    """The audit log of confidential access, a chain keyed with AUDIT_KEY."""
+
+
+class AnchorFile(click.ParamType):
+    """An anchor file written by `audit anchor --output`; a missing or malformed one is a usage error (exit 2)."""
+
+    name = "file"
+
+    def convert(self, value, param, ctx):
+        from app.dossiers.audit import Anchor
+
+        try:
+            raw = Path(value).read_bytes().decode()
+        except FileNotFoundError:
+            self.fail(f"anchor file {value} does not exist", param, ctx)
+        except OSError as exc:
+            self.fail(f"anchor file {value} cannot be read ({exc.strerror})", param, ctx)
+        except UnicodeDecodeError:
+            self.fail(f"anchor file {value} is not text (not an anchor)", param, ctx)
+        try:
+            return Anchor.from_json(raw)
+        except ValueError as exc:
+            self.fail(f"anchor file {value}: {exc}", param, ctx)
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain; names the first broken link."""
+@click.option("--anchor", type=AnchorFile(),
+              help="An anchor taken earlier (`audit anchor`): the entries up to it must still be there, unchanged.")
+def audit_verify(anchor) -> None:
+    """Check the keyed chain (and the anchor); names the first broken link. Exit 0 intact, 1 broken."""
     from app.dossiers import audit as audit_log
 
-    verdict = audit_log.verify(_session())
+    verdict = audit_log.verify(_session(), Settings().audit_key, anchor)
     if verdict.intact:
-        click.echo(f"audit log intact: {verdict.entries} entries")
+        held = f"; the anchor of {anchor.at or '?'} ({anchor.count} entries) holds" if anchor else ""
+        click.echo(f"audit log intact: {verdict.entries} entries{held}")
         return
+    if verdict.first_broken_id is None:
+        raise click.ClickException(f"audit log broken: {verdict.reason}")
     raise click.ClickException(f"audit log broken at entry {verdict.first_broken_id}: {verdict.reason} "
                                f"({verdict.entries} entries before it are intact)")
+
+
+@audit.command("anchor")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the anchor to this new file instead of printing it (an existing file is kept).")
+def audit_anchor(output: Path | None) -> None:
+    """Print the head (hash of the last entry) and the count as JSON, to keep outside the database."""
+    from app.dossiers import audit as audit_log
+
+    verdict = audit_log.verify(_session(), Settings().audit_key)
+    if not verdict.intact:
+        raise click.ClickException(f"no anchor for a broken chain (entry {verdict.first_broken_id}: "
+                                   f"{verdict.reason}); see `vertrouwd audit verify`")
+    anchor = verdict.anchor()
+    if output is None:
+        click.echo(anchor.to_json())
+        return
+    try:
+        with output.open("x") as file:
+            file.write(anchor.to_json() + "\n")
+    except FileExistsError:
+        raise click.BadParameter(f"{output} exists already; an anchor is never overwritten",
+                                 param_hint="--output") from None
+    except OSError as exc:
+        raise click.BadParameter(f"{output} cannot be written ({exc.strerror})", param_hint="--output") from None
+    click.echo(f"anchor written to {output}: {anchor.count} entries, last entry {anchor.entry_id}, head {anchor.head}")
 
 
 @main.group()

@@ -155,7 +155,7 @@ class SummaryKey(Base):
 
 class AuditEntry(Base):
     """Who did what with which dossier's confidential content, when; never the content. Each entry's hash
-    covers the previous one's: `vertrouwd audit verify` finds the first broken link."""
+    (a MAC under AUDIT_KEY) covers the previous one's: `vertrouwd audit verify` finds the first broken link."""
 
     __tablename__ = "audit_entry"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,3 +165,5 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # a link has one successor: no forks
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "hmac-sha256": keyed with AUDIT_KEY; "sha256": written before the key existed (`vertrouwd init` re-keys).
+    scheme: Mapped[str] = mapped_column(String(16), server_default="sha256")
