@@ -101,7 +101,8 @@ def user_add(email: str, name: str, roles: tuple[str, ...], entity_codes: tuple[
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise click.ClickException(f"not an e-mail address: {email}")
     if find_user(session, email):
-        raise click.ClickException(f"user {email} exists already")
+        raise click.ClickException(f"user {email} exists already; roles are never added to an existing account "
+                                   "(one person holding duties that must stay apart), so nothing was changed")
     entities = []
     for code in entity_codes:
         found = session.scalar(select(Entity).where(Entity.code == code))
