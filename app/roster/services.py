@@ -28,8 +28,9 @@ def check_candidate(session: Session, entity_id: int, data: dict) -> dict[str, s
     return {"candidate_email": refusal} if refusal else {}
 
 
-def candidate_refusal(session: Session, entity_id: int, email: str) -> str | None:
-    """Why the candidate with ``email`` may not be appointed confidant of ``entity_id``, or None.
+def candidate_refusal(session: Session, entity_id: int, email: str, instance_id: int | None = None) -> str | None:
+    """Why the candidate with ``email`` may not be appointed confidant of ``entity_id``, or None; ``instance_id``
+    is the appointment being decided (a confidant it activated meanwhile, in a race, is no reason to refuse).
 
     Separation of duties: an existing account is appointed only when it is (or was) a confidant of this very
     entity and nothing else (R10 re-appointment); an admin, an account of another entity or without one (a
@@ -51,11 +52,16 @@ def candidate_refusal(session: Session, entity_id: int, email: str) -> str | Non
     if account.roles != {Role.CONFIDANT}:
         return str(_l("Dit e-mailadres hoort bij een account met een andere rol in deze entiteit (zoals "
                       "EOC-secretaris). Die taken blijven gescheiden: kies een andere kandidaat."))
-    active = session.scalar(select(Confidant.id).where(Confidant.user_id == account.id,
-                                                       Confidant.status == ConfidantStatus.ACTIVE))
-    if active is not None:
+    if _already_active(session, account.id, instance_id):
         return str(_l("Deze persoon staat al als actieve vertrouwenspersoon op de lijst."))
     return None
+
+
+def _already_active(session: Session, user_id: int, instance_id: int | None) -> bool:
+    query = select(Confidant.id).where(Confidant.user_id == user_id, Confidant.status == ConfidantStatus.ACTIVE)
+    if instance_id is not None:
+        query = query.where(Confidant.appointment_instance_id.is_distinct_from(instance_id))
+    return session.scalar(query.limit(1)) is not None
 
 
 @form_check("appointment_review", with_instance=True)
@@ -65,7 +71,7 @@ def check_approval(session: Session, entity_id: int, data: dict, instance_id: in
                                                Task.spec_name == "review_appointment"))
     if data.get("decision") != "approve" or review is None:
         return {}
-    refusal = candidate_refusal(session, entity_id, appointment_candidate(review))
+    refusal = candidate_refusal(session, entity_id, appointment_candidate(review), instance_id)
     return {"decision": _cannot_approve(refusal)} if refusal else {}
 
 
@@ -85,7 +91,7 @@ def activate_confidant(context: ServiceContext, params: dict, data: dict) -> int
 
     Checked once more here, where the account is used: the approval's check ran in this same transaction."""
     email = data["candidate_email"].strip().lower()
-    refusal = candidate_refusal(context.session, context.entity_id, email)
+    refusal = candidate_refusal(context.session, context.entity_id, email, context.instance_id)
     if refusal is not None:
         raise InvalidData({"": _cannot_approve(refusal)})
     user = ensure_user(context.session, email, name=data["candidate_name"], roles=[Role.CONFIDANT],
