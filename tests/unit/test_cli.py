@@ -78,6 +78,8 @@ def test_papsy_gets_several_entities(run):
     (["user", "add", "x@y.example", "--name", "X", "--role", "admin", "--password-stdin"], "kort\n", "minstens 12"),
     (["user", "add", "admin@gdpb.vlaanderen.example", "--name", "X", "--role", "admin"], None, "exists already"),
     (["user", "add", "x@y.example", "--role", "admin"], None, "Missing option '--name'"),
+    (["user", "add", "x@y.example", "--name", "X", "--role", "admin", "--role", "confidant", "--entity", "OMG"], None,
+     "cannot also be a confidant"),
     (["token", "create", "nobody@nowhere.example"], None, "unknown user"),
 ])
 def test_bad_arguments_fail_with_a_message_and_change_nothing(run, args, stdin, message):
