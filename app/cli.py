@@ -124,13 +124,16 @@ def user_add(email: str, name: str, roles: tuple[str, ...], entity_codes: tuple[
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise click.ClickException(f"not an e-mail address: {email}")
     if find_user(session, email):
-        raise click.ClickException(f"user {email} exists already")
+        raise click.ClickException(f"user {email} exists already; roles are never added to an existing account "
+                                   "(one person holding duties that must stay apart), so nothing was changed")
     entities = []
     for code in entity_codes:
         found = session.scalar(select(Entity).where(Entity.code == code))
         if found is None:
             raise click.ClickException(f"unknown entity {code}")
         entities.append(found)
+    if {"admin", "confidant"} <= set(roles):
+        raise click.ClickException("an administrator cannot also be a confidant (separation of duties)")
     needs_entity = {"confidant", "eoc_secretary"} & set(roles)
     if needs_entity and len(entities) != 1:
         raise click.ClickException("a confidant or EOC secretary belongs to exactly one entity (--entity CODE)")

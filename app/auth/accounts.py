@@ -36,16 +36,22 @@ def entity_by_code(session: Session, code: str | None) -> Entity | None:
 
 def ensure_user(session: Session, email: str, name: str, roles: list[Role], entity_id: int | None = None,
                 password: str | None = None) -> User:
-    """The user with ``email`` (created when new), holding at least ``roles``; ``password`` only sets a first one."""
+    """The user with ``email``: created with ``roles`` when new; an existing one only when it already holds
+    ``roles`` (in ``entity_id``, if given). ``password`` only sets a first one.
+
+    Roles are never added to an existing account here: one account gathering duties that must stay apart
+    (an admin who is also a confidant) is how separation of duties is lost.
+
+    :raise AccountError: when the existing account lacks one of ``roles`` or belongs to another entity.
+    """
     user = find_user(session, email)
     if user is None:
         user = User(email=email.strip().lower(), name=name.strip(), entity_id=entity_id, created_at=now())
+        user.role_rows = [UserRole(role=Role(role).value) for role in dict.fromkeys(roles)]
         session.add(user)
-    elif entity_id is not None and user.entity_id is None:
-        user.entity_id = entity_id
-    for role in roles:
-        if role not in user.roles:
-            user.role_rows.append(UserRole(role=Role(role).value))
+    elif not set(roles) <= user.roles or (entity_id is not None and user.entity_id != entity_id):
+        raise AccountError(_l("Er bestaat al een account voor %(email)s, met andere rollen of een andere "
+                              "entiteit. Aan een bestaand account worden geen rollen toegevoegd.", email=user.email))
     session.flush()
     if password is not None and user.password_hash is None:
         set_first_password(session, user, password)

@@ -39,14 +39,15 @@ def parse_submission(
     Returns (data, errors). With errors, data holds what the user typed (also text that
     could not be coerced), for re-rendering the form, and no file has been stored. Posted
     keys that are not fields (csrf_token, ...) are ignored. ``store_file(file_storage,
-    content, mimetype)`` returns the reference put in data; it may raise FileRejected.
+    content, mimetype)`` returns the reference put in data; it may raise FileRejected. A file
+    field without a new upload takes the posted reference of an upload to keep, if any.
     """
     data: dict[str, Any] = {}
     errors: dict[str, str] = {}
     uploads: dict[str, Upload] = {}
     for field in fd.fields:
         if field.kind == "file":
-            _read_file(field, files, uploads, errors)
+            _read_file(field, form, files, uploads, data, errors)
         else:
             _read_value(field, form, data, errors)
     pending = {name: _PENDING_FILE for name in uploads}
@@ -132,7 +133,7 @@ def _raw(field: Field, form: Any) -> Any:
     return form.get(field.name, "").strip()
 
 
-def _read_file(field: Field, files: Any, uploads: dict, errors: dict) -> None:
+def _read_file(field: Field, form: Any, files: Any, uploads: dict, data: dict, errors: dict) -> None:
     try:
         upload = read_upload(files.get(field.name) if files else None, field.accept, field.max_bytes)
     except FileRejected as exc:
@@ -140,6 +141,8 @@ def _read_file(field: Field, files: Any, uploads: dict, errors: dict) -> None:
         return
     if upload is not None:
         uploads[field.name] = upload
+    elif kept := form.get(field.name, "").strip():
+        data[field.name] = kept  # an earlier upload to keep; the caller checks that it may be kept
 
 
 def _store_files(uploads: dict[str, Upload], store_file: StoreFile | None, data: dict, errors: dict) -> None:

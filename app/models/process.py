@@ -184,4 +184,7 @@ class StoredFile(Base):
     mimetype: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The task whose form it was uploaded with (None while a start form's files wait for their instance):
+    # a submission may carry only its own uploads, or those kept from an earlier pass of the same task.
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.models import Task, User
 
 TaskPanel = Callable[[Session, User, Task], Markup | None]
-PANEL_MODULES = ["app.dossiers.panels"]
+PANEL_MODULES = ["app.dossiers.panels", "app.roster.panels"]
 _panels: dict[str, list[TaskPanel]] = {}
 
 

@@ -21,7 +21,7 @@ from app.engine import registry
 from app.engine.errors import InvalidData
 from app.forms import parse_submission
 from app.models import Entity, TaskState
-from app.workflow import services, views
+from app.workflow import files, services, views
 from app.workflow.panels import panels_for
 
 bp = Blueprint("workflow", __name__)
@@ -63,6 +63,7 @@ def start(key: str):
             else:
                 flash(_("Het proces werd gestart. De volgende stap staat bij de bevoegde persoon."), "success")
                 return redirect(url_for("workflow.instance", instance_id=instance.id))
+        values = files.without_files(form, values)
     status = 422 if errors else 200
     return render_template("workflow/start.html", version=version, form=form, values=values, errors=errors,
                            entities=entities, selected_entity=request.form.get("entity")), status
@@ -80,7 +81,7 @@ def task(task_id: int):
     if request.method == "POST":
         title = task.title
         values, errors = parse_submission(screen.form, request.form, request.files,
-                                          store_file=services.file_store(session(), current_user))
+                                          store_file=services.file_store(session(), current_user, task))
         if not errors:
             try:
                 services.complete_task(session(), current_user, task.id, values)
@@ -89,6 +90,7 @@ def task(task_id: int):
             else:
                 flash(_("Taak '%(title)s' afgewerkt.", title=title), "success")
                 return redirect(url_for("workflow.inbox"))
+        values = views.shown_again(screen, values)
     status = 422 if errors else 200
     return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors,
                            panels=panels_for(session(), current_user, task)), status

@@ -26,6 +26,7 @@ from app.models import (
     TimerState,
     User,
 )
+from app.workflow import files
 from app.workflow.checks import run_checks
 
 
@@ -66,10 +67,11 @@ def start_process(session: Session, user: User, model_key: str, entity: Entity, 
     form = start_form(version)
     if form is None or not policy.can_start(user, version, entity):
         raise NotAllowed(_l("U mag dit proces niet starten voor deze entiteit."))
-    _validate(session, form, entity.id, data)
+    _validate(session, user, form, entity.id, data)
     instance = runner.start(session, version, entity.id, user, subject=_subject(form, data))
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY,
                                              Task.spec_name == version.start_task))
+    files.attach_start_files(session, form, data, task)
     runner.complete(session, task, data, user)
     return instance
 
@@ -81,7 +83,7 @@ def complete_task(session: Session, user: User, task_id: int, data: dict) -> Pro
         raise TaskNotReady(_l("Deze taak werd al afgewerkt of is vervallen."))
     instance = task.instance
     form = form_of(instance.model_version, task.form_name)
-    _validate(session, form, task.entity_id, data, instance.id)
+    _validate(session, user, form, task.entity_id, data, task)
     subject = _subject(form, data)
     if subject and subject != instance.subject:
         instance.subject = subject
@@ -108,13 +110,16 @@ def task_data(session: Session, task: Task) -> dict:
     return runner.task_view(task).data
 
 
-def form_values(session: Session, task: Task, data: dict) -> dict:
+def form_values(session: Session, task: Task, data: dict, form: FormDefinition | None = None) -> dict:
     """What the task's form starts from: the workflow data, except on a task done before in this instance
-    (a second review after a correction starts empty, not with the first decision)."""
+    (a second review after a correction starts empty, not with the first decision; an upload may be kept)."""
     done_before = session.scalar(select(Task.id).where(
         Task.instance_id == task.instance_id, Task.spec_name == task.spec_name,
         Task.state == TaskState.COMPLETED).limit(1))
-    return {} if done_before is not None else data
+    values = {} if done_before is not None else data
+    if form is None:
+        return values
+    return {**files.without_files(form, values), **files.kept_files(session, form, data, task)}
 
 
 def inbox(session: Session, user: User) -> list[Task]:
@@ -156,15 +161,17 @@ def pending_timers(session: Session, instance: ProcessInstance) -> list[Timer]:
                                                     Timer.state == TimerState.PENDING).order_by(Timer.due_at)))
 
 
-def file_store(session: Session, user: User):
-    """A ``store_file`` for form submissions: keeps the bytes with their checksum, returns a reference."""
+def file_store(session: Session, user: User, task: Task | None = None):
+    """A ``store_file`` for form submissions: keeps the bytes with their checksum and the task they were
+    uploaded for (None on a start form), returns a reference."""
 
     def store(file_storage, content: bytes, mimetype: str) -> str:
         stored = StoredFile(sha256=hashlib.sha256(content).hexdigest(), size=len(content), mimetype=mimetype,
-                            content=content, uploaded_by_id=user.id, created_at=now())
+                            content=content, uploaded_by_id=user.id, task_id=task.id if task else None,
+                            created_at=now())
         session.add(stored)
         session.flush()
-        return f"file:{stored.id}"
+        return files.reference(stored)
 
     return store
 
@@ -180,10 +187,13 @@ def file_for(session: Session, user: User, file_id: int) -> StoredFile:
     return stored
 
 
-def _validate(session: Session, form: FormDefinition, entity_id: int, data: dict,
-              instance_id: int | None = None) -> None:
-    """The JSON Schema first, then the rules registered for this form (app/workflow/checks.py)."""
-    errors = validate_data(form, data) or run_checks(session, form.name, entity_id, data, instance_id)
+def _validate(session: Session, user: User, form: FormDefinition, entity_id: int, data: dict,
+              task: Task | None = None) -> None:
+    """The JSON Schema first, then the files it refers to and the rules registered for this form
+    (app/workflow/checks.py)."""
+    errors = validate_data(form, data) or {
+        **run_checks(session, form.name, entity_id, data, task.instance_id if task else None),
+        **files.reference_errors(session, user, form, data, task)}
     if errors:
         raise InvalidData(errors)
 

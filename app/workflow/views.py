@@ -11,7 +11,7 @@ from app.auth import policy
 from app.engine import registry, runner
 from app.forms import FormDefinition
 from app.models import Entity, ProcessModelVersion, Task, User
-from app.workflow import services
+from app.workflow import files, services
 
 _instructions_env = SandboxedEnvironment(autoescape=False)
 
@@ -29,13 +29,20 @@ def task_screen(session: Session, task: Task) -> TaskScreen:
     version = task.instance.model_version
     view = runner.task_view(task)
     shown = view.extensions.get("properties", {}).get("showDataOfForm")
+    form = services.form_of(version, task.form_name) if task.form_name else None
     return TaskScreen(
-        form=services.form_of(version, task.form_name) if task.form_name else None,
+        form=form,
         data=view.data,
-        values=services.form_values(session, task, view.data),
+        values=services.form_values(session, task, view.data, form),
         instructions=_render_instructions(view.extensions.get("instructionsForEndUser"), view.data),
         shown_form=services.form_of(version, shown) if shown else None,
     )
+
+
+def shown_again(screen: TaskScreen, values: dict) -> dict:
+    """A refused submission's values for the form again: its uploads were not stored, so a file field shows
+    what the screen offered to keep (if anything), never a posted reference."""
+    return {**files.without_files(screen.form, values), **files.only_files(screen.form, screen.values)}
 
 
 def _render_instructions(template: str | None, data: dict) -> str | None:

@@ -6,13 +6,19 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.auth.accounts import AccountError, ensure_user
 from app.engine.errors import InvalidData, NotAllowed, TaskNotReady
 from app.engine.runner import load as load_workflow
 from app.engine.serialization import dump_state
+from app.engine.services import ServiceContext
 from app.models import (Confidant, ConfidantStatus, HistoryEvent, InstanceStatus, ProcessInstance, Role, Task,
                         TaskState)
+from app.roster.services import activate_confidant
 from app.workflow import services
-from tests.helpers import (AWV_PAPSY, ELIGIBILITY, OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, user)
+from tests.helpers import (ADMIN, AWV_CONFIDANT, AWV_PAPSY, ELIGIBILITY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY,
+                           appointment_data, entity, user)
+
+CANDIDATE = "jana.vermeulen@omgeving.vlaanderen.example"
 
 
 def start(session, **overrides):
@@ -138,3 +144,56 @@ def test_the_papsy_of_the_entity_is_told_of_the_new_review_task(session, redis_c
     mails = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "task_assigned")).all()
     assert [m.to_address for m in mails] == [OMG_PAPSY]
     assert "Aanstelling nakijken" in mails[0].subject + mails[0].body
+
+
+# F9: separation of duties. An existing account is appointed only when it is (or was) a confidant of this entity
+# and nothing else; every other existing account is refused with a reason, at the start and again at approval.
+@pytest.mark.parametrize("email, reason", [
+    (ADMIN, "beheerder van het platform"), (OMG_PAPSY, "bij geen entiteit hoort"),
+    (AWV_CONFIDANT, "andere entiteit"), (OMG_SECRETARY, "andere rol in deze entiteit")],
+    ids=["admin", "no entity", "other entity", "other role"])
+def test_f9_an_account_that_may_not_be_appointed_is_refused_at_the_start(session, email, reason):
+    roles_before = user(session, email).roles
+    with pytest.raises(InvalidData) as refused:
+        start(session, candidate_email=email)
+    session.rollback()
+    assert list(refused.value.errors) == ["candidate_email"] and reason in refused.value.errors["candidate_email"]
+    assert session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+    assert user(session, email).roles == roles_before
+
+
+@pytest.mark.parametrize("roles, entity_code, reason", [
+    ([Role.ADMIN], None, "beheerder van het platform"), ([Role.PAPSY], None, "bij geen entiteit hoort"),
+    ([Role.CONFIDANT], "AWV", "andere entiteit")], ids=["admin", "no entity", "other entity"])
+def test_f9_approval_checks_the_candidate_again_and_adds_no_role(session, roles, entity_code, reason):
+    instance = start(session)
+    other = entity(session, entity_code).id if entity_code else None
+    ensure_user(session, CANDIDATE, "Jana Vermeulen", roles, entity_id=other)  # made meanwhile, e.g. by the CLI
+    session.commit()
+    with pytest.raises(InvalidData) as refused:
+        review(session, instance, "approve")
+    session.rollback()
+    assert reason in refused.value.errors["decision"] and "Stuur ze terug" in refused.value.errors["decision"]
+    with pytest.raises(InvalidData) as at_activation:  # and where the service task uses the account
+        activate_confidant(ServiceContext(session, instance.id, instance.entity_id), {}, appointment_data())
+    assert reason in at_activation.value.errors[""]
+    session.rollback()
+    assert user(session, CANDIDATE).roles == frozenset(roles)
+    assert session.scalar(select(Confidant).where(Confidant.email == CANDIDATE)) is None
+    assert ready_task(session, instance, "review_appointment") is not None, "the PAPSY can still send it back"
+
+
+def test_f9_roles_are_never_added_to_an_existing_account_silently(session):
+    with pytest.raises(AccountError, match="geen rollen toegevoegd"):
+        ensure_user(session, ADMIN, "Anouk Beheer", [Role.CONFIDANT], entity_id=entity(session, "OMG").id)
+    assert user(session, ADMIN).roles == {Role.ADMIN} and user(session, ADMIN).entity_id is None
+
+
+def test_r10_a_former_confidant_of_the_entity_is_appointed_again(session):
+    former = session.scalar(select(Confidant).where(Confidant.email == OMG_CONFIDANT))
+    former.status = ConfidantStatus.FORMER
+    session.commit()
+    instance = start(session, candidate_email=OMG_CONFIDANT, candidate_name="Sofie Claes")
+    review(session, instance, "approve")
+    session.refresh(former)
+    assert former.status == ConfidantStatus.ACTIVE and former.user.roles == {Role.CONFIDANT}

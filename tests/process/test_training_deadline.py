@@ -53,9 +53,11 @@ def reminders(session) -> list[str]:
 
 
 def upload(session, completed_on: str = "2027-05-20") -> None:
+    """Jana uploads her certificate for the upload task and completes it."""
     task = ready_task(session, "upload_certificate")
-    services.complete_task(session, confidant(session).user, task.id,
-                           {"training_completed_on": completed_on, "certificate": "file:1"})
+    jana = confidant(session).user
+    certificate = services.file_store(session, jana, task)(None, b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    services.complete_task(session, jana, task.id, {"training_completed_on": completed_on, "certificate": certificate})
     session.commit()
 
 

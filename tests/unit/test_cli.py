@@ -80,6 +80,8 @@ def test_papsy_gets_several_entities(run):
     (["user", "add", "x@y.example", "--name", "X", "--role", "admin", "--password-stdin"], "kort\n", "minstens 12"),
     (["user", "add", "admin@gdpb.vlaanderen.example", "--name", "X", "--role", "admin"], None, "exists already"),
     (["user", "add", "x@y.example", "--role", "admin"], None, "Missing option '--name'"),
+    (["user", "add", "x@y.example", "--name", "X", "--role", "admin", "--role", "confidant", "--entity", "OMG"], None,
+     "cannot also be a confidant"),
     (["token", "create", "nobody@nowhere.example"], None, "unknown user"),
 ])
 def test_bad_arguments_fail_with_a_message_and_change_nothing(run, args, stdin, message):
@@ -151,3 +153,11 @@ def test_recovery_init_writes_the_key_once_and_audit_verify_names_a_broken_link(
     db.session().commit()
     broken = run("audit", "verify")
     assert broken.exit_code != 0 and f"broken at entry {second}" in broken.output
+
+
+def test_f9_user_add_for_an_existing_address_adds_no_role_and_says_so(run):
+    result = run("user", "add", "admin@gdpb.vlaanderen.example", "--name", "Anouk Beheer", "--role", "confidant",
+                 "--entity", "OMG")
+    assert result.exit_code != 0 and "roles are never added to an existing account" in result.output
+    admin = db.session().scalar(select(User).where(User.email == "admin@gdpb.vlaanderen.example"))
+    assert {r.value for r in admin.roles} == {"admin"} and admin.entity_id is None

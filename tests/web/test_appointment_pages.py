@@ -5,8 +5,11 @@ import re
 
 from sqlalchemy import func, select
 
-from app.models import Confidant, ProcessInstance, Task, TaskState
-from tests.helpers import (OMG_PAPSY, OMG_SECRETARY, appointment_form, csrf_token, login, post_form)
+from app.auth.accounts import ensure_user
+from app.models import Confidant, ProcessInstance, Role, Task, TaskState
+from tests.helpers import (ADMIN, OMG_PAPSY, OMG_SECRETARY, appointment_form, csrf_token, login, post_form, user)
+
+CANDIDATE = "jana.vermeulen@omgeving.vlaanderen.example"
 
 
 def start_appointment(client, **overrides):
@@ -85,3 +88,29 @@ def test_inbox_lists_step_process_since_and_due(app):
     for text in ("Aanstelling nakijken", "Aanstelling vertrouwenspersoon", "Departement Omgeving", "Sinds",
                  "Uiterlijk", "geen termijn", "Jana Vermeulen"):
         assert text in inbox
+
+
+def test_f9_the_secretary_is_told_why_an_admin_cannot_be_appointed(app, store):
+    client = app.test_client()
+    login(client, OMG_SECRETARY)
+    response = start_appointment(client, candidate_email=ADMIN)
+    assert response.status_code == 422
+    assert "Een beheerder kan geen vertrouwenspersoon zijn" in response.get_data(as_text=True)
+    assert store.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_f9_the_papsy_sees_that_the_candidate_can_no_longer_be_appointed(app, store):
+    secretary, papsy = app.test_client(), app.test_client()
+    login(secretary, OMG_SECRETARY)
+    start_appointment(secretary)
+    ensure_user(store, CANDIDATE, "Jana Vermeulen", [Role.ADMIN])  # meanwhile the candidate became an admin
+    store.commit()
+    login(papsy, OMG_PAPSY)
+    task_url = re.search(r'href="(/tasks/\d+)">Aanstelling nakijken', papsy.get("/inbox").get_data(as_text=True)).group(1)
+    page = papsy.get(task_url).get_data(as_text=True)
+    assert "Deze kandidaat kan niet aangesteld worden" in page and "beheerder van het platform" in page
+    refused = papsy.post(task_url, data={"decision": "approve", "csrf_token": csrf_token(page)})
+    assert refused.status_code == 422 and "Deze aanstelling kan niet goedgekeurd worden" in refused.get_data(as_text=True)
+    store.expire_all()
+    assert store.scalar(select(func.count()).select_from(Confidant)) == 4, "only the demo confidants"
+    assert user(store, CANDIDATE).roles == {Role.ADMIN}
