@@ -1,7 +1,7 @@
 """Uploaded files name the task they were uploaded for, so a submission carries only its own files.
 
 Revision ID: e1f8a0000006
-Revises: d5e6f7a8b9c0
+Revises: e1f8a0000005
 Create Date: 2026-12-05 13:10:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'e1f8a0000006'
-down_revision = 'd5e6f7a8b9c0'
+down_revision = 'e1f8a0000005'
 branch_labels = None
 depends_on = None
 
