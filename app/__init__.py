@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
 
     db.init_app(app, settings.database_url)
     _configure_passwords(app)
+    _configure_sandbox(settings)
     from app.i18n import compile_catalogs
 
     compile_catalogs()
@@ -50,6 +51,12 @@ def _configure_passwords(app: Flask) -> None:
     user_keys.configure(KdfParams(iterations=app.config.get("ARGON2_TIME_COST", 3),
                                   memory_kib=app.config.get("ARGON2_MEMORY_KIB", 65536),
                                   lanes=app.config.get("ARGON2_PARALLELISM", 4)))
+
+
+def _configure_sandbox(settings: Settings) -> None:
+    from app.engine import sandbox_budget
+
+    sandbox_budget.configure(settings.sandbox_max_bytes)
 
 
 def _configure_queue(settings: Settings) -> None:

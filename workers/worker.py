@@ -8,6 +8,7 @@ from rq.serializers import JSONSerializer
 
 from app.config import Settings
 from app.db import db
+from app.engine import sandbox_budget
 from app.engine.services import load_services
 from app.logs import configure_logging
 from workers import connection, dispatcher, reconciler
@@ -20,6 +21,7 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     configure_logging()
     db.configure(settings.database_url)
     connection.configure(settings)
+    sandbox_budget.configure(settings.sandbox_max_bytes)  # the worker runs scripts too (timers, services)
     load_services()
     worker = SimpleWorker([connection.queue()], connection=connection.redis_connection(),
                           serializer=JSONSerializer)
