@@ -65,7 +65,19 @@ class SandboxPolicy(RestrictingNodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if isinstance(node.func, ast.Name) and node.func.id in _REFUSED_CALLS:
             self.error(node, f"calling {node.func.id}() is not allowed")
-        return super().visit_Call(node)
+        node = super().visit_Call(node)
+        # `f(*x)` and `f(**x)` copy x in C before any guard runs: check (or meter) the copy first.
+        for argument in [*node.args, *(keyword for keyword in node.keywords if keyword.arg is None)]:
+            if isinstance(argument, (ast.Starred, ast.keyword)):
+                argument.value = _call("_star_", argument.value, argument.value)
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        node = super().visit_Compare(node)
+        # `x in iterator` loops in C: under the deadline like min() and max().
+        node.comparators = [_call("_scan_", value, value) if isinstance(op, (ast.In, ast.NotIn)) else value
+                            for op, value in zip(node.ops, node.comparators)]
+        return node
 
     def visit_List(self, node: ast.List) -> ast.AST:
         self._refuse_unpacking(node, node.elts, node.ctx)

@@ -83,6 +83,7 @@ def guarded_binop(op: str, a, b):
 
 def guarded_inplacevar(op: str, a, b):
     """Apply an augmented assignment (`x += y`); in-place growth of a mutable value is charged."""
+    b = meter(b)  # `x += enumerate(...)` extends a list in C
     ensure_room(_prospective_size(op[:-1], a, b))
     before = size_of(a) if isinstance(a, (list, dict, set)) else 0
     result = _INPLACE[op](a, b)
@@ -106,6 +107,17 @@ def charged_new(value):
     """A list, tuple, set or dict display, a comprehension or an f-string: charge what it built."""
     charge(sys.getsizeof(value))
     return value
+
+
+def guarded_star(value):
+    """The value of `*x` or `**x` in a call, which Python copies: checked if sized, metered if an iterator."""
+    ensure_room(copy_size(value))
+    return meter(value)
+
+
+def guarded_scan(value):
+    """The right side of `in`: an iterator is scanned under the deadline."""
+    return meter(value, retained=False)
 
 
 def guarded_iter(iterable):
@@ -187,9 +199,10 @@ def guarded_getattr(owner, name):
     if not callable(value):
         return value
     kinds, amplifier = AMPLIFIERS.get(name, ((), None))
-    if isinstance(owner, type) and issubclass(owner, kinds):
+    of_the_class = getattr(value, "__self__", None) is owner  # a classmethod such as dict.fromkeys
+    if isinstance(owner, type) and issubclass(owner, kinds) and not of_the_class:
         return _unbound(owner, name)
-    if not isinstance(owner, kinds):
+    if not (isinstance(owner, kinds) or of_the_class):
         amplifier = None
     dated = isinstance(owner, _DATES) or (isinstance(owner, type) and issubclass(owner, _DATES))
 
@@ -310,6 +323,8 @@ GLOBALS = {
     "_format_": guarded_format,
     "_tick_": tick,
     "_new_": charged_new,
+    "_star_": guarded_star,
+    "_scan_": guarded_scan,
 }
 
 

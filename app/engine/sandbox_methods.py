@@ -8,6 +8,7 @@ from app.engine.sandbox_budget import (
     _SMALL_OBJECT,
     charge,
     charged,
+    copy_size,
     ensure_room,
     payload,
     refuse,
@@ -107,6 +108,12 @@ def _grow(container, method, *args, **kwargs):
     return result
 
 
+def _copies(owner, method, *args, **kwargs):
+    """Set operations and dict.fromkeys copy their arguments into a new hash table."""
+    ensure_room(sum(copy_size(arg) for arg in args))
+    return charged(method(*args, **kwargs))
+
+
 def check_date_texts(args, kwargs) -> None:
     """Refuse long texts given to date and time methods (strptime builds a regular expression from its format)."""
     for value in (*args, *kwargs.values()):
@@ -115,6 +122,8 @@ def check_date_texts(args, kwargs) -> None:
 
 
 _TEXT = (str, bytes)
+_SET_OPERATIONS = ("union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
+                   "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update")
 _RECODED = ("upper", "lower", "title", "swapcase", "casefold", "capitalize", "encode", "decode", "hex")
 AMPLIFIERS = {
     "ljust": (_TEXT, _pad), "rjust": (_TEXT, _pad), "center": (_TEXT, _pad), "zfill": (_TEXT, _pad),
@@ -122,5 +131,6 @@ AMPLIFIERS = {
     "split": (_TEXT, _split), "rsplit": (_TEXT, _split), "splitlines": (_TEXT, _splitlines),
     **{name: (_TEXT, _recoded) for name in _RECODED},
     "extend": (list, _grow), "update": ((dict, set), _grow), "to_bytes": (int, _to_bytes),
-    "strftime": (date, _strftime),
+    "strftime": (date, _strftime), "fromkeys": (dict, _copies),
+    **{name: ((set, frozenset), _copies) for name in _SET_OPERATIONS},
 }

@@ -16,6 +16,8 @@ from tests.conftest import TEST_CONFIG, make_settings
 LARGE = {
     "sorted enumerate (review)": "y = sorted(enumerate('a' * 4_900_000))",
     "set union of an iterator": "y = set().union(enumerate('a' * 4_900_000))",
+    "star arguments": "y = max(*enumerate('a' * 4_900_000))",
+    "augmented assignment": "y = []\ny += enumerate('a' * 4_900_000)",
     "split": "y = ('ab,' * 3_000_000).split(',')",
     "list of wide characters": "y = list('\u20ac' * 5_000_000)",
     "wide characters repeated": "y = '\u20ac' * 9_000_000",
@@ -55,7 +57,8 @@ def test_f7_the_budget_counts_bytes_and_refuses_before_the_memory_is_used(env, s
     assert peak < MAX_PEAK
 
 
-@pytest.mark.parametrize("script", ["y = max(enumerate('a' * 9_000_000))", "y = all(enumerate('a' * 9_000_000))"])
+@pytest.mark.parametrize("script", ["y = max(enumerate('a' * 9_000_000))", "y = all(enumerate('a' * 9_000_000))",
+                                    "y = (0, 'b') in enumerate('a' * 9_000_000)"])
 def test_f7_builtins_looping_in_c_stop_at_the_deadline(env, script):
     error, _ = _refusal(env, script)
     assert "longer than" in str(error)
