@@ -15,7 +15,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 # thread. So the budget is counted by the guards themselves: `while` is refused at compile time, every loop iteration
 # and every call of a function defined in the script is a step, and every operation that can build a large value
 # (operators, formatting, constructors, methods, slices, literals) is charged for the bytes it creates: checked
-# before it runs wherever the size can be known from the arguments, and charged exactly after.
+# before it runs wherever the size can be known from the arguments, and charged exactly after. Builtins that loop in C
+# over an iterator (sorted(enumerate(s)), max(zip(a, b)), x in ...) get it metered: deadline and bytes every 1024 items.
 MAX_STEPS = 100_000  # loop iterations plus calls of script-defined functions
 MAX_SECONDS = 1.0  # wall time, checked at every step and every charge
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # bytes created per run; the setting sandbox_max_bytes replaces it
@@ -230,7 +231,7 @@ def meter_all(args: tuple) -> tuple:
 
 
 def measure(value) -> int:
-    """Bytes of a nested value, shared parts counted each time; refuses more than MAX_NODES parts or MAX_DEPTH levels."""
+    """Bytes of a nested value (shared parts counted each time), refusing over MAX_NODES parts or MAX_DEPTH levels."""
     if not isinstance(value, _CONTAINERS):
         return size_of(value)
     size, budget, stack = 0, MAX_NODES, [(value, 0)]

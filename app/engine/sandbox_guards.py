@@ -199,7 +199,7 @@ def guarded_getattr(owner, name):
     if not callable(value):
         return value
     kinds, amplifier = AMPLIFIERS.get(name, ((), None))
-    of_the_class = getattr(value, "__self__", None) is owner  # a classmethod such as dict.fromkeys
+    of_the_class = isinstance(owner, type) and getattr(value, "__self__", None) is owner  # e.g. dict.fromkeys
     if isinstance(owner, type) and issubclass(owner, kinds) and not of_the_class:
         return _unbound(owner, name)
     if not (isinstance(owner, kinds) or of_the_class):
