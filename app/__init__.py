@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     db.init_app(app, settings.database_url)
     _configure_passwords(app)
     _configure_sessions(app, settings)
+    _configure_sandbox(settings)
     from app.i18n import compile_catalogs
 
     compile_catalogs()
@@ -69,6 +70,12 @@ def _configure_audit(settings: Settings) -> None:
     from app.dossiers import audit
 
     audit.configure(settings.audit_key)  # also for services that append outside a request
+
+
+def _configure_sandbox(settings: Settings) -> None:
+    from app.engine import sandbox_budget
+
+    sandbox_budget.configure(settings.sandbox_max_bytes)
 
 
 def _configure_queue(settings: Settings) -> None:

@@ -9,6 +9,7 @@ from rq.serializers import JSONSerializer
 from app.config import Settings
 from app.db import db
 from app.dossiers import audit
+from app.engine import sandbox_budget
 from app.engine.services import load_services
 from app.logs import configure_logging
 from workers import connection, dispatcher, reconciler
@@ -22,6 +23,7 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     db.configure(settings.database_url)
     connection.configure(settings)
     audit.configure(settings.audit_key)  # a job that appends to the audit log has no app context
+    sandbox_budget.configure(settings.sandbox_max_bytes)  # the worker runs scripts too (timers, services)
     load_services()
     worker = SimpleWorker([connection.queue()], connection=connection.redis_connection(),
                           serializer=JSONSerializer)

@@ -33,6 +33,16 @@ def _call(name: str, like: ast.AST, *args: ast.expr) -> ast.Call:
     return ast.fix_missing_locations(ast.copy_location(call, like))
 
 
+def _charged_if_loaded(node: ast.List | ast.Tuple) -> ast.AST:
+    """A list or tuple display wrapped in the charge of what it builds; assignment targets stay as they are,
+    and so do tuples of constants (Python builds those once, when it compiles)."""
+    if not isinstance(node.ctx, ast.Load):
+        return node
+    if isinstance(node, ast.Tuple) and all(isinstance(element, ast.Constant) for element in node.elts):
+        return node
+    return _call("_new_", node, node)
+
+
 class SandboxPolicy(RestrictingNodeTransformer):
     """RestrictedPython's policy, plus: no while/import/class, guarded operators and f-strings, counted calls."""
 
@@ -55,24 +65,49 @@ class SandboxPolicy(RestrictingNodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if isinstance(node.func, ast.Name) and node.func.id in _REFUSED_CALLS:
             self.error(node, f"calling {node.func.id}() is not allowed")
-        return super().visit_Call(node)
+        node = super().visit_Call(node)
+        # `f(*x)` and `f(**x)` copy x in C before any guard runs: check (or meter) the copy first.
+        for argument in [*node.args, *(keyword for keyword in node.keywords if keyword.arg is None)]:
+            if isinstance(argument, (ast.Starred, ast.keyword)):
+                argument.value = _call("_star_", argument.value, argument.value)
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        node = super().visit_Compare(node)
+        # `x in iterator` loops in C: under the deadline like min() and max().
+        node.comparators = [_call("_scan_", value, value) if isinstance(op, (ast.In, ast.NotIn)) else value
+                            for op, value in zip(node.ops, node.comparators)]
+        return node
 
     def visit_List(self, node: ast.List) -> ast.AST:
         self._refuse_unpacking(node, node.elts, node.ctx)
-        return super().visit_List(node)
+        return _charged_if_loaded(super().visit_List(node))
 
     def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
         self._refuse_unpacking(node, node.elts, node.ctx)
-        return super().visit_Tuple(node)
+        return _charged_if_loaded(super().visit_Tuple(node))
 
     def visit_Set(self, node: ast.Set) -> ast.AST:
         self._refuse_unpacking(node, node.elts, ast.Load())
-        return super().visit_Set(node)
+        return _call("_new_", node, super().visit_Set(node))
 
     def visit_Dict(self, node: ast.Dict) -> ast.AST:
         if None in node.keys:
             self.error(node, "**unpacking in a dict literal is not allowed; use dict(a) and update() instead")
-        return super().visit_Dict(node)
+        return _call("_new_", node, super().visit_Dict(node))
+
+    # A comprehension or f-string builds a new value at every step of a loop: what it builds is charged.
+    def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
+        return _call("_new_", node, super().visit_ListComp(node))
+
+    def visit_SetComp(self, node: ast.SetComp) -> ast.AST:
+        return _call("_new_", node, super().visit_SetComp(node))
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.AST:
+        return _call("_new_", node, super().visit_DictComp(node))
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        return _call("_new_", node, super().visit_JoinedStr(node))
 
     def _refuse_unpacking(self, node: ast.AST, elements: list[ast.expr], ctx: ast.expr_context) -> None:
         # `[*a]` copies `a` in C without passing a guard; `a + b` does the same, charged.

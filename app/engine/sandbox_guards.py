@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import operator
 import re
+import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
@@ -15,17 +16,25 @@ from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 from app.engine.sandbox_budget import (
     _SEQUENCES,
     MAX_FORMAT_WIDTH,
+    MAX_INT_BITS,
+    MAX_INT_DIGITS,
     MAX_RANGE,
     charge,
     charged,
     check_bits,
     check_width,
+    copy_size,
     ensure_room,
     measure,
+    meter,
+    meter_all,
+    payload,
     refuse,
     size_of,
+    text_bytes,
     tick,
 )
+from app.engine.sandbox_methods import AMPLIFIERS, check_date_texts
 
 _REFUSED_ATTRIBUTES = INSPECT_ATTRIBUTES | {"format", "format_map", "mro", "translate", "maketrans"}
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -40,6 +49,7 @@ _INPLACE = {
     ">>=": operator.irshift, "|=": operator.ior, "^=": operator.ixor, "&=": operator.iand, "@=": operator.imatmul,
 }
 _CONVERSIONS = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+_DATES = (date, timedelta, timezone)
 
 
 def _prospective_size(op: str, a, b) -> int:
@@ -47,21 +57,21 @@ def _prospective_size(op: str, a, b) -> int:
     if op == "*" and isinstance(a, int) and isinstance(b, int):
         check_bits(a.bit_length() + b.bit_length())
     elif op == "*" and isinstance(b, int) and isinstance(a, _SEQUENCES):
-        return len(a) * max(b, 0)
+        return payload(a) * max(b, 0)
     elif op == "*" and isinstance(a, int) and isinstance(b, _SEQUENCES):
-        return len(b) * max(a, 0)
+        return payload(b) * max(a, 0)
     elif op == "**" and isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
         check_bits((a.bit_length() - 1) * b)  # a lower bound: charged() checks the exact result
     elif op == "<<" and isinstance(a, int) and isinstance(b, int) and a and b > 0:
         check_bits(a.bit_length() + b)
     elif op == "+" and isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
-        return len(a) + len(b)
+        return payload(a) + payload(b)
     elif op == "%" and isinstance(a, (str, bytes)):
         text = a.decode("latin-1") if isinstance(a, bytes) else a
         for width, precision in _PERCENT_FIELD.findall(text):
             check_width(width)
             check_width(precision)
-        return len(a) + measure(b)
+        return text_bytes(a) + measure(b)
     return 0
 
 
@@ -73,6 +83,7 @@ def guarded_binop(op: str, a, b):
 
 def guarded_inplacevar(op: str, a, b):
     """Apply an augmented assignment (`x += y`); in-place growth of a mutable value is charged."""
+    b = meter(b)  # `x += enumerate(...)` extends a list in C
     ensure_room(_prospective_size(op[:-1], a, b))
     before = size_of(a) if isinstance(a, (list, dict, set)) else 0
     result = _INPLACE[op](a, b)
@@ -84,12 +95,29 @@ def guarded_format(value, conversion: int, spec: str) -> str:
     """Format one f-string field, refusing huge widths or values."""
     if len(spec) > MAX_FORMAT_WIDTH:
         refuse(f"format specifications are limited to {MAX_FORMAT_WIDTH:,} characters")
-    for number in re.findall(r"\d+", spec):
+    for number in re.findall(r"\d+", spec) if spec else ():
         check_width(number)
     ensure_room(measure(value))
     if conversion in _CONVERSIONS:
         value = _CONVERSIONS[conversion](value)
     return charged(format(value, spec))
+
+
+def charged_new(value):
+    """A list, tuple, set or dict display, a comprehension or an f-string: charge what it built."""
+    charge(sys.getsizeof(value))
+    return value
+
+
+def guarded_star(value):
+    """The value of `*x` or `**x` in a call, which Python copies: checked if sized, metered if an iterator."""
+    ensure_room(copy_size(value))
+    return meter(value)
+
+
+def guarded_scan(value):
+    """The right side of `in`: an iterator is scanned under the deadline."""
+    return meter(value, retained=False)
 
 
 def guarded_iter(iterable):
@@ -114,10 +142,10 @@ class _ListWriter:
         self._target = target
 
     def __setitem__(self, key, value) -> None:
-        before = len(self._target)
-        ensure_room(len(value) if isinstance(key, slice) and hasattr(value, "__len__") else 0)
-        self._target[key] = value
-        charge(len(self._target) - before)
+        before = size_of(self._target)
+        ensure_room(copy_size(value) if isinstance(key, slice) else 0)
+        self._target[key] = meter(value)
+        charge(size_of(self._target) - before)
 
     def __delitem__(self, key) -> None:
         del self._target[key]
@@ -134,18 +162,20 @@ def guarded_write(target):
 
 def guarded_apply(function, *args, **kwargs):
     """Call with *args/**kwargs; the unpacked copies count against the budget."""
-    ensure_room(len(args) + len(kwargs))
+    ensure_room(8 * (len(args) + len(kwargs)))
     return charged(function(*args, **kwargs))
 
 
 class _CheckedType:
     """Stands in for a builtin type so calling it is charged; isinstance and attributes see the real type."""
 
-    def __init__(self, real: type, pre=size_of) -> None:
+    def __init__(self, real: type, pre=lambda value, *rest: copy_size(value)) -> None:
         self._real, self._pre = real, pre
 
     def __call__(self, *args, **kwargs):
-        ensure_room(self._pre(args[0]) if args else 0)
+        if args:
+            args = meter_all(args)
+            ensure_room(self._pre(*args))
         return charged(self._real(*args, **kwargs))
 
     def __repr__(self) -> str:
@@ -168,13 +198,18 @@ def guarded_getattr(owner, name):
     value = getattr(owner, name)
     if not callable(value):
         return value
-    kinds, amplifier = _AMPLIFIERS.get(name, ((), None))
-    if isinstance(owner, type) and issubclass(owner, kinds):
-        refuse(f"{owner.__name__}.{name} is not allowed; call {name}() on a value instead")
-    if not isinstance(owner, kinds):
+    kinds, amplifier = AMPLIFIERS.get(name, ((), None))
+    of_the_class = isinstance(owner, type) and getattr(value, "__self__", None) is owner  # e.g. dict.fromkeys
+    if isinstance(owner, type) and issubclass(owner, kinds) and not of_the_class:
+        return _unbound(owner, name)
+    if not (isinstance(owner, kinds) or of_the_class):
         amplifier = None
+    dated = isinstance(owner, _DATES) or (isinstance(owner, type) and issubclass(owner, _DATES))
 
     def method(*args, **kwargs):
+        args = meter_all(args)
+        if dated:
+            check_date_texts(args, kwargs)
         if amplifier is not None:
             return amplifier(owner, value, *args, **kwargs)
         return charged(value(*args, **kwargs))
@@ -182,59 +217,15 @@ def guarded_getattr(owner, name):
     return method
 
 
-def _pad(text, method, width, *args):
-    ensure_room(max(width, len(text)) if isinstance(width, int) else 0)
-    return charged(method(width, *args))
+def _unbound(kind: type, name: str):
+    """``str.upper`` and the like: the method of the value it is called on, with that value's checks."""
 
+    def method(value, *args, **kwargs):
+        if not isinstance(value, kind):
+            raise TypeError(f"{kind.__name__}.{name}() needs a {kind.__name__}, not {type(value).__name__}")
+        return guarded_getattr(value, name)(*args, **kwargs)
 
-def _expandtabs(text, method, tabsize=8):
-    ensure_room(len(text) * max(tabsize, 1) if isinstance(tabsize, int) else 0)
-    return charged(method(tabsize))
-
-
-def _replace(text, method, old, new, count=-1):
-    hits = text.count(old) if len(old) else len(text) + 1
-    hits = min(hits, count) if isinstance(count, int) and count >= 0 else hits
-    ensure_room(len(text) + hits * max(len(new) - len(old), 0))
-    return charged(method(old, new, count))
-
-
-def _join(separator, method, iterable):
-    items = list(iterable)
-    try:
-        ensure_room(sum(map(len, items)) + len(separator) * max(len(items) - 1, 0))
-    except TypeError:
-        pass  # not all strings: join raises the proper error below
-    return charged(method(items))
-
-
-def _to_bytes(number, method, *args, **kwargs):
-    length = args[0] if args else kwargs.get("length", 1)
-    ensure_room(length if isinstance(length, int) else 0)
-    return charged(method(*args, **kwargs))
-
-
-def _strftime(moment, method, pattern):
-    ensure_room(len(pattern) * 20 if isinstance(pattern, str) else 0)  # '%c' expands 2 characters to about 30
-    return charged(method(pattern))
-
-
-def _grow(container, method, *args, **kwargs):
-    ensure_room(sum(len(arg) for arg in args if hasattr(arg, "__len__")) + len(kwargs))
-    before = len(container)
-    result = method(*args, **kwargs)
-    charge(len(container) - before)
-    return result
-
-
-# Methods whose result can be far larger than their inputs: checked before they run.
-_TEXT = (str, bytes)
-_AMPLIFIERS = {
-    "ljust": (_TEXT, _pad), "rjust": (_TEXT, _pad), "center": (_TEXT, _pad), "zfill": (_TEXT, _pad),
-    "expandtabs": (_TEXT, _expandtabs), "replace": (_TEXT, _replace), "join": (_TEXT, _join),
-    "extend": (list, _grow), "update": ((dict, set), _grow), "to_bytes": (int, _to_bytes),
-    "strftime": (date, _strftime),
-}
+    return method
 
 
 def capped_range(*args) -> range:
@@ -253,13 +244,50 @@ def numeric_sum(iterable, start=0):
     """sum() of numbers or durations only: adding lists or strings this way is quadratic."""
     if not isinstance(start, (int, float, complex, timedelta)):
         refuse("sum() only adds numbers or durations")
-    return charged(sum(iterable, start))
+    return charged(sum(meter(iterable, retained=False), start))
 
 
 def charged_sorted(iterable, *, key=None, reverse=False) -> list:
     """sorted() with its copy charged."""
-    ensure_room(size_of(iterable))
+    iterable = meter(iterable)
+    ensure_room(copy_size(iterable))
     return charged(sorted(iterable, key=key, reverse=reverse))
+
+
+def _scanning(function):
+    """min, max, any, all: iterators they scan are under the deadline."""
+
+    def scan(*args, **kwargs):
+        return function(*(meter(arg, retained=False) for arg in args), **kwargs)
+
+    scan.__name__ = function.__name__
+    return scan
+
+
+def checked_round(number, ndigits=None):
+    """round() with ndigits limited: round(x, -10**8) would compute 10**(10**8)."""
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_INT_DIGITS:
+        refuse(f"round() takes at most {MAX_INT_DIGITS:,} digits")
+    return charged(round(number, ndigits))
+
+
+def checked_enumerate(iterable, start=0):
+    """enumerate() counting from a small start (each count is a new integer)."""
+    if not isinstance(start, int) or start.bit_length() > 64:
+        refuse("enumerate() needs a whole number as start")
+    return enumerate(iterable, start)
+
+
+def _int_size(value=0, *args) -> int:
+    """Refuse parsing a text longer than the largest allowed integer has digits (decimal parsing is quadratic)."""
+    if isinstance(value, (str, bytes)) and len(value) > MAX_INT_BITS:
+        refuse(f"int() reads at most {MAX_INT_BITS:,} characters")
+    return 0
+
+
+def _str_size(value=None, *args) -> int:
+    """str(x) is at least as long as the text of x."""
+    return text_bytes(value) if args else measure(value)
 
 
 def guarded_isinstance(value, classinfo) -> bool:
@@ -268,10 +296,11 @@ def guarded_isinstance(value, classinfo) -> bool:
 
 
 BUILTINS = {
-    "len": len, "min": min, "max": max, "abs": abs, "round": round, "any": any, "all": all,
-    "enumerate": enumerate, "zip": zip, "int": _CheckedType(int), "float": float, "bool": bool,
+    "len": len, "min": _scanning(min), "max": _scanning(max), "abs": abs, "round": checked_round,
+    "any": _scanning(any), "all": _scanning(all), "enumerate": checked_enumerate, "zip": zip,
+    "int": _CheckedType(int, _int_size), "float": float, "bool": bool,
     "sum": numeric_sum, "sorted": charged_sorted, "range": capped_range, "isinstance": guarded_isinstance,
-    "str": _CheckedType(str, measure), "list": _CheckedType(list), "tuple": _CheckedType(tuple),
+    "str": _CheckedType(str, _str_size), "list": _CheckedType(list), "tuple": _CheckedType(tuple),
     "set": _CheckedType(set), "dict": _CheckedType(dict),
     "datetime": datetime, "date": date, "timedelta": timedelta, "timezone": timezone,
     "Exception": Exception, "ValueError": ValueError, "TypeError": TypeError, "KeyError": KeyError,
@@ -293,6 +322,9 @@ GLOBALS = {
     "_binop_": guarded_binop,
     "_format_": guarded_format,
     "_tick_": tick,
+    "_new_": charged_new,
+    "_star_": guarded_star,
+    "_scan_": guarded_scan,
 }
 
 

@@ -103,6 +103,15 @@ HUGE = {
     "sum of lists": "y = sum([[1]] * 100000, [])",
     "unpacking copy": "s = list(range(100000))\ny = [[*s] for i in range(1000)]",
     "swallowed budget": "for i in range(10):\n    try:\n        for j in range(10**5):\n            pass\n    except Exception:\n        pass",
+    "pow": "y = pow(10, 10**8)",
+    "divmod": "y = divmod(10**10**8, 7)",
+    "bytes": "y = bytes(10**9)",
+    "bytearray": "y = bytearray(10**9)",
+    "format builtin": "y = format(1, '>1000000000')",
+    "str.format width": "y = '{:>1000000000}'.format(1)",
+    "list of a huge range": "y = list(range(10**9))",
+    "repeat of a repeat": "y = [0] * 1000000\nz = y * 1000000",
+    "join over a generator": "y = ','.join(str(i) for i in range(10**5) for j in range(10**5))",
 }
 
 
