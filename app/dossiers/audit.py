@@ -27,6 +27,7 @@ class Action:
     SEARCH = "search"
     WRITE_SUMMARY = "write_summary"
     READ_SUMMARY = "read_summary"
+    SHARE_SUMMARY = "share_summary"  # the confidant's key wrapped the summary for a PAPSY who took the case up
     RECOVER = "recover"
 
 
