@@ -18,7 +18,6 @@ from datetime import date
 from app.auth.accounts import create_api_token
 from app.crypto import user_keys
 from app.demo import DEMO_PASSWORD
-from app.dossiers import escalation
 from app.dossiers import services as dossiers
 from app.engine import registry
 from app.engine.errors import NotAllowed
@@ -36,6 +35,7 @@ from tests.helpers import (
     appointment_data,
     appointment_form,
     csrf_token,
+    delicate_case,
     entity,
     login,
     user,
@@ -199,7 +199,8 @@ def arrange(store, scenario: str = R) -> dict:
     ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment"),
            "message": message.id, "dossier": dossier.id, "target": confidant.id}
     if scenario == D:
-        ids.update(arrange_delicate(store, confidant))
+        ids["delicate"] = delicate_case(store)[1]
+        ids["take_up"] = ready_task_id(store, ids["delicate"], "take_up")
     if scenario == S:
         services.complete_task(store, user(store, OMG_PAPSY), ids["review"],
                                {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
@@ -207,18 +208,6 @@ def arrange(store, scenario: str = R) -> dict:
         ids["done"] = ids.pop("review")
         ids["correction"] = ready_task_id(store, instance.id, "correct_appointment")
     return ids
-
-
-def arrange_delicate(store, confidant: User) -> dict:
-    """A delicate dossier of the OMG confidant whose summary is written: the OMG PAPSY's take-up task is READY."""
-    user_keys.create_for(store, user(store, OMG_PAPSY), DEMO_PASSWORD)
-    dossier = dossiers.register(store, confidant, {
-        "opened_on": date(2026, 11, 1), "requester": "Verzoeker B", "themes": ["sexual_harassment"],
-        "persons": ["colleague"], "interventions": ["listening"], "note": "Gesprek."})
-    escalation.write_summary(store, confidant, dossier, "Samenvatting voor de PAPSY")
-    store.commit()
-    return {"delicate": dossier.escalation_instance_id,
-            "take_up": ready_task_id(store, dossier.escalation_instance_id, "take_up")}
 
 
 def ready_task_id(store, instance_id: int, spec_name: str) -> int | None:
