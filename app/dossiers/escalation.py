@@ -8,7 +8,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth import policy
@@ -83,9 +83,12 @@ def write_summary(session: Session, confidant: User, dossier: Dossier, text: str
     session.add_all(SummaryKey(summary_id=summary.id, reader=kind, reader_id=reader_id,
                                wrapped=keys.wrap_key(public, data_key, _context(summary.id, kind, reader_id)))
                     for kind, reader_id, public in readers)
-    session.query(SummaryShare).filter(SummaryShare.summary_id == summary.id, SummaryShare.shared_at.is_(None)) \
-        .update({SummaryShare.shared_at: now()}, synchronize_session=False)  # the rewrite was sealed for them too
     audit.record(session, confidant.id, dossier.id, Action.WRITE_SUMMARY)
+    shared = session.execute(update(SummaryShare).where(SummaryShare.summary_id == summary.id,
+                                                         SummaryShare.shared_at.is_(None)).values(shared_at=now()),
+                             execution_options={"synchronize_session": False}).rowcount
+    if shared:  # a PAPSY who took the case up was waiting: the new text was sealed for them too
+        audit.record(session, confidant.id, dossier.id, Action.SHARE_SUMMARY)
     task = session.scalar(select(Task).where(Task.instance_id == dossier.escalation_instance_id,
                                              Task.spec_name == "write_summary", Task.state == TaskState.READY))
     if task is not None:

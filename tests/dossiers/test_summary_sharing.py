@@ -14,7 +14,7 @@ from app.crypto.keys import CryptoError
 from app.demo import DEMO_PASSWORD
 from app.dossiers import escalation, summary_sharing
 from app.dossiers.audit import Action
-from app.models import AuditEntry, OutboxMessage, SummaryKey, Task, TaskState
+from app.models import AuditEntry, Dossier, OutboxMessage, SummaryKey, Task, TaskState
 from tests.helpers import AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, csrf_token, delicate_case, fire_due, login, user
 from workers.jobs import notify_tasks
 
@@ -85,3 +85,17 @@ def test_a_case_taken_up_in_time_is_offered_to_nobody_else(session, clock):
     fire_due(session, clock, OFFERED)
     offered = session.scalars(select(OutboxMessage.to_address).where(OutboxMessage.kind == "delicate_offered")).all()
     assert offered == []
+
+
+def test_a_summary_rewritten_after_a_take_up_is_sealed_for_that_papsy_too(session, clock):
+    dossier_id, instance_id = delicate_case(session, SUMMARY)
+    fire_due(session, clock, OFFERED)
+    other = user(session, AWV_PAPSY)
+    summary_sharing.take_up(session, other, take_up_task(session, instance_id).id)
+    escalation.write_summary(session, user(session, OMG_CONFIDANT), session.get(Dossier, dossier_id), "Nieuwe tekst")
+    session.commit()
+    assert escalation.read_summary(session, other, dossier_id, user_keys.unlock(session, other, DEMO_PASSWORD)) \
+        == "Nieuwe tekst"
+    assert not summary_sharing.has_pending(session, user(session, OMG_CONFIDANT).id)
+    assert session.scalars(select(AuditEntry.action).where(AuditEntry.action == Action.SHARE_SUMMARY)).all() \
+        == [Action.SHARE_SUMMARY]
