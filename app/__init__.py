@@ -90,9 +90,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.dossiers.recovery_routes import bp as recovery_bp
     from app.dossiers.routes import bp as dossiers_bp
+    from app.dossiers.take_up_routes import bp as delicate_bp
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
 
-    for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)

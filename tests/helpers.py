@@ -124,3 +124,24 @@ def fire_due(session, clock, moment) -> None:
     for timer_id in session.scalars(select(Timer.id).where(Timer.state == TimerState.PENDING, Timer.due_at < moment)):
         fire_timer(timer_id)
     session.expire_all()
+
+
+def delicate_case(session, summary: str = "Samenvatting voor de PAPSY") -> tuple[int, int]:
+    """A delicate dossier of the OMG confidant with its summary written (the OMG PAPSY's take-up task is READY);
+    returns the dossier's id and the escalation instance's id. The PAPSY of both entities get their key."""
+    from datetime import date
+
+    from app.crypto import user_keys
+    from app.dossiers import escalation
+    from app.dossiers import services as dossiers
+
+    confidant = user(session, OMG_CONFIDANT)
+    for email in (OMG_CONFIDANT, OMG_PAPSY, AWV_PAPSY):
+        if user_keys.public_key(session, user(session, email).id) is None:
+            user_keys.create_for(session, user(session, email), DEMO_PASSWORD)
+    dossier = dossiers.register(session, confidant, {
+        "opened_on": date(2026, 11, 1), "requester": "Verzoeker B", "themes": ["sexual_harassment"],
+        "persons": ["colleague"], "interventions": ["listening"], "note": "Gesprek."})
+    escalation.write_summary(session, confidant, dossier, summary)
+    session.commit()
+    return dossier.id, dossier.escalation_instance_id

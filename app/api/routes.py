@@ -62,7 +62,9 @@ def start_instance():
 
 @bp.get("/process-instances/<id:instance_id>")
 def get_instance(instance_id: int):
-    instance = services.instance_for(session(), g.api_user, instance_id)
+    instance, access = services.instance_for(session(), g.api_user, instance_id)
+    if access is not policy.InstanceAccess.FULL:
+        return jsonify(out.instance_status(instance))
     return jsonify(out.instance(session(), instance))
 
 

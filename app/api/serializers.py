@@ -40,6 +40,11 @@ def instance(session: Session, row: ProcessInstance) -> dict:
     }
 
 
+def instance_status(row: ProcessInstance) -> dict:
+    """A confidential instance to an admin who takes no part: that it exists, its status and incident."""
+    return {"id": row.id, "status": str(row.status), "model": row.model_version.model_key, "incident": row.incident}
+
+
 def confidant(row: Confidant) -> dict:
     return {"name": row.name, "email": row.email, "entity": row.entity.code, "entity_name": row.entity.name,
             "status": str(row.status), "appointed_on": _iso(row.appointed_on)}

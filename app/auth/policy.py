@@ -1,15 +1,36 @@
 """Who may do what: the one authorization policy. Views, the API and services all ask here.
 
 Scope: a confidant and an EOC secretary act for their own entity; a PAPSY for the entities they
-are assigned to; an admin manages the platform but acts in no process lane but their own.
+are assigned to; an admin manages the platform but acts in no process lane but their own. A confidential process
+(its model's visibility is "participants") is seen only by those who take part in it; an admin sees that it exists.
 """
 from __future__ import annotations
 
+import enum
+
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from app.clock import now
-from app.models import Entity, ProcessInstance, ProcessModelVersion, Role, Task, User
+from app.models import (
+    Dossier,
+    Entity,
+    ProcessInstance,
+    ProcessModelVersion,
+    Role,
+    Task,
+    TaskState,
+    User,
+    Visibility,
+)
+
+
+class InstanceAccess(enum.Enum):
+    """How much of a process instance a user sees: all of it, only that it exists (status, incident), or nothing."""
+
+    FULL = "full"
+    STATUS = "status"
+    NONE = "none"
 
 
 def entity_ids_for(user: User, role: Role) -> set[int] | None:
@@ -67,22 +88,50 @@ def tasks_visible_to(user: User) -> ColumnElement[bool]:
     return and_(or_(*clauses), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
 
 
-def can_view_instance(user: User, instance: ProcessInstance, involved: bool = False) -> bool:
-    """Admins and the entity's EOC secretary and PAPSY see an instance; others only where ``involved`` (a task)."""
-    if user.has_role(Role.ADMIN) or instance.started_by_id == user.id:
-        return True
-    if acts_for(user, Role.EOC_SECRETARY, instance.entity_id) or acts_for(user, Role.PAPSY, instance.entity_id):
-        return True
-    return involved
+def participates_in(user: User) -> ColumnElement[bool]:
+    """SQL condition on instances ``user`` takes part in: started it, has or had a task in it, may complete one of
+    its open tasks, or is the confidant whose dossier it is about."""
+    tasks = select(Task.instance_id).where(or_(
+        Task.assignee_id == user.id, Task.completed_by_id == user.id,
+        and_(Task.state == TaskState.READY, tasks_visible_to(user))))
+    dossiers = select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
+                                                            Dossier.escalation_instance_id.is_not(None))
+    return or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(tasks),
+               ProcessInstance.id.in_(dossiers))
+
+
+def instance_access(user: User, instance: ProcessInstance, participant: bool) -> InstanceAccess:
+    """Participants see everything; of a confidential instance an admin sees that it exists, nobody else anything;
+    of the others, admins and the entity's EOC secretary and PAPSY see everything."""
+    if participant or instance.started_by_id == user.id:
+        return InstanceAccess.FULL
+    if instance.model_version.visibility == Visibility.PARTICIPANTS:
+        return InstanceAccess.STATUS if user.has_role(Role.ADMIN) else InstanceAccess.NONE
+    if user.has_role(Role.ADMIN) or acts_for(user, Role.EOC_SECRETARY, instance.entity_id) \
+            or acts_for(user, Role.PAPSY, instance.entity_id):
+        return InstanceAccess.FULL
+    return InstanceAccess.NONE
+
+
+def can_view_instance(user: User, instance: ProcessInstance, participant: bool = False) -> bool:
+    """Everything of the instance: its subject, names, history, timings and open tasks."""
+    return instance_access(user, instance, participant) is InstanceAccess.FULL
 
 
 def instances_visible_to(user: User) -> ColumnElement[bool]:
+    """SQL condition for the instances listed to ``user`` (an admin's confidential rows show only their status)."""
     if user.has_role(Role.ADMIN):
-        return ProcessInstance.id.is_not(None)
+        return true()
+    confidential = ProcessInstance.model_version_id.in_(
+        select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
     entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
-    own_tasks = select(Task.instance_id).where(or_(Task.assignee_id == user.id, Task.completed_by_id == user.id))
-    return or_(ProcessInstance.entity_id.in_(entities), ProcessInstance.started_by_id == user.id,
-               ProcessInstance.id.in_(own_tasks))
+    return or_(participates_in(user), and_(ProcessInstance.entity_id.in_(entities), ~confidential))
+
+
+def may_be_told_of_task(user: User, task: Task) -> bool:
+    """A mail about a task (new, late, offered) goes only to who may act on it: for a confidential instance, its
+    participants, never the rest of the entity."""
+    return user.active and can_complete(user, task)
 
 
 def can_view_roster(user: User) -> bool:

@@ -41,6 +41,7 @@ class Action:
     SEARCH = "search"
     WRITE_SUMMARY = "write_summary"
     READ_SUMMARY = "read_summary"
+    SHARE_SUMMARY = "share_summary"  # the confidant's key wrapped the summary for a PAPSY who took the case up
     RECOVER = "recover"
     REKEY = "rekey"  # the legacy chain was re-keyed (once, by `vertrouwd init`)
 

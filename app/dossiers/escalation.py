@@ -1,15 +1,17 @@
 """Delicate cases (R9): the decision table says whether a dossier is delicate; then bpmn/delicate_case.bpmn
 involves the PAPSY. The workflow carries the dossier's number and the reasons only; the summary for the PAPSY
-is sealed under a key of its own, wrapped for the confidant, the PAPSY (the entity's, and the others, who get
-the task when it is late) and the recovery key. The service tasks here write no confidential text anywhere."""
+is sealed under a key of its own, wrapped for the confidant, the entity's PAPSY and the recovery key; a PAPSY who
+takes up a late case gets it from the confidant's key later (app/dossiers/summary_sharing.py). The service tasks
+here write no confidential text anywhere."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.auth import policy
 from app.clock import now
 from app.crypto import contexts, keys, recovery, user_keys
 from app.dossiers import audit
@@ -26,6 +28,7 @@ from app.models.dossiers import (
     EscalationSummary,
     FactKind,
     SummaryKey,
+    SummaryShare,
 )
 from app.workdays import add_working_days
 from app.workflow.checks import form_check
@@ -67,12 +70,12 @@ def write_summary(session: Session, confidant: User, dossier: Dossier, text: str
     """Seal the summary for its readers, then complete the confidant's task of the escalation."""
     if dossier.escalation_state not in (EscalationState.SUMMARY_PENDING, EscalationState.WITH_PAPSY):
         raise EscalationRefused(_l("Voor dit dossier wordt geen samenvatting gevraagd."))
-    readers = _summary_readers(session, confidant, dossier.entity_id)
     summary = session.scalar(select(EscalationSummary).where(EscalationSummary.dossier_id == dossier.id))
     if summary is None:
         summary = EscalationSummary(dossier_id=dossier.id, body_sealed=b"")
         session.add(summary)
         session.flush()
+    readers = _summary_readers(session, confidant, dossier.entity_id, summary.id)
     data_key = keys.new_data_key()
     summary.body_sealed = keys.encrypt(data_key, text, contexts.summary_text(dossier.id))
     summary.written_at = now()
@@ -82,6 +85,11 @@ def write_summary(session: Session, confidant: User, dossier: Dossier, text: str
                                                      contexts.summary_key_for(summary.id, kind, reader_id)))
                     for kind, reader_id, public in readers)
     audit.record(session, confidant.id, dossier.id, Action.WRITE_SUMMARY)
+    shared = session.execute(update(SummaryShare).where(SummaryShare.summary_id == summary.id,
+                                                         SummaryShare.shared_at.is_(None)).values(shared_at=now()),
+                             execution_options={"synchronize_session": False}).rowcount
+    if shared:  # a PAPSY who took the case up was waiting: the new text was sealed for them too
+        audit.record(session, confidant.id, dossier.id, Action.SHARE_SUMMARY)
     task = session.scalar(select(Task).where(Task.instance_id == dossier.escalation_instance_id,
                                              Task.spec_name == "write_summary", Task.state == TaskState.READY))
     if task is not None:
@@ -140,6 +148,8 @@ def notify_papsy(context: ServiceContext, params: dict, data: dict) -> int:
               "process": instance.model_version.model.name, "entity": session.get(Entity, context.entity_id).name,
               "task_id": task.id if task else None, "instance_id": instance.id}
     for user in session.scalars(select(User).where(User.id.in_(recipients), User.active.is_(True))):
+        if task is None or not policy.may_be_told_of_task(user, task):
+            continue  # taken up meanwhile by someone else, or done: the rest hear nothing of this case
         queue_mail(session, user.email, "delicate_reminder" if who == "entity" else "delicate_offered",
                    "delicate_reminder" if who == "entity" else "delicate_offered", fields, instance_id=instance.id)
     return len(recipients)
@@ -158,16 +168,20 @@ def _papsy_ids(session: Session, entity_id: int | None) -> list[int]:
     return list(session.scalars(query))
 
 
-def _summary_readers(session: Session, confidant: User, entity_id: int) -> list[tuple[str, int, bytes]]:
-    """(kind, id, public key) of everyone the summary is sealed for; refused without an entity PAPSY's key."""
+def _summary_readers(session: Session, confidant: User, entity_id: int,
+                     summary_id: int) -> list[tuple[str, int, bytes]]:
+    """(kind, id, public key) of who may read the summary: the confidant, the entity's PAPSY, a PAPSY who took the
+    case up, the recovery key. Refused without an entity PAPSY's key."""
     recovery_key = recovery.current(session)
     readers = [("owner", confidant.id, user_keys.public_key(session, confidant.id))]
-    entity_papsy = set(_papsy_ids(session, entity_id))
-    papsy_keys = [(user_id, user_keys.public_key(session, user_id)) for user_id in _papsy_ids(session, None)]
-    if not any(public for user_id, public in papsy_keys if user_id in entity_papsy):
+    entity_papsy = [(user_id, user_keys.public_key(session, user_id)) for user_id in _papsy_ids(session, entity_id)]
+    if not any(public for _user_id, public in entity_papsy):
         raise EscalationRefused(_l("De PAPSY van uw entiteit heeft nog geen sleutel (nog niet aangemeld). "
                                    "Neem contact op met de GDPB."))
-    readers += [("papsy", user_id, public) for user_id, public in papsy_keys if public]
+    taken_up = session.scalars(select(SummaryShare.papsy_id).where(SummaryShare.summary_id == summary_id))
+    papsy_ids = dict.fromkeys([user_id for user_id, _public in entity_papsy] + list(taken_up))
+    readers += [("papsy", user_id, public) for user_id in papsy_ids
+                if (public := user_keys.public_key(session, user_id))]
     if recovery_key is not None:
         readers.append(("recovery", recovery_key.id, recovery_key.public_key))
     return readers

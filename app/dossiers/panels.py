@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from app.auth import login_steps, policy
 from app.crypto.keys import CryptoError
-from app.dossiers import escalation
+from app.dossiers import escalation, summary_sharing
+from app.dossiers.summary_sharing import SummaryState
 from app.models import Task, User
 from app.models.dossiers import Dossier, FactKind
 from app.workflow.panels import task_panel
@@ -28,13 +29,15 @@ def delicate_case(session: Session, user: User, task: Task) -> Markup | None:
     may_read = policy.can_complete(user, task) if task.state == "ready" else task.completed_by_id == user.id
     if task.spec_name != "take_up" or not may_read:
         return None
+    state = summary_sharing.state_for(session, user, task)
     private = login_steps.private_key()
     try:
-        summary = escalation.read_summary(session, user, dossier.id, private) if private else None
+        readable = private is not None and state is SummaryState.READABLE
+        summary = escalation.read_summary(session, user, dossier.id, private) if readable else None
     except CryptoError:
         summary = None
-    return Markup(render_template("dossiers/_summary_panel.html", summary=summary, reasons=reasons,
-                                  has_key=private is not None))
+    return Markup(render_template("dossiers/_summary_panel.html", summary=summary, reasons=reasons, task=task,
+                                  has_key=private is not None, state=state.value))
 
 
 @task_panel("key_recovery")

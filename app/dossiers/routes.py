@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app.auth import login_steps, policy
 from app.db import session as db_session
-from app.dossiers import escalation, services
+from app.dossiers import escalation, services, summary_sharing
 from app.dossiers.services import DossierRefused, Filters, NeedsRecovery, NotYours
 from app.forms import FormDefinition, load_form
 from app.forms.submission import parse_submission
@@ -24,6 +24,21 @@ DATE_FIELDS = ("opened_on", "consent_on", "closed_on")
 @lru_cache(maxsize=8)
 def _form(name: str) -> FormDefinition:
     return load_form(current_app.extensions["vertrouwd_settings"].forms_dir, name)
+
+
+@bp.before_app_request
+def share_summaries_taken_up():
+    """A PAPSY who took up a late delicate case waits for its summary: the confidant's key, held only in the
+    confidant's own requests, wraps it for them here (one indexed look-up when nothing waits)."""
+    if request.endpoint in (None, "static") or request.blueprint == "api" or not current_user.is_authenticated:
+        return
+    if not policy.can_keep_dossiers(current_user) or not summary_sharing.has_pending(db_session(), current_user.id):
+        return
+    private = login_steps.private_key()
+    shared = summary_sharing.share_pending(db_session(), current_user, private) if private else []
+    if shared:
+        flash(_("Uw samenvatting van een delicate zaak werd gedeeld met %(names)s, die de zaak opnam.",
+                names=", ".join(papsy.name for papsy in shared)), "info")
 
 
 @bp.before_request

@@ -40,7 +40,8 @@ def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, d
     version = ProcessModelVersion(
         model_key=key, version=_next_version_number(session, key), bpmn_files=files, forms=forms,
         spec_json=dump_spec(parsed.spec, parsed.subprocess_specs), checksum=checksum,
-        start_task=parsed.start_task, start_roles=parsed.start_roles, created_by_id=created_by.id if created_by else None,
+        start_task=parsed.start_task, start_roles=parsed.start_roles, visibility=parsed.visibility,
+        created_by_id=created_by.id if created_by else None,
     )
     session.add(version)
     session.flush()

@@ -14,9 +14,13 @@ from app.engine.sandbox import SandboxError, check_expression, check_script
 from app.engine.services import known_services
 from app.forms import FormDefinition, FormError
 from app.models.people import Role
+from app.models.process import Visibility
 
 HUMAN_LANES = frozenset(role.value for role in Role)
 FORM_PROPERTY = "formJsonSchemaFilename"
+VISIBILITY_PROPERTY = "visibility"
+_NAMESPACES = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+               "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 UI_PROPERTY = "formUiSchemaFilename"
 
 
@@ -28,6 +32,7 @@ class ParsedModel:
     subprocess_specs: dict
     start_task: str = ""
     start_roles: list[str] = field(default_factory=list)
+    visibility: Visibility = Visibility.ENTITY
     problems: list[str] = field(default_factory=list)
 
 
@@ -52,12 +57,27 @@ def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> Pars
     parsed = ParsedModel(key, spec.description or key, spec, subprocess_specs)
     if hasattr(spec, "bpmn_name") and spec.bpmn_name:
         parsed.name = spec.bpmn_name
+    _read_visibility(parser, parsed)
     all_specs = [spec, *subprocess_specs.values()]
     for process_spec in all_specs:
         for task_spec in process_spec.task_specs.values():
             parsed.problems.extend(_check_task_spec(task_spec, forms))
     _find_start(parsed)
     return parsed
+
+
+def _read_visibility(parser: SpiffBpmnParser, parsed: ParsedModel) -> None:
+    """The process's own ``visibility`` property (spiffworkflow:properties on the process element)."""
+    node = parser.process_parsers[parsed.key].node
+    values = node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
+                        f"[@name='{VISIBILITY_PROPERTY}']/@value", namespaces=_NAMESPACES)
+    if not values:
+        return
+    try:
+        parsed.visibility = Visibility(values[0])
+    except ValueError:
+        allowed = ", ".join(member.value for member in Visibility)
+        parsed.problems.append(f"{parsed.name}: zichtbaarheid '{values[0][:50]}' is onbekend (kies {allowed})")
 
 
 # Column sizes of the task table (app/models/process.py): a longer value would fail at the first save.

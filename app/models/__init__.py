@@ -7,6 +7,7 @@ from app.models.dossiers import (
     DossierNote,
     EscalationSummary,
     SummaryKey,
+    SummaryShare,
 )
 from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
@@ -22,15 +23,16 @@ from app.models.process import (
     TaskState,
     Timer,
     TimerState,
+    Visibility,
 )
 from app.models.roster import Confidant, ConfidantStatus
 
 __all__ = [
     "AuditEntry", "Dossier", "DossierFact", "DossierKey", "DossierNote", "EscalationSummary", "RecoveryCode",
-    "RecoveryKey", "SummaryKey",
+    "RecoveryKey", "SummaryKey", "SummaryShare",
     "UserKey", "WebSession",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
     "LoginThrottle",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
-    "TaskState", "Timer", "TimerState", "User", "UserRole", "papsy_assignment",
+    "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

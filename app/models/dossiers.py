@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
@@ -151,6 +151,21 @@ class SummaryKey(Base):
     reader: Mapped[str] = mapped_column(String(10), primary_key=True)
     reader_id: Mapped[int] = mapped_column(primary_key=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+
+class SummaryShare(Base):
+    """A PAPSY who took up a late delicate case and needs the summary: pending until the confidant's key wraps
+    it for them (``shared_at``); nothing unattended can, only a request of the confidant."""
+
+    __tablename__ = "summary_share"
+    __table_args__ = (UniqueConstraint("summary_id", "papsy_id"),
+                      Index("ix_summary_share_pending", "confidant_id", "shared_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(ForeignKey("escalation_summary.id", ondelete="CASCADE"))
+    papsy_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    confidant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEntry(Base):

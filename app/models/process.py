@@ -43,6 +43,13 @@ class TimerState(enum.StrEnum):
     FAILED = "failed"
 
 
+class Visibility(enum.StrEnum):
+    """Who sees a process's instances: the usual roles of its entity, or only those who take part (confidential)."""
+
+    ENTITY = "entity"
+    PARTICIPANTS = "participants"
+
+
 class ProcessModel(Base):
     """A process the platform runs (its BPMN process id is the key)."""
 
@@ -73,10 +80,17 @@ class ProcessModelVersion(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     start_task: Mapped[str] = mapped_column(String(100))
     start_roles: Mapped[list] = mapped_column(JSON)
+    # Declared in the BPMN (the process's ``visibility`` property), read when the version is deployed.
+    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.ENTITY,
+                                                   server_default=Visibility.ENTITY.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     model: Mapped[ProcessModel] = relationship(foreign_keys=[model_key])
+
+    @property
+    def confidential(self) -> bool:
+        return self.visibility == Visibility.PARTICIPANTS
 
 
 class ProcessInstance(Base):

@@ -110,13 +110,17 @@ def file(file_id: int):
 @bp.get("/instances")
 @login_required
 def instances():
-    return render_template("workflow/instances.html", instances=services.instances(session(), current_user))
+    rows = services.instances(session(), current_user)
+    return render_template("workflow/instances.html", instances=rows,
+                           status_only=services.status_only(session(), current_user, rows))
 
 
 @bp.get("/instances/<id:instance_id>")
 @login_required
 def instance(instance_id: int):
-    instance = services.instance_for(session(), current_user, instance_id)
+    instance, access = services.instance_for(session(), current_user, instance_id)
+    if access is not policy.InstanceAccess.FULL:
+        return render_template("workflow/instance_status.html", instance=instance)
     open_tasks = services.open_tasks(session(), instance)
     return render_template(
         "workflow/instance.html", instance=instance, history=services.history(session(), instance),

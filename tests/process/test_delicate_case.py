@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.auth import policy
 from app.crypto import user_keys
 from app.demo import DEMO_PASSWORD
-from app.dossiers import escalation
+from app.dossiers import escalation, summary_sharing
 from app.dossiers import services as dossiers
 from app.dossiers.services import DossierRefused, NotYours
 from app.models import OutboxMessage, ProcessInstance, Task
@@ -130,6 +130,11 @@ def test_r9_late_the_papsy_is_reminded_then_the_other_papsy_gets_the_task(sessio
     take_up = ready_task(session, "take_up")
     assert policy.can_complete(other, take_up)
     assert take_up.id in {task.id for task in session.scalars(select(Task).where(policy.tasks_visible_to(other)))}
+    # The summary was sealed for the entity's PAPSY only: the other PAPSY reads it once she took the case up and
+    # the confidant's key wrapped it for her (tests/dossiers/test_summary_sharing.py: through the web).
+    assert escalation.read_summary(session, other, dossier_id, people[AWV_PAPSY]) is None
+    summary_sharing.take_up(session, other, take_up.id)
+    assert summary_sharing.share_pending(session, user(session, OMG_CONFIDANT), people[OMG_CONFIDANT]) == [other]
     assert escalation.read_summary(session, other, dossier_id, people[AWV_PAPSY]) == SUMMARY
     workflow.complete_task(session, other, take_up.id, {"consulted_on": "2026-12-03", "advice": "papsy_takes_over"})
     session.commit()

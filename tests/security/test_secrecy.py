@@ -148,7 +148,8 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
     database, logs, pages = database_bytes(app, tmp_path), captured_logs.read_bytes(), admin_pages(app)
     # Positive controls: each haystack holds what it should (the facts in clear, the SQL, the admin's pages).
     assert database.count(b"bullying") >= COUNT and b"INSERT INTO dossier" in logs and "Beheer" in pages
-    assert "Delicate zaak opnemen" in pages, "the admin pages include the escalations' instance pages"
+    # The escalations' instance pages are among them; confidential, an admin sees only that they exist.
+    assert "Dit is een vertrouwelijk proces" in pages and '"model":"delicate_case"' in pages
     assert_nowhere(database, "the database")
     assert_nowhere(redis_bytes(redis_client), "Redis")
     assert_nowhere(logs, "the logs")

@@ -2,7 +2,8 @@
 
 The targets live in entity OMG: an appointment started by the OMG EOC secretary with its READY review task
 (scenario "review"), or the same after the PAPSY sent it back (scenario "sent_back": the correction task is READY
-for the secretary, the review task is done). Every cell is the expected answer; allowed POSTs must have their
+for the secretary, the review task is done), or a delicate case of the OMG confidant waiting for the OMG PAPSY to
+take it up (scenario "delicate": a confidential process, seen only by its participants; an admin sees its status). Every cell is the expected answer; allowed POSTs must have their
 effect, refused ones (and every GET) must leave the database as it was.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tests.helpers import (
     appointment_data,
     appointment_form,
     csrf_token,
+    delicate_case,
     entity,
     login,
     user,
@@ -46,7 +48,8 @@ EMAILS = {"omg_confidant": OMG_CONFIDANT, "omg_secretary": OMG_SECRETARY, "omg_p
 # Redirect outcomes (302 to ...): the login page, the inbox, the target instance, a new instance, the roster.
 LOGIN, INBOX, INSTANCE, NEW, ROSTER = "->login", "->inbox", "->instance", "->new instance", "->roster"
 DOSSIER, NEW_DOSSIER, CODES = "->dossier", "->new dossier", "->recovery codes"
-R, S = "review", "sent_back"
+TAKE_UP_TASK = "->take-up task"
+R, S, D = "review", "sent_back", "delicate"
 START, TASK, INST = "/processes/<key>/start", "/tasks/<id:task_id>", "/instances/<id:instance_id>"
 A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/tasks/<id:task_id>", \
     "/api/v1/tasks/<id:task_id>/complete"
@@ -76,6 +79,11 @@ MATRIX = [
     # who may open a real certificate.
     ("GET", "/files/<id:file_id>", "/files/999999", R, None, LOGIN, 404, 404, 404, 404, 404, 404, 404),
     ("GET", INST, "/instances/{instance}", R, None, LOGIN, 403, 200, 200, 403, 403, 403, 200),
+    # A delicate case (confidential): its confidant and the PAPSY who may take it up see it; an admin only its status
+    # (tests/web/test_confidential_processes.py shows what the admin's page holds); the employer side nothing.
+    ("GET", INST, "/instances/{delicate}", D, None, LOGIN, 200, 403, 200, 403, 403, 403, 200),
+    ("POST", "/delicate/tasks/<id:task_id>/take-up", "/delicate/tasks/{take_up}/take-up", D, "taken_up",
+     LOGIN, 403, 403, TAKE_UP_TASK, 403, 403, 403, 403),
     ("GET", "/roster/", "/roster/", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/admin/", "/admin/", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("GET", "/admin/outbox", "/admin/outbox", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
@@ -96,6 +104,7 @@ MATRIX = [
     ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
      401, 403, 201, 403, 403, 403, 403, 403),
     ("GET", A_INST, "/api/v1/process-instances/{instance}", R, None, 401, 403, 200, 200, 403, 403, 403, 200),
+    ("GET", A_INST, "/api/v1/process-instances/{delicate}", D, None, 401, 200, 403, 200, 403, 403, 403, 200),
     ("GET", "/api/v1/tasks", "/api/v1/tasks", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", A_TASK, "/api/v1/tasks/{review}", R, None, 401, 403, 403, 200, 403, 403, 403, 403),
     ("GET", A_TASK, "/api/v1/tasks/{correction}", S, None, 401, 403, 200, 403, 403, 403, 403, 403),
@@ -134,7 +143,7 @@ MATRIX = [
     ("POST", "/recovery/tasks/<id:task_id>", "/recovery/tasks/999999", R, "nothing",
      LOGIN, 404, 404, 404, 404, 404, 404, 404),
 ]
-ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
+ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, TAKE_UP_TASK, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
 DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
                 "interventions": "listening"}
 APPROVE, WRONG_LOGIN = {"decision": "approve"}, {"email": OMG_CONFIDANT, "password": "not-the-password-1"}
@@ -154,7 +163,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/dossiers/{dossier}/notes": {"note": "Nog een gesprek gehad."},
     "/dossiers/{dossier}/close": {"closed_on": "2026-11-20", "outcome": "resolved"},
     "/dossiers/{dossier}/summary": {"summary": "Samenvatting"},
-    "/recovery/tasks/999999": {"decision": "refuse"},
+    "/recovery/tasks/999999": {"decision": "refuse"}, "/delicate/tasks/{take_up}/take-up": {},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
@@ -189,6 +198,9 @@ def arrange(store, scenario: str = R) -> dict:
     store.commit()
     ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment"),
            "message": message.id, "dossier": dossier.id, "target": confidant.id}
+    if scenario == D:
+        ids["delicate"] = delicate_case(store)[1]
+        ids["take_up"] = ready_task_id(store, ids["delicate"], "take_up")
     if scenario == S:
         services.complete_task(store, user(store, OMG_PAPSY), ids["review"],
                                {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
@@ -208,7 +220,7 @@ def snapshot(store) -> dict:
     state = {
         "instances": store.execute(select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.lock_version)
                                    .order_by(ProcessInstance.id)).all(),
-        "tasks": store.execute(select(Task.id, Task.spec_name, Task.state, Task.completed_by_id)
+        "tasks": store.execute(select(Task.id, Task.spec_name, Task.state, Task.completed_by_id, Task.assignee_id)
                                .order_by(Task.id)).all(),
         "history": store.scalar(select(func.count()).select_from(HistoryEvent)),
         "confidants": store.execute(select(Confidant.email, Confidant.status).order_by(Confidant.email)).all(),
@@ -249,7 +261,8 @@ def assert_outcome(response, expected, ids: dict) -> None:
         assert where.startswith("/dossiers/") and where != f"/dossiers/{ids['dossier']}"
     else:
         wanted = {LOGIN: "/login", INBOX: "/inbox", ROSTER: "/roster/", INSTANCE: f"/instances/{ids['instance']}",
-                  DOSSIER: f"/dossiers/{ids['dossier']}", CODES: "/account/recovery-codes"}
+                  DOSSIER: f"/dossiers/{ids['dossier']}", CODES: "/account/recovery-codes",
+                  TAKE_UP_TASK: f"/tasks/{ids.get('take_up')}"}
         assert where == wanted[expected]
 
 
@@ -277,6 +290,9 @@ def assert_effect(store, effect, allowed: bool, actor: str, ids: dict, before: d
         assert (task.state, task.completed_by_id) == (TaskState.COMPLETED, actor_id)
         assert len(after["confidants"]) == len(before["confidants"]) + 1
         assert ("jana.vermeulen@omgeving.vlaanderen.example", "active") in after["confidants"]
+    elif effect == "taken_up":  # the task becomes the PAPSY's alone; she had the summary already
+        assert tasks[ids["take_up"]].assignee_id == actor_id
+        assert {k: v for k, v in after.items() if k != "tasks"} == {k: v for k, v in before.items() if k != "tasks"}
     elif effect == "corrected":
         task = tasks[ids["correction"]]
         assert (task.state, task.completed_by_id) == (TaskState.COMPLETED, actor_id)
