@@ -5,6 +5,7 @@ the dump opens none of the sealed data. CI runs this on PostgreSQL and on SQLite
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,7 +20,19 @@ from app.db import db
 from app.dossiers import escalation
 from app.dossiers import services as dossiers
 from app.models import Dossier, DossierKey, DossierNote, Task, UserKey, WebSession
-from tests.helpers import ADMIN, AWV_CONFIDANT, OMG_CONFIDANT, OMG_PAPSY, csrf_token, login, post_form, user
+from tests.helpers import (
+    ADMIN,
+    AWV_CONFIDANT,
+    AWV_PAPSY,
+    AWV_SECRETARY,
+    OMG_CONFIDANT,
+    OMG_PAPSY,
+    OMG_SECRETARY,
+    csrf_token,
+    login,
+    post_form,
+    user,
+)
 
 CANARY = "Kanarie-7f3a Zwavelgele Parkiet"
 COUNT = 1000
@@ -43,21 +56,22 @@ def captured_logs(tmp_path):
     handler.close()
 
 
-def fill(app, count: int) -> None:
+def fill(app, count: int, confidants: tuple[str, ...] = (OMG_CONFIDANT, AWV_CONFIDANT)) -> None:
     """``count`` dossiers with the canary in the requester, the note and (all are delicate: a group problem) the
     summary for the PAPSY, which also runs an escalation process per dossier."""
     with app.app_context():
         session = db.session()
-        owners = [user(session, OMG_CONFIDANT), user(session, AWV_CONFIDANT)]
+        owners = [user(session, email) for email in confidants]
         for number in range(count):
-            dossier = dossiers.register(session, owners[number % 2], {
+            dossier = dossiers.register(session, owners[number % len(owners)], {
                 "opened_on": date(2026, 1, 1) + timedelta(days=number % 300), "requester": f"{CANARY} {number}",
                 "themes": ["bullying"], "persons": ["colleague", "group"], "interventions": ["listening"],
                 "note": f"Gesprek met {CANARY}: {number}"})
-            escalation.write_summary(session, owners[number % 2], dossier, f"Samenvatting: {CANARY} ({number})")
+            escalation.write_summary(session, owners[number % len(owners)], dossier,
+                                     f"Samenvatting: {CANARY} ({number})")
             if number % 100 == 99:
                 session.commit()
-                owners = [user(session, OMG_CONFIDANT), user(session, AWV_CONFIDANT)]
+                owners = [user(session, email) for email in confidants]
         session.commit()
     db.session.remove()
 
@@ -89,16 +103,16 @@ def redis_bytes(redis_client) -> bytes:
     return b"\n".join(key + b"=" + (redis_client.dump(key) or b"") for key in redis_client.scan_iter(count=1000))
 
 
-def admin_pages(app) -> str:
-    """Every page an admin can reach: each GET route without arguments, and the pages of (a sample of) every
-    instance, task, outbox message, dossier, file and user by id."""
+def admin_pages(app, email: str = ADMIN) -> str:
+    """Every page an admin (or ``email``) can try: each GET route without arguments, and the pages of (a sample
+    of) every instance, task, outbox message, dossier, file and user by id, with the API by token."""
     client = app.test_client()
-    login(client, ADMIN)
+    login(client, email)
     with app.app_context():
         session = db.session()
         ids = {table: session.execute(text(f"SELECT id FROM {table} ORDER BY id LIMIT 50")).scalars().all()
                for table in ("process_instance", "task", "outbox_message", "dossier", "stored_file", "user_account")}
-        token = {"Authorization": f"Bearer {create_api_token(session, user(session, ADMIN))}"}
+        token = {"Authorization": f"Bearer {create_api_token(session, user(session, email))}"}
         session.commit()
     db.session.remove()
     pages = [rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments
@@ -107,6 +121,7 @@ def admin_pages(app) -> str:
     pages += [f"/admin/outbox/{i}" for i in ids["outbox_message"]] + [f"/dossiers/{i}" for i in ids["dossier"]]
     pages += [f"/admin/users/{i}" for i in ids["user_account"]]
     pages += [f"/files/{i}" for i in ids["stored_file"]] + [f"/api/v1/process-instances/{i}" for i in ids["process_instance"]]
+    pages += [f"/api/v1/tasks/{i}" for i in ids["task"]]
     assert len(pages) > 100
     return "\n".join(client.get(page, headers=token if page.startswith("/api/") else {}).get_data(as_text=True)
                      for page in pages)
@@ -160,6 +175,19 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
     db.session.remove()
     assert len(workflow) == COUNT and summaries == COUNT, "each dossier escalated, each summary written"
     assert_nowhere(repr(workflow).encode(), "workflow data")
+    for browser in (confidant, papsy):
+        assert_nowhere("".join(cookie.value for cookie in browser._cookies.values()).encode(), "a cookie")
+
+
+def test_r2_r9_the_employer_and_a_papsy_of_another_entity_find_nothing(app):
+    """OMG dossiers only: what the OMG EOC secretary, the AWV PAPSY and the AWV secretary can open (every page and
+    API answer they try, by id) shows no canary, and none of them learns the delicate cases' subject."""
+    fill(app, 20, confidants=(OMG_CONFIDANT,))
+    for email in (OMG_SECRETARY, AWV_PAPSY, AWV_SECRETARY):
+        pages = admin_pages(app, email)
+        assert_nowhere(pages.encode(), f"a page {email} can open")
+        assert not re.search(r"Dossier \d|Delicate zaak #\d", pages), f"{email} learns of a delicate case"
+    assert CANARY in admin_pages(app, OMG_PAPSY), "positive control: the entity's PAPSY reads the summaries"
 
 
 def test_r2_the_configuration_with_the_dump_opens_nothing(app):
