@@ -10,7 +10,7 @@ from app.models.dossiers import (
 )
 from app.models.keys import RecoveryCode, RecoveryKey, UnlockedKey, UserKey
 from app.models.mail import MailStatus, OutboxMessage
-from app.models.people import ApiToken, Entity, Role, User, UserRole, papsy_assignment
+from app.models.people import ApiToken, Entity, Role, SetupLink, User, UserRole, papsy_assignment
 from app.models.process import (
     HistoryEvent,
     InstanceStatus,
@@ -31,5 +31,5 @@ __all__ = [
     "UnlockedKey", "UserKey",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
-    "TaskState", "Timer", "TimerState", "User", "UserRole", "papsy_assignment",
+    "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "papsy_assignment",
 ]
