@@ -174,8 +174,9 @@ def choose_password():
             return render_template("auth/choose_password.html"), 400
         user = current_user._get_current_object()
         login_steps.own_password_chosen(user, private)
+        response = _logged_in(user)  # a new session: the message goes into that one
         flash(_("Uw eigen wachtwoord is ingesteld, en daarmee uw sleutel."), "info")
-        return _logged_in(user)
+        return response
     return render_template("auth/choose_password.html")
 
 
@@ -194,8 +195,9 @@ def setup(token: str):
             return render_template("auth/setup.html", account=link.user), 400
         logout_user()
         login_steps.own_password_chosen(user, private)
+        response = _second_step(user)
         flash(_("Uw wachtwoord is ingesteld, en daarmee uw sleutel."), "info")
-        return _second_step(user)
+        return response
     return render_template("auth/setup.html", account=link.user)
 
 

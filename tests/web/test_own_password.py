@@ -62,6 +62,7 @@ def test_f2_the_admin_reset_page_gives_a_temporary_password_that_opens_only_the_
         assert refused.status_code == 400 and reason in refused.get_data(as_text=True)
     assert store.get(UserKey, confidant.id) is None and account(store, OMG_CONFIDANT).password_temporary
     assert choose_password(client, OWN).location.endswith("/inbox")
+    assert "Uw eigen wachtwoord is ingesteld" in client.get("/inbox").get_data(as_text=True)
     assert client.get("/dossiers/new").status_code == 200, "logged in, with the new key held"
     assert_key_sealed_only_under(store, account(store, OMG_CONFIDANT), OWN, TEMPORARY)
 
