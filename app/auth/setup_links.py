@@ -1,11 +1,13 @@
 """One-time setup links: choose one's own password without a temporary one (valid 72 h, single use).
 
 The token is shown once (printed by the CLI, shown to the admin, mailed when SMTP is configured); only its SHA-256
-is stored. A new link replaces the user's earlier unused ones.
+is stored (the outbox row of the mail forgets the link once it went out). A new link replaces the user's earlier
+unused ones.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -17,6 +19,8 @@ from app.clock import now
 from app.models import SetupLink, User
 
 VALID_FOR = timedelta(hours=72)
+MAIL_KIND = "setup_link"
+_LINK = re.compile(r"/setup/[A-Za-z0-9_-]+")
 
 
 def issue(session: Session, user: User) -> str:
@@ -62,9 +66,14 @@ def mail(session: Session, user: User, token: str) -> bool:
     settings = current_settings()
     if not settings.smtp_host:
         return False
-    queue_mail(session, user.email, "setup_link", "setup_link",
+    queue_mail(session, user.email, MAIL_KIND, "setup_link",
                {"name": user.name, "link": url_for_token(settings.public_url, token), "hours": 72})
     return True
+
+
+def forget_link(body: str) -> str:
+    """The mail's text without the link, for the outbox row once the mail went out (or finally failed)."""
+    return _LINK.sub("/setup/(verwijderd)", body)
 
 
 def _digest(token: str) -> str:

@@ -24,6 +24,9 @@ def test_f2_the_setup_link_reaches_the_new_user_by_mail(smtp_app, store, smtp_se
     [mail] = [m for m in smtp_server.handler.messages if m["To"] == NEWCOMER["email"]]
     path = re.search(r"https?://\S+?(/setup/\S+)", text_of(mail)).group(1)
     assert path in made, "the mail carries the link the admin saw"
+    store.expire_all()
+    [row] = store.scalars(select(OutboxMessage).where(OutboxMessage.to_address == NEWCOMER["email"]))
+    assert path not in row.body and "/setup/(verwijderd)" in row.body, "only the hash is kept once it is sent"
     assert smtp_app.test_client().get(path).status_code == 200
 
 
