@@ -75,6 +75,9 @@ def demo() -> None:
                    "`vertrouwd recovery init FILE`)")
     session.commit()
     click.echo("Demo logins (password for all: %s; at the first login you set up the code app):" % DEMO_PASSWORD)
+    click.echo("WARNING: these are DEMO accounts. Their keys are sealed under this published demo password, so anyone "
+               "with the database can open their dossiers. Never register real cases with them; real accounts get "
+               "a setup link (`vertrouwd user add`) and choose their own password.")
     for user in users:
         roles = ", ".join(sorted(r.value for r in user.roles))
         entity = user.entity.code if user.entity else ", ".join(e.code for e in user.papsy_entities) or "-"
@@ -114,10 +117,12 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, required=True,
               type=click.Choice(["confidant", "papsy", "eoc_secretary", "admin"]))
 @click.option("--entity", "entity_codes", multiple=True, help="Entity code; a PAPSY may have several.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read a temporary password from standard input (without it: print a setup link).")
 def user_add(email: str, name: str, roles: tuple[str, ...], entity_codes: tuple[str, ...], password_stdin: bool) -> None:
-    """Add a user with one or more roles."""
+    """Add a user with one or more roles; they choose their own password (setup link or temporary password)."""
     from app.auth.accounts import AccountError, assign_papsy, ensure_user, find_user
+    from app.auth.own_password import set_temporary_password
     from app.models import Entity, Role
 
     session = _session()
@@ -138,26 +143,62 @@ def user_add(email: str, name: str, roles: tuple[str, ...], entity_codes: tuple[
     if needs_entity and len(entities) != 1:
         raise click.ClickException("a confidant or EOC secretary belongs to exactly one entity (--entity CODE)")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    try:
-        account = ensure_user(session, email, name, [Role(r) for r in roles],
-                              entity_id=entities[0].id if needs_entity else None, password=password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    account = ensure_user(session, email, name, [Role(r) for r in roles],
+                          entity_id=entities[0].id if needs_entity else None)
     if "papsy" in roles:
         for found in entities:
             assign_papsy(session, account, found)
+    if password is None:
+        _setup_link(session, account)
+        return
+    try:
+        set_temporary_password(session, account, password, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
     session.commit()
-    click.echo(f"user {account.email} added")
+    click.echo(f"user {account.email} added with a temporary password: at the first login they choose their own "
+               "(their key pair is made then)")
+
+
+@user.command("setup-link")
+@click.argument("email")
+def user_setup_link(email: str) -> None:
+    """Print a one-time link (72 h) with which EMAIL chooses their own password; mailed when SMTP is set up.
+
+    For a user who already has a key pair, using the link is a reset: a new key pair, and dossiers sealed for
+    the old one need the recovery procedure."""
+    from app.auth.accounts import find_user
+
+    session = _session()
+    account = find_user(session, email)
+    if account is None:
+        raise click.ClickException(f"unknown user {email}")
+    _setup_link(session, account)
+
+
+def _setup_link(session, account) -> None:
+    """Issue, commit, mail (when SMTP is configured) and print a setup link for ``account``."""
+    from app.auth import setup_links
+    from workers import connection
+
+    settings = Settings()
+    connection.configure(settings)
+    token = setup_links.issue(session, account)
+    mailed = setup_links.mail(session, account, token)
+    session.commit()
+    click.echo(f"user {account.email}: setup link (valid 72 hours, once; the user chooses their own password):")
+    click.echo(setup_links.url_for_token(settings.public_url, token))
+    if mailed:
+        click.echo(f"the link was also mailed to {account.email}")
 
 
 @user.command("set-password")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
 def user_set_password(email: str, password_stdin: bool) -> None:
-    """Set the password of an existing user (e.g. a confidant whose account the appointment created).
-
-    For a user who already has a key pair this is an admin's reset: a new key pair, every session ends, and
-    dossiers sealed for the old key need the recovery procedure."""
+    """Give an existing user a TEMPORARY password: at the next login they choose their own, and only then is their
+    key pair made. For a user who had a key pair this is a reset: the pair is deleted, every session ends, and
+    dossiers sealed for it need the recovery procedure (`vertrouwd user setup-link` needs no temporary password)."""
     from app.auth.accounts import AccountError, admin_set_password, find_user
 
     session = _session()
@@ -166,14 +207,16 @@ def user_set_password(email: str, password_stdin: bool) -> None:
         raise click.ClickException(f"unknown user {email}")
     password = sys.stdin.readline().rstrip("\n")
     try:
-        new_key_pair = admin_set_password(session, account, password, password)
+        had_key_pair = admin_set_password(session, account, password, password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     session.commit()
-    click.echo(f"password of {account.email} set")
-    if new_key_pair:
-        click.echo("NOTE: this user has a new key pair. Dossiers registered before now can only be opened again "
-                   "through the recovery procedure (a PAPSY requests, an admin approves, with the GDPB recovery key).")
+    click.echo(f"temporary password of {account.email} set: at the next login they choose their own password, "
+               "and their new key pair is made then")
+    if had_key_pair:
+        click.echo("NOTE: this user's key pair was deleted. Dossiers registered before now can only be opened again "
+                   "through the recovery procedure (a PAPSY requests, an admin approves, with the GDPB recovery key), "
+                   "after the user has chosen their own password.")
 
 
 @user.command("reset-second-factor")

@@ -77,6 +77,26 @@ def login(client, email: str, password: str = DEMO_PASSWORD):
     return response
 
 
+def choose_password(client, password: str):
+    """The step after a login with a temporary password: choose one's own (it makes the key pair)."""
+    response = post_form(client, "/account/choose-password", {"new": password, "repeat": password})
+    assert response.status_code == 302, f"choosing a password failed: {response.status_code}"
+    return response
+
+
+def assert_key_sealed_only_under(session, account: User, own: str, temporary: str) -> None:
+    """The account's private key opens with the password its owner chose, not with the one an admin gave."""
+    import pytest
+
+    from app.crypto import user_keys
+    from app.crypto.keys import WrongPassword
+
+    session.expire_all()
+    assert user_keys.unlock(session, account, own) is not None
+    with pytest.raises(WrongPassword):
+        user_keys.unlock(session, account, temporary)
+
+
 def totp_code(client, email: str, secret: str | None = None) -> str:
     """A code the server accepts now: of a time step after the last one this user spent (a code works once,
     and tests often stop the clock), within the allowed drift."""

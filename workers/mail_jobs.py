@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from app.auth import setup_links
 from app.clock import now
 from app.db import db
 from app.mail.outbox import (
@@ -37,6 +38,7 @@ def send_mail(message_id: int) -> str:
             session.commit()
             raise
         message.status, message.sent_at, message.last_error = MailStatus.SENT, now(), None
+        _forget_secrets(message)
         session.commit()
         log.info("mail %s sent", message_id)
         return "sent"
@@ -52,7 +54,14 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
     message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
     if message.attempts >= MAX_ATTEMPTS:
         message.status = MailStatus.FAILED
+        _forget_secrets(message)
     log.warning("mail %s: attempt %d failed (%s)", message.id, message.attempts, type(exc).__name__)
+
+
+def _forget_secrets(message: OutboxMessage) -> None:
+    """A setup link is kept only as a hash: the row forgets it once the mail is out of our hands."""
+    if message.kind == setup_links.MAIL_KIND:
+        message.body = setup_links.forget_link(message.body)
 
 
 def requeue_stale_mail() -> int:

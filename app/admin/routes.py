@@ -29,6 +29,7 @@ def index():
                            entities=list(session().scalars(select(Entity).order_by(Entity.name))))
 
 from app.admin import (
+    new_user,  # noqa: E402,F401
     outbox,  # noqa: E402,F401
     timers,  # noqa: E402,F401
     users,  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""Admin pages for one user account: a new password (a reset gives a new key pair) and a new second factor."""
+"""Admin pages for one user account: a temporary password or a setup link (a reset: the key pair is deleted, the
+user's new one comes with their own password) and a new second factor."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin.routes import bp
-from app.auth import second_factor
+from app.auth import second_factor, setup_links
 from app.auth.accounts import AccountError, admin_set_password
 from app.crypto import user_keys
 from app.db import session
@@ -33,12 +34,28 @@ def user_password(user_id: int):
                                           request.form.get("repeat", ""))
     except AccountError as exc:
         return _refused(account, str(exc))
-    log.info("admin %s set a new password for user %s (new key pair: %s)", current_user.id, account.id, new_key_pair)
-    flash(_("Het nieuwe wachtwoord van %(name)s is ingesteld. Geef het persoonlijk door.", name=account.name), "info")
+    log.info("admin %s set a temporary password for user %s (key pair deleted: %s)", current_user.id, account.id,
+             new_key_pair)
+    flash(_("%(name)s heeft nu een tijdelijk wachtwoord. Geef het persoonlijk door: bij de volgende aanmelding kiest "
+            "%(name)s een eigen wachtwoord, en pas dan wordt een nieuw sleutelpaar gemaakt.", name=account.name),
+          "info")
     if new_key_pair:
-        flash(_("%(name)s heeft nu een nieuw sleutelpaar. Dossiers van vóór vandaag opent %(name)s pas weer na de "
-                "herstelprocedure.", name=account.name), "info")
+        flash(_("Het oude sleutelpaar van %(name)s is verwijderd. Dossiers van vóór vandaag opent %(name)s pas weer na "
+                "de herstelprocedure, en die kan pas nadat %(name)s een eigen wachtwoord koos.", name=account.name),
+              "info")
     return redirect(url_for("admin.user_page", user_id=account.id))
+
+
+@bp.post("/users/<id:user_id>/setup-link")
+def user_setup_link(user_id: int):
+    account = _account(user_id)
+    if account.id == current_user.id:
+        return _refused(account, _("Uw eigen wachtwoord wijzigt u bij ‘Wachtwoord wijzigen’: zo blijven uw "
+                                   "dossiers leesbaar."))
+    token = setup_links.issue(session(), account)
+    mailed = setup_links.mail(session(), account, token)
+    log.info("admin %s made a setup link for user %s (mailed: %s)", current_user.id, account.id, mailed)
+    return _page(account, setup_link=setup_link_url(token), mailed=mailed)
 
 
 @bp.post("/users/<id:user_id>/second-factor")
@@ -60,10 +77,15 @@ def _account(user_id: int) -> User:
     return account
 
 
-def _page(account: User, status: int = 200):
+def _page(account: User, status: int = 200, **shown):
     has_keys = user_keys.public_key(session(), account.id) is not None
     return render_template("admin/user.html", account=account, has_keys=has_keys,
-                           is_self=account.id == current_user.id), status
+                           is_self=account.id == current_user.id, **shown), status
+
+
+def setup_link_url(token: str) -> str:
+    """The link as this site's address gives it (the mail uses PUBLIC_URL)."""
+    return url_for("auth.setup", token=token, _external=True)
 
 
 def _refused(account: User, message: str):

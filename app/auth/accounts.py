@@ -59,7 +59,8 @@ def ensure_user(session: Session, email: str, name: str, roles: list[Role], enti
 
 
 def set_first_password(session: Session, user: User, password: str) -> None:
-    """The first password, and with it the key pair (so others can seal for this user before the first login)."""
+    """The user's own first password, and with it the key pair (the demo's fixed passwords; an admin gives a
+    temporary password instead: app/auth/own_password)."""
     from app.crypto import user_keys
 
     set_password(user, password)
@@ -153,26 +154,16 @@ def change_password(session: Session, user: User, current: str, new: str, repeat
 
 
 def reset_password(session: Session, user: User, new: str) -> None:
-    """An admin's reset: the old private key cannot be opened without the old password, so the user gets a
-    new key pair; dossiers sealed for the old one need the recovery procedure. Every session loses its key."""
-    from app.auth import web_sessions
-    from app.crypto import user_keys
+    """An admin's reset: a temporary password, the key pair deleted (dossiers sealed for it need the recovery
+    procedure), every session loses its key; the user's new pair comes when they choose their own password."""
+    from app.auth.own_password import set_temporary_password
 
-    set_password(user, new)
-    user_keys.create_for(session, user, new)
-    user.keys_reset_at = now()
-    web_sessions.end_all_for(session, user.id)
+    set_temporary_password(session, user, new, new)
 
 
 def admin_set_password(session: Session, user: User, new: str, repeat: str) -> bool:
-    """An admin gives ``user`` a password: the first one (with the key pair), or a reset. Returns True for a reset
-    of a user who had a key pair: a new pair, so dossiers sealed for the old one need the recovery procedure."""
-    from app.crypto import user_keys
+    """An admin gives ``user`` a temporary password (the user chooses their own at the next login). Returns True
+    for a reset of a user who had a key pair: dossiers sealed for it need the recovery procedure."""
+    from app.auth.own_password import set_temporary_password
 
-    if new != repeat:
-        raise AccountError(_l("De twee wachtwoorden zijn niet gelijk."))
-    if user_keys.public_key(session, user.id) is None:
-        set_first_password(session, user, new)
-        return False
-    reset_password(session, user, new)
-    return True
+    return set_temporary_password(session, user, new, repeat)

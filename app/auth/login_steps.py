@@ -24,14 +24,19 @@ PENDING_FOR = timedelta(minutes=5)
 
 
 def password_accepted(user: User, password: str) -> None:
-    """Start a login: open (or, the first time, make) the user's key pair and keep it for the next step."""
+    """Start a login: open the user's key pair and hold it for this session. A key pair is made only when the
+    user chooses their own password (app/auth/own_password), never here: this password may be a temporary one."""
     database = db_session()
     try:
         private = user_keys.unlock(database, user, password)
     except WrongPassword:  # sealed under another password than the account's: keep the key closed
         private = None
-    if private is None and user_keys.public_key(database, user.id) is None:
-        private = user_keys.create_for(database, user, password)
+    new_session()
+    session[PENDING_USER], session[PENDING_KEY], session[PENDING_SINCE] = user.id, private, now().timestamp()
+
+
+def own_password_chosen(user: User, private: bytes) -> None:
+    """A login step: the user chose their own password and has a new key pair; hold it as password_accepted does."""
     new_session()
     session[PENDING_USER], session[PENDING_KEY], session[PENDING_SINCE] = user.id, private, now().timestamp()
 

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -18,13 +19,14 @@ from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from app.auth import login_steps, second_factor, throttle
+from app.auth import login_steps, own_password, second_factor, setup_links, throttle
 from app.auth.accounts import AccountError, authenticate, change_password
 from app.clock import now
 from app.db import session as db_session
 from app.extensions import LOCALES, limiter
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(own_password.only_the_choice_page)
 
 
 def _login_limit() -> str:
@@ -50,11 +52,7 @@ def login():
         if user is not None:
             login_steps.password_accepted(user, password)
             session["next"] = _safe_next(request.args.get("next"))
-            if login_steps.needs_enrolment(user):
-                return redirect(url_for("auth.enrol"))
-            if second_factor.required_for(user):
-                return redirect(url_for("auth.code"))
-            return _logged_in(user)
+            return _second_step(user)
         flash(_("E-mailadres of wachtwoord is niet juist."), "error")
         return render_template("auth/login.html", email=request.form.get("email", "")), 401
     return render_template("auth/login.html", email="")
@@ -142,6 +140,15 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _second_step(user):
+    """After the password: enrol the second factor, give its code, or (when none is required) log in."""
+    if login_steps.needs_enrolment(user):
+        return redirect(url_for("auth.enrol"))
+    if second_factor.required_for(user):
+        return redirect(url_for("auth.code"))
+    return _logged_in(user)
+
+
 def _logged_in(user):
     target = session.get("next") or url_for("workflow.inbox")
     login_steps.finish(user)
@@ -159,6 +166,49 @@ def _start_again():
     session.pop(login_steps.PENDING_USER, None)
     flash(_("Meld u opnieuw aan."), "info")
     return redirect(url_for("auth.login"))
+
+
+# Choosing one's own password: after a login with a temporary password, or through a one-time setup link.
+
+@bp.route("/account/choose-password", methods=["GET", "POST"])
+@login_required
+def choose_password():
+    if not own_password.must_choose(current_user):
+        return redirect(url_for("workflow.inbox"))
+    if request.method == "POST":
+        try:
+            private = own_password.choose_own_password(db_session(), current_user, request.form.get("new", ""),
+                                                       request.form.get("repeat", ""))
+        except AccountError as exc:
+            flash(str(exc), "error")
+            return render_template("auth/choose_password.html"), 400
+        user = current_user._get_current_object()
+        login_steps.own_password_chosen(user, private)
+        response = _logged_in(user)  # a new session: the message goes into that one
+        flash(_("Uw eigen wachtwoord is ingesteld, en daarmee uw sleutel."), "info")
+        return response
+    return render_template("auth/choose_password.html")
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):
+    link = setup_links.valid_link(db_session(), token)
+    if link is None:
+        abort(404, description=_("Deze link werkt niet (meer): ze is verlopen, al gebruikt of onvolledig. "
+                                 "Vraag de beheerder een nieuwe link."))
+    if request.method == "POST":
+        try:
+            user, private = setup_links.use(db_session(), link, request.form.get("new", ""),
+                                            request.form.get("repeat", ""))
+        except AccountError as exc:
+            flash(str(exc), "error")
+            return render_template("auth/setup.html", account=link.user), 400
+        logout_user()
+        login_steps.own_password_chosen(user, private)
+        response = _second_step(user)
+        flash(_("Uw wachtwoord is ingesteld, en daarmee uw sleutel."), "info")
+        return response
+    return render_template("auth/setup.html", account=link.user)
 
 
 @bp.post("/language")

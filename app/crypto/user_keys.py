@@ -1,5 +1,6 @@
-"""Each user's key pair: made with the first password, opened at login, re-sealed on a password change,
-replaced on an admin's reset (the old dossiers then need the recovery procedure)."""
+"""Each user's key pair: made only under a password the user chose (app/auth/own_password; the demo's fixed
+passwords), opened at login, re-sealed on a password change, deleted on an admin's reset (the old dossiers then
+need the recovery procedure)."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -78,9 +78,11 @@ def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) 
     else:
         reader = confidant
         dossiers = list(session.scalars(select(Dossier).where(Dossier.confidant_id == confidant.id)))
-    public = user_keys.public_key(session, reader.id)
-    if public is None:
-        raise RecoveryRefused(_l("De vertrouwenspersoon heeft nog geen sleutel (nog niet aangemeld)."))
+    public = None if reader.password_temporary else user_keys.public_key(session, reader.id)
+    if public is None:  # only a key sealed under the reader's own password may receive the dossiers
+        raise RecoveryRefused(_l("De vertrouwenspersoon heeft nog geen eigen wachtwoord gekozen, en dus nog geen "
+                                 "sleutel. Keur het herstel goed nadat die zich met het tijdelijke wachtwoord of de "
+                                 "link aanmeldde en een eigen wachtwoord koos."))
     count = 0
     for dossier in dossiers:
         try:

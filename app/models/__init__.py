@@ -11,7 +11,7 @@ from app.models.dossiers import (
 )
 from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
-from app.models.people import ApiToken, Entity, LoginThrottle, Role, User, UserRole, papsy_assignment
+from app.models.people import ApiToken, Entity, LoginThrottle, Role, SetupLink, User, UserRole, papsy_assignment
 from app.models.process import (
     HistoryEvent,
     InstanceStatus,
@@ -34,5 +34,5 @@ __all__ = [
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
     "LoginThrottle",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
-    "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
+    "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

@@ -57,6 +57,8 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(128))  # sealed under TOTP_KEY (second_factor)
     totp_last_step: Mapped[int | None] = mapped_column()  # the last time step used: a code works once
     keys_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an admin's reset made new keys
+    # Set by an admin (CLI or reset page): it opens only the page to choose one's own password, and no key pair
+    password_temporary: Mapped[bool] = mapped_column(default=False)
 
     entity: Mapped[Entity | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -84,6 +86,21 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+class SetupLink(Base):
+    """A one-time link to choose one's own password (72 h); only the SHA-256 of its token is stored."""
+
+    __tablename__ = "setup_link"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class ApiToken(Base):

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from app.auth.accounts import change_password, reset_password
+from app.auth.own_password import choose_own_password
 from app.crypto import recovery, user_keys
 from app.demo import DEMO_PASSWORD
 from app.dossiers import audit
@@ -120,8 +121,8 @@ def test_an_admin_reset_makes_new_keys_old_dossiers_need_recovery_which_opens_th
     dossier = dossiers.register(session, me, facts())
     session.commit()
     reset_password(session, me, "reset-by-the-admin-1")
+    new_private = choose_own_password(session, me, "chosen-by-me-after-1", "chosen-by-me-after-1")
     session.commit()
-    new_private = user_keys.unlock(session, me, "reset-by-the-admin-1")
     with pytest.raises(NeedsRecovery):
         dossiers.read(session, me, dossier.id, new_private)
     assert me.keys_reset_at is not None

@@ -43,10 +43,12 @@ def key_file(app) -> bytes:
 
 
 def test_after_a_password_reset_two_people_and_the_key_open_the_dossiers_again(app, session, registered):
+    from app.auth.own_password import choose_own_password
+
     me = user(session, OMG_CONFIDANT)
-    reset_password(session, me, "nieuw-wachtwoord-1")
+    reset_password(session, me, "tijdelijk-wachtwoord-1")
+    new_private = choose_own_password(session, me, "nieuw-wachtwoord-1", "nieuw-wachtwoord-1")
     session.commit()
-    new_private = user_keys.unlock(session, me, "nieuw-wachtwoord-1")
     with pytest.raises(NeedsRecovery):
         dossiers.read(session, me, registered, new_private)
     task = request(session, OMG_PAPSY)
@@ -117,3 +119,31 @@ def test_a_handover_without_consent_or_to_another_entity_is_refused(session, reg
                                 "new_confidant_email": "els.desmet@wegenenverkeer.vlaanderen.example",
                                 "dossier_id": registered})
     assert "new_confidant_email" in elsewhere.value.errors
+
+
+def test_f2_after_a_reset_recovery_waits_for_the_users_own_password_and_wraps_only_to_that_key(
+        app, session, registered):
+    from app.crypto import keys
+    from app.crypto.keys import WrongPassword
+    from app.models.dossiers import DossierKey, ReaderKind
+
+    me = user(session, OMG_CONFIDANT)
+    reset_password(session, me, "tijdelijk-wachtwoord-1")
+    session.commit()
+    task = request(session, OMG_PAPSY)
+    with pytest.raises(RecoveryRefused, match="nog geen eigen wachtwoord gekozen"):
+        recovery_process.decide(session, user(session, ADMIN), task.id, True, key_file(app))
+    session.rollback()
+    from app.auth.own_password import choose_own_password
+
+    assert session.get(Task, task.id).state == TaskState.READY, "the request waits"
+    own_private = choose_own_password(session, me, "mijn-eigen-wachtwoord-2", "mijn-eigen-wachtwoord-2")
+    session.commit()
+    assert recovery_process.decide(session, user(session, ADMIN), task.id, True, key_file(app)) == 1
+    session.commit()
+    [owner_key] = session.scalars(select(DossierKey).where(DossierKey.dossier_id == registered,
+                                                          DossierKey.reader == ReaderKind.OWNER.value))
+    context = f"dossier/{registered}/{ReaderKind.OWNER.value}/{me.id}".encode()
+    assert keys.unwrap_key(own_private, owner_key.wrapped, context)
+    with pytest.raises(WrongPassword):
+        user_keys.unlock(session, me, "tijdelijk-wachtwoord-1")

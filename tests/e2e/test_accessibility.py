@@ -156,6 +156,18 @@ def admin_user_page_with_errors(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("alert")).to_contain_text("identiteit")
 
 
+def admin_new_user_with_errors(page: Page, base: str, log_in) -> None:
+    """The admin's "Nieuwe gebruiker" page, refusing an e-mail address that has an account."""
+    log_in(ADMIN)
+    page.get_by_role("link", name="Beheer").click()
+    page.get_by_role("link", name="Nieuwe gebruiker").click()
+    page.get_by_label("Naam").fill("Sofie Claes")
+    page.get_by_label("E-mailadres").fill("sofie.claes@omgeving.vlaanderen.example")
+    page.get_by_label("Entiteit").select_option("OMG")
+    page.get_by_role("button", name="Gebruiker maken").click()
+    expect(page.get_by_role("alert")).to_contain_text("al een account")
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -172,6 +184,7 @@ PAGES = {
     "dossier-form-errors": dossier_form_with_errors,
     "delicate-dossier": delicate_dossier,
     "admin-user-errors": admin_user_page_with_errors,
+    "admin-new-user-errors": admin_new_user_with_errors,
 }
 
 

@@ -142,3 +142,16 @@ def test_r9_late_the_papsy_is_reminded_then_the_other_papsy_gets_the_task(sessio
     assert session.get(dossier_type, dossier_id).escalation_state == EscalationState.CONSULTED
     for body in session.scalars(select(OutboxMessage.body)):
         assert "kanarie" not in body.lower(), "a mail never carries dossier content"
+
+
+def test_f2_no_summary_is_sealed_for_a_papsy_whose_password_an_admin_reset(session, people):
+    from app.auth.accounts import reset_password
+    from app.models import SummaryKey
+
+    reset_password(session, user(session, AWV_PAPSY), "tijdelijk-van-de-beheerder-1")
+    reset_password(session, user(session, OMG_PAPSY), "tijdelijk-van-de-beheerder-1")
+    session.commit()
+    dossier = dossiers.register(session, user(session, OMG_CONFIDANT), facts())
+    with pytest.raises(escalation.EscalationRefused, match="PAPSY"):
+        escalation.write_summary(session, user(session, OMG_CONFIDANT), dossier, SUMMARY)
+    assert session.scalar(select(func.count()).select_from(SummaryKey).where(SummaryKey.reader == "papsy")) == 0

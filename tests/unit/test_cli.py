@@ -44,6 +44,7 @@ def test_demo_is_idempotent_and_prints_the_logins(run):
     result = run("demo")
     assert result.exit_code == 0
     assert "ingrid.verhaegen@omgeving.vlaanderen.example" in result.output and "vertrouwd-demo" in result.output
+    assert "these are DEMO accounts" in result.output, "the demo says whose keys its password opens"
     assert count(User) == users_before
 
 
@@ -101,17 +102,15 @@ def test_token_create_prints_a_token_that_the_api_accepts(run, client):
 
 
 def test_set_password_lets_an_appointed_confidant_log_in(run, client):
-    from tests.helpers import csrf_token
+    from tests.helpers import login
 
     assert run("user", "add", "nieuw@omgeving.vlaanderen.example", "--name", "Nieuw", "--role", "confidant",
                "--entity", "OMG").exit_code == 0
     result = run("user", "set-password", "nieuw@omgeving.vlaanderen.example", "--password-stdin",
                  stdin="een-goed-wachtwoord\n")
     assert result.exit_code == 0, result.output
-    token = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"email": "nieuw@omgeving.vlaanderen.example",
-                                           "password": "een-goed-wachtwoord", "csrf_token": token})
-    assert response.status_code == 302
+    login(client, "nieuw@omgeving.vlaanderen.example", "een-goed-wachtwoord")
+    assert client.get("/inbox").location.endswith("/account/choose-password"), "a temporary password"
     assert run("user", "set-password", "nobody@x.example", "--password-stdin", stdin="een-goed-wachtwoord\n"
                ).exit_code != 0
     assert "minstens 12" in run("user", "set-password", "nieuw@omgeving.vlaanderen.example", "--password-stdin",
@@ -161,3 +160,57 @@ def test_f9_user_add_for_an_existing_address_adds_no_role_and_says_so(run):
     assert result.exit_code != 0 and "roles are never added to an existing account" in result.output
     admin = db.session().scalar(select(User).where(User.email == "admin@gdpb.vlaanderen.example"))
     assert {r.value for r in admin.roles} == {"admin"} and admin.entity_id is None
+
+
+TEMPORARY, OWN = "tijdelijk-van-de-beheerder-1", "mijn-eigen-gekozen-wachtwoord-2"
+
+
+def test_f2_user_add_with_password_stdin_gives_a_temporary_password_and_no_key_pair(run, client):
+    from app.models import UserKey
+    from tests.helpers import assert_key_sealed_only_under, choose_password, login
+
+    result = run("user", "add", "nele.hermans@omgeving.vlaanderen.example", "--name", "Nele Hermans", "--role",
+                 "confidant", "--entity", "OMG", "--password-stdin", stdin=TEMPORARY + "\n")
+    assert result.exit_code == 0 and "temporary password" in result.output, result.output
+    created = db.session().scalar(select(User).where(User.email == "nele.hermans@omgeving.vlaanderen.example"))
+    assert created.password_temporary and db.session().get(UserKey, created.id) is None
+    login(client, created.email, TEMPORARY)
+    for page in ("/inbox", "/dossiers/new", "/account/password"):
+        assert client.get(page).location.endswith("/account/choose-password"), page
+    choose_password(client, OWN)
+    assert client.get("/dossiers/new").status_code == 200
+    assert_key_sealed_only_under(db.session(), created, OWN, TEMPORARY)
+
+
+def test_f2_user_set_password_deletes_the_key_pair_until_the_user_chooses_their_own(run, client):
+    from app.models import UserKey
+    from tests.helpers import OMG_CONFIDANT, assert_key_sealed_only_under, choose_password, login, post_form
+
+    login(client, OMG_CONFIDANT)
+    dossier = post_form(client, "/dossiers/new", {"opened_on": "2026-11-02", "requester": "Verzoeker Q",
+                                                  "themes": "stress", "persons": "colleague",
+                                                  "interventions": "listening"}).location
+    result = run("user", "set-password", OMG_CONFIDANT, "--password-stdin", stdin=TEMPORARY + "\n")
+    assert result.exit_code == 0 and "key pair was deleted" in result.output, result.output
+    confidant = db.session().scalar(select(User).where(User.email == OMG_CONFIDANT))
+    assert db.session().get(UserKey, confidant.id) is None, "no key under the admin's password"
+    again = client.application.test_client()
+    login(again, OMG_CONFIDANT, TEMPORARY)
+    assert again.get(dossier).location.endswith("/account/choose-password")
+    choose_password(again, OWN)
+    assert again.get(dossier).status_code == 423, "the old dossiers wait for the recovery procedure"
+    assert_key_sealed_only_under(db.session(), confidant, OWN, TEMPORARY)
+
+
+def test_f2_user_add_without_a_password_prints_a_setup_link_and_setup_link_replaces_it(run, client):
+    added = run("user", "add", "nele.hermans@omgeving.vlaanderen.example", "--name", "Nele Hermans", "--role",
+                "confidant", "--entity", "OMG")
+    assert added.exit_code == 0, added.output
+    first = added.output.strip().splitlines()[-1]
+    assert "/setup/" in first and client.get(first[first.index("/setup/"):]).status_code == 200
+    again = run("user", "setup-link", "nele.hermans@omgeving.vlaanderen.example")
+    second = again.output.strip().splitlines()[-1]
+    assert again.exit_code == 0 and second != first
+    assert client.get(first[first.index("/setup/"):]).status_code == 404, "a new link replaces the old one"
+    assert client.get(second[second.index("/setup/"):]).status_code == 200
+    assert run("user", "setup-link", "nobody@x.example").exit_code != 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.auth.accounts import ensure_user
-from app.models import Role, User
-from tests.helpers import ADMIN, OMG_CONFIDANT, csrf_token, entity, login, post_form
+from app.models import Role, User, UserKey
+from tests.helpers import ADMIN, OMG_CONFIDANT, choose_password, csrf_token, entity, login, post_form
 
 NEW_PASSWORD = "een-nieuw-wachtwoord-7"
+OWN_PASSWORD = "mijn-eigen-wachtwoord-8"
 DOSSIER = {"opened_on": "2026-11-02", "requester": "Verzoeker Z", "themes": "stress", "persons": "colleague",
            "interventions": "listening", "note": "Eerste gesprek."}
 
@@ -41,6 +42,7 @@ def test_r2_an_admin_reset_says_plainly_that_older_dossiers_need_the_recovery_pr
     assert client.get(dossier).status_code in (302, 423), "the old session holds no usable key any more"
     again = app.test_client()
     login(again, OMG_CONFIDANT, password=NEW_PASSWORD)
+    choose_password(again, OWN_PASSWORD)
     locked = again.get(dossier)
     assert locked.status_code == 423 and "Verzoeker Z" not in locked.get_data(as_text=True)
 
@@ -67,17 +69,22 @@ def test_an_admin_changes_their_own_password_on_the_account_page_only(app, store
     assert account(store, ADMIN).password_hash == me.password_hash
 
 
-def test_a_user_without_a_password_gets_a_first_one_with_a_key_pair_and_can_log_in(app, store):
+def test_a_user_without_a_password_gets_a_temporary_one_and_no_key_pair_until_choosing(app, store):
     newcomer = ensure_user(store, "nieuw.persoon@omgeving.vlaanderen.example", "Nieuw Persoon", [Role.CONFIDANT],
                            entity_id=entity(store, "OMG").id)
     store.commit()
     admin = app.test_client()
     login(admin, ADMIN)
     page = admin.get(f"/admin/users/{newcomer.id}").get_data(as_text=True)
-    assert "nog geen sleutelpaar" in page and "herstelprocedure" not in page
+    assert "nog geen (gemaakt wanneer de gebruiker een eigen wachtwoord kiest)" in page
+    assert "herstelprocedure" not in page
     assert admin_post(admin, newcomer.id, "password", {"new": NEW_PASSWORD, "repeat": NEW_PASSWORD}).status_code == 302
     assert account(store, newcomer.email).keys_reset_at is None, "a first password is no reset"
-    login(app.test_client(), newcomer.email, password=NEW_PASSWORD)
+    assert store.get(UserKey, newcomer.id) is None
+    client = app.test_client()
+    login(client, newcomer.email, password=NEW_PASSWORD)
+    choose_password(client, OWN_PASSWORD)
+    assert store.get(UserKey, newcomer.id) is not None
 
 
 def test_the_second_factor_reset_asks_for_confirmation_then_the_user_enrols_again(app, store):

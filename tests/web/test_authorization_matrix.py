@@ -22,7 +22,17 @@ from app.dossiers import services as dossiers
 from app.engine import registry
 from app.engine.errors import NotAllowed
 from app.mail import queue_mail
-from app.models import Confidant, Dossier, DossierNote, HistoryEvent, ProcessInstance, Task, TaskState, User
+from app.models import (
+    Confidant,
+    Dossier,
+    DossierNote,
+    HistoryEvent,
+    ProcessInstance,
+    SetupLink,
+    Task,
+    TaskState,
+    User,
+)
 from app.workflow import services
 from tests.helpers import (
     ADMIN,
@@ -99,6 +109,19 @@ MATRIX = [
      LOGIN, 403, 403, 403, 403, 403, 403, 400),
     ("POST", USER + "/second-factor", "/admin/users/{target}/second-factor", R, "nothing",
      LOGIN, 403, 403, 403, 403, 403, 403, 400),
+    ("POST", USER + "/setup-link", "/admin/users/{target}/setup-link", R, "setup_link",
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    # A new account (an existing e-mail here: refused with a message; tests/web/test_own_password.py shows one made).
+    ("GET", "/admin/users/new", "/admin/users/new", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/users/new", "/admin/users/new", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 400),
+    # Choosing one's own password: only after a login with a temporary password (the demo people have their own);
+    # a setup link that does not exist is a 404 for everyone (tests/web/test_own_password.py shows real ones).
+    ("GET", "/account/choose-password", "/account/choose-password", R, None,
+     LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX),
+    ("POST", "/account/choose-password", "/account/choose-password", R, "nothing",
+     LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX),
+    ("GET", "/setup/<token>", "/setup/not-a-real-token", R, None, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "/setup/<token>", "/setup/not-a-real-token", R, "nothing", 404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", R, None, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
@@ -156,7 +179,10 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},
     "/admin/timers/999999/retry": {}, "/admin/timers/999999/fire-now": {},
     "/admin/users/{target}/password": {"new": "a-new-password-2", "repeat": "another-password-3"},
-    "/admin/users/{target}/second-factor": {},
+    "/admin/users/{target}/second-factor": {}, "/admin/users/{target}/setup-link": {},
+    "/admin/users/new": {"name": "Sofie Claes", "email": OMG_CONFIDANT, "role": "papsy", "entity": "OMG"},
+    "/account/choose-password": {"new": "a-new-password-2", "repeat": "a-new-password-2"},
+    "/setup/not-a-real-token": {"new": "a-new-password-2", "repeat": "a-new-password-2"},
     "/login/code": {"code": "123456"}, "/login/enrol": {"code": "123456"}, "/account/recovery-codes": {},
     "/account/password": {"current": "not-the-password-1", "new": "a-new-password-2", "repeat": "a-new-password-2"},
     "/dossiers/search": {"q": "Verzoeker"}, "/dossiers/new": DOSSIER_FORM, "/dossiers/{dossier}/edit": DOSSIER_FORM,
@@ -228,6 +254,7 @@ def snapshot(store) -> dict:
         "dossiers": store.execute(select(Dossier.id, Dossier.confidant_id, Dossier.opened_on, Dossier.closed_on)
                                   .order_by(Dossier.id)).all(),
         "notes": store.scalar(select(func.count()).select_from(DossierNote)),
+        "setup_links": store.execute(select(SetupLink.user_id).order_by(SetupLink.id)).scalars().all(),
     }
     store.rollback()
     return state
@@ -274,6 +301,9 @@ def assert_effect(store, effect, allowed: bool, actor: str, ids: dict, before: d
         return
     if effect in (None, "nothing", "logged_out") or not allowed:
         assert after == before, "a refused request (or a GET) changed the database"
+        return
+    if effect == "setup_link":
+        assert after["setup_links"] == [*before["setup_links"], ids["target"]]
         return
     actor_id = user(store, EMAILS[actor]).id
     if effect.startswith("dossier") or effect in ("note", "closed"):

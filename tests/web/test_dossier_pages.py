@@ -114,18 +114,24 @@ def test_an_admin_approves_a_recovery_by_uploading_the_key_which_is_stored_nowhe
     import io
 
     from app.auth.accounts import reset_password
+    from app.db import db
     from app.models import Task, TaskState
     from app.workflow import services as workflow
-    from tests.helpers import ADMIN, OMG_PAPSY, entity, user
+    from tests.helpers import ADMIN, OMG_PAPSY, choose_password, entity, user
 
     confidant = app.test_client()
     login(confidant, OMG_CONFIDANT)
     location = register(confidant).location
     with app.app_context():
-        from app.db import db
-
         session = db.session()
-        reset_password(session, user(session, OMG_CONFIDANT), "na-het-herstel-1")
+        reset_password(session, user(session, OMG_CONFIDANT), "tijdelijk-wachtwoord-1")
+        session.commit()
+        db.session.remove()
+    chosen = app.test_client()
+    login(chosen, OMG_CONFIDANT, password="tijdelijk-wachtwoord-1")
+    choose_password(chosen, "na-het-herstel-1")
+    with app.app_context():
+        session = db.session()
         workflow.start_process(session, user(session, OMG_PAPSY), "key_recovery", entity(session, "OMG"),
                                {"kind": "password_reset", "confidant_email": OMG_CONFIDANT})
         session.commit()
