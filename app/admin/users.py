@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.admin.routes import bp
 from app.auth import second_factor, setup_links
-from app.auth.accounts import AccountError, admin_set_password
+from app.auth.accounts import deactivate, AccountError, admin_set_password
 from app.crypto import user_keys
 from app.db import session
 from app.models import User
@@ -67,6 +67,24 @@ def user_second_factor(user_id: int):
     second_factor.reset(session(), account)
     log.info("admin %s reset the second factor of user %s", current_user.id, account.id)
     flash(_("%(name)s stelt bij de volgende aanmelding een nieuwe authenticator-app in.", name=account.name), "info")
+    return redirect(url_for("admin.user_page", user_id=account.id))
+
+
+@bp.post("/users/<id:user_id>/active")
+def user_active(user_id: int):
+    account = _account(user_id)
+    wanted = request.form.get("active")
+    if wanted not in ("0", "1"):
+        return _refused(account, _("Kies of het account actief moet zijn."))
+    if account.id == current_user.id:
+        return _refused(account, _("Uw eigen account schakelt een andere beheerder uit."))
+    if wanted == "0":
+        deactivate(session(), account)
+        flash(_("Het account van %(name)s is uitgeschakeld; %(name)s is overal afgemeld.", name=account.name), "info")
+    else:
+        account.active = True
+        flash(_("Het account van %(name)s is weer actief.", name=account.name), "info")
+    log.info("admin %s set user %s active=%s", current_user.id, account.id, wanted)
     return redirect(url_for("admin.user_page", user_id=account.id))
 
 

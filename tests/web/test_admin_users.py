@@ -110,3 +110,33 @@ def test_an_unknown_user_is_a_clear_404(app):
     admin = app.test_client()
     login(admin, ADMIN)
     assert admin.get("/admin/users/999999").status_code == 404
+
+
+def test_f1_deactivating_ends_every_session_and_activating_lets_the_user_in_again(app, store):
+    admin, confidant = app.test_client(), app.test_client()
+    login(admin, ADMIN)
+    login(confidant, OMG_CONFIDANT)
+    target = account(store, OMG_CONFIDANT)
+    page = admin.get(f"/admin/users/{target.id}")
+    assert "Account uitschakelen" in page.get_data(as_text=True)
+    token = csrf_token(page.get_data(as_text=True))
+    off = admin.post(f"/admin/users/{target.id}/active", data={"active": "0", "csrf_token": token})
+    assert off.status_code == 302
+    assert "/login" in confidant.get("/inbox").location, "the open session ended at once"
+    store.expire_all()
+    assert not account(store, OMG_CONFIDANT).active
+    on = admin.post(f"/admin/users/{target.id}/active", data={"active": "1", "csrf_token": token})
+    assert on.status_code == 302
+    login(confidant, OMG_CONFIDANT)
+    assert confidant.get("/inbox").status_code == 200
+
+
+def test_an_admin_cannot_deactivate_their_own_account(app, store):
+    admin = app.test_client()
+    login(admin, ADMIN)
+    me = account(store, ADMIN)
+    token = csrf_token(admin.get(f"/admin/users/{me.id}").get_data(as_text=True))
+    refused = admin.post(f"/admin/users/{me.id}/active", data={"active": "0", "csrf_token": token})
+    assert refused.status_code == 400 and "andere beheerder" in refused.get_data(as_text=True)
+    store.expire_all()
+    assert account(store, ADMIN).active

@@ -111,6 +111,8 @@ MATRIX = [
      LOGIN, 403, 403, 403, 403, 403, 403, 400),
     ("POST", USER + "/setup-link", "/admin/users/{target}/setup-link", R, "setup_link",
      LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", USER + "/active", "/admin/users/{target}/active", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 400),
     # A new account (an existing e-mail here: refused with a message; tests/web/test_own_password.py shows one made).
     ("GET", "/admin/users/new", "/admin/users/new", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("POST", "/admin/users/new", "/admin/users/new", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 400),
@@ -180,6 +182,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/admin/timers/999999/retry": {}, "/admin/timers/999999/fire-now": {},
     "/admin/users/{target}/password": {"new": "a-new-password-2", "repeat": "another-password-3"},
     "/admin/users/{target}/second-factor": {}, "/admin/users/{target}/setup-link": {},
+    "/admin/users/{target}/active": {"active": "maybe"},
     "/admin/users/new": {"name": "Sofie Claes", "email": OMG_CONFIDANT, "role": "papsy", "entity": "OMG"},
     "/account/choose-password": {"new": "a-new-password-2", "repeat": "a-new-password-2"},
     "/setup/not-a-real-token": {"new": "a-new-password-2", "repeat": "a-new-password-2"},
