@@ -134,6 +134,12 @@ def may_be_told_of_task(user: User, task: Task) -> bool:
     return user.active and can_complete(user, task)
 
 
+def can_read_mail_text(user: User, about_confidential_process: bool, recipient: str) -> bool:
+    """The outbox shows a mail's subject and text, but of a mail about a confidential process only that it exists
+    and how its delivery went (unless it was sent to ``user``)."""
+    return not about_confidential_process or recipient == user.email
+
+
 def can_view_roster(user: User) -> bool:
     """The list of active confidants is published (R14): every signed-in user may see it."""
     return user.is_authenticated

@@ -73,3 +73,16 @@ def recent_messages(session: Session, limit: int = 200) -> list[OutboxMessage]:
     """The newest ``limit`` messages, newest first (the admin outbox page)."""
     return list(session.scalars(select(OutboxMessage).order_by(
         OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+
+
+def about_confidential_processes(session: Session, messages: list[OutboxMessage]) -> set[int]:
+    """The ids of those ``messages`` that are about an instance of a confidential process."""
+    from app.models import ProcessInstance, ProcessModelVersion, Visibility
+
+    instance_ids = {message.instance_id for message in messages if message.instance_id is not None}
+    if not instance_ids:
+        return set()
+    confidential = set(session.scalars(
+        select(ProcessInstance.id).join(ProcessModelVersion, ProcessInstance.model_version_id == ProcessModelVersion.id)
+        .where(ProcessInstance.id.in_(instance_ids), ProcessModelVersion.visibility == Visibility.PARTICIPANTS)))
+    return {message.id for message in messages if message.instance_id in confidential}

@@ -90,3 +90,25 @@ def test_an_unknown_visibility_is_refused_by_the_model_checks(store):
         registry.deploy(store, "key_recovery", files, version.forms)
     assert any("zichtbaarheid 'everyone' is onbekend (kies entity, participants)" in problem
                for problem in refused.value.problems)
+
+
+def test_f4_the_outbox_shows_an_admin_only_that_a_mail_about_a_delicate_case_exists(app, store):
+    from app.auth.setup_links import issue
+    from app.mail.outbox import queue_mail
+
+    _, instance_id = delicate_case(store)
+    notify_tasks()
+    about_case = store.scalar(select(OutboxMessage).where(OutboxMessage.instance_id == instance_id))
+    confidant = user(store, OMG_CONFIDANT)
+    link = f"/setup/{issue(store, confidant)}"
+    setup = queue_mail(store, confidant.email, "setup_link", "setup_link",
+                       {"name": confidant.name, "link": "http://127.0.0.1:5000" + link, "hours": 72})
+    store.commit()
+    admin, _ = signed_in(app, store, ADMIN)
+    listing = admin.get("/admin/outbox").get_data(as_text=True)
+    assert about_case.subject not in listing and "Bericht over een vertrouwelijk proces" in listing
+    page = admin.get(f"/admin/outbox/{about_case.id}").get_data(as_text=True)
+    assert about_case.subject not in page and about_case.body.splitlines()[2] not in page
+    assert OMG_PAPSY in page, "the delivery stays visible: recipient and status"
+    held_setup = admin.get(f"/admin/outbox/{setup.id}").get_data(as_text=True)
+    assert confidant.name in held_setup and link not in held_setup, "whoever holds the link chooses the password"
