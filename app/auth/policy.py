@@ -54,7 +54,10 @@ def acts_for(user: User, role: Role | str, entity_id: int) -> bool:
 
 
 def can_start(user: User, version: ProcessModelVersion, entity: Entity) -> bool:
-    """A process is started by the role of its first lane, for an entity in that role's scope."""
+    """A process is started by the role of its first lane, for an entity in that role's scope; a confidential one
+    (a key recovery, a delicate case) never through an API token."""
+    if version.visibility == Visibility.PARTICIPANTS and signed_in_by_token():
+        return False
     return any(acts_for(user, role, entity.id) for role in version.start_roles)
 
 
@@ -64,8 +67,10 @@ def startable_entities(user: User, version: ProcessModelVersion, entities: list[
 
 def can_complete(user: User, task: Task) -> bool:
     """The task's lane is one of the user's roles, for the task's entity (or for any entity once the task is open
-    to its whole lane), and it is not assigned to another."""
+    to its whole lane), and it is not assigned to another. A confidential process's task: never through an API token."""
     if task.assignee_id is not None and task.assignee_id != user.id:
+        return False
+    if task.instance.model_version.visibility == Visibility.PARTICIPANTS and signed_in_by_token():
         return False
     if task.open_to_lane_at is not None and task.open_to_lane_at <= now() and task.lane in user.roles:
         return True

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import Enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import policy
@@ -58,7 +58,8 @@ def take_up(session: Session, papsy: User, task_id: int) -> SummaryState:
     summary = _summary_of(session, task.instance_id)
     if summary is None or user_keys.public_key(session, papsy.id) is None:
         raise EscalationRefused(_l("Er is nog geen samenvatting om met u te delen."))
-    task.assignee_id = papsy.id
+    if not _claim_task(session, task, papsy):  # two PAPSY at the same moment: one gets it
+        raise EscalationRefused(_l("Deze zaak werd al opgenomen."))
     state = state_for(session, papsy, task)
     if state is SummaryState.NOT_TAKEN_UP:
         dossier = session.get(Dossier, summary.dossier_id)
@@ -84,6 +85,15 @@ def share_pending(session: Session, confidant: User, private: bytes) -> list[Use
             _wrap_for(session, confidant, data_key, share)
             shared.append(session.get(User, share.papsy_id))
     return shared
+
+
+def _claim_task(session: Session, task: Task, papsy: User) -> bool:
+    taken = session.execute(update(Task).where(
+        Task.id == task.id, Task.state == TaskState.READY,
+        or_(Task.assignee_id.is_(None), Task.assignee_id == papsy.id)).values(assignee_id=papsy.id),
+        execution_options={"synchronize_session": False})
+    session.expire(task, ["assignee_id"])
+    return taken.rowcount == 1
 
 
 def _claim(session: Session, share_id: int) -> bool:

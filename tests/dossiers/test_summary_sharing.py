@@ -99,3 +99,17 @@ def test_a_summary_rewritten_after_a_take_up_is_sealed_for_that_papsy_too(sessio
     assert not summary_sharing.has_pending(session, user(session, OMG_CONFIDANT).id)
     assert session.scalars(select(AuditEntry.action).where(AuditEntry.action == Action.SHARE_SUMMARY)).all() \
         == [Action.SHARE_SUMMARY]
+
+
+def test_r9_a_take_up_claims_the_task_only_while_it_is_still_free(session, clock):
+    """Two PAPSY taking up an offered case at the same moment: the claim is one conditional UPDATE, so the one who
+    read the task as free but writes second gets nothing (the review saw both get a share, on PostgreSQL threads)."""
+    _, instance_id = delicate_case(session, SUMMARY)
+    fire_due(session, clock, OFFERED)
+    task = take_up_task(session, instance_id)
+    first, second = user(session, AWV_PAPSY), user(session, OMG_PAPSY)
+    assert summary_sharing._claim_task(session, task, first)
+    assert not summary_sharing._claim_task(session, task, second), "read as free, but taken meanwhile"
+    assert summary_sharing._claim_task(session, task, first), "the holder claiming again changes nothing"
+    session.expire_all()
+    assert take_up_task(session, instance_id).assignee_id == first.id

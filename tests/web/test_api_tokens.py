@@ -112,3 +112,28 @@ def test_also_seen_token_request_opens_no_dossier_and_no_certificate(app, client
                  f"/dossiers/{dossier_id}"):
         body = app.test_client().get(path, headers=bearer(token)).get_data()
         assert b"Kanarie" not in body and b"kanarie" not in body and body != b"%PDF", path
+
+
+def test_also_seen_a_token_neither_starts_nor_completes_a_confidential_process(app, client, store):
+    """A key recovery or a delicate case needs a browser session with the second factor (review finding: a PAPSY's
+    token started a recovery); the entity's ordinary processes still start through the API."""
+    from sqlalchemy import select
+
+    from app.auth.accounts import create_api_token
+    from app.models import Task
+    from tests.helpers import OMG_SECRETARY, appointment_data, delicate_case
+
+    _, instance_id = delicate_case(store)
+    take_up = store.scalar(select(Task.id).where(Task.instance_id == instance_id, Task.spec_name == "take_up"))
+    headers = {"Authorization": f"Bearer {create_api_token(store, user(store, OMG_PAPSY))}"}
+    secretary = {"Authorization": f"Bearer {create_api_token(store, user(store, OMG_SECRETARY))}"}
+    store.commit()
+    recovery = client.post("/api/v1/process-instances", headers=headers, json={
+        "model": "key_recovery", "entity": "OMG", "data": {"kind": "password_reset", "confidant_email": OMG_CONFIDANT}})
+    assert recovery.status_code == 403
+    completed = client.post(f"/api/v1/tasks/{take_up}/complete", headers=headers,
+                            json={"data": {"consulted_on": "2026-11-30", "advice": "x", "follow_up": "none"}})
+    assert completed.status_code == 403
+    appointment = client.post("/api/v1/process-instances", headers=secretary,
+                              json={"model": "appointment", "entity": "OMG", "data": appointment_data()})
+    assert appointment.status_code == 201
