@@ -11,9 +11,11 @@ import re
 import secrets
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.auth.accounts import AccountError
 from app.auth.own_password import choose_own_password
 from app.clock import now
 from app.models import SetupLink, User
@@ -52,11 +54,12 @@ def valid_link(session: Session, token: str) -> SetupLink | None:
 def use(session: Session, link: SetupLink, new: str, repeat: str) -> tuple[User, bytes]:
     """The user of ``link`` chooses their own password and gets a new key pair (the user and its private key);
     the link is spent."""
-    user = link.user
-    private = choose_own_password(session, user, new, repeat)
-    link.used_at = now()
-    session.flush()
-    return user, private
+    spent = session.execute(update(SetupLink).where(SetupLink.id == link.id, SetupLink.used_at.is_(None))
+                            .values(used_at=now()), execution_options={"synchronize_session": False})
+    if spent.rowcount != 1:  # two tabs (or two people) at the same moment: one link, one password
+        raise AccountError(_l("Deze link werd intussen al gebruikt. Vraag de beheerder een nieuwe link."))
+    session.expire(link, ["used_at"])
+    return link.user, choose_own_password(session, link.user, new, repeat)
 
 
 def mail(session: Session, user: User, token: str) -> bool:

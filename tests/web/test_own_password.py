@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -136,3 +137,28 @@ def test_f2_a_setup_link_for_a_user_with_keys_makes_a_new_pair_and_locks_the_old
     again = app.test_client()
     login(again, OMG_CONFIDANT, OWN)
     assert again.get(dossier).status_code == 423
+
+
+def test_f2_a_setup_link_spent_by_one_tab_is_refused_to_the_other(app, store):
+    """Two submissions of one link at the same moment (both read it as unused): one password, one key pair; the
+    other gets a clear refusal (review finding: both went through)."""
+    from sqlalchemy.orm import Session
+
+    from app.auth import setup_links
+    from app.auth.accounts import AccountError, ensure_user
+    from app.db import db
+    from tests.helpers import assert_key_sealed_only_under
+
+    newcomer = ensure_user(store, NEWCOMER["email"], NEWCOMER["name"], [Role.CONFIDANT])
+    token = setup_links.issue(store, newcomer)
+    store.commit()
+    with Session(db.engine, expire_on_commit=False) as other_tab:
+        stale = setup_links.valid_link(other_tab, token)  # read as unused, before the first tab spends it
+        other_tab.commit()
+        setup_links.use(store, setup_links.valid_link(store, token), OWN, OWN)
+        store.commit()
+        with pytest.raises(AccountError, match="al gebruikt"):
+            setup_links.use(other_tab, stale, "iets-anders-gekozen-3", "iets-anders-gekozen-3")
+        other_tab.rollback()
+    assert store.get(UserKey, newcomer.id) is not None
+    assert_key_sealed_only_under(store, account(store, NEWCOMER["email"]), OWN, "iets-anders-gekozen-3")
