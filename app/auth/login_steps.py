@@ -74,7 +74,7 @@ def new_session() -> None:
 
 def continue_in_new_session() -> None:
     """After the user's sessions were ended (a password change here): this one goes on under a new token."""
-    session.rotate()
+    session.rotate(keep_age=True)
     g.pop("csrf_token", None)
 
 

@@ -22,7 +22,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, has_request_context, request
+from flask import session as flask_session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, update
@@ -43,17 +44,20 @@ _serializer = TaggedJSONSerializer()
 class ServerSession(CallbackDict, SessionMixin):
     """The session's data for one request; ``rotate()`` gives it a new token when the response is saved."""
 
-    def __init__(self, initial: dict | None = None, token: str | None = None, seen_at: datetime | None = None):
+    def __init__(self, initial: dict | None = None, token: str | None = None, seen_at: datetime | None = None,
+                 created_at: datetime | None = None):
         def on_update(self_) -> None:
             self_.modified = True
 
         super().__init__(initial or {}, on_update)
-        self.token, self.seen_at = token, seen_at
-        self.modified = self.rotated = self.discard_stored = False
+        self.token, self.seen_at, self.created_at = token, seen_at, created_at
+        self.owner_at_open = _user_id(self)
+        self.modified = self.rotated = self.keep_age = self.discard_stored = self.ended_here = False
 
-    def rotate(self) -> None:
-        """A login step: the old token stops working, the data moves to a new one."""
-        self.rotated = True
+    def rotate(self, keep_age: bool = False) -> None:
+        """A login step: the old token stops working, the data moves to a new one. ``keep_age``: the session goes
+        on (a password change), so SESSION_MAX_HOURS still counts from its login."""
+        self.rotated, self.keep_age = True, keep_age
 
 
 class ServerSessionInterface(SessionInterface):
@@ -74,7 +78,7 @@ class ServerSessionInterface(SessionInterface):
             stale = ServerSession(token=token)
             stale.discard_stored = True
             return stale
-        return ServerSession(data, token=token, seen_at=row.last_seen_at)
+        return ServerSession(data, token=token, seen_at=row.last_seen_at, created_at=row.created_at)
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session.accessed:
@@ -82,7 +86,9 @@ class ServerSessionInterface(SessionInterface):
         database = db.session()
         stored = session.token is not None and not session.discard_stored
         if session.token is not None and (session.discard_stored or session.rotated or not session):
-            database.execute(delete(WebSession).where(WebSession.id == _row_id(session.token)))
+            deleted = database.execute(delete(WebSession).where(WebSession.id == _row_id(session.token))).rowcount
+            if session.rotated and not deleted and session.owner_at_open is not None and not session.ended_here:
+                session.clear()  # ended while this login step ran (an admin's reset, a logout elsewhere): stays so
             stored = False
         if not session:
             if session.token is not None:
@@ -113,8 +119,9 @@ class ServerSessionInterface(SessionInterface):
         purge_idle(database, self.idle)  # new sessions are made at login steps and first visits: cheap enough here
         token = secrets.token_urlsafe(32)
         moment = now()
+        born = session.created_at if session.keep_age and session.created_at else moment
         database.add(WebSession(id=_row_id(token), user_id=_user_id(session), client=client,
-                                sealed_data=_seal(token, dict(session)), created_at=moment, last_seen_at=moment))
+                                sealed_data=_seal(token, dict(session)), created_at=born, last_seen_at=moment))
         database.flush()
         session.token = token
         response.set_cookie(COOKIE_NAME, token, httponly=True, secure=self.get_cookie_secure(app),
@@ -127,7 +134,10 @@ class ServerSessionInterface(SessionInterface):
 
 
 def end_all_for(database: Session, user_id: int) -> int:
-    """End every session of the user, on every device (the caller's own request included)."""
+    """End every session of the user, on every device (the caller's own request included: it may go on under a
+    new token, see ``ServerSession.rotate``)."""
+    if has_request_context() and isinstance(current := flask_session._get_current_object(), ServerSession):
+        current.ended_here = True
     return database.execute(delete(WebSession).where(WebSession.user_id == user_id)).rowcount
 
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from flask.sessions import SecureCookieSessionInterface
 from flask_login.utils import _create_identifier
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.auth import second_factor, web_sessions
 from app.auth.accounts import deactivate
@@ -196,3 +196,42 @@ def test_idle_sessions_are_purged_when_a_new_one_starts(app, client, store):
     assert store.scalar(select(WebSession).where(WebSession.user_id.is_not(None))) is None
     assert len(store.scalars(select(WebSession)).all()) == 1
     assert store.scalar(select(User).where(User.email == OMG_SECRETARY)).active
+
+
+def test_f1_a_login_step_running_while_the_user_is_reset_does_not_bring_the_session_back(app, client, store):
+    """The second-factor step was under way when an admin's reset ended the user's sessions: its new token is
+    never stored (review finding: the rotation wrote the ended session back)."""
+    from flask import request
+
+    page = client.get("/login")
+    client.post("/login", data={"email": OMG_SECRETARY, "password": "vertrouwd-demo",
+                                "csrf_token": csrf_token(page.get_data(as_text=True))})
+    token, secretary = client.get_cookie(COOKIE).value, user(store, OMG_SECRETARY).id
+    interface = app.session_interface
+    with app.test_request_context("/login/code", headers={"Cookie": f"{COOKIE}={token}"},
+                                  environ_base=client.environ_base):
+        in_flight = interface.open_session(app, request)
+        assert in_flight.owner_at_open == secretary
+        store.execute(delete(WebSession).where(WebSession.user_id == secretary))  # the reset, in another request
+        store.commit()
+        in_flight.rotate()  # the login step goes on: logged in under a new token
+        in_flight["_user_id"] = str(secretary)
+        response = app.response_class()
+        interface.save_session(app, in_flight, response)
+    store.expire_all()
+    assert store.scalar(select(WebSession).where(WebSession.user_id == secretary)) is None
+    assert f"{COOKIE}=;" in response.headers.get("Set-Cookie", ""), "the browser forgets the ended session"
+
+
+def test_f1_a_password_change_does_not_restart_the_absolute_lifetime(app, client):
+    with time_machine.travel(START, tick=False) as clock:
+        login(client, OMG_CONFIDANT)
+        for minutes in range(20, 10 * 60, 20):  # busy all day, and at noon a new password
+            clock.move_to(START + timedelta(minutes=minutes))
+            if minutes == 5 * 60:
+                changed = post_form(client, "/account/password", {
+                    "current": "vertrouwd-demo", "new": "een-eigen-wachtwoord", "repeat": "een-eigen-wachtwoord"})
+                assert changed.status_code == 302
+            assert not logged_out(client)
+        clock.move_to(START + timedelta(hours=10, minutes=1))
+        assert logged_out(client), "10 hours after the login, not after the password change"
