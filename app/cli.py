@@ -24,7 +24,6 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create or upgrade the database (Alembic) and import bpmn/ and forms/ as process model versions."""
-    from app.auth import second_factor
     from app.engine.registry import import_directory
     from app.setup import upgrade_database
 
@@ -32,13 +31,9 @@ def init() -> None:
     upgrade_database(settings.database_url)
     session = _session()
     versions = import_directory(session, settings.bpmn_dir, settings.forms_dir)
-    second_factor.configure(settings.totp_key)
-    sealed = second_factor.seal_clear_secrets(session)
     session.commit()
     for version in versions:
         click.echo(f"process model {version.model_key}: version {version.version}")
-    if sealed:
-        click.echo(f"TOTP secrets of {sealed} users sealed under TOTP_KEY")
     _rekey_audit_chain(session, settings.audit_key)
 
 

@@ -29,7 +29,7 @@ ISSUER = "Vertrouwd"
 NEEDS_SECOND_FACTOR = frozenset({Role.CONFIDANT, Role.PAPSY, Role.ADMIN})
 RECOVERY_CODES = 10
 DRIFT_STEPS = 1
-SEALED = "v1:"  # prefix of a sealed secret; a secret without it is a clear one from before sealing
+SEALED = "v1:"  # prefix of a sealed secret; the upgrade that brought sealing sealed the clear ones once
 log = logging.getLogger(__name__)
 _sealing_key: bytes | None = None
 
@@ -48,26 +48,20 @@ def seal_secret(user_id: int, secret: str) -> str:
 
 
 def secret_of(user: User) -> str | None:
-    """The user's TOTP secret in clear, or None (not enrolled, or sealed under another TOTP_KEY)."""
+    """The user's TOTP secret in clear, or None (not enrolled, sealed under another TOTP_KEY, or not sealed: a
+    value written into the database by someone without the key)."""
     stored = user.totp_secret
-    if stored is None or not stored.startswith(SEALED):
-        return stored
+    if stored is None:
+        return None
+    if not stored.startswith(SEALED):
+        log.error("the TOTP secret of user %s is not sealed: refused", user.id)
+        return None
     sealed = base64.urlsafe_b64decode(stored[len(SEALED):].encode())
     try:
         return _aead().decrypt(sealed[:12], sealed[12:], _place(user.id)).decode()
     except InvalidTag:
         log.error("the TOTP secret of user %s does not open with the configured TOTP_KEY", user.id)
         return None
-
-
-def seal_clear_secrets(session: Session) -> int:
-    """Seal the secrets stored in clear before sealing existed (``vertrouwd init`` runs this); returns how many."""
-    users = session.scalars(select(User).where(User.totp_secret.is_not(None),
-                                               User.totp_secret.not_like(SEALED + "%"))).all()
-    for user in users:
-        user.totp_secret = seal_secret(user.id, user.totp_secret)
-    session.flush()
-    return len(users)
 
 
 def _aead() -> AESGCM:

@@ -38,6 +38,24 @@ def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.alter_column("totp_secret", existing_type=sa.String(length=64), type_=sa.String(length=128),
                               existing_nullable=True)
+    _seal_clear_totp_secrets()
+
+
+def _seal_clear_totp_secrets() -> None:
+    """The secrets stored in clear until now are sealed under TOTP_KEY, once, here: after this upgrade a clear
+    value is refused (whoever plants one in the database makes no codes with it)."""
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, totp_secret FROM user_account WHERE totp_secret IS NOT NULL")).all()
+    clear = [(user_id, secret) for user_id, secret in rows if not secret.startswith("v1:")]
+    if not clear:
+        return
+    from app.auth import second_factor
+    from app.config import Settings
+
+    second_factor.configure(Settings().totp_key)
+    for user_id, secret in clear:
+        bind.execute(sa.text("UPDATE user_account SET totp_secret = :sealed WHERE id = :id"),
+                     {"sealed": second_factor.seal_secret(user_id, secret), "id": user_id})
 
 
 def downgrade() -> None:

@@ -155,13 +155,32 @@ def test_f3_totp_secrets_are_stored_sealed_and_a_dump_alone_makes_no_codes(app, 
         second_factor.configure(app.extensions["vertrouwd_settings"].totp_key)
 
 
-def test_f3_clear_secrets_from_before_are_sealed_by_init(app, store):
-    account = user(store, OMG_SECRETARY)
-    account.totp_secret = "JBSWY3DPEHPK3PXP"
-    store.commit()
-    assert second_factor.seal_clear_secrets(store) == 1
-    assert second_factor.seal_clear_secrets(store) == 0, "idempotent"
-    assert second_factor.secret_of(account) == "JBSWY3DPEHPK3PXP" != account.totp_secret
+def test_f3_the_upgrade_seals_the_clear_secrets_once_and_a_planted_clear_one_is_refused(app, tmp_path, monkeypatch):
+    """The migration that brought sealing seals the secrets stored in clear before it; afterwards a clear value
+    (planted by someone with the database but not TOTP_KEY) makes no codes (review finding)."""
+    import pyotp
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from app.setup import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "d5e6f7a8b9c0")  # the schema before sealing
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO user_account (id, email, name, active, created_at, totp_secret) "
+                                "VALUES (7, 'oud@x.example', 'Oud', 1, '2026-01-01 00:00:00', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')"))
+    monkeypatch.setenv("TOTP_KEY", app.extensions["vertrouwd_settings"].totp_key)
+    command.upgrade(alembic_config(url), "head")
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT totp_secret FROM user_account WHERE id = 7")).scalar()
+    engine.dispose()
+    assert stored.startswith(second_factor.SEALED)
+    sealed = User(id=7, email="oud@x.example", name="Oud", totp_secret=stored)
+    assert second_factor.secret_of(sealed) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "the same authenticator app keeps working"
+    planted = User(id=7, email="oud@x.example", name="Oud", totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    assert second_factor.secret_of(planted) is None
+    assert not second_factor.verify(None, planted, pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now())
 
 
 def test_item4_a_cookie_forged_with_the_secret_key_opens_nothing(app, client, store):
