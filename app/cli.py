@@ -34,23 +34,6 @@ def init() -> None:
     session.commit()
     for version in versions:
         click.echo(f"process model {version.model_key}: version {version.version}")
-    _rekey_audit_chain(session, settings.audit_key)
-
-
-def _rekey_audit_chain(session, audit_key: str) -> None:
-    """Once, after the upgrade to the keyed chain: the plain SHA-256 entries are re-chained with AUDIT_KEY."""
-    from app.dossiers import audit as audit_log
-
-    try:
-        count = audit_log.rekey_legacy(session, audit_key)
-    except audit_log.ChainError as exc:
-        session.rollback()  # the deploy goes on; `audit verify` keeps reporting the chain until someone looks
-        click.echo(f"WARNING audit log: {exc}", err=True)
-        return
-    session.commit()
-    if count:
-        click.echo(f"audit log: {count} entries re-keyed with AUDIT_KEY (once); take an anchor now: "
-                   "`vertrouwd audit anchor --output FILE`")
 
 
 @main.command()

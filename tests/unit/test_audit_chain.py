@@ -158,27 +158,50 @@ def legacy_chain(count: int, tamper_at: int | None = None) -> list[int]:
     return ids
 
 
-def test_init_rekeys_a_legacy_chain_once_after_checking_its_plain_links(run):
-    ids = legacy_chain(3)
-    before = run("audit", "verify")
-    assert before.exit_code == 1 and f"broken at entry {ids[0]}" in before.output and "SHA-256" in before.output
+def test_the_upgrade_rekeys_the_plain_chain_once_after_checking_its_links(app, tmp_path, monkeypatch):
+    """The upgrade that brought the key re-chains the plain SHA-256 entries with it (in its migration), after
+    checking their plain links; a broken old chain is left as it is, for `audit verify` to report."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session
 
-    first = run("init")
-    assert first.exit_code == 0 and "audit log: 3 entries re-keyed" in first.output, first.output
-    rekeyed = [(e.id, e.hash, e.scheme) for e in entries()]
-    assert [scheme for _, _, scheme in rekeyed] == [audit.KEYED] * 4 and entries()[-1].action == "rekey"
-    assert run("audit", "verify").output.strip() == "audit log intact: 4 entries"
+    from app.setup import alembic_config
 
-    second = run("init")
-    assert second.exit_code == 0 and "re-keyed" not in second.output
-    assert [(e.id, e.hash, e.scheme) for e in entries()] == rekeyed
+    monkeypatch.setenv("AUDIT_KEY", KEY)
+    for tamper_at, expect_keyed in ((None, True), (1, False)):
+        url = f"sqlite:///{tmp_path / f'old-{tamper_at}.db'}"
+        command.upgrade(alembic_config(url), "e1f8a0000004")  # the schema before the key
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            previous = audit.GENESIS
+            for n in range(3):
+                at = datetime(2026, 11, 2, 9, 30 + n, tzinfo=timezone.utc)
+                digest = plain_sha256(fields(previous, at, None, n + 1, "read"))
+                connection.execute(text("INSERT INTO audit_entry (at, actor_id, dossier_id, action, prev_hash, hash) "
+                                        "VALUES (:at, NULL, :dossier, 'read', :prev, :hash)"),
+                                   {"at": at.replace(tzinfo=None), "dossier": 77 if n == tamper_at else n + 1,
+                                    "prev": previous, "hash": digest})
+                previous = digest
+        command.upgrade(alembic_config(url), "head")
+        with Session(engine) as session:
+            verdict = audit.verify(session, KEY)
+            schemes = set(session.scalars(select(AuditEntry.scheme)))
+        engine.dispose()
+        assert verdict.intact is expect_keyed and verdict.entries == (4 if expect_keyed else 0)
+        assert schemes == ({audit.KEYED} if expect_keyed else {audit.LEGACY})
 
 
-def test_init_leaves_a_broken_legacy_chain_as_it_is(run):
-    ids = legacy_chain(3, tamper_at=1)
-    before = [(e.id, e.hash, e.scheme) for e in entries()]
-    result = run("init")
-    assert result.exit_code == 0 and f"WARNING audit log: the old SHA-256 chain is broken at entry {ids[1]}" \
-        in result.output
-    assert [(e.id, e.hash, e.scheme) for e in entries()] == before
-    assert run("audit", "verify").exit_code == 1
+def test_init_never_rekeys_a_chain_rewritten_as_plain_sha256(run, append):
+    """Whoever has the database but not AUDIT_KEY rewrites the log as a plain SHA-256 chain and waits for the next
+    deploy: `vertrouwd init` leaves it as it is and `audit verify` reports it (review finding: init re-keyed it)."""
+    append(3)
+    session = db.session()
+    previous = audit.GENESIS
+    for entry in entries():
+        entry.prev_hash, entry.scheme, entry.dossier_id = previous, audit.LEGACY, 99  # forged and re-chained
+        entry.hash = previous = plain_sha256(fields(previous, entry.at, entry.actor_id, 99, entry.action))
+    session.commit()
+    assert run("init").exit_code == 0
+    assert {e.scheme for e in entries()} == {audit.LEGACY}
+    result = run("audit", "verify")
+    assert result.exit_code == 1 and "broken at entry" in result.output
