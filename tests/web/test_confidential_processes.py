@@ -112,3 +112,19 @@ def test_f4_the_outbox_shows_an_admin_only_that_a_mail_about_a_delicate_case_exi
     assert OMG_PAPSY in page, "the delivery stays visible: recipient and status"
     held_setup = admin.get(f"/admin/outbox/{setup.id}").get_data(as_text=True)
     assert confidant.name in held_setup and link not in held_setup, "whoever holds the link chooses the password"
+
+
+def test_f4_the_timers_page_shows_an_admin_neither_when_nor_which_deadline_of_a_delicate_case(app, store):
+    """Review finding: /admin/timers showed the escalation's reminder and offer times (so when it started)."""
+    from app.models import Timer
+
+    _, instance_id = delicate_case(store)
+    timer = store.scalar(select(Timer).where(Timer.instance_id == instance_id).limit(1))
+    store.commit()
+    admin, _ = signed_in(app, store, ADMIN)
+    page = admin.get("/admin/timers").get_data(as_text=True)
+    assert f"/instances/{instance_id}" in page and "vertrouwelijk proces" in page, "it exists, and waits"
+    assert timer.spec_name not in page and f"/admin/timers/{timer.id}/fire-now" not in page
+    page = admin.get("/admin/timers").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert admin.post(f"/admin/timers/{timer.id}/fire-now", data={"csrf_token": token}).status_code == 403
