@@ -80,6 +80,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user if valid and user is not None and user.active else None
 
 
+def note_reset_by(user: User, admin: User) -> None:
+    """``admin`` reset ``user``'s password, setup link or second factor: that admin may not approve the recovery of
+    the user's dossiers (app/dossiers/recovery_process.py), so one admin alone cannot take an account over."""
+    user.account_reset_by_id = admin.id
+
+
 def deactivate(session: Session, user: User) -> None:
     """The account can no longer log in; every session of it ends at once."""
     from app.auth import web_sessions

@@ -78,6 +78,10 @@ def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) 
     else:
         reader = confidant
         dossiers = list(session.scalars(select(Dossier).where(Dossier.confidant_id == confidant.id)))
+    if reader.account_reset_by_id == admin.id:
+        raise RecoveryRefused(_l("U stelde het account van deze vertrouwenspersoon zelf opnieuw in: een andere "
+                                 "beheerder keurt dit herstel goed. Zo kan niemand alleen een account met zijn "
+                                 "dossiers overnemen."))
     public = None if reader.password_temporary else user_keys.public_key(session, reader.id)
     if public is None:  # only a key sealed under the reader's own password may receive the dossiers
         raise RecoveryRefused(_l("De vertrouwenspersoon heeft nog geen eigen wachtwoord gekozen, en dus nog geen "

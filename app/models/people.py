@@ -57,6 +57,9 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(128))  # sealed under TOTP_KEY (second_factor)
     totp_last_step: Mapped[int | None] = mapped_column()  # the last time step used: a code works once
     keys_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an admin's reset made new keys
+    # The admin who last reset this account (password, setup link, second factor): never the one who approves
+    # the recovery of its dossiers, so that no admin alone can take an account over with its dossiers.
+    account_reset_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # Set by an admin (CLI or reset page): it opens only the page to choose one's own password, and no key pair
     password_temporary: Mapped[bool] = mapped_column(default=False)
 

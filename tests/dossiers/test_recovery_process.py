@@ -147,3 +147,24 @@ def test_f2_after_a_reset_recovery_waits_for_the_users_own_password_and_wraps_on
     assert keys.unwrap_key(own_private, owner_key.wrapped, context)
     with pytest.raises(WrongPassword):
         user_keys.unlock(session, me, "tijdelijk-wachtwoord-1")
+
+
+def test_r2_the_admin_who_reset_an_account_cannot_approve_the_recovery_of_its_dossiers(app, session, registered):
+    """Review finding: one admin reset the password and the second factor, chose the 'own' password and, after a
+    PAPSY's request, approved the recovery alone. The admin who reset the account never approves; another does."""
+    from app.auth.accounts import note_reset_by
+    from app.auth.own_password import choose_own_password
+
+    me, admin = user(session, OMG_CONFIDANT), user(session, ADMIN)
+    reset_password(session, me, "tijdelijk-wachtwoord-1")
+    note_reset_by(me, admin)  # as the admin's user page does
+    private = choose_own_password(session, me, "gekozen-door-de-beheerder", "gekozen-door-de-beheerder")
+    session.commit()
+    task = request(session, OMG_PAPSY)
+    with pytest.raises(RecoveryRefused, match="andere beheerder"):
+        recovery_process.decide(session, admin, task.id, True, key_file(app))
+    session.rollback()
+    with pytest.raises(NeedsRecovery):
+        dossiers.read(session, user(session, OMG_CONFIDANT), registered, private)
+    other = ensure_user(session, "tweede.beheerder@gdpb.vlaanderen.example", "Tweede Beheerder", [Role.ADMIN])
+    assert recovery_process.decide(session, other, task.id, True, key_file(app)) == 1

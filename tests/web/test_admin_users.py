@@ -2,7 +2,7 @@
 recovery procedure) and a new second factor; bad input is refused with a message and changes nothing."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.auth.accounts import ensure_user
 from app.models import Role, User, UserKey
@@ -140,3 +140,17 @@ def test_an_admin_cannot_deactivate_their_own_account(app, store):
     assert refused.status_code == 400 and "andere beheerder" in refused.get_data(as_text=True)
     store.expire_all()
     assert account(store, ADMIN).active
+
+
+def test_r2_each_admin_reset_notes_who_did_it(app, store):
+    """The password, setup-link and second-factor resets each note the admin (who then may not approve the
+    recovery of the account's dossiers: tests/dossiers/test_recovery_process.py)."""
+    admin = app.test_client()
+    login(admin, ADMIN)
+    me, target = account(store, ADMIN).id, account(store, OMG_CONFIDANT).id
+    for action, data in (("password", {"new": NEW_PASSWORD, "repeat": NEW_PASSWORD}), ("setup-link", {}),
+                         ("second-factor", {"confirm": "yes"})):
+        store.execute(update(User).where(User.id == target).values(account_reset_by_id=None))
+        store.commit()
+        assert admin_post(admin, target, action, data).status_code in (200, 302), action
+        assert account(store, OMG_CONFIDANT).account_reset_by_id == me, action
