@@ -127,6 +127,23 @@ def admin_pages(app, email: str = ADMIN) -> str:
                      for page in pages)
 
 
+def mail_setup_link(app, email: str) -> None:
+    """A setup link mailed (SMTP configured: queued in the outbox, its send job in Redis), as an admin's reset does."""
+    from app.auth import setup_links
+
+    settings = app.extensions["vertrouwd_settings"]
+    settings.smtp_host = "127.0.0.1"
+    try:
+        with app.app_context():
+            session = db.session()
+            account = user(session, email)
+            assert setup_links.mail(session, account, setup_links.issue(session, account))
+            session.commit()
+        db.session.remove()
+    finally:
+        settings.smtp_host = None
+
+
 def assert_nowhere(haystack: bytes, where: str) -> None:
     for needle in (CANARY, CANARY.lower(), "Zwavelgele Parkiet"):
         assert needle.encode() not in haystack, f"the canary is readable in {where}"
@@ -156,6 +173,7 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
                                                      "themes": "bullying", "persons": "colleague",
                                                      "interventions": "conciliation", "note": CANARY})
     assert refused.status_code == 400
+    mail_setup_link(app, AWV_CONFIDANT)  # the setup-link mail is in the sweep too (outbox, logs, Redis)
 
     with app.app_context():
         assert db.session().scalar(select(text("count(*)")).select_from(Dossier)) == COUNT + 1
@@ -165,6 +183,7 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
     assert database.count(b"bullying") >= COUNT and b"INSERT INTO dossier" in logs and "Beheer" in pages
     # The escalations' instance pages are among them; confidential, an admin sees only that they exist.
     assert "Dit is een vertrouwelijk proces" in pages and '"model":"delicate_case"' in pages
+    assert b"/setup/" in database, "positive control: the setup-link mail is in the outbox"
     assert_nowhere(database, "the database")
     assert_nowhere(redis_bytes(redis_client), "Redis")
     assert_nowhere(logs, "the logs")
