@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.admin.routes import bp
 from app.auth import second_factor, setup_links
-from app.auth.accounts import deactivate, note_reset_by, AccountError, admin_set_password
+from app.auth.accounts import AccountError, admin_set_password, deactivate, note_reset_by
 from app.crypto import user_keys
 from app.db import session
 from app.models import User
@@ -34,7 +34,7 @@ def user_password(user_id: int):
                                           request.form.get("repeat", ""))
     except AccountError as exc:
         return _refused(account, str(exc))
-    note_reset_by(account, current_user)
+    note_reset_by(session(), account, current_user, "password")
     log.info("admin %s set a temporary password for user %s (key pair deleted: %s)", current_user.id, account.id,
              new_key_pair)
     flash(_("%(name)s heeft nu een tijdelijk wachtwoord. Geef het persoonlijk door: bij de volgende aanmelding kiest "
@@ -54,7 +54,7 @@ def user_setup_link(user_id: int):
         return _refused(account, _("Uw eigen wachtwoord wijzigt u bij ‘Wachtwoord wijzigen’: zo blijven uw "
                                    "dossiers leesbaar."))
     token = setup_links.issue(session(), account)
-    note_reset_by(account, current_user)
+    note_reset_by(session(), account, current_user, "setup_link")
     mailed = setup_links.mail(session(), account, token)
     log.info("admin %s made a setup link for user %s (mailed: %s)", current_user.id, account.id, mailed)
     return _page(account, setup_link=setup_link_url(token), mailed=mailed)
@@ -67,7 +67,7 @@ def user_second_factor(user_id: int):
         return _refused(account, _("Bevestig eerst dat u de identiteit van %(name)s hebt nagegaan.",
                                    name=account.name))
     second_factor.reset(session(), account)
-    note_reset_by(account, current_user)
+    note_reset_by(session(), account, current_user, "second_factor")
     log.info("admin %s reset the second factor of user %s", current_user.id, account.id)
     flash(_("%(name)s stelt bij de volgende aanmelding een nieuwe authenticator-app in.", name=account.name), "info")
     return redirect(url_for("admin.user_page", user_id=account.id))

@@ -80,10 +80,22 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user if valid and user is not None and user.active else None
 
 
-def note_reset_by(user: User, admin: User) -> None:
-    """``admin`` reset ``user``'s password, setup link or second factor: that admin may not approve the recovery of
-    the user's dossiers (app/dossiers/recovery_process.py), so one admin alone cannot take an account over."""
+RESETS = ("password", "setup_link", "second_factor")
+
+
+def note_reset_by(session: Session, user: User, admin: User, what: str) -> None:
+    """``admin`` reset ``user``'s password, setup link or second factor (``what``): that admin may not approve the
+    recovery of the user's dossiers (app/dossiers/recovery_process.py), so one admin alone cannot take an account
+    over; and the user is told by mail, so that a reset they did not ask for does not go unnoticed."""
+    from app.mail.outbox import current_settings, queue_mail
+    from app.mail.render import format_due
+
+    if what not in RESETS:
+        raise ValueError(f"unknown reset {what!r}")
     user.account_reset_by_id = admin.id
+    queue_mail(session, user.email, "account_reset", "account_reset",
+               {"name": user.name, "admin": admin.name, "what": what,
+                "at": format_due(now(), current_settings().display_timezone)})
 
 
 def deactivate(session: Session, user: User) -> None:

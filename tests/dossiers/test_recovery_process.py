@@ -157,7 +157,7 @@ def test_r2_the_admin_who_reset_an_account_cannot_approve_the_recovery_of_its_do
 
     me, admin = user(session, OMG_CONFIDANT), user(session, ADMIN)
     reset_password(session, me, "tijdelijk-wachtwoord-1")
-    note_reset_by(me, admin)  # as the admin's user page does
+    note_reset_by(session, me, admin, "password")  # as the admin's user page does
     private = choose_own_password(session, me, "gekozen-door-de-beheerder", "gekozen-door-de-beheerder")
     session.commit()
     task = request(session, OMG_PAPSY)

@@ -16,10 +16,12 @@ FIELDS = {
     "delicate_reminder": {"what", "due_date", "entity", "task_id", "public_url"},
     "delicate_offered": {"entity", "due_date", "task_id", "public_url"},
     "setup_link": {"name", "link", "hours", "public_url"},
+    "account_reset": {"name", "admin", "what", "at", "public_url"},
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
-        "reason": "Onleesbaar", "name": "Jana Vermeulen", "link": "https://vertrouwd.example/setup/abc", "hours": 72}
+        "reason": "Onleesbaar", "name": "Jana Vermeulen", "link": "https://vertrouwd.example/setup/abc", "hours": 72,
+        "admin": "Anouk Beheer", "at": "05-12-2026 14:05"}
 
 
 def test_the_templates_read_exactly_the_documented_fields():

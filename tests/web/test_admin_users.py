@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from app.auth.accounts import ensure_user
-from app.models import Role, User, UserKey
+from app.models import OutboxMessage, Role, User, UserKey
 from tests.helpers import ADMIN, OMG_CONFIDANT, choose_password, csrf_token, entity, login, post_form
 
 NEW_PASSWORD = "een-nieuw-wachtwoord-7"
@@ -144,7 +144,7 @@ def test_an_admin_cannot_deactivate_their_own_account(app, store):
 
 def test_r2_each_admin_reset_notes_who_did_it(app, store):
     """The password, setup-link and second-factor resets each note the admin (who then may not approve the
-    recovery of the account's dossiers: tests/dossiers/test_recovery_process.py)."""
+    recovery of the account's dossiers: tests/dossiers/test_recovery_process.py) and tell the user by mail."""
     admin = app.test_client()
     login(admin, ADMIN)
     me, target = account(store, ADMIN).id, account(store, OMG_CONFIDANT).id
@@ -154,3 +154,8 @@ def test_r2_each_admin_reset_notes_who_did_it(app, store):
         store.commit()
         assert admin_post(admin, target, action, data).status_code in (200, 302), action
         assert account(store, OMG_CONFIDANT).account_reset_by_id == me, action
+        told = store.scalars(select(OutboxMessage).where(OutboxMessage.kind == "account_reset")
+                             .order_by(OutboxMessage.id.desc())).first()
+        assert told.to_address == OMG_CONFIDANT and "Anouk Beheer" in told.body, "the user is told, by name"
+        assert NEW_PASSWORD not in told.body and "/setup/" not in told.body, "never the password or the link"
+    assert len(store.scalars(select(OutboxMessage).where(OutboxMessage.kind == "account_reset")).all()) == 3
