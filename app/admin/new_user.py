@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 
 from flask import flash, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from app.clock import now
 from app.models import Timer, TimerState
 from app.workflow import services
 from tests.helpers import OMG_SECRETARY, entity, user
