@@ -25,6 +25,18 @@ ERROR_TITLES = {
 }
 
 
+# Werkzeug's own descriptions are English and technical: a refused or missing page says this instead.
+ERROR_MESSAGES = {
+    400: _l("Deze vraag kon niet verwerkt worden. Ga terug en probeer het opnieuw."),
+    403: _l("U hebt geen toegang tot deze pagina. Meent u dat u ze wel zou moeten zien, vraag het dan aan de "
+            "beheerder."),
+    404: _l("Deze pagina bestaat niet (meer). Controleer het adres, of ga terug naar uw taken."),
+    405: _l("Deze pagina kan zo niet gebruikt worden. Ga terug en probeer het opnieuw."),
+    413: _l("Het bestand is te groot."),
+    429: _l("Te veel pogingen na elkaar. Wacht even en probeer het dan opnieuw."),
+}
+
+
 class IdConverter(IntegerConverter):
     """``<id:name>``: a positive id that fits the database's integer columns (larger ones are simply 404)."""
 
@@ -67,8 +79,18 @@ def _http_error(error):
     headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
     if _wants_json():
         return jsonify({"error": title}), status, headers
-    message = getattr(error, "description", None) if status != 500 else None
-    return render_template("error.html", status=status, title=title, message=message), status, headers
+    return render_template("error.html", status=status, title=title, message=_error_message(error, status)), \
+        status, headers
+
+
+def _error_message(error, status: int) -> str | None:
+    """Our own words, unless the code that refused gave its own (a 500 never shows one)."""
+    description = getattr(error, "description", None)
+    if status == 500:
+        return None
+    if description and description != getattr(type(error), "description", None):
+        return str(description)
+    return str(ERROR_MESSAGES[status]) if status in ERROR_MESSAGES else None
 
 
 def _engine_error(error: EngineError):

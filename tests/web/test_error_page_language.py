@@ -26,3 +26,19 @@ def test_the_error_page_is_english_for_an_english_user(app, client):
     assert response.status_code == 403
     assert "Geen toegang" not in re.search(r"<title>(.*?)</title>", page).group(1)
     assert "Deze taak is niet voor u." not in page
+
+
+def test_access_denied_and_not_found_speak_dutch_and_english_and_offer_a_way_back(app, client):
+    """Issue 9, defect 1: a plain refusal showed Werkzeug's English text under a Dutch title; now the page says it in
+    the user's language, with a way back (to the tasks when logged in, to the login page when not)."""
+    werkzeug_words = ("You don't have the permission", "The requested URL was not found")
+    anonymous = client.get("/no/such/page").get_data(as_text=True)
+    assert "Deze pagina bestaat niet (meer)" in anonymous and 'href="/login"' in anonymous
+    login(client, OMG_SECRETARY)
+    for path, dutch in (("/admin/", "U hebt geen toegang tot deze pagina"), ("/no/such/page", "bestaat niet")):
+        page = client.get(path).get_data(as_text=True)
+        assert dutch in page and "Terug naar mijn taken" in page, path
+        assert not any(words in page for words in werkzeug_words), path
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client.get("/inbox").get_data(as_text=True))})
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "You have no access to this page" in page and not any(words in page for words in werkzeug_words)
