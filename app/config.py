@@ -82,9 +82,15 @@ class Settings:
     smtp_password: str | None = field(default_factory=lambda: _env("SMTP_PASSWORD"), repr=False)
     smtp_starttls: bool = field(default_factory=lambda: _env("SMTP_STARTTLS", "0") == "1")
     mail_from: str = field(default_factory=lambda: _env("MAIL_FROM", "Vertrouwd <no-reply@vertrouwd.vlaanderen.example>"))
-    public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"))
+    # Unset: the address `vertrouwd run` listens on (HOST, PORT), so that links in mails reach it.
+    public_url: str = field(default_factory=lambda: (_env("PUBLIC_URL") or "").rstrip("/"))
     port: int = field(default_factory=lambda: int(_env("PORT", "5000")))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+
+    def __post_init__(self) -> None:
+        if not self.public_url:
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+            self.public_url = f"http://{host}:{self.port}"
 
     def flask_config(self) -> dict:
         """The Flask config mapping derived from these settings."""

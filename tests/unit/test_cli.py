@@ -214,3 +214,16 @@ def test_f2_user_add_without_a_password_prints_a_setup_link_and_setup_link_repla
     assert client.get(first[first.index("/setup/"):]).status_code == 404, "a new link replaces the old one"
     assert client.get(second[second.index("/setup/"):]).status_code == 200
     assert run("user", "setup-link", "nobody@x.example").exit_code != 0
+
+
+def test_public_url_defaults_to_the_address_run_listens_on(monkeypatch):
+    """Issue 9, defect 9: mail links pointed at port 5000 while the app ran on another."""
+    from app.config import Settings
+
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8080")
+    assert Settings(secret_key="x", totp_key="x", audit_key="x").public_url == "http://127.0.0.1:8080"
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    assert Settings(secret_key="x", totp_key="x", audit_key="x").public_url == "http://127.0.0.1:8080"
+    monkeypatch.setenv("PUBLIC_URL", "https://vertrouwd.vlaanderen.example/")
+    assert Settings(secret_key="x", totp_key="x", audit_key="x").public_url == "https://vertrouwd.vlaanderen.example"
