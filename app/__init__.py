@@ -26,10 +26,11 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     _configure_passwords(app)
     _configure_sessions(app, settings)
     _configure_sandbox(settings)
-    from app.i18n import compile_catalogs
+    from app import i18n
 
-    compile_catalogs()
+    i18n.compile_catalogs()
     babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app, babel)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

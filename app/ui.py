@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import current_app, g, has_request_context
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from app import i18n
 from app.clock import now
 from app.models import ConfidantStatus, InstanceStatus, MailStatus, Role, TaskState, TimerState
 
@@ -60,7 +57,8 @@ def due_state(due_at: datetime | None, at: datetime | None = None) -> Due:
     if due_at is None:
         return Due("none")
     at = at or now()
-    days = (_local(due_at).date() - _local(at).date()).days
+    zone = i18n.display().zone
+    days = (due_at.astimezone(zone).date() - at.astimezone(zone).date()).days
     if due_at < at:
         return Due("late", min(days, 0))
     return Due("soon" if due_at < at + DUE_SOON else "later", max(days, 0))
@@ -70,8 +68,8 @@ def format_datetime(value: datetime | None) -> str:
     """"2 dec. 2026 14:05" in Dutch, "2 Dec 2026, 14:05" in English; 24 h, in the display time zone."""
     if value is None:
         return ""
-    locale = _locale()
-    local = _local(value)
+    shown = i18n.display()
+    locale, local = shown.locale, value.astimezone(shown.zone)
     if locale not in _MONTHS:
         return babel_format_datetime(local, "medium", locale=locale)
     return f"{_day_month_year(local, locale)}{_DATETIME_SEPARATOR[locale]}{local:%H:%M}"
@@ -81,11 +79,12 @@ def format_date(value: date | datetime | str | None) -> str:
     """"2 dec. 2026" in Dutch, "2 Dec 2026" in English."""
     if value in (None, ""):
         return ""
+    shown = i18n.display()
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     elif isinstance(value, datetime):
-        value = _local(value).date()
-    locale = _locale()
+        value = value.astimezone(shown.zone).date()
+    locale = shown.locale
     if locale not in _MONTHS:
         return babel_format_date(value, "medium", locale=locale)
     return _day_month_year(value, locale)
@@ -93,23 +92,6 @@ def format_date(value: date | datetime | str | None) -> str:
 
 def _day_month_year(value: date, locale: str) -> str:
     return f"{value.day} {_MONTHS[locale][value.month - 1]} {value.year}"
-
-
-def _locale() -> str:
-    if not has_request_context():
-        return "nl"
-    if "ui_locale" not in g:
-        g.ui_locale = str(get_locale() or "nl")
-    return g.ui_locale
-
-
-def _local(value: datetime) -> datetime:
-    return value.astimezone(_display_zone(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")))
-
-
-@lru_cache(maxsize=4)
-def _display_zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
 
 
 # The words for each state, per kind of thing (the enums share values such as "cancelled", with other words).

@@ -184,16 +184,21 @@ def measure(page: Page, clients: list[Client], rounds: int) -> Result:
     return result
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """utime + stime of these processes (and their threads), from /proc."""
-    total = 0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """utime + stime of each process (with its threads), from /proc."""
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / TICKS
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime: fields 14 and 15 of stat
+    return seconds
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two readings; a process that started in between counts from zero."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
 def worker_pids(master: int) -> list[int]:
@@ -255,13 +260,12 @@ def bench_size(name: str, database_url: str, args) -> dict[tuple[int, str], Resu
             measure(page, clients[page.role][:4], 3)
         for concurrency in args.clients:
             for page in PAGES:
-                backends = backend_pids(database, name)
-                before = (cpu_seconds(workers), cpu_seconds(backends))
+                before = cpu_seconds(workers), cpu_seconds(backend_pids(database, name))
                 result = measure(page, clients[page.role][:concurrency], args.rounds)
                 if concurrency == 1:
                     count = len(result.timings)
-                    result.server_cpu_ms = (cpu_seconds(workers) - before[0]) * 1000 / count
-                    result.db_cpu_ms = (cpu_seconds(backends) - before[1]) * 1000 / count
+                    result.server_cpu_ms = cpu_spent(before[0], cpu_seconds(workers)) * 1000 / count
+                    result.db_cpu_ms = cpu_spent(before[1], cpu_seconds(backend_pids(database, name))) * 1000 / count
                 results[concurrency, page.name] = result
                 print_row(name, concurrency, page, result)
     finally:
@@ -311,7 +315,10 @@ def main() -> None:
     parser.add_argument("--reuse", help="comma-separated database names made earlier with --keep: no generation")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (the Dockerfile's 4)")
+    parser.add_argument("--pages", help="comma-separated page names (default: all)")
     args = parser.parse_args()
+    if args.pages:
+        PAGES[:] = [page for page in PAGES if page.name in args.pages.split(",")]
     args.clients = [int(n) for n in args.clients.split(",")]
     server_url = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith(
         "postgresql") else DEFAULT_PG

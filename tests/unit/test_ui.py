@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from flask import g
 
 from app import ui
 
@@ -15,9 +14,8 @@ SUMMER_EVENING = datetime(2026, 5, 2, 21, 30, tzinfo=UTC)  # 23:30 in Brussels
 @pytest.fixture
 def in_language(app):
     def speak(locale: str):
-        context = app.test_request_context("/")
+        context = app.test_request_context("/", query_string={"lang": locale})  # as a visitor chooses it
         context.push()
-        g.ui_locale = locale
         return context
     contexts = []
     yield lambda locale: contexts.append(speak(locale))
