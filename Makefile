@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install init demo worker bench clean
+.PHONY: run test install init demo worker bench bench-pages clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: install node_modules/.installed
 
 bench: install
 	$(BIN)/python bench/engine_roundtrip.py
+
+# The list pages at 10,000 and 100,000 instances on PostgreSQL (bench/pages.py; takes some 15 minutes).
+bench-pages: install
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

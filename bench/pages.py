@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import pyotp  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench import pages_data  # noqa: E402
 
@@ -231,9 +232,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str, redis_url: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, redis_url: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, **pages_data.SETTINGS, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+    env = {**os.environ, **pages_data.SETTINGS, "DATABASE_URL": url, "REDIS_URL": redis_url,
            "LOGIN_RATE_LIMIT": "100000 per minute", "VERTROUWD_INSTANCE": tempfile.mkdtemp(prefix="bench-pages-"),
            "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
@@ -249,9 +250,9 @@ def start_server(database_url: str, redis_url: str, workers: int, threads: int) 
     raise RuntimeError("gunicorn did not start")
 
 
-def bench_size(name: str, database_url: str, args) -> dict[tuple[int, str], Result]:
-    database = create_engine(database_url)
-    server, port = start_server(database_url, args.redis_url, args.workers, args.threads)
+def bench_size(name: str, url: str, args) -> dict[tuple[int, str], Result]:
+    database = create_engine(url)
+    server, port = start_server(url, args.redis_url, args.workers, args.threads)
     results = {}
     try:
         clients = bench_clients(port, database, max(args.clients))
@@ -328,10 +329,10 @@ def main() -> None:
     by_size: dict[int, dict] = {}
     print_header()
     for name in names:
-        url = pages_data.database_url(server_url, name)
+        url = database_url(server_url, name)
         if not args.reuse:
             started = time.perf_counter()
-            pages_data.create_database(server_url, name)
+            create_database(server_url, name)
             counts = pages_data.generate(url, pages_data.Size.of(int(name.rsplit("_", 1)[1])))
             print(f"{name}: generated in {time.perf_counter() - started:.0f} s: "
                   + ", ".join(f"{count:,} {table}" for table, count in counts.items()), flush=True)
@@ -340,9 +341,30 @@ def main() -> None:
             by_size[size] = bench_size(name, url, args)
         finally:
             if not args.keep and not args.reuse:
-                pages_data.drop_database(server_url, name)
+                drop_database(server_url, name)
     if len(by_size) > 1:
         print_summary(by_size, args.clients)
+
+
+def database_url(server_url: str, name: str) -> str:
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def create_database(server_url: str, name: str) -> str:
+    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    return database_url(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _on_server(server_url: str, *statements: str) -> None:
+    admin = create_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    admin.dispose()
 
 
 def instance_count(url: str) -> int:

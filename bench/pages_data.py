@@ -1,16 +1,14 @@
-"""The data behind bench/pages.py: a database of Vertrouwd's expected size, made in minutes.
+"""The data behind bench/pages.py: a database of Vertrouwd's expected size, made in seconds.
 
-The schema comes from Alembic and the process models from bpmn/ and forms/ (what `vertrouwd init` does); the
-rows are then written in bulk (COPY on PostgreSQL, executemany elsewhere), not through the engine: 20 entities, an
-admin, 5 PAPSY (4 entities each), an EOC secretary and 8 confidants per entity, the roster, INSTANCES process
-instances over the shipped models with 3 tasks each (10 % READY: some claimed, due dates late, soon, later or none
-as the models set them) and DOSSIERS dossiers over the 160 confidants. An instance's ``state_json`` is a
-placeholder: list pages never load it (bench/pages.py checks), so instance and task pages are not for this data.
-The first confidant of each entity is "benched": a key pair, and dossiers sealed as the application seals them;
-the others' sealed columns are random bytes (no list page opens them).
-
-All bench users have PASSWORD and, where a second factor is needed, the TOTP secret TOTP_SECRET sealed under
-SETTINGS["TOTP_KEY"]: the server must run with these settings (bench/pages.py passes them).
+Schema by Alembic, process models from bpmn/ and forms/ (what `vertrouwd init` does), then rows in bulk (COPY on
+PostgreSQL, executemany elsewhere), not through the engine: 20 entities, an admin, 5 PAPSY (4 entities each), an EOC
+secretary and 8 confidants per entity, the roster, INSTANCES instances over the shipped models with 3 tasks each
+(10 % READY: some claimed, due dates late, soon, later or none as the models set them), DOSSIERS dossiers over the
+160 confidants. ``state_json`` is a placeholder that list pages never load (bench/pages_profile.py checks): the
+instance and task pages cannot open this data. The first confidant of each entity is "benched": a key pair, and
+dossiers sealed as the application seals them; the others' sealed columns are random bytes of the same length.
+Every user has PASSWORD and, if the role needs one, TOTP_SECRET as second factor, sealed under SETTINGS["TOTP_KEY"]
+(the server runs with SETTINGS). This configures second_factor and user_keys of the calling process.
 """
 from __future__ import annotations
 
@@ -22,7 +20,6 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, undefer
 
 from app.auth import second_factor
@@ -85,27 +82,6 @@ class People:
     papsy: dict[int, int]  # entity id -> its PAPSY
     secretaries: dict[int, int]  # entity id -> its EOC secretary
     confidants: dict[int, list[int]]  # entity id -> its confidants (the first is benched)
-
-
-def database_url(server_url: str, name: str) -> str:
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def create_database(server_url: str, name: str) -> str:
-    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    return database_url(server_url, name)
-
-
-def drop_database(server_url: str, name: str) -> None:
-    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _on_server(server_url: str, *statements: str) -> None:
-    admin = create_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
-    admin.dispose()
 
 
 def generate(url: str, size: Size, seed: int = 9) -> dict[str, int]:
@@ -237,7 +213,7 @@ def _instances_and_tasks(connection: Connection, rng: random.Random, size: Size,
 
 TASK_COLUMNS = ["id", "instance_id", "spiff_task_id", "spec_name", "title", "lane", "entity_id", "assignee_id",
                 "form_name", "due_at", "state", "created_at", "completed_at", "completed_by_id", "notified_at",
-                "open_to_lane_at"]
+                "open_to_lane_at"] + (["claimed_at"] if "claimed_at" in Task.__table__.c else [])  # from the inbox's claims
 
 
 def _user_tasks(version: ProcessModelVersion) -> list[dict]:
@@ -259,14 +235,16 @@ def _task_row(rng: random.Random, task_id: int, instance_id: int, entity_id: int
               created: datetime, people: People, confidant: int, moment: datetime) -> tuple:
     actor = {"confidant": confidant, "papsy": people.papsy[entity_id], "eoc_secretary": people.secretaries[entity_id],
              "admin": people.admin}.get(step["lane"])
-    assignee = actor if step["assigned"] or (state == "ready" and rng.random() < 0.15) else None  # 15 % claimed
+    claimed = state == "ready" and not step["assigned"] and rng.random() < 0.15  # 15 % taken from the lane
+    assignee = actor if step["assigned"] or claimed else None  # or named by the process (claimed_at stays empty)
     due = _due(rng, created, moment, state) if step["due"] else None
     open_to_lane = due + timedelta(days=1) if due and step["open_to_lane"] else None
     done = state == "completed"
     completed_at = min(created + timedelta(minutes=rng.randrange(30, 10 * 1440)), moment) if state != "ready" else None
-    return (task_id, instance_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), step["spec_name"],
-            step["title"], step["lane"], entity_id, assignee, step["form_name"], due, state, created, completed_at,
-            actor if done else None, created, open_to_lane)
+    row = (task_id, instance_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), step["spec_name"],
+           step["title"], step["lane"], entity_id, assignee, step["form_name"], due, state, created, completed_at,
+           actor if done else None, created, open_to_lane)
+    return row + ((created + timedelta(hours=1) if claimed else None,) if len(TASK_COLUMNS) > len(row) else ())
 
 
 def _due(rng: random.Random, created: datetime, moment: datetime, state: str) -> datetime:
