@@ -7,7 +7,7 @@ per page: p50/p95/max latency, and at one client the CPU each page costs the gun
 backends (utime+stime from /proc before and after the sequential requests, divided by their number). Last, the
 ratio p95(largest)/p95(smallest) at one client, and the p95 at 20 clients.
 
-    .venv/bin/python bench/pages.py [--sizes 10000,100000] [--rounds 50] [--clients 1,20] [--keep]
+    .venv/bin/python bench/pages.py [--sizes 10000,100000] [--rounds 200] [--clients 1,20] [--keep]
                                     [--reuse vertrouwd_bench_10000,vertrouwd_bench_100000] [--threads 4]
     .venv/bin/python bench/pages_profile.py --reuse vertrouwd_bench_100000   # cProfile of one page, in process
 
@@ -262,7 +262,7 @@ def bench_size(name: str, url: str, args) -> dict[tuple[int, str], Result]:
         for concurrency in args.clients:
             for page in PAGES:
                 before = cpu_seconds(workers), cpu_seconds(backend_pids(database, name))
-                result = measure(page, clients[page.role][:concurrency], args.rounds)
+                result = measure(page, clients[page.role][:concurrency], max(1, args.rounds // concurrency))
                 if concurrency == 1:
                     count = len(result.timings)
                     result.server_cpu_ms = cpu_spent(before[0], cpu_seconds(workers)) * 1000 / count
@@ -310,7 +310,8 @@ def print_summary(by_size: dict[int, dict], clients: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="instances per database (tasks x3, dossiers /2)")
-    parser.add_argument("--rounds", type=int, default=50, help="requests per client per page")
+    parser.add_argument("--rounds", type=int, default=200,
+                        help="requests per page at each number of clients, shared among the clients")
     parser.add_argument("--clients", default="1,20", help="concurrent clients, in turn")
     parser.add_argument("--keep", action="store_true", help="keep the databases (for --reuse)")
     parser.add_argument("--reuse", help="comma-separated database names made earlier with --keep: no generation")
