@@ -232,9 +232,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(url: str, redis_url: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, redis: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, **pages_data.SETTINGS, "DATABASE_URL": url, "REDIS_URL": redis_url,
+    env = {**os.environ, **pages_data.SETTINGS, "DATABASE_URL": url, "REDIS_URL": redis,
            "LOGIN_RATE_LIMIT": "100000 per minute", "VERTROUWD_INSTANCE": tempfile.mkdtemp(prefix="bench-pages-"),
            "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
@@ -324,8 +324,7 @@ def main() -> None:
     args.clients = [int(n) for n in args.clients.split(",")]
     server_url = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith(
         "postgresql") else DEFAULT_PG
-    redis_base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    args.redis_url = re.sub(r"/\d*$", "", redis_base.rstrip("/")) + "/8"
+    args.redis_url = redis_url()
     names = args.reuse.split(",") if args.reuse else [f"vertrouwd_bench_{n}" for n in args.sizes.split(",")]
     by_size: dict[int, dict] = {}
     print_header()
@@ -366,6 +365,12 @@ def _on_server(server_url: str, *statements: str) -> None:
         for statement in statements:
             connection.execute(text(statement))
     admin.dispose()
+
+
+def redis_url() -> str:
+    """Database 8 of REDIS_URL's server (the local one by default): apart from the tests' and the other benches'."""
+    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    return re.sub(r"/\d*$", "", base.rstrip("/")) + "/8"
 
 
 def instance_count(url: str) -> int:

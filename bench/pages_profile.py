@@ -29,7 +29,7 @@ from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import db  # noqa: E402
 from bench import pages_data  # noqa: E402
-from bench.pages import DEFAULT_PG, PAGES, bench_accounts, database_url, log_in  # noqa: E402
+from bench.pages import DEFAULT_PG, PAGES, bench_accounts, database_url, log_in, redis_url  # noqa: E402
 
 
 class InProcessClient:
@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     server = os.environ["DATABASE_URL"] if os.environ.get("DATABASE_URL", "").startswith("postgresql") else DEFAULT_PG
     url = database_url(server, args.reuse)
-    settings = Settings(database_url=url, redis_url="redis://127.0.0.1:6379/8", login_rate_limit="100000 per minute",
+    settings = Settings(database_url=url, redis_url=redis_url(), login_rate_limit="100000 per minute",
                         secret_key=pages_data.SETTINGS["SECRET_KEY"], totp_key=pages_data.SETTINGS["TOTP_KEY"],
                         audit_key=pages_data.SETTINGS["AUDIT_KEY"],
                         upload_dir=Path(tempfile.mkdtemp(prefix="bench-profile-")) / "uploads")
