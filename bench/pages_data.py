@@ -8,13 +8,14 @@ secretary and 8 confidants per entity, the roster, INSTANCES instances over the 
 instance and task pages cannot open this data. The first confidant of each entity is "benched": a key pair, and
 dossiers sealed as the application seals them; the others' sealed columns are random bytes of the same length.
 Every user has PASSWORD and, if the role needs one, TOTP_SECRET as second factor, sealed under SETTINGS["TOTP_KEY"]
-(the server runs with SETTINGS). This configures second_factor and user_keys of the calling process.
+(the server runs with SETTINGS).
 """
 from __future__ import annotations
 
 import random
 import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -41,12 +42,14 @@ PASSWORD = "bench-wachtwoord-1"
 TOTP_SECRET = "BENCHPAGESBENCHPAGESBENCHPAGES23"
 SETTINGS = {"SECRET_KEY": "bench-secret-key", "TOTP_KEY": "bench-totp-key", "AUDIT_KEY": "bench-audit-key"}
 ENTITIES = [
-    ("OMG", "Departement Omgeving"), ("AWV", "Agentschap Wegen en Verkeer"), ("DKB", "Departement Kanselarij en Buitenland"),
-    ("FB", "Departement Financiën en Begroting"), ("WSE", "Departement Werk en Sociale Economie"),
-    ("OV", "Departement Onderwijs en Vorming"), ("ZG", "Departement Zorg"), ("MOW", "Departement Mobiliteit en Openbare Werken"),
+    ("OMG", "Departement Omgeving"), ("AWV", "Agentschap Wegen en Verkeer"),
+    ("DKB", "Departement Kanselarij en Buitenland"), ("FB", "Departement Financiën en Begroting"),
+    ("WSE", "Departement Werk en Sociale Economie"), ("OV", "Departement Onderwijs en Vorming"),
+    ("ZG", "Departement Zorg"), ("MOW", "Departement Mobiliteit en Openbare Werken"),
     ("LV", "Departement Landbouw en Visserij"), ("CJM", "Departement Cultuur, Jeugd en Media"),
-    ("VLABEL", "Vlaamse Belastingdienst"), ("DV", "Digitaal Vlaanderen"), ("AGODI", "Agentschap voor Onderwijsdiensten"),
-    ("VMM", "Vlaamse Milieumaatschappij"), ("ANB", "Agentschap Natuur en Bos"), ("OG", "Opgroeien"),
+    ("VLABEL", "Vlaamse Belastingdienst"), ("DV", "Digitaal Vlaanderen"), ("OG", "Opgroeien"),
+    ("AGODI", "Agentschap voor Onderwijsdiensten"), ("VMM", "Vlaamse Milieumaatschappij"),
+    ("ANB", "Agentschap Natuur en Bos"),
     ("AO", "Agentschap Overheidspersoneel"), ("VEKA", "Vlaams Energie- en Klimaatagentschap"),
     ("AIV", "Agentschap Informatie Vlaanderen"), ("WVG", "Departement Welzijn, Volksgezondheid en Gezin"),
 ]
@@ -54,7 +57,8 @@ CONFIDANTS_PER_ENTITY, PAPSY_COUNT, ENTITIES_PER_PAPSY = 8, 5, 4
 FIRST = ["Jan", "An", "Pieter", "Els", "Tom", "Sofie", "Koen", "Lies", "Bart", "Hilde", "Wim", "Nele", "Dirk", "Eva",
          "Joris", "Griet", "Stijn", "Ine", "Ruben", "Katrien"]
 LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "De Smet",
-        "Dubois", "Hermans", "Aerts", "Michiels", "Desmet", "Van den Broeck", "Verhaegen", "Lambrechts", "Segers", "Vos"]
+        "Dubois", "Hermans", "Aerts", "Michiels", "Desmet", "Van den Broeck", "Verhaegen", "Lambrechts", "Segers",
+        "Vos"]
 MODEL_MIX = {"appointment": 0.45, "training_deadline": 0.52, "delicate_case": 0.025, "key_recovery": 0.005}
 THEMES = ["stress", "burnout", "conflict", "bullying", "work_organisation", "private_situation", "discrimination"]
 PERSONS = ["colleague", "direct_manager", "third_party"]
@@ -87,18 +91,18 @@ class People:
 def generate(url: str, size: Size, seed: int = 9) -> dict[str, int]:
     """Migrate and fill the (empty) database at ``url``; returns the row counts."""
     upgrade_database(url)
-    second_factor.configure(SETTINGS["TOTP_KEY"])
     engine = create_engine(url)
     rng = random.Random(seed)
     moment = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)  # naive UTC, as the columns store it
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with bench_keys(), Session(engine, expire_on_commit=False) as session:
             import_directory(session, PROJECT_ROOT / "bpmn", PROJECT_ROOT / "forms")
             with tempfile.TemporaryDirectory() as folder:  # its private half is not needed: nothing is recovered
                 made = recovery.init(session, Path(folder) / "recovery.pem")
             recovery_key = (made.id, made.public_key)
             session.commit()
-            versions = list(session.scalars(select(ProcessModelVersion).options(undefer(ProcessModelVersion.spec_json))))
+            versions = list(session.scalars(select(ProcessModelVersion)
+                                            .options(undefer(ProcessModelVersion.spec_json))))
             people = _people(session.connection(), moment)
             session.commit()
             publics = _benched_key_pairs(session, people)
@@ -110,6 +114,18 @@ def generate(url: str, size: Size, seed: int = 9) -> dict[str, int]:
         return _analyze(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def bench_keys():
+    """The bench server's TOTP key and a cheap key sealing, for a while; then this process's own settings again."""
+    kept = second_factor._sealing_key, user_keys._params  # noqa: SLF001 (the modules keep them as globals)
+    second_factor.configure(SETTINGS["TOTP_KEY"])
+    user_keys.configure(CHEAP_KDF)
+    try:
+        yield
+    finally:
+        second_factor._sealing_key, user_keys._params = kept
 
 
 def _people(connection: Connection, moment: datetime) -> People:
@@ -162,7 +178,6 @@ def _people(connection: Connection, moment: datetime) -> People:
 
 def _benched_key_pairs(session: Session, people: People) -> dict[int, bytes]:
     """A key pair for the first confidant of each entity (cheap Argon2id: the bench logs them in often)."""
-    user_keys.configure(CHEAP_KDF)
     publics = {}
     for members in people.confidants.values():
         user_keys.create_for(session, session.get(User, members[0]), PASSWORD)
@@ -213,7 +228,9 @@ def _instances_and_tasks(connection: Connection, rng: random.Random, size: Size,
 
 TASK_COLUMNS = ["id", "instance_id", "spiff_task_id", "spec_name", "title", "lane", "entity_id", "assignee_id",
                 "form_name", "due_at", "state", "created_at", "completed_at", "completed_by_id", "notified_at",
-                "open_to_lane_at"] + (["claimed_at"] if "claimed_at" in Task.__table__.c else [])  # from the inbox's claims
+                "open_to_lane_at"]
+if "claimed_at" in Task.__table__.c:  # when a person took the task (the inbox's claims, migration e1f8a0000008)
+    TASK_COLUMNS.append("claimed_at")
 
 
 def _user_tasks(version: ProcessModelVersion) -> list[dict]:

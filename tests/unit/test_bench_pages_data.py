@@ -1,5 +1,6 @@
-"""bench/pages_data.py, the data bench/pages.py measures, at 200 instances on SQLite: the issue's proportions, the
-benched confidants' dossiers sealed as the application seals them, second factors the bench can answer."""
+"""bench/pages_data.py, the data bench/pages.py measures, at 200 instances (COPY on PostgreSQL, inserts on SQLite):
+the issue's proportions, the benched confidants' dossiers sealed as the application seals them, second factors the
+bench can answer."""
 from __future__ import annotations
 
 from sqlalchemy import create_engine, func, select
@@ -10,10 +11,12 @@ from app.crypto import contexts, keys, user_keys
 from app.models import Dossier, DossierKey, Entity, ProcessInstance, Task, User
 from app.models.keys import UserKey
 from bench import pages_data
+from tests.conftest import empty_database
 
 
-def test_bench_data_has_the_issues_proportions_and_opens_as_the_application_opens_it(tmp_path):
-    url = f"sqlite:///{tmp_path / 'bench.db'}"
+def test_bench_data_has_the_issues_proportions_and_opens_as_the_application_opens_it(database_url):
+    url = database_url  # the suite's database, emptied (the next test's app empties it again)
+    empty_database(url)
     counts = pages_data.generate(url, pages_data.Size.of(200))
     assert (counts["process_instance"], counts["task"], counts["dossier"]) == (200, 600, 100)
     engine = create_engine(url)
@@ -30,6 +33,6 @@ def test_bench_data_has_the_issues_proportions_and_opens_as_the_application_open
         data_key = keys.unwrap_key(private, wrapped, contexts.data_key_for(dossier.id, "owner", owner.id))
         requester = keys.decrypt(data_key, dossier.requester_sealed, contexts.dossier_field(dossier.id, "requester"))
         assert requester.split()[0] in pages_data.FIRST
-        second_factor.configure(pages_data.SETTINGS["TOTP_KEY"])  # as the bench's server is configured
-        assert second_factor.secret_of(owner) == pages_data.TOTP_SECRET
+        with pages_data.bench_keys():  # the TOTP key the bench's server runs with
+            assert second_factor.secret_of(owner) == pages_data.TOTP_SECRET
     engine.dispose()
