@@ -124,6 +124,11 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_task_inbox", "state", "lane", "entity_id"),
+        # The inbox's other ways in: "assigned to me", the tasks offered to a whole lane, and its two sort orders.
+        Index("ix_task_assignee", "assignee_id", "state"),
+        Index("ix_task_open_to_lane", "state", "lane", "open_to_lane_at"),
+        Index("ix_task_state_due", "state", "due_at", "id"),
+        Index("ix_task_state_created", "state", "created_at", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
@@ -133,6 +138,9 @@ class Task(Base):
     lane: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # When a person took the task from its lane or was handed it; None while it is offered to the lane, and when
+    # the process itself named the assignee (such a task stays with that person: no release, no hand-over).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     form_name: Mapped[str | None] = mapped_column(String(100))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[TaskState] = mapped_column(String(20), default=TaskState.READY)
@@ -146,6 +154,7 @@ class Task(Base):
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
     entity: Mapped[Entity] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
 
 
