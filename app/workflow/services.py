@@ -122,14 +122,6 @@ def form_values(session: Session, task: Task, data: dict, form: FormDefinition |
     return {**files.without_files(form, values), **files.kept_files(session, form, data, task)}
 
 
-def inbox(session: Session, user: User) -> list[Task]:
-    """The tasks the user may act on now, oldest due first, then oldest."""
-    query = (select(Task).where(Task.state == TaskState.READY, policy.tasks_visible_to(user))
-             .options(selectinload(Task.entity))
-             .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
-    return list(session.scalars(query))
-
-
 def instance_for(session: Session, user: User, instance_id: int) -> tuple[ProcessInstance, policy.InstanceAccess]:
     """The instance and how much of it the user may see (404 when it does not exist, 403 when nothing)."""
     instance = session.get(ProcessInstance, instance_id)
