@@ -1,7 +1,8 @@
 """What the workflow pages show, assembled from the services (no rules here)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
@@ -10,8 +11,10 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.engine import registry, runner
 from app.forms import FormDefinition
-from app.models import Entity, ProcessModelVersion, Task, User
-from app.workflow import files, services
+from app.engine.errors import InvalidData
+from app.models import Entity, ProcessModelVersion, SavedFilter, Task, User, UserRole
+from app.workflow import files, saved_filters, services
+from app.workflow.inbox import InboxPage, InboxQuery, inbox_page
 
 _instructions_env = SandboxedEnvironment(autoescape=False)
 
@@ -58,3 +61,36 @@ def startable_processes(session: Session, user: User) -> list[ProcessModelVersio
     entities = list(session.scalars(select(Entity)))
     versions = [model.current_version for model in registry.list_models(session) if model.current_version]
     return [v for v in versions if v.start_task and policy.startable_entities(user, v, entities)]
+
+
+@dataclass
+class InboxScreen:
+    """The inbox page: the page of tasks (None when the filter is wrong), the reasons per parameter, what the
+    filter bar offers and the user's saved filters."""
+
+    query: InboxQuery
+    page: InboxPage | None
+    errors: dict[str, str] = field(default_factory=dict)
+    processes: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    entities: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    saved: list[SavedFilter] = field(default_factory=list)
+
+
+def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> InboxScreen:
+    try:
+        query = InboxQuery.from_args(args)
+        page, errors = inbox_page(session, user, query, with_counts=True), {}
+    except InvalidData as exc:
+        query, page, errors = InboxQuery(), None, exc.errors
+    processes = [(model.key, model.name) for model in registry.list_models(session) if model.current_version_id]
+    entities = [(entity.code, entity.name) for entity in session.scalars(select(Entity).order_by(Entity.name))]
+    return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user))
+
+
+def colleagues_for(session: Session, user: User, task: Task) -> list[User]:
+    """Whom ``user`` may hand the task to: active people of its lane and scope (none when they may not hand it)."""
+    if not policy.can_hand_over(user, task):
+        return []
+    candidates = session.scalars(select(User).join(UserRole).where(
+        UserRole.role == task.lane, User.active.is_(True), User.id != user.id).order_by(User.name))
+    return [colleague for colleague in candidates if policy.can_assign(user, task, colleague)]
