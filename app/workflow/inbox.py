@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode
 
 from flask_babel import lazy_gettext as _l
@@ -19,8 +19,8 @@ from app.clock import now
 from app.engine.errors import InvalidData
 from app.forms.validation import is_clean_text
 from app.models import Entity, ProcessInstance, ProcessModel, ProcessModelVersion, Task, TaskState, User
+from app.ui import DUE_SOON  # "soon" means what the due badges say
 
-DUE_SOON = timedelta(days=14)  # "soon": due within this window (the same as the due badges)
 DUE = ("late", "soon", "none")
 ASSIGNED = ("me", "unassigned", "any")  # absent: "to do", the user's own tasks and those nobody has
 SORT_KEYS = ("due_at", "created_at", "process", "entity")
@@ -105,6 +105,19 @@ def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: 
     return InboxPage(query, tasks, total, counts)
 
 
+def filter_options(session: Session, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The processes (key, name) and entities (code, name) of the tasks the user finds now: what the filter bar
+    offers (a process the user has no part in is not even named)."""
+    rows = session.execute(_joined(select(ProcessModel.key, ProcessModel.name, Entity.code, Entity.name))
+                           .join(ProcessModelVersion, ProcessModelVersion.id == ProcessInstance.model_version_id)
+                           .join(ProcessModel, ProcessModel.key == ProcessModelVersion.model_key)
+                           .join(Entity, Entity.id == Task.entity_id)
+                           .where(Task.state == TaskState.READY, policy.tasks_findable_by(user)).distinct()).all()
+    processes = sorted({(row[0], row[1]) for row in rows}, key=lambda option: (option[1].lower(), option[0]))
+    entities = sorted({(row[2], row[3]) for row in rows}, key=lambda option: (option[1].lower(), option[0]))
+    return processes, entities
+
+
 def check_query_string(session: Session, query_string: str) -> InboxQuery:
     """A stored query string parsed as the inbox parses its URL, with its process and entity looked up."""
     query = InboxQuery.from_args(MultiDict(parse_qsl(query_string, keep_blank_values=True)))
@@ -129,8 +142,11 @@ def _single_values(args: Mapping[str, str]) -> tuple[dict[str, str], dict[str, s
 
 
 def _parse(values: dict[str, str], errors: dict[str, str]) -> InboxQuery:
-    choices = {"due": (DUE, _l("Kies late, soon of none.")), "assigned": (ASSIGNED, _l("Kies me, unassigned of any.")),
-               "sort": (SORTS, _l("Sorteer op due_at, created_at, process of entity; met een - ervoor omgekeerd."))}
+    choices = {  # in the user's words, with the values the URL (and the API) takes
+        "due": (DUE, _l("Kies te laat (late), binnen 14 dagen (soon) of zonder termijn (none).")),
+        "assigned": (ASSIGNED, _l("Kies van mij (me), niet opgenomen (unassigned) of iedereen (any).")),
+        "sort": (SORTS, _l("Sorteer op termijn (due_at), sinds (created_at), proces (process) of entiteit (entity); "
+                           "met een - ervoor in omgekeerde volgorde."))}
     for name, (allowed, message) in choices.items():
         if name in values and values[name] not in allowed:
             errors[name] = str(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,9 +13,9 @@ from app.auth import policy
 from app.engine import registry, runner
 from app.forms import FormDefinition
 from app.engine.errors import InvalidData
-from app.models import Entity, ProcessModelVersion, SavedFilter, Task, User, UserRole
+from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
 from app.workflow import files, saved_filters, services
-from app.workflow.inbox import InboxPage, InboxQuery, inbox_page
+from app.workflow.inbox import InboxPage, InboxQuery, filter_options, inbox_page
 
 _instructions_env = SandboxedEnvironment(autoescape=False)
 
@@ -63,6 +64,10 @@ def startable_processes(session: Session, user: User) -> list[ProcessModelVersio
     return [v for v in versions if v.start_task and policy.startable_entities(user, v, entities)]
 
 
+PARAM_LABELS = {"process": _l("Proces"), "entity": _l("Entiteit"), "due": _l("Termijn"), "assigned": _l("Welke taken"),
+                "q": _l("Zoeken"), "sort": _l("Sorteren"), "page": _l("Pagina"), "per_page": _l("Taken per pagina")}
+
+
 @dataclass
 class InboxScreen:
     """The inbox page: the page of tasks (None when the filter is wrong), the reasons per parameter, what the
@@ -75,6 +80,11 @@ class InboxScreen:
     entities: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
     saved: list[SavedFilter] = field(default_factory=list)
 
+    @property
+    def error_list(self) -> list[tuple[str, str]]:
+        """(what the user calls the parameter, why it is wrong); a parameter we do not know keeps its own name."""
+        return [(str(PARAM_LABELS.get(param, param)), reason) for param, reason in self.errors.items()]
+
 
 def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> InboxScreen:
     try:
@@ -82,15 +92,19 @@ def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> Inbox
         page, errors = inbox_page(session, user, query, with_counts=True), {}
     except InvalidData as exc:
         query, page, errors = InboxQuery(), None, exc.errors
-    processes = [(model.key, model.name) for model in registry.list_models(session) if model.current_version_id]
-    entities = [(entity.code, entity.name) for entity in session.scalars(select(Entity).order_by(Entity.name))]
+    processes, entities = filter_options(session, user)
+    if query.process and query.process not in dict(processes):  # chosen, though none of the user's tasks has it now
+        processes.append((query.process, session.get(ProcessModel, query.process).name))
+    if query.entity and query.entity not in dict(entities):
+        entities.append((query.entity, session.scalar(select(Entity.name).where(Entity.code == query.entity))))
     return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user))
 
 
-def colleagues_for(session: Session, user: User, task: Task) -> list[User]:
-    """Whom ``user`` may hand the task to: active people of its lane and scope (none when they may not hand it)."""
+def colleagues_for(session: Session, user: User, task: Task) -> list[tuple[str, str]]:
+    """(e-mail, name) of whom ``user`` may hand the task to: active people of its lane and scope (none when they
+    may not hand it over)."""
     if not policy.can_hand_over(user, task):
         return []
     candidates = session.scalars(select(User).join(UserRole).where(
         UserRole.role == task.lane, User.active.is_(True), User.id != user.id).order_by(User.name))
-    return [colleague for colleague in candidates if policy.can_assign(user, task, colleague)]
+    return [(colleague.email, colleague.name) for colleague in candidates if policy.can_assign(user, task, colleague)]

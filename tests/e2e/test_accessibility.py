@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
+from tests.e2e.test_inbox_journey import arrange_tasks, late_row
 from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
 
 pytestmark = pytest.mark.browser
@@ -168,6 +169,35 @@ def admin_new_user_with_errors(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("alert")).to_contain_text("al een account")
 
 
+def inbox_filtered(width: int):
+    """The PAPSY's inbox with a saved filter, a claimed late task, under "Iedereen", at ``width`` px."""
+    def visit(page: Page, base: str, log_in) -> None:
+        arrange_tasks()
+        page.set_viewport_size({"width": width, "height": 900})
+        log_in(OMG_PAPSY)
+        page.get_by_role("link", name=re.compile(r"^Te laat")).click()
+        late_row(page).get_by_role("button", name="Ik neem dit op").click()
+        page.get_by_label("Deze filter bewaren als").fill("Te laat")
+        page.get_by_role("button", name="Filter bewaren").click()
+        page.get_by_role("link", name=re.compile(r"^Iedereen")).click()
+        expect(late_row(page).get_by_text("Opgenomen door u")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    return visit
+
+
+def inbox_bad_filter(page: Page, base: str, log_in) -> None:
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/inbox?due=gisteren")
+    expect(page.get_by_text("Deze filter klopt niet")).to_be_visible()
+
+
+def task_hand_over(page: Page, base: str, log_in) -> None:
+    arrange_tasks()
+    log_in(OMG_PAPSY)
+    page.get_by_role("link", name="Aanvraag nakijken").click()
+    expect(page.get_by_role("heading", name="Overdragen aan een collega")).to_be_visible()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -185,6 +215,10 @@ PAGES = {
     "delicate-dossier": delicate_dossier,
     "admin-user-errors": admin_user_page_with_errors,
     "admin-new-user-errors": admin_new_user_with_errors,
+    "inbox-filtered-1280": inbox_filtered(1280),
+    "inbox-filtered-390": inbox_filtered(390),
+    "inbox-bad-filter": inbox_bad_filter,
+    "task-hand-over": task_hand_over,
 }
 
 
