@@ -143,8 +143,8 @@ def tasks_visible_to(user: User) -> ColumnElement[bool]:
 def tasks_findable_by(user: User) -> ColumnElement[bool]:
     """SQL condition for the tasks ``user`` finds in the inbox under "anyone": those they may act on, and those a
     colleague of their lane and scope has. Not a colleague's task of a confidential process: only its participants
-    know it exists. Needs ProcessInstance joined."""
-    confidential = ProcessInstance.model_version_id.in_(
+    know it exists."""
+    confidential = Task.model_version_id.in_(
         select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
     return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id, ~confidential))
 

@@ -1,13 +1,17 @@
-"""The inbox: the tasks a person may act on (or find in their scope), filtered, sorted and paged. One service for
-the web page and the JSON API; both read the same query parameters with ``InboxQuery.from_args``.
+"""The inbox: the tasks a person may act on (or finds in their scope), filtered, sorted and paged; one service for
+the web page and the JSON API (the parameters: app/workflow/inbox_query.py).
+
+Fast with many tasks: the filters and counts read the task table alone (it carries the instance's model version),
+the web page's counts per choice and the processes and entities it offers come from one grouped query, and a page
+is one statement that brings along everything a row shows.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
@@ -17,57 +21,12 @@ from werkzeug.datastructures import MultiDict
 from app.auth import policy
 from app.clock import now
 from app.engine.errors import InvalidData
-from app.forms.validation import is_clean_text
 from app.models import Entity, ProcessInstance, ProcessModel, ProcessModelVersion, Task, TaskState, User
 from app.ui import DUE_SOON  # "soon" means what the due badges say
+from app.workflow.inbox_query import InboxQuery
 
-DUE = ("late", "soon", "none")
-ASSIGNED = ("me", "unassigned", "any")  # absent: "to do", the user's own tasks and those nobody has
-SORT_KEYS = ("due_at", "created_at", "process", "entity")
-SORTS = (*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS))
-MAX_Q, MAX_PER_PAGE, DEFAULT_PER_PAGE = 100, 200, 50
-MAX_OFFSET = 10_000  # OFFSET paging stays cheap this deep; further, a narrower filter is asked for
-_PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
-
-
-@dataclass(frozen=True)
-class InboxQuery:
-    """What the inbox is asked for; every field is checked by ``from_args``."""
-
-    process: str | None = None  # a process model's key
-    entity: str | None = None  # an entity's code
-    due: str | None = None  # late, soon, none
-    assigned: str | None = None  # me, unassigned, any; None: the "to do" view
-    q: str | None = None  # in step names and instance subjects
-    sort: str = "due_at"
-    page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> InboxQuery:
-        """The query of these request parameters; an empty value counts as absent. Raises InvalidData naming
-        every bad parameter (unknown, repeated, or a value out of its range)."""
-        values, errors = _single_values(args)
-        query = _parse(values, errors)
-        if errors:
-            raise InvalidData(errors, str(_l("De filter van de takenlijst klopt niet.")))
-        return query
-
-    def to_args(self, *, paging: bool = True) -> dict[str, str]:
-        """The parameters that differ from the defaults (for links and saved filters)."""
-        defaults = asdict(InboxQuery())
-        args = {name: str(value) for name, value in asdict(self).items() if value != defaults[name]}
-        if not paging:
-            args.pop("page", None)
-            args.pop("per_page", None)
-        return args
-
-    def query_string(self) -> str:
-        return urlencode(self.to_args(paging=False))
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
+__all__ = ["Counts", "InboxPage", "InboxQuery", "check_query_string", "filter_options", "inbox_page"]
+Options = list[tuple[str, str]]  # (value, label) of a select
 
 
 @dataclass(frozen=True)
@@ -84,6 +43,8 @@ class InboxPage:
     tasks: list[Task]
     total: int
     counts: Counts | None = None
+    processes: Options = field(default_factory=list)  # (key, name) of the processes of the user's tasks
+    entities: Options = field(default_factory=list)  # (code, name) of their entities
 
     @property
     def pages(self) -> int:
@@ -91,31 +52,25 @@ class InboxPage:
 
 
 def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: bool = False) -> InboxPage:
-    """One page of the user's inbox, its total and (for the web page's filter bar) the counts per choice."""
-    at = now()
-    common = _common_conditions(session, user, query)
-    due, assigned = _due_condition(query.due, at), _assigned_condition(user, query.assigned)
+    """One page of the user's inbox and its total; ``with_counts`` (the web page): the counts per choice and the
+    processes and entities the filter bar offers."""
+    at, (version_ids, entity_id) = now(), _lookups(session, query)
+    conditions = [*_scope(user, query.q), *_chosen(version_ids, entity_id),
+                  _due_condition(query.due, at), _assigned_condition(user, query.assigned)]
+    counts, processes, entities = None, [], []
     if with_counts:
-        counts = Counts(_due_counts(session, [*common, assigned], at), _assigned_counts(session, user, [*common, due]))
-        total = counts.due[query.due or "all"]
+        cells = _cells(session, user, query.q, at)
+        total, counts = _tally(cells, query, version_ids, entity_id)
+        processes, entities = _options(session, cells)
     else:
-        counts = None
-        total = session.scalar(_joined(select(func.count(Task.id))).where(*common, assigned, due))
-    tasks = list(session.scalars(_page_statement(query, [*common, assigned, due]))) if total > query.offset else []
-    return InboxPage(query, tasks, total, counts)
+        total = session.scalar(select(func.count(Task.id)).where(*conditions))
+    tasks = _page(session, query, conditions) if total > query.offset else []
+    return InboxPage(query, tasks, total, counts, processes, entities)
 
 
-def filter_options(session: Session, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The processes (key, name) and entities (code, name) of the tasks the user finds now: what the filter bar
-    offers (a process the user has no part in is not even named)."""
-    rows = session.execute(_joined(select(ProcessModel.key, ProcessModel.name, Entity.code, Entity.name))
-                           .join(ProcessModelVersion, ProcessModelVersion.id == ProcessInstance.model_version_id)
-                           .join(ProcessModel, ProcessModel.key == ProcessModelVersion.model_key)
-                           .join(Entity, Entity.id == Task.entity_id)
-                           .where(Task.state == TaskState.READY, policy.tasks_findable_by(user)).distinct()).all()
-    processes = sorted({(row[0], row[1]) for row in rows}, key=lambda option: (option[1].lower(), option[0]))
-    entities = sorted({(row[2], row[3]) for row in rows}, key=lambda option: (option[1].lower(), option[0]))
-    return processes, entities
+def filter_options(session: Session, user: User) -> tuple[Options, Options]:
+    """The processes and entities of the tasks the user finds now (a process they have no part in is not named)."""
+    return _options(session, _cells(session, user, None, now()))
 
 
 def check_query_string(session: Session, query_string: str) -> InboxQuery:
@@ -125,61 +80,7 @@ def check_query_string(session: Session, query_string: str) -> InboxQuery:
     return query
 
 
-# -- reading the parameters --------------------------------------------------------------------------------------
-
-def _single_values(args: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    names = {field_name for field_name in InboxQuery.__dataclass_fields__}
-    values, errors = {}, {}
-    for name in args:
-        given = args.getlist(name) if hasattr(args, "getlist") else [args[name]]
-        if name not in names:
-            errors[name] = str(_l("Onbekende parameter."))
-        elif len(given) > 1:
-            errors[name] = str(_l("Geef deze parameter maar één keer op."))
-        elif given[0].strip():
-            values[name] = given[0].strip()
-    return values, errors
-
-
-def _parse(values: dict[str, str], errors: dict[str, str]) -> InboxQuery:
-    choices = {  # in the user's words, with the values the URL (and the API) takes
-        "due": (DUE, _l("Kies te laat (late), binnen 14 dagen (soon) of zonder termijn (none).")),
-        "assigned": (ASSIGNED, _l("Kies van mij (me), niet opgenomen (unassigned) of iedereen (any).")),
-        "sort": (SORTS, _l("Sorteer op termijn (due_at), sinds (created_at), proces (process) of entiteit (entity); "
-                           "met een - ervoor in omgekeerde volgorde."))}
-    for name, (allowed, message) in choices.items():
-        if name in values and values[name] not in allowed:
-            errors[name] = str(message)
-    for name in ("process", "entity", "q"):
-        if name in values and not is_clean_text(values[name]):
-            errors[name] = str(_l("Deze tekst bevat tekens die niet toegelaten zijn."))
-    if len(values.get("q", "")) > MAX_Q:
-        errors["q"] = str(_l("Zoek op hoogstens %(max)d tekens.", max=MAX_Q))
-    page = _number(values, "page", 1, 1, None, _l("Geef een paginanummer vanaf 1."), errors)
-    per_page = _number(values, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE,
-                       _l("Kies 1 tot %(max)d taken per pagina.", max=MAX_PER_PAGE), errors)
-    if "page" not in errors and "per_page" not in errors and (page - 1) * per_page >= MAX_OFFSET:
-        errors["page"] = str(_l("Zo ver bladeren gaat niet: verfijn de filter of zoek gerichter."))
-    if errors:
-        return InboxQuery()
-    return InboxQuery(process=values.get("process"), entity=values.get("entity"), due=values.get("due"),
-                      assigned=values.get("assigned"), q=values.get("q"), sort=values.get("sort", "due_at"),
-                      page=page, per_page=per_page)
-
-
-def _number(values: dict[str, str], name: str, default: int, low: int, high: int | None, message,
-            errors: dict[str, str]) -> int:
-    if name not in values:
-        return default
-    text = values[name]
-    number = int(text) if _PAGE_NUMBER.fullmatch(text) else None
-    if number is None or number < low or (high is not None and number > high):
-        errors[name] = str(message)
-        return default
-    return number
-
-
-# -- the SQL -----------------------------------------------------------------------------------------------------
+# -- conditions ---------------------------------------------------------------------------------------------------
 
 def _lookups(session: Session, query: InboxQuery) -> tuple[list[int] | None, int | None]:
     """The model version ids of the process and the entity's id; unknown codes are a bad parameter."""
@@ -198,19 +99,20 @@ def _lookups(session: Session, query: InboxQuery) -> tuple[list[int] | None, int
     return version_ids, entity_id
 
 
-def _common_conditions(session: Session, user: User, query: InboxQuery) -> list[ColumnElement[bool]]:
-    """Every condition but the due date and the assignee, which the filter bar counts per choice."""
-    version_ids, entity_id = _lookups(session, query)
+def _scope(user: User, q: str | None) -> list[ColumnElement[bool]]:
+    """The READY tasks the user finds, with the text in their step name or their instance's subject. The subject is
+    looked up per task in the user's scope (a scalar subquery: never a scan of every instance ever started)."""
     conditions = [Task.state == TaskState.READY, policy.tasks_findable_by(user)]
-    if version_ids is not None:
-        conditions.append(ProcessInstance.model_version_id.in_(version_ids))
-    if entity_id is not None:
-        conditions.append(Task.entity_id == entity_id)
-    if query.q:
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", query.q) + "%"
-        conditions.append(or_(Task.title.ilike(pattern, escape="\\"),
-                              ProcessInstance.subject.ilike(pattern, escape="\\")))
+    if q:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
+        subject = select(ProcessInstance.subject).where(ProcessInstance.id == Task.instance_id).scalar_subquery()
+        conditions.append(or_(Task.title.ilike(pattern, escape="\\"), subject.ilike(pattern, escape="\\")))
     return conditions
+
+
+def _chosen(version_ids: list[int] | None, entity_id: int | None) -> list[ColumnElement[bool]]:
+    return ([Task.model_version_id.in_(version_ids)] if version_ids is not None else []) + \
+        ([Task.entity_id == entity_id] if entity_id is not None else [])
 
 
 def _due_condition(due: str | None, at: datetime) -> ColumnElement[bool]:
@@ -223,43 +125,93 @@ def _assigned_condition(user: User, assigned: str | None) -> ColumnElement[bool]
             "any": true()}.get(assigned, or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
 
 
-def _joined(statement: Select) -> Select:
-    return statement.select_from(Task).join(ProcessInstance, ProcessInstance.id == Task.instance_id)
+# -- the counts of the filter bar: one grouped query ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Cell:
+    version_id: int
+    entity_id: int
+    due: str  # late, soon, later, none
+    holder: str  # me, unassigned, colleague
+    count: int
 
 
-def _count_if(condition: ColumnElement[bool]):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def _cells(session: Session, user: User, q: str | None, at: datetime) -> list[_Cell]:
+    """The user's findable tasks counted per process version, entity, due state and holder."""
+    due = case((Task.due_at.is_(None), "none"), (Task.due_at < at, "late"), (Task.due_at < at + DUE_SOON, "soon"),
+               else_="later")
+    holder = case((Task.assignee_id.is_(None), "unassigned"), (Task.assignee_id == user.id, "me"), else_="colleague")
+    rows = session.execute(select(Task.model_version_id, Task.entity_id, due, holder, func.count())
+                           .where(*_scope(user, q)).group_by(Task.model_version_id, Task.entity_id, due, holder))
+    return [_Cell(*row) for row in rows]
 
 
-def _due_counts(session: Session, conditions: list, at: datetime) -> dict[str, int]:
-    row = session.execute(_joined(select(
-        *(_count_if(_due_condition(due, at)) for due in DUE), func.count(Task.id))).where(*conditions)).one()
-    return dict(zip((*DUE, "all"), map(int, row), strict=True))
+def _tally(cells: list[_Cell], query: InboxQuery, version_ids: list[int] | None,
+           entity_id: int | None) -> tuple[int, Counts]:
+    """The total of the chosen filter, and per choice of one filter the count with the other filters as chosen."""
+    chosen = [cell for cell in cells if (version_ids is None or cell.version_id in version_ids)
+              and (entity_id is None or cell.entity_id == entity_id)]
+    holders = {"me": {"me"}, "unassigned": {"unassigned"}, "any": {"me", "unassigned", "colleague"},
+               None: {"me", "unassigned"}}[query.assigned]
+    by_due = Counter({"late": 0, "soon": 0, "none": 0})
+    by_holder = Counter({"me": 0, "unassigned": 0, "colleague": 0})
+    for cell in chosen:
+        if cell.holder in holders:
+            by_due[cell.due] += cell.count
+        if query.due is None or cell.due == query.due:
+            by_holder[cell.holder] += cell.count
+    due = {"late": by_due["late"], "soon": by_due["soon"], "none": by_due["none"], "all": sum(by_due.values())}
+    assigned = {"todo": by_holder["me"] + by_holder["unassigned"], "me": by_holder["me"],
+                "unassigned": by_holder["unassigned"], "any": sum(by_holder.values())}
+    return due[query.due or "all"], Counts(due, assigned)
 
 
-def _assigned_counts(session: Session, user: User, conditions: list) -> dict[str, int]:
-    me, unassigned, anyone = session.execute(_joined(select(
-        _count_if(Task.assignee_id == user.id), _count_if(Task.assignee_id.is_(None)), func.count(Task.id)))
-        .where(*conditions)).one()
-    return {"todo": int(me) + int(unassigned), "me": int(me), "unassigned": int(unassigned), "any": int(anyone)}
+def _options(session: Session, cells: list[_Cell]) -> tuple[Options, Options]:
+    version_ids, entity_ids = {cell.version_id for cell in cells}, {cell.entity_id for cell in cells}
+    processes = set(session.execute(select(ProcessModel.key, ProcessModel.name).join(
+        ProcessModelVersion, ProcessModelVersion.model_key == ProcessModel.key)
+        .where(ProcessModelVersion.id.in_(version_ids)))) if version_ids else set()
+    entities = session.execute(select(Entity.code, Entity.name).where(Entity.id.in_(entity_ids))) if entity_ids else []
+    return _by_label(processes), _by_label(entities)
 
 
-def _order(sort: str) -> list:
+def _by_label(options) -> Options:
+    return sorted(((value, label) for value, label in options), key=lambda option: (option[1].lower(), option[0]))
+
+
+# -- one page -----------------------------------------------------------------------------------------------------
+
+def _page(session: Session, query: InboxQuery, conditions: list) -> list[Task]:
+    """The page's tasks, in two statements: their ids in order, from the task table (and the small process and
+    entity tables when sorted by those), then the tasks with everything a row shows (instance, process, entity,
+    assignee), so that only the page's rows are ever joined with the instances."""
+    ids = list(session.scalars(_ordered(select(Task.id), query.sort).where(*conditions)
+                               .limit(query.per_page).offset(query.offset)))
+    if not ids:
+        return []
+    rows = session.scalars(select(Task).join(Task.instance).join(ProcessInstance.model_version)
+                           .join(ProcessModelVersion.model).join(Task.entity).outerjoin(Task.assignee)
+                           .where(Task.id.in_(ids))
+                           .options(contains_eager(Task.instance).contains_eager(ProcessInstance.model_version)
+                                    .contains_eager(ProcessModelVersion.model),
+                                    contains_eager(Task.entity),
+                                    contains_eager(Task.assignee).options(lazyload(User.entity),
+                                                                          lazyload(User.role_rows),
+                                                                          lazyload(User.papsy_entities))))
+    by_id = {task.id: task for task in rows}
+    return [by_id[task_id] for task_id in ids]
+
+
+def _ordered(statement: Select, sort: str) -> Select:
+    """Sorted as asked, ties always in the same order (by id); no deadline comes last either way."""
     descending, key = sort.startswith("-"), sort.lstrip("-")
+    if key == "process":
+        statement = statement.join(ProcessModelVersion, ProcessModelVersion.id == Task.model_version_id) \
+            .join(ProcessModel, ProcessModel.key == ProcessModelVersion.model_key)
+    elif key == "entity":
+        statement = statement.join(Entity, Entity.id == Task.entity_id)
     column = {"due_at": Task.due_at, "created_at": Task.created_at, "process": ProcessModel.name,
               "entity": Entity.name}[key]
     first = (column.desc() if descending else column.asc()).nulls_last()
     then = [] if key in ("due_at", "created_at") else [Task.due_at.asc().nulls_last()]
-    return [first, *then, Task.id.desc() if descending else Task.id.asc()]  # ties: always the same order
-
-
-def _page_statement(query: InboxQuery, conditions: list) -> Select:
-    """The page's tasks with all a row shows (instance, process, entity, assignee) in one statement."""
-    return (select(Task).join(Task.instance).join(ProcessInstance.model_version).join(ProcessModelVersion.model)
-            .join(Task.entity).outerjoin(Task.assignee).where(*conditions)
-            .options(contains_eager(Task.instance).contains_eager(ProcessInstance.model_version)
-                     .contains_eager(ProcessModelVersion.model),
-                     contains_eager(Task.entity),
-                     contains_eager(Task.assignee).options(lazyload(User.entity), lazyload(User.role_rows),
-                                                           lazyload(User.papsy_entities)))
-            .order_by(*_order(query.sort)).limit(query.per_page).offset(query.offset))
+    return statement.order_by(first, *then, Task.id.desc() if descending else Task.id.asc())

@@ -68,6 +68,19 @@ PARAM_LABELS = {"process": _l("Proces"), "entity": _l("Entiteit"), "due": _l("Te
                 "q": _l("Zoeken"), "sort": _l("Sorteren"), "page": _l("Pagina"), "per_page": _l("Taken per pagina")}
 
 
+@dataclass(frozen=True)
+class RowActions:
+    """What the user may do with one task of the list (the policy decides; the template only shows)."""
+
+    open: bool  # its task page
+    claim: bool
+    release: bool
+
+    @property
+    def hand_over(self) -> bool:
+        return self.claim or self.release  # as policy.can_hand_over
+
+
 @dataclass
 class InboxScreen:
     """The inbox page: the page of tasks (None when the filter is wrong), the reasons per parameter, what the
@@ -79,6 +92,7 @@ class InboxScreen:
     processes: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
     entities: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
     saved: list[SavedFilter] = field(default_factory=list)
+    actions: dict[int, RowActions] = field(default_factory=dict)  # by task id
 
     @property
     def error_list(self) -> list[tuple[str, str]]:
@@ -90,14 +104,17 @@ def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> Inbox
     try:
         query = InboxQuery.from_args(args)
         page, errors = inbox_page(session, user, query, with_counts=True), {}
+        processes, entities = page.processes, page.entities
     except InvalidData as exc:
         query, page, errors = InboxQuery(), None, exc.errors
-    processes, entities = filter_options(session, user)
+        processes, entities = filter_options(session, user)
     if query.process and query.process not in dict(processes):  # chosen, though none of the user's tasks has it now
         processes.append((query.process, session.get(ProcessModel, query.process).name))
     if query.entity and query.entity not in dict(entities):
         entities.append((query.entity, session.scalar(select(Entity.name).where(Entity.code == query.entity))))
-    return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user))
+    actions = {task.id: RowActions(policy.can_complete(user, task), policy.can_claim(user, task),
+                                   policy.can_release(user, task)) for task in (page.tasks if page else [])}
+    return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user), actions)
 
 
 def colleagues_for(session: Session, user: User, task: Task) -> list[tuple[str, str]]:
