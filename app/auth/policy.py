@@ -145,6 +145,14 @@ def _confidential_instance() -> ColumnElement[bool]:
         select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
 
 
+def may_know_of_process(user: User, version: ProcessModelVersion, lanes: frozenset[str]) -> bool:
+    """Whether lists may name this process to ``user`` (a filter's choices): a confidential one only to admins and to
+    the roles acting in one of its ``lanes``; the employer side never learns that it exists."""
+    if not version.confidential:
+        return True
+    return user.has_role(Role.ADMIN) or any(role.value in lanes for role in user.roles)
+
+
 def may_be_told_of_task(user: User, task: Task) -> bool:
     """A mail about a task (new, late, offered) goes only to who may act on it: for a confidential instance, its
     participants, never the rest of the entity."""

@@ -137,6 +137,13 @@ def step_title(version: ProcessModelVersion, spec_name: str) -> str | None:
     return None
 
 
+def lanes(version: ProcessModelVersion) -> frozenset[str]:
+    """The lanes (roles) of every step of the version's diagram, call activities included."""
+    spec, subprocess_specs = version_spec(version)
+    return frozenset(task_spec.lane for process in (spec, *subprocess_specs.values())
+                     for task_spec in process.task_specs.values() if getattr(task_spec, "lane", None))
+
+
 def start_task_spec(version: ProcessModelVersion):
     return version_spec(version)[0].task_specs[version.start_task]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.auth import policy
 from app.auth.accounts import entity_by_code
+from app.engine import runner
 from app.engine.errors import InvalidData
 from app.forms.validation import is_clean_text
 from app.models import Entity, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion, User
+from app.ui import status_label
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200  # the API's limit
@@ -45,15 +47,6 @@ class InstanceFilters:
     page: int = 1
     per_page: int = PER_PAGE
 
-    def args(self, **changes) -> dict[str, str]:
-        """The filters as query parameters (for page links and bookmarks), without the empty ones."""
-        chosen = replace(self, **changes)
-        values = {"model": chosen.model, "status": chosen.status, "entity": chosen.entity and chosen.entity.code,
-                  "started_from": chosen.started_from, "started_to": chosen.started_to, "q": chosen.q,
-                  "page": chosen.page if chosen.page != 1 else None,
-                  "per_page": chosen.per_page if chosen.per_page != PER_PAGE else None}
-        return {name: str(value) for name, value in values.items() if value is not None}
-
     @property
     def narrowed(self) -> bool:
         return any((self.model, self.status, self.entity, self.started_from, self.started_to, self.q))
@@ -74,22 +67,6 @@ class InstancePage:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.filters.per_page))
 
-    @property
-    def first_number(self) -> int:
-        """The position of the first row on this page in the whole list (1-based)."""
-        return (self.filters.page - 1) * self.filters.per_page + 1
-
-    def page_numbers(self, around: int = 2) -> list[int | None]:
-        """The pages to link to: the first, the last and those around this one; None where pages are left out."""
-        current, last = self.filters.page, self.pages
-        shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
-        numbers: list[int | None] = []
-        for number in shown:
-            if numbers and number - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
-
 
 def parse_filters(session: Session, args: Mapping[str, str], *, api: bool = False) -> InstanceFilters:
     """The filters in ``args`` (a query string); every bad one is named in InvalidData, none ignored.
@@ -98,11 +75,12 @@ def parse_filters(session: Session, args: Mapping[str, str], *, api: bool = Fals
     values = {name: _text(args.get(name), name, errors) for name in (*FILTER_NAMES, "page", "per_page")}
     filters = InstanceFilters(
         model=_model(session, values["model"], errors), status=_status(values["status"], errors),
-        entity=_entity(session, values["entity"], errors), started_from=_day(values["started_from"], "started_from",
-                                                                             errors),
+        entity=_entity(session, values["entity"], errors),
+        started_from=_day(values["started_from"], "started_from", errors),
         started_to=_day(values["started_to"], "started_to", errors), q=_query(values["q"], errors),
-        page=_number(values["page"], "page", 1, MAX_PAGE, 1, errors),
-        per_page=_number(values["per_page"], "per_page", 1, MAX_PER_PAGE, PER_PAGE, errors) if api else PER_PAGE)
+        page=_number(values["page"], MAX_PAGE, 1, errors, "page", _l("Kies een pagina van 1 tot %(high)d.", high=MAX_PAGE)),
+        per_page=_number(values["per_page"], MAX_PER_PAGE, PER_PAGE, errors, "per_page",
+                         _l("Kies van 1 tot %(high)d processen per pagina.", high=MAX_PER_PAGE)) if api else PER_PAGE)
     if filters.started_from and filters.started_to and filters.started_to < filters.started_from:
         errors.setdefault("started_to", _l("De einddatum ligt voor de begindatum."))
     if errors:
@@ -133,10 +111,26 @@ def status_only(session: Session, user: User, rows: list[ProcessInstance]) -> se
             and policy.instance_access(user, row, False) is policy.InstanceAccess.STATUS}
 
 
-def filter_choices(session: Session) -> tuple[list[ProcessModel], list[Entity]]:
-    """The process models and entities the filter bar offers."""
-    return (list(session.scalars(select(ProcessModel).order_by(ProcessModel.name))),
-            list(session.scalars(select(Entity).order_by(Entity.name))))
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter bar offers, as (value, label): the models, the statuses (with their counts on this page's
+    other filters, when known) and the entities."""
+
+    models: list[tuple[str, str]]
+    statuses: list[tuple[str, str]]
+    entities: list[tuple[str, str]]
+
+
+def filter_choices(session: Session, user: User, page: InstancePage | None = None) -> FilterChoices:
+    models = session.scalars(select(ProcessModel).options(joinedload(ProcessModel.current_version))
+                             .order_by(ProcessModel.name))
+    entities = session.execute(select(Entity.code, Entity.name).order_by(Entity.name))
+    statuses = [(status.value, status_label("instance", status).capitalize()
+                 + (f" ({page.per_status.get(status.value, 0)})" if page else "")) for status in InstanceStatus]
+    return FilterChoices(
+        [(model.key, model.name) for model in models if model.current_version is not None
+         and policy.may_know_of_process(user, model.current_version, runner.lanes(model.current_version))],
+        statuses, [(code, name) for code, name in entities])
 
 
 def _conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool]]:
@@ -239,10 +233,11 @@ def _query(value: str | None, errors: dict) -> str | None:
     return value
 
 
-def _number(value: str | None, name: str, low: int, high: int, default: int, errors: dict) -> int:
+def _number(value: str | None, high: int, default: int, errors: dict, name: str, message) -> int:
+    """A whole number from 1 to ``high``."""
     if value is None:
         return default
-    if not _NUMBER.fullmatch(value) or not low <= int(value) <= high:
-        errors[name] = _l("Geef een getal van %(low)d tot %(high)d.", low=low, high=high)
+    if not _NUMBER.fullmatch(value) or not 1 <= int(value) <= high:
+        errors[name] = message
         return default
     return int(value)

@@ -111,13 +111,13 @@ def file(file_id: int):
 @bp.get("/instances")
 @login_required
 def instances():
-    models, entities = instance_list.filter_choices(session())
     try:
         page = instance_list.list_instances(session(), current_user, request.args)
     except InvalidData as exc:  # the filter bar says what is wrong; no list from half of the filters
-        return render_template("workflow/instances.html", page=None, errors=exc.errors, models=models,
-                               entities=entities), 422
-    return render_template("workflow/instances.html", page=page, errors={}, models=models, entities=entities)
+        return render_template("workflow/instances.html", page=None, errors=exc.errors,
+                               choices=instance_list.filter_choices(session(), current_user)), 422
+    return render_template("workflow/instances.html", page=page, errors={},
+                           choices=instance_list.filter_choices(session(), current_user, page))
 
 
 @bp.get("/instances/<id:instance_id>")

@@ -3,7 +3,10 @@ subject, paging, bad parameters; an admin's confidential rows (status only) are 
 filter on what they hide. The list reads rows, never workflow state, so the rows are inserted as they are."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
+from html import unescape as html_unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -96,10 +99,6 @@ def test_pages_of_50_newest_first_with_the_id_breaking_ties(session, store):
     assert [row.id for page in pages for row in page.rows] == newest_first
     assert [len(page.rows) for page in pages] == [50, 50, 20, 0]
     assert {(page.total, page.pages) for page in pages} == {(120, 3)}
-    assert pages[1].page_numbers() == [1, 2, 3]
-    big = list_instances(session, admin, {"page": "3"})
-    big.total = 5000
-    assert big.page_numbers() == [1, 2, 3, 4, 5, None, 100]
 
 
 # The web page
@@ -115,10 +114,11 @@ def test_the_page_shows_the_filters_it_was_asked_for_and_links_pages_that_keep_t
     assert response.status_code == 200
     assert "Kandidaat 52" in html and "Kandidaat 2<" not in html  # newest first; the oldest on page 2
     assert 'value="kandidaat"' in html and '<option value="appointment" selected' in html
-    assert "/instances?model=appointment&amp;started_from=2026-03-01&amp;q=kandidaat&amp;page=2" in html
-    assert "53" in html
-    second = client.get("/instances?model=appointment&q=kandidaat&started_from=2026-03-01&page=2")
-    assert "Kandidaat 2<" in second.get_data(as_text=True)
+    assert "53 processen" in html
+    following = html_unescape(re.search(r'href="([^"]+)" rel="next"', html).group(1))
+    assert parse_qs(urlsplit(following).query) == {"model": ["appointment"], "q": ["kandidaat"],
+                                                   "started_from": ["2026-03-01"], "page": ["2"]}
+    assert "Kandidaat 2<" in client.get(following).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("query", "field", "message"), [
@@ -130,9 +130,9 @@ def test_the_page_shows_the_filters_it_was_asked_for_and_links_pages_that_keep_t
     ("started_from=2026-03-02&started_to=2026-03-01", "started_to", "De einddatum ligt voor de begindatum."),
     ("q=" + "x" * 201, "q", "Zoek met hoogstens 200 tekens."),
     ("q=a%00b", "q", "Deze waarde bevat een teken dat niet kan."),
-    ("page=0", "page", "Geef een getal van 1 tot 1000000."),
-    ("page=99999999", "page", "Geef een getal van 1 tot 1000000."),
-    ("page=twee", "page", "Geef een getal van 1 tot 1000000."),
+    ("page=0", "page", "Kies een pagina van 1 tot 1000000."),
+    ("page=99999999", "page", "Kies een pagina van 1 tot 1000000."),
+    ("page=twee", "page", "Kies een pagina van 1 tot 1000000."),
 ])
 def test_a_bad_filter_is_named_next_to_the_filter_bar_with_422_and_no_list(app, client, store, rows, query, field,
                                                                             message):
@@ -140,7 +140,7 @@ def test_a_bad_filter_is_named_next_to_the_filter_bar_with_422_and_no_list(app, 
     response = client.get(f"/instances?{query}")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert message in html and f'href="#filter-{field}"' in html
+    assert message in html and (field == "page" or f'href="#field-{field}"' in html)
     assert "/instances/" not in html, "no list from the other filters"
 
 
@@ -148,7 +148,7 @@ def test_the_admin_searching_a_confidential_subject_gets_no_match_and_no_count(a
     login(client, ADMIN)
     listing = client.get("/instances").get_data(as_text=True)
     link = f'href="/instances/{rows["secret"]}"'
-    assert link in listing and "Dossier 7" not in listing
+    assert link in listing and "Dossier 7" not in listing and '<option value="delicate_case"' in listing
     for query in ("q=Dossier+7", "q=jana", "entity=OMG", "started_from=2026-03-01&started_to=2026-03-01"):
         html = client.get(f"/instances?{query}").get_data(as_text=True)
         assert link not in html and "Dossier 7 Jana" not in html, query
