@@ -2,7 +2,7 @@
 filters on one table), an index that covers its filters, counts and sort orders, saved filters.
 
 Revision ID: e1f8a0000008
-Revises: e1f8a0000007
+Revises: e1f8a0000009 (the instance list's indexes, made alongside)
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.db import UTCDateTime
 
 revision = "e1f8a0000008"
-down_revision = "e1f8a0000007"
+down_revision = "e1f8a0000009"
 branch_labels = None
 depends_on = None
 
@@ -18,7 +18,6 @@ OLD_INBOX_INDEX = ["state", "lane", "entity_id"]
 TASK_INDEXES = {  # the inbox's: its columns cover the filters, counts and sort orders (index-only scans)
     "ix_task_inbox": ["state", "lane", "entity_id", "assignee_id", "due_at", "model_version_id", "open_to_lane_at",
                       "created_at", "id"],
-    "ix_task_assignee": ["assignee_id", "state"],
 }
 
 
