@@ -258,7 +258,7 @@ def arrange(store, scenario: str = R) -> dict:
     store.commit()
     ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment"),
            "message": message.id, "dossier": dossier.id, "target": confidant.id,
-           "filter": saved_filters.save(store, user(store, OMG_PAPSY), "Alles", "assigned=any").id}
+           "filter": luc_saved_filter(store)}
     if scenario == H:
         colleague_papsy(store)
         claims.claim(store, user(store, OMG_PAPSY), ids["review"])
@@ -273,6 +273,13 @@ def arrange(store, scenario: str = R) -> dict:
         ids["done"] = ids.pop("review")
         ids["correction"] = ready_task_id(store, instance.id, "correct_appointment")
     return ids
+
+
+def luc_saved_filter(store) -> int:
+    """The OMG PAPSY's saved filter "Alles" (once, whatever is arranged twice)."""
+    luc = user(store, OMG_PAPSY)
+    saved = store.scalar(select(SavedFilter.id).where(SavedFilter.user_id == luc.id, SavedFilter.name == "Alles"))
+    return saved or saved_filters.save(store, luc, "Alles", "assigned=any").id
 
 
 def ready_task_id(store, instance_id: int, spec_name: str) -> int | None:
