@@ -63,3 +63,8 @@ def test_claim_a_late_task_a_colleague_sees_it_claimed_then_release_it(page, liv
     expect(page.get_by_text("U gaf 'Aanvraag nakijken' vrij")).to_be_visible()
     expect(late_row(page).get_by_text("Nog niet opgenomen")).to_be_visible()
     screenshot("released")
+    page.get_by_role("link", name="Aanvraag nakijken").click()
+    page.get_by_role("link", name="Opvolging: Kandidaat Jansens").click()
+    expect(page.get_by_text("opgenomen door Luc Van den Broeck")).to_be_visible()  # the history says who and when
+    expect(page.get_by_text("vrijgegeven door Luc Van den Broeck")).to_be_visible()
+    screenshot("history")
