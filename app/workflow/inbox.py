@@ -1,9 +1,9 @@
 """The inbox: the tasks a person may act on (or finds in their scope), filtered, sorted and paged; one service for
 the web page and the JSON API (the parameters: app/workflow/inbox_query.py).
 
-Fast with many tasks: the filters and counts read the task table alone (it carries the instance's model version),
-the web page's counts per choice and the processes and entities it offers come from one grouped query, and a page
-is one statement that brings along everything a row shows.
+Fast with many tasks: the filters and counts read the task table alone (it carries the instance's model version)
+and mostly its index ix_task_inbox; the web page's counts per choice and the processes and entities it offers come
+from one grouped query; a page is its ids, sorted from that index, then those rows with everything they show.
 """
 from __future__ import annotations
 
