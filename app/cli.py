@@ -177,6 +177,24 @@ def audit_anchor(output: Path | None) -> None:
     click.echo(f"anchor written to {output}: {anchor.count} entries, last entry {anchor.entry_id}, head {anchor.head}")
 
 
+@main.command("model-texts")
+@click.option("--check", is_flag=True, help="Fail when a text of a model has no translation (for CI).")
+def model_texts(check: bool) -> None:
+    """Update the catalogs of the models' texts (BPMN_DIR/translations/LOCALE.po, FORMS_DIR/translations/LOCALE.po):
+    new texts are added untranslated, gone ones dropped, translations kept. Translate the empty msgstr entries."""
+    from app.extensions import LOCALES
+    from app.model_texts.catalogs import SOURCE_LOCALE, update_folders
+
+    settings = Settings()
+    missing = 0
+    for path, count, untranslated in update_folders(settings.bpmn_dir, settings.forms_dir,
+                                                    [locale for locale in LOCALES if locale != SOURCE_LOCALE]):
+        click.echo(f"{path}: {count} texts, {untranslated} without a translation")
+        missing += untranslated
+    if check and missing:
+        raise click.ClickException(f"{missing} model texts have no translation")
+
+
 @main.command()
 def run() -> None:
     """Run everything on one machine: embedded Redis (unless REDIS_URL), one worker and the web server."""

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
+from app import model_texts
 from app.clock import now
 from app.db import db
 from app.engine.errors import Conflict, EngineError, TaskNotReady
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["role_label"] = role_label
+    model_texts.register_filters(app)  # model_text, task_title, process_name: the models' texts in the reader's language
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
     app.after_request(_security_headers)
     for status in ERROR_TITLES:

@@ -1,4 +1,8 @@
-"""Rendering the Dutch plain-text mail templates in ``app/mail/templates`` (subject on the first line)."""
+"""Rendering the plain-text mail templates in ``app/mail/templates`` (subject on the first line).
+
+``NAME.txt`` is Dutch; ``NAME.LOCALE.txt`` (``task_assigned.en.txt``) is the same mail in another language, with the
+same fields. A mail is rendered in its recipient's language.
+"""
 from __future__ import annotations
 
 import re
@@ -9,8 +13,9 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-# The templates a mail can be made from; files starting with "_" are only included by them.
-TEMPLATES = frozenset(path.stem for path in TEMPLATE_DIR.glob("*.txt") if not path.name.startswith("_"))
+# The templates a mail can be made from (their Dutch file NAME.txt); files starting with "_" are only included.
+TEMPLATES = frozenset(path.stem for path in TEMPLATE_DIR.glob("*.txt")
+                      if not path.name.startswith("_") and "." not in path.stem)
 SUBJECT_PREFIX = "Subject: "
 
 # Plain text, not HTML: no autoescaping. StrictUndefined: a field the caller did not give is an error,
@@ -18,23 +23,32 @@ SUBJECT_PREFIX = "Subject: "
 _env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=False, undefined=StrictUndefined,
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 _SPACES = re.compile(r"\s+")
+_LANGUAGE = re.compile(r"[a-z]{2}")
 
 
-def render(template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) of ``template`` rendered with ``context``; the first line must be ``Subject: ...``."""
+def render(template: str, context: dict, locale: str | None = None) -> tuple[str, str]:
+    """(subject, body) of ``template`` in ``locale`` (Dutch when it has no file for that language) rendered with
+    ``context``; the first line must be ``Subject: ...``."""
     if template not in TEMPLATES:
         raise ValueError(f"unknown mail template {template!r}")
-    text = _env.get_template(f"{template}.txt").render(context)
+    text = _env.get_template(template_file(template, locale)).render(context)
     first, _, body = text.partition("\n")
     if not first.startswith(SUBJECT_PREFIX):
         raise ValueError(f"mail template {template!r} does not start with {SUBJECT_PREFIX!r}")
     return one_line(first.removeprefix(SUBJECT_PREFIX), 300), body
 
 
-def template_fields(template: str) -> frozenset[str]:
+def template_file(template: str, locale: str | None = None) -> str:
+    """The file of ``template`` in ``locale``: ``NAME.LOCALE.txt`` when there is one, else the Dutch ``NAME.txt``."""
+    translated = f"{template}.{locale}.txt"
+    known = locale and _LANGUAGE.fullmatch(locale) and (TEMPLATE_DIR / translated).is_file()
+    return translated if known else f"{template}.txt"
+
+
+def template_fields(template: str, locale: str | None = None) -> frozenset[str]:
     """The names ``template`` (with what it includes) reads from its context."""
     names: set[str] = set()
-    pending, seen = [f"{template}.txt"], set()
+    pending, seen = [template_file(template, locale)], set()
     while pending:
         name = pending.pop()
         seen.add(name)

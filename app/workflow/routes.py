@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import model_texts
 from app.auth import policy
 from app.db import session
 from app.engine import registry
@@ -79,7 +80,7 @@ def task(task_id: int):
     screen = views.task_screen(session(), task)
     values, errors = screen.values, {}
     if request.method == "POST":
-        title = task.title
+        title = model_texts.task_title(task)
         values, errors = parse_submission(screen.form, request.form, request.files,
                                           store_file=services.file_store(session(), current_user, task))
         if not errors:
