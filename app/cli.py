@@ -178,21 +178,25 @@ def audit_anchor(output: Path | None) -> None:
 
 
 @main.command("model-texts")
-@click.option("--check", is_flag=True, help="Fail when a text of a model has no translation (for CI).")
+@click.option("--check", is_flag=True, help="Change nothing; fail when the catalogs do not match the models (CI).")
 def model_texts(check: bool) -> None:
     """Update the catalogs of the models' texts (BPMN_DIR/translations/LOCALE.po, FORMS_DIR/translations/LOCALE.po):
     new texts are added untranslated, gone ones dropped, translations kept. Translate the empty msgstr entries."""
     from app.extensions import LOCALES
-    from app.model_texts.catalogs import SOURCE_LOCALE, update_folders
+    from app.model_texts.catalogs import SOURCE_LOCALE, catalog_problems, update_folders
 
     settings = Settings()
-    missing = 0
-    for path, count, untranslated in update_folders(settings.bpmn_dir, settings.forms_dir,
-                                                    [locale for locale in LOCALES if locale != SOURCE_LOCALE]):
+    locales = [locale for locale in LOCALES if locale != SOURCE_LOCALE]
+    if check:
+        problems = [problem for locale in locales
+                    for problem in catalog_problems(settings.bpmn_dir, settings.forms_dir, locale)]
+        for problem in problems:
+            click.echo(problem)
+        if problems:
+            raise click.ClickException(f"{len(problems)} problems in the model catalogs")
+        return
+    for path, count, untranslated in update_folders(settings.bpmn_dir, settings.forms_dir, locales):
         click.echo(f"{path}: {count} texts, {untranslated} without a translation")
-        missing += untranslated
-    if check and missing:
-        raise click.ClickException(f"{missing} model texts have no translation")
 
 
 @main.command()

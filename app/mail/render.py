@@ -47,16 +47,7 @@ def template_file(template: str, locale: str | None = None) -> str:
 
 def template_fields(template: str, locale: str | None = None) -> frozenset[str]:
     """The names ``template`` (with what it includes) reads from its context."""
-    names: set[str] = set()
-    pending, seen = [template_file(template, locale)], set()
-    while pending:
-        name = pending.pop()
-        seen.add(name)
-        source = _env.loader.get_source(_env, name)[0]
-        parsed = _env.parse(source)
-        names |= meta.find_undeclared_variables(parsed)
-        pending += [ref for ref in meta.find_referenced_templates(parsed) if ref and ref not in seen]
-    return frozenset(names)
+    return _fields(_env, template_file(template, locale))
 
 
 def one_line(value: object, limit: int = 200) -> str:
@@ -89,3 +80,44 @@ def _parse_iso(text: str) -> date | datetime:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         raise ValueError("a due date must be an ISO date or time") from None
+
+
+def translation_problems(locale: str, directory: Path = TEMPLATE_DIR) -> list[str]:
+    """What keeps the mails in ``directory`` from being complete in ``locale``: a template without its
+    ``NAME.LOCALE.txt``, one that reads other fields than the Dutch one, or that includes a Dutch part."""
+    env = Environment(loader=FileSystemLoader(directory))
+    problems = []
+    for path in sorted(directory.glob("*.txt")):
+        if path.name.startswith("_") or "." in path.stem:
+            continue
+        translated = directory / f"{path.stem}.{locale}.txt"
+        if not translated.is_file():
+            problems.append(f"{path.name}: no {translated.name}")
+            continue
+        dutch, other = _fields(env, path.name), _fields(env, translated.name)
+        if dutch != other:
+            problems.append(f"{translated.name}: reads {sorted(other)}, {path.name} reads {sorted(dutch)}")
+        if not translated.read_text().startswith(SUBJECT_PREFIX):
+            problems.append(f"{translated.name}: the first line must be {SUBJECT_PREFIX!r}")
+        problems += [f"{translated.name}: includes {name}, not {name.removesuffix('.txt')}.{locale}.txt"
+                     for name in _included(env, translated.name) if not name.endswith(f".{locale}.txt")]
+    return problems
+
+
+def _fields(env: Environment, name: str) -> frozenset[str]:
+    names: set[str] = set()
+    for part in [name, *_included(env, name)]:
+        names |= meta.find_undeclared_variables(env.parse(env.loader.get_source(env, part)[0]))
+    return frozenset(names)
+
+
+def _included(env: Environment, name: str) -> list[str]:
+    """The templates ``name`` includes, transitively."""
+    found, pending = [], [name]
+    while pending:
+        parsed = env.parse(env.loader.get_source(env, pending.pop())[0])
+        for ref in meta.find_referenced_templates(parsed):
+            if ref and ref not in found:
+                found.append(ref)
+                pending.append(ref)
+    return found

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 
 from app.model_texts.extract import ModelText, distinct, folder_texts, placeholders, version_texts
 
@@ -22,6 +24,7 @@ _FIRST_WRITTEN = datetime(2026, 12, 1, tzinfo=timezone.utc)
 _HEADER = ("# Translations ({locale}) of the texts of the Vertrouwd process models. msgid is the Dutch text as the model\n"
            "# holds it; `vertrouwd model-texts` updates this file from the models, then translate the empty msgstr.")
 
+_JINJA = SandboxedEnvironment()  # instructions are rendered in this sandbox (app/workflow/views.py)
 _FORMAT_FLAGS = {"python-format", "python-brace-format"}
 
 Translations = dict[str, dict[str, str]]  # locale -> Dutch text -> translation
@@ -67,7 +70,8 @@ def for_version(translations: Translations, files: dict[str, str], forms: dict[s
 
 def placeholder_problems(translations: Translations) -> list[str]:
     """A translation must keep the Jinja of its text (what the instructions show and when)."""
-    return [f"vertaling ({locale}) van '{text[:60]}' moet dezelfde {{{{ }}}}- en {{% %}}-stukken bevatten"
+    return [f"vertaling ({locale}) van '{text[:60]}': behoud {' '.join(placeholders(text)) or 'geen Jinja'} "
+            f"(de vertaling heeft {' '.join(placeholders(translated)) or 'er geen'})"
             for locale, texts in sorted(translations.items()) for text, translated in texts.items()
             if placeholders(text) != placeholders(translated)]
 
@@ -105,3 +109,48 @@ def update_folders(bpmn_dir: Path, forms_dir: Path, locales: list[str]) -> list[
             path = folder / CATALOG_FOLDER / f"{locale}.po"
             written.append((path, *update_catalog(path, texts, locale)))
     return written
+
+
+def catalog_problems(bpmn_dir: Path, forms_dir: Path, locale: str) -> list[str]:
+    """What keeps the ``locale`` catalogs from matching the models: texts without a translation (or a fuzzy one),
+    translations that change the text's Jinja or do not parse, texts the models no longer have, and one Dutch
+    text translated differently in the two catalogs. Empty when the models read completely in ``locale``."""
+    bpmn, forms = folder_texts(bpmn_dir, forms_dir)
+    problems, seen = [], {}
+    for folder, texts in ((bpmn_dir, bpmn), (forms_dir, forms)):
+        path = folder / CATALOG_FOLDER / f"{locale}.po"
+        entries = _entries(path)
+        if entries is None:
+            problems.append(f"{path}: missing (run `vertrouwd model-texts`)")
+            continue
+        for text, wheres in distinct(texts).items():
+            problems += [f"{path}: {problem}: {text[:80]!r} ({wheres[0]})"
+                         for problem in _entry_problems(text, entries.get(text))]
+            if text in entries and seen.setdefault(text, entries[text].string) != entries[text].string:
+                problems.append(f"{path}: {text[:80]!r} is translated differently in the other catalog")
+        problems += [f"{path}: no longer in the models (run `vertrouwd model-texts`): {text[:80]!r}"
+                     for text in entries if text not in distinct(texts)]
+    return problems
+
+
+def _entries(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    with path.open("rb") as po_file:
+        return {message.id: message for message in read_po(po_file) if message.id}
+
+
+def _entry_problems(text: str, entry) -> list[str]:
+    if entry is None:
+        return ["not in the catalog (run `vertrouwd model-texts`)"]
+    if not isinstance(entry.string, str) or not entry.string.strip():
+        return ["no translation"]
+    if entry.fuzzy:
+        return ["fuzzy (check the translation and remove the flag)"]
+    if placeholders(text) != placeholders(entry.string):
+        return [f"the translation must keep the Jinja {placeholders(text)}"]
+    try:
+        _JINJA.parse(entry.string)
+    except TemplateSyntaxError as exc:
+        return [f"the translation is no valid Jinja ({exc.message})"]
+    return []
