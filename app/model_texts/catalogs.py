@@ -123,13 +123,14 @@ def catalog_problems(bpmn_dir: Path, forms_dir: Path, locale: str) -> list[str]:
         if entries is None:
             problems.append(f"{path}: missing (run `vertrouwd model-texts`)")
             continue
-        for text, wheres in distinct(texts).items():
+        wanted = distinct(texts)
+        for text, wheres in wanted.items():
             problems += [f"{path}: {problem}: {text[:80]!r} ({wheres[0]})"
                          for problem in _entry_problems(text, entries.get(text))]
             if text in entries and seen.setdefault(text, entries[text].string) != entries[text].string:
                 problems.append(f"{path}: {text[:80]!r} is translated differently in the other catalog")
         problems += [f"{path}: no longer in the models (run `vertrouwd model-texts`): {text[:80]!r}"
-                     for text in entries if text not in distinct(texts)]
+                     for text in entries if text not in wanted]
     return problems
 
 

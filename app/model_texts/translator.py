@@ -39,8 +39,17 @@ def for_version(version, locale: str | None = None) -> Translator:
     key = (version.id, version.checksum, locale)
     translator = _BY_VERSION.get(key)
     if translator is None:
-        translator = _BY_VERSION[key] = Translator(dict((version.translations or {}).get(locale, {})))
+        translator = _BY_VERSION[key] = Translator(dict((_translations(version) or {}).get(locale, {})))
     return translator
+
+
+def _translations(version) -> dict | None:
+    """A version's own translations; one deployed without any (before the models were translated) borrows the
+    current version's: a text is keyed by its Dutch words, so a shared text reads the same."""
+    if version.translations is not None:
+        return version.translations
+    current = version.model.current_version
+    return current.translations if current is not None and current.id != version.id else None
 
 
 def for_folder(folder: Path, locale: str | None = None) -> Translator:

@@ -115,3 +115,15 @@ def test_a_translation_that_drops_the_instructions_jinja_is_refused_and_nothing_
     assert any("vertaling (en)" in problem and "{{send_back_reason}}" in problem for problem in refused.value.problems)
     assert session.scalar(select(func.count()).select_from(ProcessModelVersion)
                           .where(ProcessModelVersion.model_key == "appointment")) == 1
+
+
+def test_a_version_deployed_before_the_models_were_translated_borrows_the_current_translations(session):
+    legacy = deploy(session, "appointment", {"appointment.bpmn": SOURCE}, FORMS, translations={})
+    assert legacy.version == 2 and legacy.translations is None, "as every version deployed before e1f8a000000a"
+    old = start(session)
+    deploy(session, "appointment", {"appointment.bpmn": SOURCE}, FORMS,
+           translations={"en": {"Aanstelling nakijken": "Review (current wording)"}})
+    session.commit()
+    task = session.scalar(select(Task).where(Task.instance_id == old.id, Task.state == TaskState.READY))
+    assert task.instance.model_version.version == 2
+    assert model_texts.task_title(task, "en") == "Review (current wording)"
