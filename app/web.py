@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app import model_texts
+from app import model_texts, ui
+from app.auth import policy
 from app.clock import now
 from app.db import db
 from app.engine.errors import Conflict, EngineError, TaskNotReady
@@ -57,11 +56,13 @@ def register_converters(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale,
-                                 soon_window=timedelta(days=14))  # the inbox flags tasks due this soon
-    app.jinja_env.filters["date"] = _format_date
-    app.jinja_env.filters["datetime"] = _format_datetime
-    app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale, policy=policy,
+                                 due_state=ui.due_state, status_label=ui.status_label, status_tone=ui.status_tone,
+                                 url_with=url_with)
+    app.jinja_env.filters["date"] = ui.format_date
+    app.jinja_env.filters["datetime"] = ui.format_datetime
+    app.jinja_env.filters["role_label"] = ui.role_label
+    app.jinja_env.filters["due_state"] = ui.due_state
     model_texts.register_filters(app)  # model_text, task_title, process_name: the models' texts in the reader's language
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
     app.after_request(_security_headers)
@@ -124,19 +125,12 @@ def _security_headers(response):
     return response
 
 
-def _format_date(value: date | datetime | str | None) -> str:
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return format_date(value, "medium")
-
-
-def _format_datetime(value: datetime | None) -> str:
-    return format_datetime(value, "short") if value else ""
-
-
-def role_label(role: str) -> str:
-    labels = {"confidant": _("Vertrouwenspersoon"), "papsy": _("PAPSY"), "eoc_secretary": _("EOC-secretaris"),
-              "admin": _("Beheerder"), "system": _("Systeem")}
-    return labels.get(str(role), str(role))
+def url_with(**changes) -> str:
+    """This page's URL with some query parameters changed (None removes one): sorting and paging keep the filters."""
+    args = {key: values for key, values in request.args.lists()}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

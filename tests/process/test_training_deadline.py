@@ -157,9 +157,9 @@ def test_r11_the_roster_shows_the_training_status(app, session, appointed, clock
 
     client = app.test_client()
     login(client, OMG_PAPSY)
-    assert "uiterlijk 15 okt 2028" in client.get("/roster/").get_data(as_text=True)
+    assert "uiterlijk 15 okt. 2028" in client.get("/roster/").get_data(as_text=True)
     clock.move_to(datetime(2028, 10, 20, 12, 0, tzinfo=timezone.utc))
-    assert "te laat sinds 15 okt 2028" in client.get("/roster/").get_data(as_text=True)
+    assert "te laat sinds 15 okt. 2028" in client.get("/roster/").get_data(as_text=True)
     upload(session)
     review(session, "approve")
     assert "behaald op 20 mei 2027" in client.get("/roster/").get_data(as_text=True)

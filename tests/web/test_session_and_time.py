@@ -27,5 +27,5 @@ def test_times_are_shown_in_brussels_time(app):
         post_form(secretary, "/processes/appointment/start", {"entity": "OMG", **appointment_form()})
         login(papsy, OMG_PAPSY)
         inbox = papsy.get("/inbox").get_data(as_text=True)
-    assert "28-11-2026, 10:00" in inbox
+    assert "28 nov. 2026 10:00" in inbox
     assert 'datetime="2026-11-28T09:00:00+00:00"' in inbox

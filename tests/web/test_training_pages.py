@@ -28,7 +28,7 @@ def test_r11_the_new_confidant_uploads_the_certificate_and_the_papsy_opens_it(ap
     jana = app.test_client()
     login(jana, CANDIDATE, "jana-haar-wachtwoord")
     inbox = jana.get("/inbox").get_data(as_text=True)
-    assert "Attest basisopleiding opladen" in inbox and "15-10-2028, 23:59" in inbox  # due: the end of 15 October
+    assert "Attest basisopleiding opladen" in inbox and "15 okt. 2028 23:59" in inbox  # due: the end of 15 October
     upload_url = re.search(r'href="(/tasks/\d+)">Attest basisopleiding opladen', inbox).group(1)
     page = jana.get(upload_url).get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in page
@@ -78,4 +78,4 @@ def test_r11_the_inbox_reminds_of_a_deadline_within_14_days_and_then_shows_it_la
         jana = app.test_client()  # no worker fired the deadline yet: the task still waits, late
         login(jana, CANDIDATE, "jana-haar-wachtwoord")
         inbox = jana.get("/inbox").get_data(as_text=True)
-        assert "1 taak is te laat." in inbox and "badge-late" in inbox and "nadert" not in inbox
+        assert "1 taak is te laat." in inbox and "badge--late" in inbox and "nadert" not in inbox

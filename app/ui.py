@@ -1,0 +1,155 @@
+"""The rules behind the page vocabulary (app/templates/_components.html): when something is late or due soon,
+dates in one style per language, and the words for each state. Templates ask here instead of deciding themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask import current_app, g, has_request_context
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from app.clock import now
+from app.models import ConfidantStatus, InstanceStatus, MailStatus, Role, TaskState, TimerState
+
+DUE_SOON = timedelta(days=14)  # a deadline this close is flagged in lists
+
+# Dutch abbreviates months with a full stop (Taalunie), except "mei"; CLDR's Dutch data drops it.
+_MONTHS = {
+    "nl": ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+_DATETIME_SEPARATOR = {"nl": " ", "en": ", "}
+
+
+@dataclass(frozen=True)
+class Due:
+    """How a deadline stands today: ``kind`` is late, soon, later or none; ``days`` counts calendar days (in the
+    display time zone) from today to the deadline, negative when late."""
+
+    kind: str
+    days: int = 0
+
+    @property
+    def late(self) -> bool:
+        return self.kind == "late"
+
+    @property
+    def soon(self) -> bool:
+        return self.kind == "soon"
+
+    @property
+    def label(self) -> str:
+        """A short relative phrase: "nog 2 dagen", "3 dagen te laat", "vandaag"."""
+        if self.kind == "late":
+            if self.days == 0:
+                return str(_l("te laat"))
+            return ngettext("%(num)d dag te laat", "%(num)d dagen te laat", -self.days)
+        if self.days == 0:
+            return str(_l("vandaag"))
+        return ngettext("nog %(num)d dag", "nog %(num)d dagen", self.days)
+
+
+def due_state(due_at: datetime | None, at: datetime | None = None) -> Due:
+    if due_at is None:
+        return Due("none")
+    at = at or now()
+    days = (_local(due_at).date() - _local(at).date()).days
+    if due_at < at:
+        return Due("late", min(days, 0))
+    return Due("soon" if due_at < at + DUE_SOON else "later", max(days, 0))
+
+
+def format_datetime(value: datetime | None) -> str:
+    """"2 dec. 2026 14:05" in Dutch, "2 Dec 2026, 14:05" in English; 24 h, in the display time zone."""
+    if value is None:
+        return ""
+    locale = _locale()
+    local = _local(value)
+    if locale not in _MONTHS:
+        return babel_format_datetime(local, "medium", locale=locale)
+    return f"{_day_month_year(local, locale)}{_DATETIME_SEPARATOR[locale]}{local:%H:%M}"
+
+
+def format_date(value: date | datetime | str | None) -> str:
+    """"2 dec. 2026" in Dutch, "2 Dec 2026" in English."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    elif isinstance(value, datetime):
+        value = _local(value).date()
+    locale = _locale()
+    if locale not in _MONTHS:
+        return babel_format_date(value, "medium", locale=locale)
+    return _day_month_year(value, locale)
+
+
+def _day_month_year(value: date, locale: str) -> str:
+    return f"{value.day} {_MONTHS[locale][value.month - 1]} {value.year}"
+
+
+def _locale() -> str:
+    if not has_request_context():
+        return "nl"
+    if "ui_locale" not in g:
+        g.ui_locale = str(get_locale() or "nl")
+    return g.ui_locale
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(_display_zone(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")))
+
+
+@lru_cache(maxsize=4)
+def _display_zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+# The words for each state, per kind of thing (the enums share values such as "cancelled", with other words).
+STATUS_LABELS: dict[str, dict[str, object]] = {
+    "instance": {InstanceStatus.RUNNING: _l("lopend"), InstanceStatus.COMPLETED: _l("afgerond"),
+                 InstanceStatus.INCIDENT: _l("incident"), InstanceStatus.CANCELLED: _l("stopgezet")},
+    "task": {TaskState.READY: _l("open"), TaskState.COMPLETED: _l("afgewerkt"), TaskState.CANCELLED: _l("vervallen")},
+    "timer": {TimerState.PENDING: _l("wacht"), TimerState.FIRED: _l("afgegaan"), TimerState.CANCELLED: _l("vervallen"),
+              TimerState.FAILED: _l("mislukt")},
+    "mail": {MailStatus.HELD: _l("vastgehouden"), MailStatus.QUEUED: _l("wacht op verzending"),
+             MailStatus.SENT: _l("verzonden"), MailStatus.FAILED: _l("mislukt")},
+    "confidant": {ConfidantStatus.ACTIVE: _l("actief"), ConfidantStatus.INACTIVE: _l("tijdelijk inactief"),
+                  ConfidantStatus.FORMER: _l("voormalig")},
+}
+# How a badge looks: badge--danger, badge--ok; every other state is neutral.
+STATUS_TONES: dict[str, dict[str, str]] = {
+    "instance": {InstanceStatus.INCIDENT: "danger", InstanceStatus.COMPLETED: "ok"},
+    "task": {TaskState.COMPLETED: "ok"},
+    "timer": {TimerState.FAILED: "danger"},
+    "mail": {MailStatus.FAILED: "danger", MailStatus.SENT: "ok"},
+    "confidant": {ConfidantStatus.ACTIVE: "ok"},
+}
+
+ROLE_LABELS = {Role.CONFIDANT: _l("Vertrouwenspersoon"), Role.PAPSY: _l("PAPSY"),
+               Role.EOC_SECRETARY: _l("EOC-secretaris"), Role.ADMIN: _l("Beheerder"), "system": _l("Systeem")}
+
+
+def status_label(kind: str, state: str) -> str:
+    """The word for ``state`` (an enum value) of a ``kind`` of thing: instance, task, timer, mail, confidant."""
+    return str(STATUS_LABELS[kind].get(str(state), state))
+
+
+def status_tone(kind: str, state: str) -> str:
+    return STATUS_TONES[kind].get(str(state), "neutral")
+
+
+def role_label(role: str) -> str:
+    try:
+        key: object = Role(str(role))
+    except ValueError:
+        key = str(role)
+    label = ROLE_LABELS.get(key)  # type: ignore[call-overload]
+    return str(label) if label is not None else str(role)
