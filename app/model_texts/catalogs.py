@@ -21,8 +21,9 @@ SOURCE_LOCALE = "nl"  # the models are written in Dutch
 CATALOG_FOLDER = "translations"
 
 _FIRST_WRITTEN = datetime(2026, 12, 1, tzinfo=timezone.utc)
-_HEADER = ("# Translations ({locale}) of the texts of the Vertrouwd process models. msgid is the Dutch text as the model\n"
-           "# holds it; `vertrouwd model-texts` updates this file from the models, then translate the empty msgstr.")
+_HEADER = ("# Translations ({locale}) of the texts of the Vertrouwd process models. msgid is the Dutch text as the\n"
+           "# model holds it; `vertrouwd model-texts` updates this file from the models, then translate the empty\n"
+           "# msgstr.")
 
 _JINJA = SandboxedEnvironment()  # instructions are rendered in this sandbox (app/workflow/views.py)
 _FORMAT_FLAGS = {"python-format", "python-brace-format"}

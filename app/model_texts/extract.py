@@ -83,6 +83,6 @@ def folder_texts(bpmn_dir: Path, forms_dir: Path) -> tuple[list[ModelText], list
     for path in sorted(forms_dir.glob("*.schema.json")):
         name = path.name.removesuffix(".schema.json")
         ui_path = forms_dir / f"{name}.uischema.json"
-        form = {"schema": json.loads(path.read_text()), "ui": json.loads(ui_path.read_text()) if ui_path.exists() else {}}
-        forms += form_file_texts(name, form)
+        ui = json.loads(ui_path.read_text()) if ui_path.exists() else {}
+        forms += form_file_texts(name, {"schema": json.loads(path.read_text()), "ui": ui})
     return bpmn, forms

@@ -35,8 +35,8 @@ def task_screen(session: Session, task: Task) -> TaskScreen:
         form=form,
         data=view.data,
         values=services.form_values(session, task, view.data, form),
-        instructions=_render_instructions(model_texts.model_text(view.extensions.get("instructionsForEndUser"), version),
-                                          view.data),
+        instructions=_render_instructions(
+            model_texts.model_text(view.extensions.get("instructionsForEndUser"), version), view.data),
         shown_form=services.form_of(version, shown) if shown else None,
     )
 

@@ -80,8 +80,8 @@ def test_a_running_instance_keeps_the_texts_its_version_was_deployed_with(sessio
     session.commit()
     assert (v1.version, v2.version) == (2, 3), "a new translation is a new version"
     new = start(session)
-    [old_task, new_task] = [session.scalar(select(Task).where(Task.instance_id == instance.id,
-                                                              Task.state == TaskState.READY)) for instance in (old, new)]
+    old_task, new_task = session.scalars(select(Task).where(
+        Task.instance_id.in_([old.id, new.id]), Task.state == TaskState.READY).order_by(Task.instance_id))
     assert model_texts.task_title(old_task, "en") == "Review (first wording)"
     assert model_texts.task_title(new_task, "en") == "Review (second wording)"
     assert services.form_of(old.model_version, "appointment_review", "en").title == "Review (first wording)"
