@@ -17,14 +17,11 @@ from app.engine.specs import user_task_form
 from app.forms import FormDefinition, validate_data
 from app.models import (
     Entity,
-    HistoryEvent,
     ProcessInstance,
     ProcessModelVersion,
     StoredFile,
     Task,
     TaskState,
-    Timer,
-    TimerState,
     User,
 )
 from app.workflow import files
@@ -128,50 +125,6 @@ def inbox(session: Session, user: User) -> list[Task]:
              .options(selectinload(Task.entity))
              .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
     return list(session.scalars(query))
-
-
-def instance_for(session: Session, user: User, instance_id: int) -> tuple[ProcessInstance, policy.InstanceAccess]:
-    """The instance and how much of it the user may see (404 when it does not exist, 403 when nothing)."""
-    instance = session.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise NotFound(_l("Dit proces bestaat niet."))
-    participant = session.scalar(select(ProcessInstance.id).where(
-        ProcessInstance.id == instance.id, policy.participates_in(user))) is not None
-    access = policy.instance_access(user, instance, participant)
-    if access is policy.InstanceAccess.NONE:
-        raise NotAllowed(_l("U mag dit proces niet inkijken."))
-    return instance, access
-
-
-def instances(session: Session, user: User, limit: int = 200) -> list[ProcessInstance]:
-    query = (select(ProcessInstance).where(policy.instances_visible_to(user)).options(selectinload(ProcessInstance.entity))
-             .order_by(ProcessInstance.started_at.desc()).limit(limit))
-    return list(session.scalars(query))
-
-
-def status_only(session: Session, user: User, rows: list[ProcessInstance]) -> set[int]:
-    """The ids among ``rows`` of which ``user`` may see only that they exist (confidential, not taking part)."""
-    confidential = [row.id for row in rows if row.model_version.confidential]
-    if not confidential:
-        return set()
-    taking_part = set(session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.id.in_(confidential), policy.participates_in(user))))
-    return {row.id for row in rows if row.id in confidential and row.id not in taking_part
-            and policy.instance_access(user, row, False) is policy.InstanceAccess.STATUS}
-
-
-def history(session: Session, instance: ProcessInstance) -> list[HistoryEvent]:
-    return list(session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance.id)
-                                .order_by(HistoryEvent.at, HistoryEvent.id)))
-
-
-def open_tasks(session: Session, instance: ProcessInstance) -> list[Task]:
-    return list(session.scalars(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY)))
-
-
-def pending_timers(session: Session, instance: ProcessInstance) -> list[Timer]:
-    return list(session.scalars(select(Timer).where(Timer.instance_id == instance.id,
-                                                    Timer.state == TimerState.PENDING).order_by(Timer.due_at)))
 
 
 def file_store(session: Session, user: User, task: Task | None = None):

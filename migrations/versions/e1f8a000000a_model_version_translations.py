@@ -1,13 +1,13 @@
 """The translations of a process model version's texts, deployed with it (issue 9, defect 8).
 
 Revision ID: e1f8a000000a
-Revises: e1f8a0000007
+Revises: e1f8a0000009
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "e1f8a000000a"
-down_revision = "e1f8a0000007"
+down_revision = "e1f8a0000009"
 branch_labels = None
 depends_on = None
 

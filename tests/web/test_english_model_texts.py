@@ -53,7 +53,12 @@ def test_an_english_papsy_reads_the_step_its_instructions_and_form_in_english(ap
     assert "Review the appointment" in done and "Aanstelling nakijken" not in done, "the flash names the step"
     instance = papsy.get(f"/instances/{instance_id}").get_data(as_text=True)
     assert "Review the appointment" in instance and "Add to the list of confidants" in instance, "history steps"
+    assert "Approve: the candidate is added to the list of confidants" in instance, "what was decided"
     assert "Aanstelling nakijken" not in instance
+    training = papsy.get(f"/instances/{ready_task(store, 'upload_certificate').instance_id}").get_data(as_text=True)
+    assert "6 months before the deadline" in training, "a waiting timer by its diagram name"
+    listing = papsy.get("/instances").get_data(as_text=True)
+    assert "Appointment of a confidant" in listing and "Aanstelling vertrouwenspersoon" not in listing, "filter, rows"
 
 
 def test_an_english_confidant_registers_a_dossier_on_an_english_form(app, client):
