@@ -94,7 +94,9 @@ OPENAPI = {
              "description": "Processes, tasks and the roster of the confidants' network. "
                             "Authenticate with `Authorization: Bearer <token>` "
                             "(`vertrouwd token create EMAIL [--days N]`; a token expires, after 90 days by default, "
-                            "and opens no confidential dossier content)."},
+                            "and opens no confidential dossier content). The API speaks Dutch: process and step "
+                            "names, form schemas and messages are the models' and the platform's Dutch texts (the "
+                            "web pages show them in the user's language)."},
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "components": {

@@ -76,6 +76,8 @@ class ProcessModelVersion(Base):
     # The large columns load only when used: running an instance needs the cached spec, not the sources.
     bpmn_files: Mapped[dict] = mapped_column(JSON, deferred=True)  # file name -> XML (BPMN and DMN)
     forms: Mapped[dict] = mapped_column(JSON, deferred=True)  # form name -> {"schema": ..., "ui": ...}
+    # locale -> Dutch text -> translation, of this version's own texts (app/model_texts); None: Dutch only
+    translations: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     checksum: Mapped[str] = mapped_column(String(64))
     start_task: Mapped[str] = mapped_column(String(100))

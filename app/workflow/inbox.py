@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, tru
 from sqlalchemy.orm import Session, contains_eager, lazyload
 from werkzeug.datastructures import MultiDict
 
+from app import model_texts
 from app.auth import policy
 from app.clock import now
 from app.engine.errors import InvalidData
@@ -167,12 +168,13 @@ def _tally(cells: list[_Cell], query: InboxQuery, version_ids: list[int] | None,
 
 
 def _options(session: Session, cells: list[_Cell]) -> tuple[Options, Options]:
+    """(key, name in the reader's language) of the processes, (code, name) of the entities, of these cells."""
     version_ids, entity_ids = {cell.version_id for cell in cells}, {cell.entity_id for cell in cells}
-    processes = set(session.execute(select(ProcessModel.key, ProcessModel.name).join(
-        ProcessModelVersion, ProcessModelVersion.model_key == ProcessModel.key)
-        .where(ProcessModelVersion.id.in_(version_ids)))) if version_ids else set()
+    versions = session.scalars(select(ProcessModelVersion).where(ProcessModelVersion.id.in_(version_ids))
+                               .order_by(ProcessModelVersion.version)) if version_ids else []
+    processes = {version.model_key: model_texts.process_name(version) for version in versions}  # the newest names it
     entities = session.execute(select(Entity.code, Entity.name).where(Entity.id.in_(entity_ids))) if entity_ids else []
-    return _by_label(processes), _by_label(entities)
+    return _by_label(processes.items()), _by_label(entities)
 
 
 def _by_label(options) -> Options:

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app import model_texts
 from app.auth import policy
 from app.auth.accounts import entity_by_code
 from app.engine import runner
@@ -127,10 +128,11 @@ def filter_choices(session: Session, user: User, page: InstancePage | None = Non
     entities = session.execute(select(Entity.code, Entity.name).order_by(Entity.name))
     statuses = [(status.value, status_label("instance", status).capitalize()
                  + (f" ({page.per_status.get(status.value, 0)})" if page else "")) for status in InstanceStatus]
-    return FilterChoices(
-        [(model.key, model.name) for model in models if model.current_version is not None
-         and policy.may_know_of_process(user, model.current_version, runner.lanes(model.current_version))],
-        statuses, [(code, name) for code, name in entities])
+    known = [(model.key, model_texts.process_name(model.current_version)) for model in models
+             if model.current_version is not None
+             and policy.may_know_of_process(user, model.current_version, runner.lanes(model.current_version))]
+    return FilterChoices(sorted(known, key=lambda choice: choice[1].casefold()), statuses,
+                         [(code, name) for code, name in entities])
 
 
 def _conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool]]:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import model_texts
 from app.auth import policy
 from app.db import session
 from app.engine import registry
@@ -68,7 +69,7 @@ def delete_filter(filter_id: int):
 @login_required
 def claim(task_id: int):
     return _change_hands(lambda: claims.claim(session(), current_user, task_id),
-                         lambda task: _("U hebt '%(title)s' opgenomen.", title=task.title))
+                         lambda task: _("U hebt '%(title)s' opgenomen.", title=model_texts.task_title(task)))
 
 
 @bp.post("/tasks/<id:task_id>/release")
@@ -76,14 +77,14 @@ def claim(task_id: int):
 def release(task_id: int):
     return _change_hands(lambda: claims.release(session(), current_user, task_id),
                          lambda task: _("U gaf '%(title)s' vrij; ze staat weer open voor uw collega's.",
-                                        title=task.title))
+                                        title=model_texts.task_title(task)))
 
 
 @bp.post("/tasks/<id:task_id>/assign")
 @login_required
 def assign(task_id: int):
     return _change_hands(lambda: claims.assign(session(), current_user, task_id, request.form.get("user")),
-                         lambda task: _("U droeg '%(title)s' over aan %(name)s.", title=task.title,
+                         lambda task: _("U droeg '%(title)s' over aan %(name)s.", title=model_texts.task_title(task),
                                         name=task.assignee.name))
 
 
@@ -145,7 +146,7 @@ def task(task_id: int):
     screen = views.task_screen(session(), task)
     values, errors = screen.values, {}
     if request.method == "POST":
-        title = task.title
+        title = model_texts.task_title(task)
         values, errors = parse_submission(screen.form, request.form, request.files,
                                           store_file=services.file_store(session(), current_user, task))
         if not errors:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from app import model_texts
 from app.auth import policy
 from app.auth.accounts import entity_by_code
 from app.clock import now
@@ -27,22 +28,21 @@ from app.workflow import files
 from app.workflow.checks import run_checks
 
 
-def form_of(version: ProcessModelVersion, name: str) -> FormDefinition:
-    """The form ``name`` as deployed with ``version`` (cached per version)."""
-    return _form_cache(version.id, version.checksum, name, version)
-
-
-_FORMS: dict[tuple[int, str, str], FormDefinition] = {}
-
-
-def _form_cache(version_id: int, checksum: str, name: str, version: ProcessModelVersion) -> FormDefinition:
-    key = (version_id, checksum, name)
+def form_of(version: ProcessModelVersion, name: str, locale: str | None = None) -> FormDefinition:
+    """The form ``name`` as deployed with ``version``, its texts in ``locale`` (default: the reader's); cached per
+    version and locale."""
+    locale = locale or model_texts.current_locale()
+    key = (version.id, version.checksum, name, locale)
     if key not in _FORMS:
         stored = version.forms.get(name)
         if stored is None:
             raise NotFound(_l("Formulier '%(name)s' ontbreekt in deze versie van het proces.", name=name))
-        _FORMS[key] = FormDefinition.from_dicts(name, stored["schema"], stored.get("ui"))
+        _FORMS[key] = FormDefinition.from_dicts(name, stored["schema"], stored.get("ui"),
+                                                model_texts.for_version(version, locale))
     return _FORMS[key]
+
+
+_FORMS: dict[tuple[int, str, str, str], FormDefinition] = {}
 
 
 def start_form(version: ProcessModelVersion) -> FormDefinition | None:

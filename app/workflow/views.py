@@ -9,10 +9,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import model_texts
 from app.auth import policy
 from app.engine import registry, runner
-from app.forms import FormDefinition
 from app.engine.errors import InvalidData
+from app.forms import FormDefinition
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
 from app.workflow import files, saved_filters, services
 from app.workflow.inbox import InboxPage, InboxQuery, filter_options, inbox_page
@@ -38,7 +39,8 @@ def task_screen(session: Session, task: Task) -> TaskScreen:
         form=form,
         data=view.data,
         values=services.form_values(session, task, view.data, form),
-        instructions=_render_instructions(view.extensions.get("instructionsForEndUser"), view.data),
+        instructions=_render_instructions(
+            model_texts.model_text(view.extensions.get("instructionsForEndUser"), version), view.data),
         shown_form=services.form_of(version, shown) if shown else None,
     )
 
@@ -109,7 +111,9 @@ def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> Inbox
         query, page, errors = InboxQuery(), None, exc.errors
         processes, entities = filter_options(session, user)
     if query.process and query.process not in dict(processes):  # chosen, though none of the user's tasks has it now
-        processes.append((query.process, session.get(ProcessModel, query.process).name))
+        model = session.get(ProcessModel, query.process)
+        processes.append((query.process, model_texts.process_name(model.current_version) if model.current_version
+                          else model.name))
     if query.entity and query.entity not in dict(entities):
         entities.append((query.entity, session.scalar(select(Entity.name).where(Entity.code == query.entity))))
     actions = {task.id: RowActions(policy.can_complete(user, task), policy.can_claim(user, task),

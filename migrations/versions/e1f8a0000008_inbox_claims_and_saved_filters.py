@@ -2,7 +2,7 @@
 filters on one table), an index that covers its filters, counts and sort orders, saved filters.
 
 Revision ID: e1f8a0000008
-Revises: e1f8a0000009 (the instance list's indexes, made alongside)
+Revises: e1f8a000000a (made alongside the instance list and the translated models)
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.db import UTCDateTime
 
 revision = "e1f8a0000008"
-down_revision = "e1f8a0000009"
+down_revision = "e1f8a000000a"
 branch_labels = None
 depends_on = None
 
