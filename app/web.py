@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -9,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app import ui
+from app import model_texts, ui
 from app.auth import policy
 from app.clock import now
 from app.db import db
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = ui.format_datetime
     app.jinja_env.filters["role_label"] = ui.role_label
     app.jinja_env.filters["due_state"] = ui.due_state
+    model_texts.register_filters(app)  # model_text, task_title, process_name: model texts in the reader's language
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
     app.after_request(_security_headers)
     for status in ERROR_TITLES:
@@ -72,6 +74,16 @@ def init_app(app: Flask) -> None:
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def local_path(target: str | None, default: str) -> str:
+    """``target`` if it is a path of this site ("/inbox?due=late"), else ``default``: a redirect never leaves the
+    site (not "//host", not "/\\host", which browsers read as "//host", nor a scheme or control characters)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(character) < 32 or ord(character) == 127 for character in target)
+            and not urlsplit(target).netloc and not urlsplit(target).scheme):
+        return target
+    return default
 
 
 def _http_error(error):

@@ -9,7 +9,9 @@ _TASK = {"type": "object", "properties": {
     "step": {"type": "string"}, "role": {"type": "string"}, "entity": {"type": "string"},
     "state": {"type": "string", "enum": ["ready", "completed", "cancelled"]},
     "since": {"type": "string", "format": "date-time"}, "due_at": {"type": ["string", "null"], "format": "date-time"},
-    "subject": {"type": ["string", "null"]}}}
+    "subject": {"type": ["string", "null"]}, "model": {"type": "string"},
+    "assignee": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+        "email": {"type": "string"}, "name": {"type": "string"}}}]}}}
 _INSTANCE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "status": {"type": "string", "enum": ["running", "completed", "incident", "cancelled"]},
     "model": {"type": "string"}, "version": {"type": "integer"}, "entity": {"type": "string"},
@@ -23,6 +25,33 @@ _INSTANCE = {"type": "object", "properties": {
         "at": {"type": "string", "format": "date-time"}, "kind": {"type": "string"},
         "step": {"type": ["string", "null"]}, "by": {"type": ["string", "null"]}}}}}}
 
+_STATUS = {"type": "string", "enum": ["running", "completed", "incident", "cancelled"]}
+_INSTANCE_SUMMARY = {
+    "type": "object", "required": ["id", "status", "model", "version", "entity", "subject", "started_at"],
+    "properties": {
+        "id": {"type": "integer"}, "status": _STATUS, "model": {"type": "string"}, "version": {"type": "integer"},
+        "entity": {"type": "string"}, "subject": {"type": ["string", "null"]},
+        "started_at": {"type": "string", "format": "date-time"},
+        "completed_at": {"type": ["string", "null"], "format": "date-time"}, "incident": {"type": ["string", "null"]}}}
+_INSTANCE_STATUS = {
+    "type": "object", "description": "A confidential instance the caller takes no part in (an admin sees it exists)",
+    "required": ["id", "status", "model"],
+    "properties": {"id": {"type": "integer"}, "status": _STATUS, "model": {"type": "string"},
+                   "incident": {"type": ["string", "null"]}}}
+_LIST_PARAMETERS = [
+    {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "A process model's key"},
+    {"name": "status", "in": "query", "schema": _STATUS},
+    {"name": "entity", "in": "query", "schema": {"type": "string"}, "description": "An entity's code"},
+    {"name": "started_from", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "Started on or after this day (Europe/Brussels)"},
+    {"name": "started_to", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "Started on or before this day (Europe/Brussels)"},
+    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
+     "description": "Text in the subject, any case; never matches a confidential instance the caller takes no part in"},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+]
+
 
 def _json(schema: dict | str) -> dict:
     if isinstance(schema, str):
@@ -34,12 +63,30 @@ def _responses(ok: tuple[int, str, dict | str], *errors: int) -> dict:
     texts = {401: "No bearer token, or an invalid, expired or revoked one",
              403: "Not allowed for the caller (for /confidants: a status other than active, asked by someone outside "
                   "the GDPB)", 404: "Not found",
-             409: "The task is no longer ready, or someone else saved first", 422: "Invalid input; errors per field"}
+             409: "The task is no longer ready, someone else saved first, or a colleague has the task",
+             422: "Invalid input; errors per field (for /tasks: per query parameter)"}
     responses = {str(ok[0]): {"description": ok[1], **_json(ok[2])}}
     for status in (401, *errors):
         responses[str(status)] = {"description": texts[status], **_json("FieldErrors" if status == 422 else "Error")}
     return responses
 
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_TASK_QUERY = [
+    {"name": "process", "in": "query", "schema": {"type": "string"}, "description": "A process model's key"},
+    {"name": "entity", "in": "query", "schema": {"type": "string"}, "description": "An entity's code"},
+    {"name": "due", "in": "query", "schema": {"type": "string", "enum": ["late", "soon", "none"]},
+     "description": "late: past its due time; soon: due within 14 days; none: no due time"},
+    {"name": "assigned", "in": "query", "schema": {"type": "string", "enum": ["me", "unassigned", "any"]},
+     "description": "Absent: the caller's tasks and those nobody has; any: also those a colleague has"},
+    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100},
+     "description": "Case-insensitive text in the step name or the instance's subject"},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "default": "due_at", "enum": [
+        "due_at", "-due_at", "created_at", "-created_at", "process", "-process", "entity", "-entity"]}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
+     "description": "Pages reach 10,000 tasks deep; narrow the filter to go further"},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+]
 
 OPENAPI = {
     "openapi": "3.1.0",
@@ -47,12 +94,15 @@ OPENAPI = {
              "description": "Processes, tasks and the roster of the confidants' network. "
                             "Authenticate with `Authorization: Bearer <token>` "
                             "(`vertrouwd token create EMAIL [--days N]`; a token expires, after 90 days by default, "
-                            "and opens no confidential dossier content)."},
+                            "and opens no confidential dossier content). The API speaks Dutch: process and step "
+                            "names, form schemas and messages are the models' and the platform's Dutch texts (the "
+                            "web pages show them in the user's language)."},
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {"Error": _ERROR, "FieldErrors": _FIELD_ERRORS, "Task": _TASK, "Instance": _INSTANCE},
+        "schemas": {"Error": _ERROR, "FieldErrors": _FIELD_ERRORS, "Task": _TASK, "Instance": _INSTANCE,
+                    "InstanceSummary": _INSTANCE_SUMMARY, "InstanceStatus": _INSTANCE_STATUS},
     },
     "paths": {
         "/process-models": {"get": {
@@ -62,7 +112,14 @@ OPENAPI = {
                     "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
                     "start_form": {"type": ["object", "null"]},
                     "start_roles": {"type": "array", "items": {"type": "string"}}}}}}}))}},
-        "/process-instances": {"post": {
+        "/process-instances": {"get": {
+            "summary": "The instances the caller may see, newest first, filtered and paged; a bad parameter is 422",
+            "parameters": _LIST_PARAMETERS,
+            "responses": _responses((200, "One page", {"type": "object", "properties": {
+                "items": {"type": "array", "items": {"anyOf": [{"$ref": "#/components/schemas/InstanceSummary"},
+                                                               {"$ref": "#/components/schemas/InstanceStatus"}]}},
+                "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}), 422)},
+                               "post": {
             "summary": "Start a process for an entity with the start form's data",
             "requestBody": {"required": True, **_json({"type": "object", "required": ["model", "entity", "data"],
                                                        "properties": {"model": {"type": "string"},
@@ -74,9 +131,14 @@ OPENAPI = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": _responses((200, "The instance", "Instance"), 403, 404)}},
         "/tasks": {"get": {
-            "summary": "The tasks the caller may act on now",
-            "responses": _responses((200, "The tasks", {"type": "object", "properties": {
-                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}}))}},
+            "summary": "The caller's inbox: by default the tasks they may act on now (theirs, or offered to their "
+                       "lane), filtered, sorted and paged",
+            "parameters": _TASK_QUERY,
+            "responses": _responses((200, "One page of tasks and their total", {
+                "type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+                    "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}),
+                422)}},
         "/tasks/{id}": {"get": {
             "summary": "A task with its form's JSON Schema",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -87,6 +149,21 @@ OPENAPI = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "requestBody": {"required": True, **_json({"type": "object", "properties": {"data": {"type": "object"}}})},
             "responses": _responses((200, "Completed; the instance after it", "Instance"), 403, 404, 409, 422)}},
+        "/tasks/{id}/claim": {"post": {
+            "summary": "Take a task offered to the caller's lane: it becomes the caller's alone",
+            "parameters": [_ID],
+            "responses": _responses((200, "Claimed (or already the caller's); the task", "Task"), 403, 404, 409)}},
+        "/tasks/{id}/release": {"post": {
+            "summary": "Give back a task the caller took or was handed: it is offered to its lane again",
+            "parameters": [_ID],
+            "responses": _responses((200, "Released; the task", "Task"), 403, 404, 409)}},
+        "/tasks/{id}/assign": {"post": {
+            "summary": "Hand a task (the caller's, or one nobody has) to a colleague of its lane and scope, "
+                       "who is told by mail",
+            "parameters": [_ID],
+            "requestBody": {"required": True, **_json({"type": "object", "required": ["user"], "properties": {
+                "user": {"type": "string", "format": "email"}}})},
+            "responses": _responses((200, "Handed over; the task", "Task"), 403, 404, 409, 422)}},
         "/confidants": {"get": {
             "summary": "The roster: name, e-mail, entity, status, appointed on",
             "parameters": [

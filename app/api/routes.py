@@ -13,7 +13,7 @@ from app.engine import registry
 from app.engine.errors import InvalidData, NotAllowed, NotFound
 from app.models import ConfidantStatus
 from app.roster import services as roster
-from app.workflow import services
+from app.workflow import claims, inbox, instance_list, instances, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -60,9 +60,17 @@ def start_instance():
     return jsonify(out.instance(session(), instance)), 201
 
 
+@bp.get("/process-instances")
+def list_instances():
+    page = instance_list.list_instances(session(), g.api_user, request.args, api=True)
+    items = [out.instance_status(row) if row.id in page.status_only else out.instance_summary(row) for row in page.rows]
+    return jsonify({"items": items, "total": page.total, "page": page.filters.page,
+                    "per_page": page.filters.per_page})
+
+
 @bp.get("/process-instances/<id:instance_id>")
 def get_instance(instance_id: int):
-    instance, access = services.instance_for(session(), g.api_user, instance_id)
+    instance, access = instances.instance_for(session(), g.api_user, instance_id)
     if access is not policy.InstanceAccess.FULL:
         return jsonify(out.instance_status(instance))
     return jsonify(out.instance(session(), instance))
@@ -70,7 +78,9 @@ def get_instance(instance_id: int):
 
 @bp.get("/tasks")
 def tasks():
-    return jsonify({"tasks": [out.task(t) for t in services.inbox(session(), g.api_user)]})
+    page = inbox.inbox_page(session(), g.api_user, inbox.InboxQuery.from_args(request.args))
+    return jsonify({"items": [out.task(t) for t in page.tasks], "total": page.total, "page": page.query.page,
+                    "per_page": page.query.per_page})
 
 
 @bp.get("/tasks/<id:task_id>")
@@ -84,6 +94,21 @@ def get_task(task_id: int):
 def complete_task(task_id: int):
     instance = services.complete_task(session(), g.api_user, task_id, _data(_json_body()))
     return jsonify(out.instance(session(), instance))
+
+
+@bp.post("/tasks/<id:task_id>/claim")
+def claim_task(task_id: int):
+    return jsonify(out.task(claims.claim(session(), g.api_user, task_id)))
+
+
+@bp.post("/tasks/<id:task_id>/release")
+def release_task(task_id: int):
+    return jsonify(out.task(claims.release(session(), g.api_user, task_id)))
+
+
+@bp.post("/tasks/<id:task_id>/assign")
+def assign_task(task_id: int):
+    return jsonify(out.task(claims.assign(session(), g.api_user, task_id, _json_body().get("user"))))
 
 
 @bp.get("/confidants")

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
+from tests.e2e.test_inbox_journey import arrange_tasks, late_row
 from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
 
 pytestmark = pytest.mark.browser
@@ -81,6 +82,22 @@ def instance_page(page: Page, base: str, log_in) -> None:
     fill_candidate(page)
     page.get_by_role("button", name="Indienen").click()
     expect(page.get_by_text("Aanstelling nakijken: wacht op PAPSY")).to_be_visible()
+
+
+def instance_list(page: Page, base: str, log_in) -> None:
+    """The secretary's "Processen", searched for the subject of the appointment she just started."""
+    instance_page(page, base, log_in)
+    page.get_by_role("link", name="Processen", exact=True).click()
+    page.get_by_label("Zoek in het onderwerp").fill("Jana")
+    page.get_by_role("button", name="Filteren").click()
+    expect(page.get_by_role("link", name="Aanstelling vertrouwenspersoon")).to_be_visible()
+
+
+def instance_list_with_errors(page: Page, base: str, log_in) -> None:
+    """A bookmarked filter that no longer works: a day that does not exist, a page 0."""
+    instance_list(page, base, log_in)
+    page.goto(f"{base}/instances?started_from=2026-02-30&page=0")
+    expect(page.get_by_text("Deze filters kunnen niet gebruikt worden")).to_be_visible()
 
 
 def papsy_inbox(page: Page, base: str, log_in) -> None:
@@ -168,6 +185,35 @@ def admin_new_user_with_errors(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("alert")).to_contain_text("al een account")
 
 
+def inbox_filtered(width: int):
+    """The PAPSY's inbox with a saved filter, a claimed late task, under "Iedereen", at ``width`` px."""
+    def visit(page: Page, base: str, log_in) -> None:
+        arrange_tasks()
+        page.set_viewport_size({"width": width, "height": 900})
+        log_in(OMG_PAPSY)
+        page.get_by_role("link", name=re.compile(r"^Te laat")).click()
+        late_row(page).get_by_role("button", name="Ik neem dit op").click()
+        page.get_by_label("Deze filter bewaren als").fill("Te laat")
+        page.get_by_role("button", name="Filter bewaren").click()
+        page.get_by_role("link", name=re.compile(r"^Iedereen")).click()
+        expect(late_row(page).get_by_text("Opgenomen door u")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    return visit
+
+
+def inbox_bad_filter(page: Page, base: str, log_in) -> None:
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/inbox?due=gisteren")
+    expect(page.get_by_text("Deze filter klopt niet")).to_be_visible()
+
+
+def task_hand_over(page: Page, base: str, log_in) -> None:
+    arrange_tasks()
+    log_in(OMG_PAPSY)
+    page.get_by_role("link", name="Aanvraag nakijken").click()
+    expect(page.get_by_role("heading", name="Overdragen aan een collega")).to_be_visible()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -175,6 +221,8 @@ PAGES = {
     "start-form": start_form,
     "start-form-errors": start_form_with_errors,
     "instance": instance_page,
+    "instances": instance_list,
+    "instances-errors": instance_list_with_errors,
     "papsy-inbox": papsy_inbox,
     "review-task": review_task,
     "review-task-errors": review_task_with_errors,
@@ -185,6 +233,10 @@ PAGES = {
     "delicate-dossier": delicate_dossier,
     "admin-user-errors": admin_user_page_with_errors,
     "admin-new-user-errors": admin_new_user_with_errors,
+    "inbox-filtered-1280": inbox_filtered(1280),
+    "inbox-filtered-390": inbox_filtered(390),
+    "inbox-bad-filter": inbox_bad_filter,
+    "task-hand-over": task_hand_over,
 }
 
 
@@ -194,6 +246,20 @@ def test_page_has_no_wcag_a_or_aa_violations(name, page: Page, live_server, log_
     violations = audit(page, axe_script)
     screenshot(f"axe-{name}")
     assert violations == [], report(name, page.url, violations)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("name", ["instance", "instances", "instances-errors"])
+def test_page_on_a_phone_has_no_violations_and_no_sideways_scroll(name, page: Page, live_server, log_in, axe_script,
+                                                                   screenshot):
+    page.set_viewport_size(PHONE)
+    PAGES[name](page, live_server, log_in)
+    violations = audit(page, axe_script)
+    screenshot(f"axe-phone-{name}")
+    assert violations == [], report(f"{name} at {PHONE['width']} px", page.url, violations)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_the_audit_catches_an_unlabelled_field(page: Page, live_server, log_in, axe_script):
