@@ -208,8 +208,8 @@ def _instances_and_tasks(connection: Connection, rng: random.Random, size: Size,
             state = "completed" if n < per_instance - 1 or status in ("completed", "incident") else \
                 ("ready" if status == "running" else "cancelled")
             at = min(at + timedelta(minutes=rng.randrange(5, 7 * 1440)), moment - timedelta(minutes=1))
-            tasks.append(_task_row(rng, len(tasks) + 1, instance_id, entity_id, step, state, at, people, confidant,
-                                   moment))
+            tasks.append(_task_row(rng, len(tasks) + 1, (instance_id, version.id, entity_id), step, state, at,
+                                   people, confidant, moment))
         subject = _subject(rng, key, confidant, people, entity_id)
         ended = at if status in ("completed", "cancelled") else None
         starter = people.secretaries[entity_id] if key == "appointment" else \
@@ -226,11 +226,9 @@ def _instances_and_tasks(connection: Connection, rng: random.Random, size: Size,
     return delicate
 
 
-TASK_COLUMNS = ["id", "instance_id", "spiff_task_id", "spec_name", "title", "lane", "entity_id", "assignee_id",
-                "form_name", "due_at", "state", "created_at", "completed_at", "completed_by_id", "notified_at",
-                "open_to_lane_at"]
-if "claimed_at" in Task.__table__.c:  # when a person took the task (the inbox's claims, migration e1f8a0000008)
-    TASK_COLUMNS.append("claimed_at")
+TASK_COLUMNS = ["id", "instance_id", "model_version_id", "spiff_task_id", "spec_name", "title", "lane", "entity_id",
+                "assignee_id", "claimed_at", "form_name", "due_at", "state", "created_at", "completed_at",
+                "completed_by_id", "notified_at", "open_to_lane_at"]
 
 
 def _user_tasks(version: ProcessModelVersion) -> list[dict]:
@@ -248,8 +246,10 @@ def _user_tasks(version: ProcessModelVersion) -> list[dict]:
     return sorted(found, key=lambda step: step["spec_name"])
 
 
-def _task_row(rng: random.Random, task_id: int, instance_id: int, entity_id: int, step: dict, state: str,
+def _task_row(rng: random.Random, task_id: int, of: tuple[int, int, int], step: dict, state: str,
               created: datetime, people: People, confidant: int, moment: datetime) -> tuple:
+    """A task of instance ``of`` (its id, model version and entity), in TASK_COLUMNS' order."""
+    instance_id, version_id, entity_id = of
     actor = {"confidant": confidant, "papsy": people.papsy[entity_id], "eoc_secretary": people.secretaries[entity_id],
              "admin": people.admin}.get(step["lane"])
     claimed = state == "ready" and not step["assigned"] and rng.random() < 0.15  # 15 % taken from the lane
@@ -258,10 +258,9 @@ def _task_row(rng: random.Random, task_id: int, instance_id: int, entity_id: int
     open_to_lane = due + timedelta(days=1) if due and step["open_to_lane"] else None
     done = state == "completed"
     completed_at = min(created + timedelta(minutes=rng.randrange(30, 10 * 1440)), moment) if state != "ready" else None
-    row = (task_id, instance_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), step["spec_name"],
-           step["title"], step["lane"], entity_id, assignee, step["form_name"], due, state, created, completed_at,
-           actor if done else None, created, open_to_lane)
-    return row + ((created + timedelta(hours=1) if claimed else None,) if len(TASK_COLUMNS) > len(row) else ())
+    return (task_id, instance_id, version_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), step["spec_name"],
+            step["title"], step["lane"], entity_id, assignee, created + timedelta(hours=1) if claimed else None,
+            step["form_name"], due, state, created, completed_at, actor if done else None, created, open_to_lane)
 
 
 def _due(rng: random.Random, created: datetime, moment: datetime, state: str) -> datetime:
