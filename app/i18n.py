@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context
-from flask_babel import Domain, get_babel, get_locale
+from flask_babel import Babel, Domain, get_babel, get_locale
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -41,7 +41,7 @@ def compile_catalogs() -> None:
             continue
 
 
-def init_app(app: Flask, babel) -> None:
+def init_app(app: Flask, babel: Babel) -> None:
     """After ``babel.init_app``: every gettext (Python, lazy strings, templates) reads the request's cached
     translations."""
     babel.domain_instance = RequestCachedDomain(domain=get_babel(app).default_domain)

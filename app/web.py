@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
 from app import model_texts, ui
@@ -59,7 +60,7 @@ def register_converters(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale, policy=policy,
                                  due_state=ui.due_state, status_label=ui.status_label, status_tone=ui.status_tone,
-                                 url_with=url_with)
+                                 url_with=url_with, csrf_token=csrf_token)
     app.jinja_env.filters["date"] = ui.format_date
     app.jinja_env.filters["datetime"] = ui.format_datetime
     app.jinja_env.filters["role_label"] = ui.role_label
@@ -70,6 +71,12 @@ def init_app(app: Flask) -> None:
     for status in ERROR_TITLES:
         app.register_error_handler(status, _http_error)
     app.register_error_handler(EngineError, _engine_error)
+
+
+def csrf_token() -> str:
+    """Flask-WTF's CSRF token, made once per request by ``generate_csrf`` and then read from ``g`` without its
+    look-ups of the configuration: a list with a button per row asks for it fifty times."""
+    return g.get("csrf_token") or generate_csrf()
 
 
 def _wants_json() -> bool:
