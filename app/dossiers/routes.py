@@ -12,6 +12,7 @@ from app.auth import login_steps, policy
 from app.db import session as db_session
 from app.dossiers import escalation, services, summary_sharing
 from app.dossiers.services import DossierRefused, Filters, NeedsRecovery, NotYours
+from app.engine.errors import InvalidData
 from app.forms import FormDefinition, load_form
 from app.forms.submission import parse_submission
 from app.forms.validation import is_clean_text
@@ -170,6 +171,8 @@ def summary(dossier_id: int):
         escalation.write_summary(db_session(), current_user, dossier, text)
     except escalation.EscalationRefused as exc:
         flash(str(exc.message), "error")
+    except InvalidData as exc:
+        flash(" ".join(str(message) for message in exc.errors.values()), "error")
     else:
         flash(_("De samenvatting is versleuteld voor de PAPSY; de PAPSY heeft 2 werkdagen om de zaak op te nemen."),
               "info")

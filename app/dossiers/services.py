@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
@@ -18,6 +19,7 @@ from app.clock import now
 from app.crypto import contexts, keys, recovery, user_keys
 from app.dossiers import audit, escalation
 from app.dossiers.audit import Action
+from app.mail.outbox import current_settings
 from app.models import User
 from app.models.dossiers import (
     NEEDS_CONSENT,
@@ -63,6 +65,11 @@ class DossierView:
     notes: list[NoteView]
 
 
+def today() -> date:
+    """Today where the confidants live (the display time zone): the date rules compare with it."""
+    return now().astimezone(ZoneInfo(current_settings().display_timezone)).date()
+
+
 def check_rules(data: dict) -> None:
     """R4: an intervention or a conciliation needs the requester's recorded consent."""
     asked = set(data.get("interventions") or []) & NEEDS_CONSENT
@@ -71,9 +78,9 @@ def check_rules(data: dict) -> None:
                                 "Vink de toestemming aan en geef de datum op."), "consent_given")
     if data.get("consent_given") and not data.get("consent_on"):
         raise DossierRefused(_l("Geef de datum van de toestemming op."), "consent_on")
-    if data.get("consent_on") and data["consent_on"] > now().date():
+    if data.get("consent_on") and data["consent_on"] > today():
         raise DossierRefused(_l("De toestemming kan niet in de toekomst liggen."), "consent_on")
-    if data.get("opened_on") and data["opened_on"] > now().date():
+    if data.get("opened_on") and data["opened_on"] > today():
         raise DossierRefused(_l("Een dossier kan niet in de toekomst geopend worden."), "opened_on")
 
 
@@ -132,7 +139,7 @@ def close(session: Session, confidant: User, dossier_id: int, closed_on: date, o
     dossier = own_dossier(session, confidant, dossier_id)
     if closed_on < dossier.opened_on:
         raise DossierRefused(_l("Een dossier kan niet afgesloten worden voor het geopend werd."), "closed_on")
-    if closed_on > now().date():
+    if closed_on > today():
         raise DossierRefused(_l("Een dossier kan niet in de toekomst afgesloten worden."), "closed_on")
     if dossier.delicate and dossier.escalation_state != EscalationState.CONSULTED:
         raise DossierRefused(_l("Dit is een delicate zaak: u kunt het dossier pas afsluiten nadat de PAPSY de zaak "

@@ -26,7 +26,7 @@ from app.models import (
     TimerState,
     User,
 )
-from app.workflow import files
+from app.workflow import files, keepers
 from app.workflow.checks import run_checks
 
 
@@ -88,7 +88,7 @@ def complete_task(session: Session, user: User, task_id: int, data: dict) -> Pro
     if subject and subject != instance.subject:
         instance.subject = subject
         session.flush()  # before the engine writes the instance with its own statements
-    runner.complete(session, task, data, user)
+    runner.complete(session, task, keepers.for_the_workflow(session, user, form.name, task, data), user)
     return instance
 
 
