@@ -17,7 +17,7 @@ from app.crypto import contexts, keys, recovery, user_keys
 from app.crypto.keys import CryptoError
 from app.dossiers import audit
 from app.dossiers.audit import Action
-from app.dossiers.services import today
+from app.dossiers import services as dossier_services
 from app.engine.errors import InvalidData
 from app.models import Task, User
 from app.models.dossiers import Consultation, ConsultationKey, Dossier, ReaderKind
@@ -46,7 +46,7 @@ def dates_are_possible(session: Session, entity_id: int, data: dict) -> dict[str
     """The consultation happened (not in the future); a follow-up is not agreed before it."""
     errors = {}
     consulted_on, follow_up_on = _date(data.get("consulted_on")), _date(data.get("follow_up_on"))
-    if consulted_on and consulted_on > today():
+    if consulted_on and consulted_on > dossier_services.today():
         errors["consulted_on"] = str(_l("Het overleg kan niet in de toekomst liggen: geef de dag waarop u met de "
                                         "vertrouwenspersoon overlegde."))
     if consulted_on and follow_up_on and follow_up_on < consulted_on:
