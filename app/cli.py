@@ -38,10 +38,11 @@ def init() -> None:
 
 @main.command()
 def demo() -> None:
-    """Load the demo entities and people (idempotent) and print the logins."""
+    """Load the demo entities, people and cases (idempotent) and print the logins."""
     from app.config import INSTANCE_DIR
     from app.crypto import recovery as recovery_keys
     from app.demo import DEMO_PASSWORD, load_demo
+    from app.demo_cases import load_demo_cases
 
     session = _session()
     users = load_demo(session)
@@ -50,6 +51,8 @@ def demo() -> None:
         recovery_keys.init(session, key_file)
         click.echo(f"Demo recovery key written to {key_file} (a real installation keeps it offline: "
                    "`vertrouwd recovery init FILE`)")
+    for case in load_demo_cases(session):
+        click.echo(f"Demo case made: {case}")
     session.commit()
     click.echo("Demo logins (password for all: %s; at the first login you set up the code app):" % DEMO_PASSWORD)
     click.echo("WARNING: these are DEMO accounts. Their keys are sealed under this published demo password, so anyone "

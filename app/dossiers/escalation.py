@@ -156,7 +156,9 @@ def notify_papsy(context: ServiceContext, params: dict, data: dict) -> int:
     instance = session.get(ProcessInstance, context.instance_id)
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.spec_name == "take_up",
                                              Task.state == TaskState.READY))
-    fields = {"what": "Delicate zaak opnemen", "due_date": data["escalation"]["due_date"],
+    due_date = format_due(task.due_at, current_settings().display_timezone) if task and task.due_at \
+        else data["escalation"]["due_date"]  # the task's deadline is the truth (the plan's, unless it was moved)
+    fields = {"what": "Delicate zaak opnemen", "due_date": due_date,
               "process": instance.model_version.model.name, "entity": session.get(Entity, context.entity_id).name,
               "task_id": task.id if task else None, "instance_id": instance.id}
     for user in session.scalars(select(User).where(User.id.in_(recipients), User.active.is_(True))):
