@@ -7,8 +7,9 @@
 - a late task: a delicate case of Els De Smet that was not taken up in time and is offered to every PAPSY.
 
 Everything goes through the real services and engine. Only time is faked, for the late case: the engine cannot
-wait three days, so its deadline (and the moment it is offered to every PAPSY) is set in the past and its two
-timers are made due; the worker then fires them, as it would have (the reminder and the offer mails).
+wait three days, so its task's deadline (with when it arrived and when it was offered to every PAPSY) is set in the
+past and its two timers are made due; the worker then fires them, as it would have (the reminder and the offer
+mails).
 Each case is made once: running the demo again finds it and leaves it alone.
 """
 from __future__ import annotations
@@ -77,7 +78,9 @@ def _delicate_case_late(session: Session) -> None:
                              "Fictief demodossier: conflict met een afdelingshoofd over de planning.")
     take_up = session.scalar(select(Task).where(Task.instance_id == dossier.escalation_instance_id,
                                                 Task.spec_name == "take_up", Task.state == TaskState.READY))
-    take_up.due_at, take_up.open_to_lane_at = now() - LATE_BY, now() - LATE_BY + timedelta(days=1)
+    moment = now() - LATE_BY  # when the 2 working days ran out; it was offered to every PAPSY a day later
+    take_up.created_at, take_up.due_at, take_up.open_to_lane_at = moment - timedelta(days=2), moment, \
+        moment + timedelta(days=1)
     for timer_id in session.scalars(select(Timer.id).where(Timer.instance_id == dossier.escalation_instance_id,
                                                            Timer.state == TimerState.PENDING)):
         timers.fire_now(session, timer_id)  # the reminder and the offer: the worker sends them
