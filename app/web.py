@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app import ui
+from app import model_texts, ui
 from app.auth import policy
 from app.clock import now
 from app.db import db
@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = ui.format_datetime
     app.jinja_env.filters["role_label"] = ui.role_label
     app.jinja_env.filters["due_state"] = ui.due_state
+    model_texts.register_filters(app)  # model_text, task_title, process_name: model texts in the reader's language
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
     app.after_request(_security_headers)
     for status in ERROR_TITLES:

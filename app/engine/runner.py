@@ -28,6 +28,9 @@ from app.models import InstanceStatus, ProcessInstance, ProcessModelVersion, Tas
 
 log = logging.getLogger(__name__)
 _AUTOMATIC_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
+# Kept in a completed human task's internal data: the names of the fields submitted. Its data also holds what it
+# inherited (a second review still carries the first one's reason to send back), so these say what was decided.
+_SUBMITTED = "submitted_fields"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
     before = replace(before, ready=before.ready - {spiff_task_id})  # its row is completed, not cancelled
     record(session, instance, "task_completed", title, actor)
     with _stepping(session, instance, workflow):
+        spiff_task.internal_data[_SUBMITTED] = sorted(data)
         spiff_task.data.update(data)
         spiff_task.run()  # runs the task's postScript: inside the sandbox and the error translation
         _engine_steps(workflow)
@@ -106,6 +110,38 @@ def task_view(task_row: Task) -> TaskView:
     spiff_task = projection.find_task(load(task_row.instance), task_row.spiff_task_id)
     return TaskView(data=dict(spiff_task.data) if spiff_task is not None else {},
                     extensions=dict(getattr(spec, "extensions", None) or {}))
+
+
+def submitted_values(instance: ProcessInstance, spiff_task_ids: list[str]) -> dict[str, dict]:
+    """What was submitted at each of these completed human tasks, by spiff task id, from one load of the state.
+    A task completed before the submitted fields were kept shows all of its data."""
+    workflow = load(instance)
+    found = {}
+    for task_id in spiff_task_ids:
+        spiff_task = projection.find_task(workflow, task_id)
+        if spiff_task is None:
+            continue
+        data = dict(spiff_task.data)
+        submitted = spiff_task.internal_data.get(_SUBMITTED)
+        found[task_id] = {name: data[name] for name in submitted if name in data} if submitted is not None else data
+    return found
+
+
+def step_title(version: ProcessModelVersion, spec_name: str) -> str | None:
+    """The name a diagram gives a step (a timer's "2 werkdagen verstreken"), None when it gives none."""
+    spec, subprocess_specs = version_spec(version)
+    for process in (spec, *subprocess_specs.values()):
+        task_spec = process.task_specs.get(spec_name)
+        if task_spec is not None:
+            return getattr(task_spec, "bpmn_name", None) or None
+    return None
+
+
+def lanes(version: ProcessModelVersion) -> frozenset[str]:
+    """The lanes (roles) of every step of the version's diagram, call activities included."""
+    spec, subprocess_specs = version_spec(version)
+    return frozenset(task_spec.lane for process in (spec, *subprocess_specs.values())
+                     for task_spec in process.task_specs.values() if getattr(task_spec, "lane", None))
 
 
 def start_task_spec(version: ProcessModelVersion):

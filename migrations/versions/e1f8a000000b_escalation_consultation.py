@@ -1,7 +1,7 @@
 """The PAPSY's consultation on a delicate case, sealed for its readers (never in the workflow data).
 
 Revision ID: e1f8a000000b
-Revises: e1f8a0000007
+Revises: e1f8a000000a
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.db import UTCDateTime
 
 revision = "e1f8a000000b"
-down_revision = "e1f8a0000007"
+down_revision = "e1f8a000000a"
 branch_labels = None
 depends_on = None
 
