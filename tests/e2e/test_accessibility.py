@@ -163,6 +163,32 @@ def delicate_dossier(page: Page, base: str, log_in) -> None:
     expect(page.get_by_label("Samenvatting voor de PAPSY")).to_be_visible()
 
 
+def take_up_task(page: Page, base: str, log_in) -> None:
+    """The PAPSY's "Delicate zaak opnemen": whom to consult, the summary, the consultation form."""
+    delicate_dossier(page, base, log_in)
+    page.get_by_label("Samenvatting voor de PAPSY").fill("Verzoekster meldt ongewenst gedrag van een groep collega's.")
+    page.get_by_role("button", name="Samenvatting versturen").click()
+    page.get_by_role("button", name="Afmelden").click()
+    log_in(OMG_PAPSY)
+    page.get_by_role("link", name="Delicate zaak opnemen").click()
+    expect(page.get_by_role("heading", level=2, name="Overleg met de vertrouwenspersoon")).to_be_visible()
+
+
+def take_up_task_with_errors(page: Page, base: str, log_in) -> None:
+    """A consultation dated in the future, refused by the server."""
+    take_up_task(page, base, log_in)
+    page.get_by_label("Datum van het overleg met de vertrouwenspersoon").fill("2999-01-01")
+    page.get_by_label("De formele procedure voorstellen aan de verzoeker").check()
+    page.get_by_role("button", name="Taak afwerken").click()
+    expect(page.get_by_role("alert")).to_contain_text("in de toekomst")
+
+
+def dossier_list_with_filter_errors(page: Page, base: str, log_in) -> None:
+    dossier_list(page, base, log_in)
+    page.goto(f"{base}/dossiers?status=half")
+    expect(page.get_by_role("alert")).to_contain_text("Niet elke filter")
+
+
 def admin_user_page_with_errors(page: Page, base: str, log_in) -> None:
     """An admin's user page after a second-factor reset without the identity confirmed."""
     log_in(ADMIN)
@@ -231,6 +257,9 @@ PAGES = {
     "dossier-list": dossier_list,
     "dossier-form-errors": dossier_form_with_errors,
     "delicate-dossier": delicate_dossier,
+    "take-up-task": take_up_task,
+    "take-up-task-errors": take_up_task_with_errors,
+    "dossier-list-filter-errors": dossier_list_with_filter_errors,
     "admin-user-errors": admin_user_page_with_errors,
     "admin-new-user-errors": admin_new_user_with_errors,
     "inbox-filtered-1280": inbox_filtered(1280),
@@ -249,9 +278,11 @@ def test_page_has_no_wcag_a_or_aa_violations(name, page: Page, live_server, log_
 
 
 PHONE = {"width": 390, "height": 844}
+DOSSIER_PAGES = ["dossier-list", "dossier-list-filter-errors", "dossier-form-errors", "delicate-dossier",
+                 "take-up-task", "take-up-task-errors"]
 
 
-@pytest.mark.parametrize("name", ["instance", "instances", "instances-errors"])
+@pytest.mark.parametrize("name", ["instance", "instances", "instances-errors", *DOSSIER_PAGES])
 def test_page_on_a_phone_has_no_violations_and_no_sideways_scroll(name, page: Page, live_server, log_in, axe_script,
                                                                    screenshot):
     page.set_viewport_size(PHONE)
