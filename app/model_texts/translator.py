@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import get_locale
-
+from app import i18n
 from app.model_texts.catalogs import CATALOG_FOLDER, SOURCE_LOCALE, read_folder
 
 
@@ -27,8 +26,7 @@ _BY_VERSION: dict[tuple[int, str, str], Translator] = {}
 
 def current_locale() -> str:
     """The language of the current request ("nl" outside one, or when the app speaks no other)."""
-    locale = get_locale()
-    return locale.language if locale is not None else SOURCE_LOCALE
+    return i18n.display().locale.split("_")[0] or SOURCE_LOCALE
 
 
 def for_version(version, locale: str | None = None) -> Translator:

@@ -39,9 +39,10 @@ def home():
 @bp.get("/inbox")
 @login_required
 def inbox():
-    screen = views.inbox_screen(session(), current_user, request.args)
+    user = current_user._get_current_object()  # read per row: the proxy would cost three look-ups each time
+    screen = views.inbox_screen(session(), user, request.args)
     return render_template("workflow/inbox.html", screen=screen,
-                           startable=views.startable_processes(session(), current_user)), 422 if screen.errors else 200
+                           startable=views.startable_processes(session(), user)), 422 if screen.errors else 200
 
 
 @bp.post("/inbox/filters")
@@ -180,13 +181,14 @@ def file(file_id: int):
 @bp.get("/instances")
 @login_required
 def instances():
+    user = current_user._get_current_object()
     try:
-        page = instance_list.list_instances(session(), current_user, request.args)
+        page = instance_list.list_instances(session(), user, request.args)
     except InvalidData as exc:  # the filter bar says what is wrong; no list from half of the filters
         return render_template("workflow/instances.html", page=None, errors=exc.errors,
-                               choices=instance_list.filter_choices(session(), current_user)), 422
+                               choices=instance_list.filter_choices(session(), user)), 422
     return render_template("workflow/instances.html", page=page, errors={},
-                           choices=instance_list.filter_choices(session(), current_user, page))
+                           choices=instance_list.filter_choices(session(), user, page))
 
 
 @bp.get("/instances/<id:instance_id>")
