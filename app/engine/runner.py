@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy.orm import Session
@@ -106,6 +108,24 @@ def task_view(task_row: Task) -> TaskView:
     spiff_task = projection.find_task(load(task_row.instance), task_row.spiff_task_id)
     return TaskView(data=dict(spiff_task.data) if spiff_task is not None else {},
                     extensions=dict(getattr(spec, "extensions", None) or {}))
+
+
+@dataclass(frozen=True)
+class StepNames:
+    """What a diagram calls a step (a timer, a task), and the activity a boundary timer sits on, for people."""
+
+    name: str | None
+    attached_to: str | None = None
+
+
+def step_names(version: ProcessModelVersion, spec_name: str) -> StepNames:
+    """The BPMN names of the step ``spec_name`` (its id, never shown) and of the activity it is attached to."""
+    spec = version_spec(version)[0].task_specs.get(spec_name)
+    if spec is None:
+        return StepNames(None)
+    attached = next((output for split in spec.inputs if isinstance(split, BoundaryEventSplit)
+                     for output in split.outputs if not isinstance(output, BoundaryEvent)), None)
+    return StepNames(spec.bpmn_name or None, attached.bpmn_name if attached is not None else None)
 
 
 def start_task_spec(version: ProcessModelVersion):
