@@ -58,12 +58,13 @@ def register_converters(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale, policy=policy,
                                  due_state=ui.due_state, status_label=ui.status_label, status_tone=ui.status_tone,
-                                 url_with=url_with)
+                                 mail_kind_label=ui.mail_kind_label, url_with=url_with)
     app.jinja_env.filters["date"] = ui.format_date
     app.jinja_env.filters["datetime"] = ui.format_datetime
     app.jinja_env.filters["role_label"] = ui.role_label
     app.jinja_env.filters["due_state"] = ui.due_state
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
+    app.jinja_env.filters["options"] = options
     app.after_request(_security_headers)
     for status in ERROR_TITLES:
         app.register_error_handler(status, _http_error)
@@ -122,6 +123,11 @@ def _security_headers(response):
     if current_user and getattr(current_user, "is_authenticated", False):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def options(items, value: str, label: str) -> list[tuple[object, object]]:
+    """``entities|options('code', 'name')``: the (value, label) pairs that select_field takes."""
+    return [(getattr(item, value), getattr(item, label)) for item in items]
 
 
 def url_with(**changes) -> str:
