@@ -13,6 +13,7 @@ from app import ui
 from app.auth import policy
 from app.clock import now
 from app.db import db
+from app.engine import runner
 from app.engine.errors import Conflict, EngineError, TaskNotReady
 from app.extensions import LOCALES
 
@@ -65,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["due_state"] = ui.due_state
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
     app.jinja_env.filters["options"] = options
+    app.jinja_env.filters["timer_name"] = timer_name
     app.after_request(_security_headers)
     for status in ERROR_TITLES:
         app.register_error_handler(status, _http_error)
@@ -123,6 +125,11 @@ def _security_headers(response):
     if current_user and getattr(current_user, "is_authenticated", False):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def timer_name(timer) -> str:
+    """``timer|timer_name``: what the diagram calls a timer ("2 werkdagen verstreken"), never its id."""
+    return runner.step_names(timer.instance.model_version, timer.spec_name).name or str(_l("termijn"))
 
 
 def options(items, value: str, label: str) -> list[tuple[object, object]]:

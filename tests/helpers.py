@@ -195,3 +195,33 @@ def lived_in(session) -> dict[str, int]:
             fire_timer(timer_id)
     session.expire_all()
     return {"appointment": appointment_id, "delicate_case": case_id, "dossier": dossier_id}
+
+
+def visible_text(html: str, skip: tuple[str, ...] = ("script", "style", "code", "pre")) -> str:
+    """The words a person reads on a page (the title too), without markup, attributes, or what is shown as
+    technical text on purpose (``skip``: code such as an API key, a mail's text as it was sent). Blocks and cells
+    are apart by a space; inline text stays as written, so a space before a comma shows."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.skipping += tag in skip
+            self.parts.append(" " if tag in blocks else "")
+
+        def handle_endtag(self, tag) -> None:
+            self.skipping -= tag in skip and self.skipping > 0
+            self.parts.append(" " if tag in blocks else "")
+
+        def handle_data(self, data) -> None:
+            if not self.skipping:
+                self.parts.append(data)
+
+    blocks = {"p", "div", "li", "td", "th", "tr", "dt", "dd", "h1", "h2", "h3", "br", "section", "title", "option"}
+    parser = Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()

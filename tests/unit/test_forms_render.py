@@ -296,3 +296,11 @@ def test_works_with_flask_wtf_csrf_protect():
     page = render(app, "{{ render_form(fd) }}", fd=fd)
     token = page.find_all("input", name="csrf_token")[0].attrs["value"]
     assert len(token) > 20
+
+
+def test_the_certificate_upload_says_its_types_and_size_once(app):
+    """Issue 9, defect 7: the real certificate form's help read "Een PDF, PNG of JPEG van ten hoogste 5 MB." and then
+    the field's own hint said it again; the hint, made from what the field accepts, now says it alone."""
+    fd = load_form(ROOT / "forms", "training_certificate")
+    help_text = render_form(app, fd).by_id("field-certificate-help").text()
+    assert help_text == "Toegelaten: PDF, PNG, JPEG, hoogstens 5 MB."
