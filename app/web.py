@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from app import ui
-from app.auth import policy
+from app.auth import policy, second_factor
 from app.clock import now
 from app.db import db
 from app.engine import runner
@@ -59,7 +59,8 @@ def register_converters(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale, policy=policy,
                                  due_state=ui.due_state, status_label=ui.status_label, status_tone=ui.status_tone,
-                                 mail_kind_label=ui.mail_kind_label, url_with=url_with)
+                                 mail_kind_label=ui.mail_kind_label, url_with=url_with,
+                                 needs_second_factor=second_factor.required_for)
     app.jinja_env.filters["date"] = ui.format_date
     app.jinja_env.filters["datetime"] = ui.format_datetime
     app.jinja_env.filters["role_label"] = ui.role_label
