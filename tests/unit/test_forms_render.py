@@ -284,7 +284,8 @@ def test_render_values_shows_labels_ja_nee_and_files(app, fd):
     assert shown["Nieuwsbrief"] == "Nee" and shown["Rol"] == "niet ingevuld"
     files = render(app, "{{ render_values(fd, data) }}", fd=load_form(FIXTURES, "certificate"),
                    data={"certificate": "file-1", "completed_on": "2024-06-30"})
-    assert [dd.text() for dd in files.find_all("dd")] == ["30 jun 2024", "bestand", "niet ingevuld"]  # dates as the reader writes them
+    # Issue 9, defect 7: dates in the pages' one style (app/ui.py: "30 jun. 2024"), not Babel's "30 jun 2024"
+    assert [dd.text() for dd in files.find_all("dd")] == ["30 jun. 2024", "bestand", "niet ingevuld"]
 
 
 def test_works_with_flask_wtf_csrf_protect():
