@@ -177,6 +177,28 @@ def audit_anchor(output: Path | None) -> None:
     click.echo(f"anchor written to {output}: {anchor.count} entries, last entry {anchor.entry_id}, head {anchor.head}")
 
 
+@main.command("model-texts")
+@click.option("--check", is_flag=True, help="Change nothing; fail when the catalogs do not match the models (CI).")
+def model_texts(check: bool) -> None:
+    """Update the catalogs of the models' texts (BPMN_DIR/translations/LOCALE.po, FORMS_DIR/translations/LOCALE.po):
+    new texts are added untranslated, gone ones dropped, translations kept. Translate the empty msgstr entries."""
+    from app.extensions import LOCALES
+    from app.model_texts.catalogs import SOURCE_LOCALE, catalog_problems, update_folders
+
+    settings = Settings()
+    locales = [locale for locale in LOCALES if locale != SOURCE_LOCALE]
+    if check:
+        problems = [problem for locale in locales
+                    for problem in catalog_problems(settings.bpmn_dir, settings.forms_dir, locale)]
+        for problem in problems:
+            click.echo(problem)
+        if problems:
+            raise click.ClickException(f"{len(problems)} problems in the model catalogs")
+        return
+    for path, count, untranslated in update_folders(settings.bpmn_dir, settings.forms_dir, locales):
+        click.echo(f"{path}: {count} texts, {untranslated} without a translation")
+
+
 @main.command()
 def run() -> None:
     """Run everything on one machine: embedded Redis (unless REDIS_URL), one worker and the web server."""

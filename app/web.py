@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app import ui
+from app import model_texts, ui
 from app.auth import policy, second_factor
 from app.clock import now
 from app.db import db
@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = ui.format_datetime
     app.jinja_env.filters["role_label"] = ui.role_label
     app.jinja_env.filters["due_state"] = ui.due_state
+    model_texts.register_filters(app)  # model_text, task_title, process_name: model texts in the reader's language
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
     app.jinja_env.filters["options"] = options
     app.jinja_env.filters["timer_name"] = timer_name
@@ -129,8 +130,10 @@ def _security_headers(response):
 
 
 def timer_name(timer) -> str:
-    """``timer|timer_name``: what the diagram calls a timer ("2 werkdagen verstreken"), never its id."""
-    return runner.step_names(timer.instance.model_version, timer.spec_name).name or str(_l("termijn"))
+    """``timer|timer_name``: what the diagram calls a timer ("2 werkdagen verstreken"), in the reader's language;
+    never its id."""
+    version = timer.instance.model_version
+    return model_texts.model_text(runner.step_names(version, timer.spec_name).name, version) or str(_l("termijn"))
 
 
 def options(items, value: str, label: str) -> list[tuple[object, object]]:

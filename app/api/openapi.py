@@ -23,6 +23,33 @@ _INSTANCE = {"type": "object", "properties": {
         "at": {"type": "string", "format": "date-time"}, "kind": {"type": "string"},
         "step": {"type": ["string", "null"]}, "by": {"type": ["string", "null"]}}}}}}
 
+_STATUS = {"type": "string", "enum": ["running", "completed", "incident", "cancelled"]}
+_INSTANCE_SUMMARY = {
+    "type": "object", "required": ["id", "status", "model", "version", "entity", "subject", "started_at"],
+    "properties": {
+        "id": {"type": "integer"}, "status": _STATUS, "model": {"type": "string"}, "version": {"type": "integer"},
+        "entity": {"type": "string"}, "subject": {"type": ["string", "null"]},
+        "started_at": {"type": "string", "format": "date-time"},
+        "completed_at": {"type": ["string", "null"], "format": "date-time"}, "incident": {"type": ["string", "null"]}}}
+_INSTANCE_STATUS = {
+    "type": "object", "description": "A confidential instance the caller takes no part in (an admin sees it exists)",
+    "required": ["id", "status", "model"],
+    "properties": {"id": {"type": "integer"}, "status": _STATUS, "model": {"type": "string"},
+                   "incident": {"type": ["string", "null"]}}}
+_LIST_PARAMETERS = [
+    {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "A process model's key"},
+    {"name": "status", "in": "query", "schema": _STATUS},
+    {"name": "entity", "in": "query", "schema": {"type": "string"}, "description": "An entity's code"},
+    {"name": "started_from", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "Started on or after this day (Europe/Brussels)"},
+    {"name": "started_to", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "Started on or before this day (Europe/Brussels)"},
+    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
+     "description": "Text in the subject, any case; never matches a confidential instance the caller takes no part in"},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+]
+
 
 def _json(schema: dict | str) -> dict:
     if isinstance(schema, str):
@@ -47,12 +74,15 @@ OPENAPI = {
              "description": "Processes, tasks and the roster of the confidants' network. "
                             "Authenticate with `Authorization: Bearer <token>` "
                             "(`vertrouwd token create EMAIL [--days N]`; a token expires, after 90 days by default, "
-                            "and opens no confidential dossier content)."},
+                            "and opens no confidential dossier content). The API speaks Dutch: process and step "
+                            "names, form schemas and messages are the models' and the platform's Dutch texts (the "
+                            "web pages show them in the user's language)."},
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {"Error": _ERROR, "FieldErrors": _FIELD_ERRORS, "Task": _TASK, "Instance": _INSTANCE},
+        "schemas": {"Error": _ERROR, "FieldErrors": _FIELD_ERRORS, "Task": _TASK, "Instance": _INSTANCE,
+                    "InstanceSummary": _INSTANCE_SUMMARY, "InstanceStatus": _INSTANCE_STATUS},
     },
     "paths": {
         "/process-models": {"get": {
@@ -62,7 +92,14 @@ OPENAPI = {
                     "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
                     "start_form": {"type": ["object", "null"]},
                     "start_roles": {"type": "array", "items": {"type": "string"}}}}}}}))}},
-        "/process-instances": {"post": {
+        "/process-instances": {"get": {
+            "summary": "The instances the caller may see, newest first, filtered and paged; a bad parameter is 422",
+            "parameters": _LIST_PARAMETERS,
+            "responses": _responses((200, "One page", {"type": "object", "properties": {
+                "items": {"type": "array", "items": {"anyOf": [{"$ref": "#/components/schemas/InstanceSummary"},
+                                                               {"$ref": "#/components/schemas/InstanceStatus"}]}},
+                "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}), 422)},
+                               "post": {
             "summary": "Start a process for an entity with the start form's data",
             "requestBody": {"required": True, **_json({"type": "object", "required": ["model", "entity", "data"],
                                                        "properties": {"model": {"type": "string"},

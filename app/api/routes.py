@@ -11,7 +11,7 @@ from app.db import session
 from app.engine import registry
 from app.engine.errors import InvalidData, NotFound
 from app.roster import services as roster
-from app.workflow import services
+from app.workflow import instance_list, instances, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -58,9 +58,17 @@ def start_instance():
     return jsonify(out.instance(session(), instance)), 201
 
 
+@bp.get("/process-instances")
+def list_instances():
+    page = instance_list.list_instances(session(), g.api_user, request.args, api=True)
+    items = [out.instance_status(row) if row.id in page.status_only else out.instance_summary(row) for row in page.rows]
+    return jsonify({"items": items, "total": page.total, "page": page.filters.page,
+                    "per_page": page.filters.per_page})
+
+
 @bp.get("/process-instances/<id:instance_id>")
 def get_instance(instance_id: int):
-    instance, access = services.instance_for(session(), g.api_user, instance_id)
+    instance, access = instances.instance_for(session(), g.api_user, instance_id)
     if access is not policy.InstanceAccess.FULL:
         return jsonify(out.instance_status(instance))
     return jsonify(out.instance(session(), instance))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.models import Confidant, ProcessInstance, ProcessModelVersion, Task
-from app.workflow import services
+from app.workflow import instances
 
 
 def _iso(value) -> str | None:
@@ -32,11 +32,20 @@ def instance(session: Session, row: ProcessInstance) -> dict:
         "id": row.id, "status": str(row.status), "model": row.model_version.model_key,
         "version": row.model_version.version, "entity": row.entity.code, "subject": row.subject,
         "started_at": _iso(row.started_at), "completed_at": _iso(row.completed_at),
-        "open_tasks": [task(t) for t in services.open_tasks(session, row)],
+        "open_tasks": [task(t) for t in instances.open_tasks(session, row)],
         "pending_timers": [{"id": t.id, "step": t.spec_name, "due_at": _iso(t.due_at), "state": str(t.state)}
-                           for t in services.pending_timers(session, row)],
+                           for t in instances.pending_timers(session, row)],
         "history": [{"at": _iso(e.at), "kind": e.kind, "step": e.step, "by": e.actor.name if e.actor else None}
-                    for e in services.history(session, row)],
+                    for e in instances.history(session, row)],
+    }
+
+
+def instance_summary(row: ProcessInstance) -> dict:
+    """An instance in a list: what it is, for whom, about what, when (its tasks and history: ask for the instance)."""
+    return {
+        "id": row.id, "status": str(row.status), "model": row.model_version.model_key,
+        "version": row.model_version.version, "entity": row.entity.code, "subject": row.subject,
+        "started_at": _iso(row.started_at), "completed_at": _iso(row.completed_at), "incident": row.incident,
     }
 
 

@@ -87,7 +87,7 @@ def note_reset_by(session: Session, user: User, admin: User, what: str) -> None:
     """``admin`` reset ``user``'s password, setup link or second factor (``what``): that admin may not approve the
     recovery of the user's dossiers (app/dossiers/recovery_process.py), so one admin alone cannot take an account
     over; and the user is told by mail, so that a reset they did not ask for does not go unnoticed."""
-    from app.mail.outbox import current_settings, queue_mail
+    from app.mail.outbox import current_settings, locale_of, queue_mail
     from app.mail.render import format_due
 
     if what not in RESETS:
@@ -95,7 +95,7 @@ def note_reset_by(session: Session, user: User, admin: User, what: str) -> None:
     user.account_reset_by_id = admin.id
     queue_mail(session, user.email, "account_reset", "account_reset",
                {"name": user.name, "admin": admin.name, "what": what,
-                "at": format_due(now(), current_settings().display_timezone)})
+                "at": format_due(now(), current_settings().display_timezone)}, locale=locale_of(user))
 
 
 def deactivate(session: Session, user: User) -> None:

@@ -119,7 +119,7 @@ def instance_access(user: User, instance: ProcessInstance, participant: bool) ->
 
 
 def can_view_instance(user: User, instance: ProcessInstance, participant: bool = False) -> bool:
-    """Everything of the instance: its subject, names, history, timings and open tasks."""
+    """Everything of the instance: its subject, names, history, timings, open tasks and what closed tasks decided."""
     return instance_access(user, instance, participant) is InstanceAccess.FULL
 
 
@@ -127,10 +127,30 @@ def instances_visible_to(user: User) -> ColumnElement[bool]:
     """SQL condition for the instances listed to ``user`` (an admin's confidential rows show only their status)."""
     if user.has_role(Role.ADMIN):
         return true()
-    confidential = ProcessInstance.model_version_id.in_(
-        select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
     entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
-    return or_(participates_in(user), and_(ProcessInstance.entity_id.in_(entities), ~confidential))
+    return or_(participates_in(user), and_(ProcessInstance.entity_id.in_(entities), ~_confidential_instance()))
+
+
+def instance_details_visible_to(user: User) -> ColumnElement[bool]:
+    """SQL condition, among the instances listed to ``user``, for those whose subject, entity and start ``user`` sees:
+    all but an admin's confidential rows he takes no part in. Search and the filters on these details look only
+    here, so they never match, count or reveal a row listed by its status alone."""
+    if not user.has_role(Role.ADMIN):
+        return true()  # whatever else is listed to them, they take part in or see in full
+    return or_(~_confidential_instance(), participates_in(user))
+
+
+def _confidential_instance() -> ColumnElement[bool]:
+    return ProcessInstance.model_version_id.in_(
+        select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
+
+
+def may_know_of_process(user: User, version: ProcessModelVersion, lanes: frozenset[str]) -> bool:
+    """Whether lists may name this process to ``user`` (a filter's choices): a confidential one only to admins and to
+    the roles acting in one of its ``lanes``; the employer side never learns that it exists."""
+    if not version.confidential:
+        return True
+    return user.has_role(Role.ADMIN) or any(role.value in lanes for role in user.roles)
 
 
 def may_be_told_of_task(user: User, task: Task) -> bool:

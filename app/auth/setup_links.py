@@ -64,13 +64,14 @@ def use(session: Session, link: SetupLink, new: str, repeat: str) -> tuple[User,
 
 def mail(session: Session, user: User, token: str) -> bool:
     """Mail the link when SMTP is configured (through the outbox); True when it was queued."""
-    from app.mail.outbox import current_settings, queue_mail
+    from app.mail.outbox import current_settings, locale_of, queue_mail
 
     settings = current_settings()
     if not settings.smtp_host:
         return False
     queue_mail(session, user.email, MAIL_KIND, "setup_link",
-               {"name": user.name, "link": url_for_token(settings.public_url, token), "hours": 72})
+               {"name": user.name, "link": url_for_token(settings.public_url, token), "hours": 72},
+               locale=locale_of(user))
     return True
 
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app import model_texts
 from app.auth import policy
 from app.clock import now
 from app.crypto import contexts, keys, recovery, user_keys
@@ -18,7 +19,7 @@ from app.dossiers import audit
 from app.dossiers.audit import Action
 from app.engine import decisions, registry, runner
 from app.engine.services import ServiceContext, service
-from app.mail.outbox import current_settings, queue_mail
+from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due
 from app.models import Entity, ProcessInstance, Role, Task, TaskState, User, UserRole, papsy_assignment
 from app.models.dossiers import (
@@ -144,14 +145,15 @@ def notify_papsy(context: ServiceContext, params: dict, data: dict) -> int:
     instance = session.get(ProcessInstance, context.instance_id)
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.spec_name == "take_up",
                                              Task.state == TaskState.READY))
-    fields = {"what": "Delicate zaak opnemen", "due_date": data["escalation"]["due_date"],
-              "process": instance.model_version.model.name, "entity": session.get(Entity, context.entity_id).name,
+    fields = {"due_date": data["escalation"]["due_date"], "entity": session.get(Entity, context.entity_id).name,
               "task_id": task.id if task else None, "instance_id": instance.id}
     for user in session.scalars(select(User).where(User.id.in_(recipients), User.active.is_(True))):
         if task is None or not policy.may_be_told_of_task(user, task):
             continue  # taken up meanwhile by someone else, or done: the rest hear nothing of this case
+        locale = locale_of(user)
         queue_mail(session, user.email, "delicate_reminder" if who == "entity" else "delicate_offered",
-                   "delicate_reminder" if who == "entity" else "delicate_offered", fields, instance_id=instance.id)
+                   "delicate_reminder" if who == "entity" else "delicate_offered",
+                   {**fields, "what": model_texts.task_title(task, locale)}, instance_id=instance.id, locale=locale)
     return len(recipients)
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import model_texts
 from app.auth import login_steps, policy
 from app.db import session as db_session
 from app.dossiers import escalation, services, summary_sharing
@@ -21,9 +22,14 @@ bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 DATE_FIELDS = ("opened_on", "consent_on", "closed_on")
 
 
-@lru_cache(maxsize=8)
 def _form(name: str) -> FormDefinition:
-    return load_form(current_app.extensions["vertrouwd_settings"].forms_dir, name)
+    return _form_in(name, model_texts.current_locale())
+
+
+@lru_cache(maxsize=16)
+def _form_in(name: str, locale: str) -> FormDefinition:
+    forms_dir = current_app.extensions["vertrouwd_settings"].forms_dir
+    return load_form(forms_dir, name, model_texts.for_folder(forms_dir, locale))
 
 
 @bp.before_app_request

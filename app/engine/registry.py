@@ -14,6 +14,7 @@ from app.engine.errors import ModelInvalid, NotFound
 from app.engine.serialization import dump_spec
 from app.engine.specs import ParsedModel, form_name, parse_model, user_task_form
 from app.forms import is_clean_text
+from app.model_texts import catalogs
 from app.models import ProcessModel, ProcessModelVersion, User
 
 _CALLED = re.compile(r'calledElement="([^"]+)"')
@@ -24,14 +25,23 @@ _DECISION_ID = re.compile(r'<(?:\w+:)?decision\s[^>]*\bid="([^"]+)"')
 
 
 def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, dict],
-           created_by: User | None = None) -> ProcessModelVersion:
-    """Store ``files`` as the next version of ``key``; the current version again when nothing changed."""
+           created_by: User | None = None, translations: catalogs.Translations | None = None) -> ProcessModelVersion:
+    """Store ``files`` as the next version of ``key``; the current version again when nothing changed.
+
+    ``translations`` (locale -> Dutch text -> text) may hold more than this model: the version keeps its own texts'.
+    Without them, the current version's translations carry over to the texts that stay.
+    """
     parsed = parse_model(key, files, forms)
     if parsed.problems:
         raise ModelInvalid(parsed.problems)
     forms = _referenced_forms(parsed, forms)
-    checksum = _checksum(files, forms)
     model = session.get(ProcessModel, key)
+    if translations is None and model is not None and model.current_version is not None:
+        translations = model.current_version.translations
+    translations = catalogs.for_version(translations or {}, files, forms)
+    if problems := catalogs.placeholder_problems(translations):
+        raise ModelInvalid(problems)
+    checksum = _checksum(files, forms, translations)
     if model is None:
         model = ProcessModel(key=key, name=parsed.name)
         session.add(model)
@@ -39,6 +49,7 @@ def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, d
         return model.current_version
     version = ProcessModelVersion(
         model_key=key, version=_next_version_number(session, key), bpmn_files=files, forms=forms,
+        translations=translations or None,
         spec_json=dump_spec(parsed.spec, parsed.subprocess_specs), checksum=checksum,
         start_task=parsed.start_task, start_roles=parsed.start_roles, visibility=parsed.visibility,
         created_by_id=created_by.id if created_by else None,
@@ -52,16 +63,19 @@ def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, d
 
 
 def import_directory(session: Session, bpmn_dir: Path, forms_dir: Path) -> list[ProcessModelVersion]:
-    """Deploy every executable process in ``bpmn_dir`` (idempotent: unchanged models keep their version)."""
+    """Deploy every executable process in ``bpmn_dir`` with the translations beside the models (idempotent:
+    unchanged models keep their version)."""
     sources = {path.name: path.read_text() for path in sorted(bpmn_dir.glob("*.bpmn"))}
     decisions = {path.name: path.read_text() for path in sorted(bpmn_dir.glob("*.dmn"))}
     forms = load_forms(forms_dir)
+    translations = catalogs.merged(catalogs.read_folder(bpmn_dir / catalogs.CATALOG_FOLDER),
+                                   catalogs.read_folder(forms_dir / catalogs.CATALOG_FOLDER))
     versions = []
     for file_name, xml in sources.items():
         for key in _process_ids(xml, executable_only=True, file_name=file_name):
             called = _called_files(xml, sources)
             files = {file_name: xml, **called, **_used_decisions([xml, *called.values()], decisions)}
-            versions.append(deploy(session, key, files, forms))
+            versions.append(deploy(session, key, files, forms, translations=translations))
     return versions
 
 
@@ -129,8 +143,9 @@ def _referenced_forms(parsed: ParsedModel, forms: dict[str, dict]) -> dict[str, 
     return {name: forms[name] for name in sorted(names) if name in forms}
 
 
-def _checksum(files: dict[str, str], forms: dict[str, dict]) -> str:
-    canonical = json.dumps({"files": files, "forms": forms}, sort_keys=True, ensure_ascii=False)
+def _checksum(files: dict[str, str], forms: dict[str, dict], translations: catalogs.Translations) -> str:
+    content = {"files": files, "forms": forms, **({"translations": translations} if translations else {})}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

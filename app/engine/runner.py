@@ -30,6 +30,9 @@ from app.models import InstanceStatus, ProcessInstance, ProcessModelVersion, Tas
 
 log = logging.getLogger(__name__)
 _AUTOMATIC_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
+# Kept in a completed human task's internal data: the names of the fields submitted. Its data also holds what it
+# inherited (a second review still carries the first one's reason to send back), so these say what was decided.
+_SUBMITTED = "submitted_fields"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
     before = replace(before, ready=before.ready - {spiff_task_id})  # its row is completed, not cancelled
     record(session, instance, "task_completed", title, actor)
     with _stepping(session, instance, workflow):
+        spiff_task.internal_data[_SUBMITTED] = sorted(data)
         spiff_task.data.update(data)
         spiff_task.run()  # runs the task's postScript: inside the sandbox and the error translation
         _engine_steps(workflow)
@@ -110,6 +114,26 @@ def task_view(task_row: Task) -> TaskView:
                     extensions=dict(getattr(spec, "extensions", None) or {}))
 
 
+def submitted_values(instance: ProcessInstance, spiff_task_ids: list[str]) -> dict[str, dict]:
+    """What was submitted at each of these completed human tasks, by spiff task id, from one load of the state.
+    A task completed before the submitted fields were kept shows all of its data."""
+    workflow = load(instance)
+    found = {}
+    for task_id in spiff_task_ids:
+        spiff_task = projection.find_task(workflow, task_id)
+        if spiff_task is None:
+            continue
+        data = dict(spiff_task.data)
+        submitted = spiff_task.internal_data.get(_SUBMITTED)
+        found[task_id] = {name: data[name] for name in submitted if name in data} if submitted is not None else data
+    return found
+
+
+def step_title(version: ProcessModelVersion, spec_name: str) -> str | None:
+    """The name a diagram gives a step (a timer's "2 werkdagen verstreken"), None when it gives none."""
+    return step_names(version, spec_name).name
+
+
 @dataclass(frozen=True)
 class StepNames:
     """What a diagram calls a step (a timer, a task), and the activity a boundary timer sits on, for people."""
@@ -119,13 +143,24 @@ class StepNames:
 
 
 def step_names(version: ProcessModelVersion, spec_name: str) -> StepNames:
-    """The BPMN names of the step ``spec_name`` (its id, never shown) and of the activity it is attached to."""
-    spec = version_spec(version)[0].task_specs.get(spec_name)
-    if spec is None:
+    """The BPMN names of the step ``spec_name`` (its id, never shown) and of the activity it is attached to, in the
+    process or one of its call activities."""
+    spec, subprocess_specs = version_spec(version)
+    task_spec = next((process.task_specs[spec_name] for process in (spec, *subprocess_specs.values())
+                      if spec_name in process.task_specs), None)
+    if task_spec is None:
         return StepNames(None)
-    attached = next((output for split in spec.inputs if isinstance(split, BoundaryEventSplit)
+    attached = next((output for split in task_spec.inputs if isinstance(split, BoundaryEventSplit)
                      for output in split.outputs if not isinstance(output, BoundaryEvent)), None)
-    return StepNames(spec.bpmn_name or None, attached.bpmn_name if attached is not None else None)
+    return StepNames(getattr(task_spec, "bpmn_name", None) or None,
+                     getattr(attached, "bpmn_name", None) or None)
+
+
+def lanes(version: ProcessModelVersion) -> frozenset[str]:
+    """The lanes (roles) of every step of the version's diagram, call activities included."""
+    spec, subprocess_specs = version_spec(version)
+    return frozenset(task_spec.lane for process in (spec, *subprocess_specs.values())
+                     for task_spec in process.task_specs.values() if getattr(task_spec, "lane", None))
 
 
 def start_task_spec(version: ProcessModelVersion):

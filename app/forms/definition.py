@@ -17,6 +17,7 @@ from jsonschema.exceptions import SchemaError
 from app.forms.build import build_field
 from app.forms.errors import FormError
 from app.forms.fields import Field
+from app.forms.texts import Translate, translated_form
 
 SCHEMA_SUFFIX = ".schema.json"
 UI_SCHEMA_SUFFIX = ".uischema.json"
@@ -35,11 +36,15 @@ class FormDefinition:
     validator: Draft202012Validator = dc_field(repr=False)
 
     @classmethod
-    def from_dicts(cls, name: str, schema: Any, ui_schema: Any = None) -> FormDefinition:
-        """Check and parse a form given as dicts.
+    def from_dicts(cls, name: str, schema: Any, ui_schema: Any = None,
+                   translate: Translate | None = None) -> FormDefinition:
+        """Check and parse a form given as dicts; ``translate`` turns each of its texts into the reader's language
+        (titles, labels, options, help, placeholders, the author's error messages: app/forms/texts.py).
 
         :raise FormError: when the schema is not valid JSON Schema 2020-12 or has a shape we cannot render.
         """
+        if translate is not None:
+            schema, ui_schema = translated_form(schema, ui_schema, translate)
         schema, ui_schema = copy.deepcopy(schema), copy.deepcopy(ui_schema or {})
         _check_schema(name, schema)
         if not isinstance(ui_schema, dict):
@@ -81,7 +86,7 @@ class FormDefinition:
         return next((field for field in self.fields if field.name == name), None)
 
 
-def load_form(directory: Path, name: str) -> FormDefinition:
+def load_form(directory: Path, name: str, translate: Translate | None = None) -> FormDefinition:
     """Read ``NAME.schema.json`` and the optional ``NAME.uischema.json`` from ``directory``.
 
     ``name`` may also be given as the schema's file name (``NAME.schema.json``).
@@ -98,7 +103,7 @@ def load_form(directory: Path, name: str) -> FormDefinition:
     schema = _read_json(schema_path)
     ui_path = directory / (name + UI_SCHEMA_SUFFIX)
     ui_schema = _read_json(ui_path) if ui_path.is_file() else None
-    return FormDefinition.from_dicts(name, schema, ui_schema)
+    return FormDefinition.from_dicts(name, schema, ui_schema, translate)
 
 
 def _read_json(path: Path) -> Any:

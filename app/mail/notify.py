@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import model_texts
 from app.auth import policy
-from app.mail.outbox import current_settings, queue_mail
+from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due, one_line
 from app.models import Entity, ProcessInstance, Role, Task, User, UserRole
 
@@ -23,9 +24,12 @@ def notify_new_tasks(session: Session, task_rows: list[dict]) -> int:
         recipients = task_recipients(session, row)
         if not recipients:
             continue
-        context = task_context(session, row)
+        contexts: dict[str, dict] = {}  # one per language among the recipients
         for user in recipients:
-            queue_mail(session, user.email, TASK_ASSIGNED, TASK_ASSIGNED, context, instance_id=row["instance_id"])
+            locale = locale_of(user)
+            context = contexts.get(locale) or contexts.setdefault(locale, task_context(session, row, locale))
+            queue_mail(session, user.email, TASK_ASSIGNED, TASK_ASSIGNED, context, instance_id=row["instance_id"],
+                       locale=locale)
             queued += 1
     return queued
 
@@ -44,13 +48,15 @@ def task_recipients(session: Session, row: dict) -> list[User]:
     return [user for user in candidates if policy.acts_for(user, role, row["entity_id"])]
 
 
-def task_context(session: Session, row: dict) -> dict:
-    """The names, date and ids a ``task_assigned`` mail may show: nothing from the task's data."""
+def task_context(session: Session, row: dict, locale: str | None = None) -> dict:
+    """The names, date and ids a ``task_assigned`` mail may show (the model's names in ``locale``): nothing from
+    the task's data."""
     instance = session.get(ProcessInstance, row["instance_id"])
     entity = session.get(Entity, row["entity_id"])
+    version = instance.model_version
     return {
-        "process": one_line(instance.model_version.model.name),
-        "step": one_line(row["title"]),
+        "process": one_line(model_texts.process_name(version, locale)),
+        "step": one_line(model_texts.model_text(row["title"], version, locale)),
         "entity": one_line(entity.name),
         "due_date": format_due(row.get("due_at"), current_settings().display_timezone),
         "task_id": row.get("id") or _task_id(session, row),

@@ -29,15 +29,21 @@ def current_settings() -> Settings:
     return settings()
 
 
+def locale_of(user) -> str:
+    """The language a user's mail is written in: their choice, else the configured default."""
+    return user.locale or current_settings().default_locale
+
+
 def queue_mail(session: Session, to_address: str, kind: str, template: str, context: dict,
-               instance_id: int | None = None) -> OutboxMessage:
-    """Render ``template`` with ``context`` into a new outbox row, in the caller's transaction (flush only).
+               instance_id: int | None = None, locale: str | None = None) -> OutboxMessage:
+    """Render ``template`` with ``context`` into a new outbox row, in the caller's transaction (flush only), in
+    ``locale`` (the recipient's ``User.locale``; the configured default language when they chose none).
 
     Without SMTP_HOST the row is HELD (admins read it in the outbox); with it, QUEUED and a send job
     is enqueued once the caller commits. ``context`` follows the rule in ``app.mail``: no dossier content.
     """
     settings = current_settings()
-    subject, body = render(template, {**context, "public_url": settings.public_url})
+    subject, body = render(template, {**context, "public_url": settings.public_url}, locale or settings.default_locale)
     message = OutboxMessage(to_address=to_address, subject=subject, body=body, kind=kind, instance_id=instance_id,
                             status=MailStatus.QUEUED if settings.smtp_host else MailStatus.HELD, attempts=0,
                             created_at=now())

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import model_texts
 from app.auth import policy
 from app.engine.services import ServiceContext, service
-from app.mail.outbox import current_settings, queue_mail
+from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due, one_line
 from app.models import Entity, ProcessInstance, Task, TaskState, User
 
@@ -37,7 +38,7 @@ def notify(context: ServiceContext, params: dict[str, Any], data: dict[str, Any]
         return None
     fields = _mail_fields(context, template, recipient, data)
     message = queue_mail(context.session, recipient.email, template, template, fields,
-                         instance_id=context.instance_id)
+                         instance_id=context.instance_id, locale=locale_of(recipient))
     return message.id
 
 
@@ -51,26 +52,28 @@ def _recipient(session: Session, user_id: Any) -> User:
 
 
 def _mail_fields(context: ServiceContext, template: str, recipient: User, data: dict[str, Any]) -> dict:
-    """The instance's names and the recipient's open task, plus the template's listed data fields."""
+    """The instance's names (in the recipient's language) and the recipient's open task, plus the template's
+    listed data fields."""
     instance = context.session.get(ProcessInstance, context.instance_id)
     task = _open_task(context.session, context.instance_id, recipient)
+    translate = model_texts.for_version(instance.model_version, locale_of(recipient))
     fields = {
         "instance_id": context.instance_id,
-        "process": one_line(instance.model_version.model.name),
+        "process": one_line(translate(instance.model_version.model.name)),
         "entity": one_line(context.session.get(Entity, context.entity_id).name),
         "task_id": task.id if task else None,
     }
     picked = {name: data.get(key) for key, name in DATA_FIELDS[template].items()}
     if template == "reminder":
-        fields.update(_reminder_fields(picked, task))
+        fields.update(_reminder_fields(picked, task, translate))
     else:
         fields["reason"] = _required(picked["reason"], "rejection_reason")[:REASON_LIMIT]
     return fields
 
 
-def _reminder_fields(picked: dict, task: Task | None) -> dict:
-    """What and when: from the listed data fields, else from the recipient's open task."""
-    what = picked["what"] or (task.title if task else None)
+def _reminder_fields(picked: dict, task: Task | None, translate: model_texts.Translator) -> dict:
+    """What and when: from the listed data fields, else from the recipient's open task (its step name translated)."""
+    what = picked["what"] or (translate(task.title) if task else None)
     due = picked["due_date"] or (task.due_at if task else None)
     due_date = format_due(due, current_settings().display_timezone)
     if due_date is None:

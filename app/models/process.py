@@ -76,6 +76,8 @@ class ProcessModelVersion(Base):
     # The large columns load only when used: running an instance needs the cached spec, not the sources.
     bpmn_files: Mapped[dict] = mapped_column(JSON, deferred=True)  # file name -> XML (BPMN and DMN)
     forms: Mapped[dict] = mapped_column(JSON, deferred=True)  # form name -> {"schema": ..., "ui": ...}
+    # locale -> Dutch text -> translation, of this version's own texts (app/model_texts); None: Dutch only
+    translations: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     checksum: Mapped[str] = mapped_column(String(64))
     start_task: Mapped[str] = mapped_column(String(100))
@@ -97,6 +99,17 @@ class ProcessInstance(Base):
     """A running (or finished) process, pinned to a model version; ``lock_version`` guards every save."""
 
     __tablename__ = "process_instance"
+    # The instance list: newest first, by entity, status or model version; participation; search in the subject
+    # (a trigram index on PostgreSQL, migration e1f8a0000009).
+    __table_args__ = (
+        Index("ix_process_instance_started", "started_at", "id"),
+        Index("ix_process_instance_entity_started", "entity_id", "started_at", "id"),
+        Index("ix_process_instance_status_started", "status", "started_at", "id"),
+        Index("ix_process_instance_version_started", "model_version_id", "started_at", "id"),
+        Index("ix_process_instance_started_by_id", "started_by_id"),
+        Index("ix_process_instance_subject_search", "subject", postgresql_using="gin",
+              postgresql_ops={"subject": "gin_trgm_ops"}),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     model_version_id: Mapped[int] = mapped_column(ForeignKey("process_model_version.id"))
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
@@ -124,6 +137,8 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_task_inbox", "state", "lane", "entity_id"),
+        Index("ix_task_assignee_id", "assignee_id"),  # who takes part in an instance (policy.participates_in)
+        Index("ix_task_completed_by_id", "completed_by_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))

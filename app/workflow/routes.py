@@ -15,13 +15,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import model_texts
 from app.auth import policy
 from app.db import session
 from app.engine import registry
 from app.engine.errors import InvalidData
 from app.forms import parse_submission
 from app.models import Entity, TaskState
-from app.workflow import files, services, views
+from app.workflow import files, instance_list, services, views
+from app.workflow import instances as instance_pages
 from app.workflow.panels import panels_for
 
 bp = Blueprint("workflow", __name__)
@@ -79,7 +81,7 @@ def task(task_id: int):
     screen = views.task_screen(session(), task)
     values, errors = screen.values, {}
     if request.method == "POST":
-        title = task.title
+        title = model_texts.task_title(task)
         values, errors = parse_submission(screen.form, request.form, request.files,
                                           store_file=services.file_store(session(), current_user, task))
         if not errors:
@@ -110,21 +112,19 @@ def file(file_id: int):
 @bp.get("/instances")
 @login_required
 def instances():
-    rows = services.instances(session(), current_user)
-    return render_template("workflow/instances.html", instances=rows,
-                           status_only=services.status_only(session(), current_user, rows))
+    try:
+        page = instance_list.list_instances(session(), current_user, request.args)
+    except InvalidData as exc:  # the filter bar says what is wrong; no list from half of the filters
+        return render_template("workflow/instances.html", page=None, errors=exc.errors,
+                               choices=instance_list.filter_choices(session(), current_user)), 422
+    return render_template("workflow/instances.html", page=page, errors={},
+                           choices=instance_list.filter_choices(session(), current_user, page))
 
 
 @bp.get("/instances/<id:instance_id>")
 @login_required
 def instance(instance_id: int):
-    instance, access = services.instance_for(session(), current_user, instance_id)
-    if access is not policy.InstanceAccess.FULL:
-        return render_template("workflow/instance_status.html", instance=instance)
-    open_tasks = services.open_tasks(session(), instance)
-    return render_template(
-        "workflow/instance.html", instance=instance, history=services.history(session(), instance),
-        open_tasks=open_tasks, timers=services.pending_timers(session(), instance),
-        can_act={task.id for task in open_tasks if policy.can_complete(current_user, task)},
-    )
-
+    page = instance_pages.instance_page(session(), current_user, instance_id)
+    if page.access is not policy.InstanceAccess.FULL:
+        return render_template("workflow/instance_status.html", instance=page.instance)
+    return render_template("workflow/instance.html", page=page, instance=page.instance)

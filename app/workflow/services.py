@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app import model_texts
 from app.auth import policy
 from app.auth.accounts import entity_by_code
 from app.clock import now
@@ -16,36 +17,32 @@ from app.engine.specs import user_task_form
 from app.forms import FormDefinition, validate_data
 from app.models import (
     Entity,
-    HistoryEvent,
     ProcessInstance,
     ProcessModelVersion,
     StoredFile,
     Task,
     TaskState,
-    Timer,
-    TimerState,
     User,
 )
 from app.workflow import files
 from app.workflow.checks import run_checks
 
 
-def form_of(version: ProcessModelVersion, name: str) -> FormDefinition:
-    """The form ``name`` as deployed with ``version`` (cached per version)."""
-    return _form_cache(version.id, version.checksum, name, version)
-
-
-_FORMS: dict[tuple[int, str, str], FormDefinition] = {}
-
-
-def _form_cache(version_id: int, checksum: str, name: str, version: ProcessModelVersion) -> FormDefinition:
-    key = (version_id, checksum, name)
+def form_of(version: ProcessModelVersion, name: str, locale: str | None = None) -> FormDefinition:
+    """The form ``name`` as deployed with ``version``, its texts in ``locale`` (default: the reader's); cached per
+    version and locale."""
+    locale = locale or model_texts.current_locale()
+    key = (version.id, version.checksum, name, locale)
     if key not in _FORMS:
         stored = version.forms.get(name)
         if stored is None:
             raise NotFound(_l("Formulier '%(name)s' ontbreekt in deze versie van het proces.", name=name))
-        _FORMS[key] = FormDefinition.from_dicts(name, stored["schema"], stored.get("ui"))
+        _FORMS[key] = FormDefinition.from_dicts(name, stored["schema"], stored.get("ui"),
+                                                model_texts.for_version(version, locale))
     return _FORMS[key]
+
+
+_FORMS: dict[tuple[int, str, str, str], FormDefinition] = {}
 
 
 def start_form(version: ProcessModelVersion) -> FormDefinition | None:
@@ -128,50 +125,6 @@ def inbox(session: Session, user: User) -> list[Task]:
              .options(selectinload(Task.entity))
              .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
     return list(session.scalars(query))
-
-
-def instance_for(session: Session, user: User, instance_id: int) -> tuple[ProcessInstance, policy.InstanceAccess]:
-    """The instance and how much of it the user may see (404 when it does not exist, 403 when nothing)."""
-    instance = session.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise NotFound(_l("Dit proces bestaat niet."))
-    participant = session.scalar(select(ProcessInstance.id).where(
-        ProcessInstance.id == instance.id, policy.participates_in(user))) is not None
-    access = policy.instance_access(user, instance, participant)
-    if access is policy.InstanceAccess.NONE:
-        raise NotAllowed(_l("U mag dit proces niet inkijken."))
-    return instance, access
-
-
-def instances(session: Session, user: User, limit: int = 200) -> list[ProcessInstance]:
-    query = (select(ProcessInstance).where(policy.instances_visible_to(user)).options(selectinload(ProcessInstance.entity))
-             .order_by(ProcessInstance.started_at.desc()).limit(limit))
-    return list(session.scalars(query))
-
-
-def status_only(session: Session, user: User, rows: list[ProcessInstance]) -> set[int]:
-    """The ids among ``rows`` of which ``user`` may see only that they exist (confidential, not taking part)."""
-    confidential = [row.id for row in rows if row.model_version.confidential]
-    if not confidential:
-        return set()
-    taking_part = set(session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.id.in_(confidential), policy.participates_in(user))))
-    return {row.id for row in rows if row.id in confidential and row.id not in taking_part
-            and policy.instance_access(user, row, False) is policy.InstanceAccess.STATUS}
-
-
-def history(session: Session, instance: ProcessInstance) -> list[HistoryEvent]:
-    return list(session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance.id)
-                                .order_by(HistoryEvent.at, HistoryEvent.id)))
-
-
-def open_tasks(session: Session, instance: ProcessInstance) -> list[Task]:
-    return list(session.scalars(select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY)))
-
-
-def pending_timers(session: Session, instance: ProcessInstance) -> list[Timer]:
-    return list(session.scalars(select(Timer).where(Timer.instance_id == instance.id,
-                                                    Timer.state == TimerState.PENDING).order_by(Timer.due_at)))
 
 
 def file_store(session: Session, user: User, task: Task | None = None):

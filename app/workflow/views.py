@@ -7,6 +7,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import model_texts
 from app.auth import policy
 from app.engine import registry, runner
 from app.forms import FormDefinition
@@ -34,7 +35,8 @@ def task_screen(session: Session, task: Task) -> TaskScreen:
         form=form,
         data=view.data,
         values=services.form_values(session, task, view.data, form),
-        instructions=_render_instructions(view.extensions.get("instructionsForEndUser"), view.data),
+        instructions=_render_instructions(
+            model_texts.model_text(view.extensions.get("instructionsForEndUser"), version), view.data),
         shown_form=services.form_of(version, shown) if shown else None,
     )
 

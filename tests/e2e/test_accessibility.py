@@ -85,6 +85,22 @@ def instance_page(page: Page, base: str, log_in) -> None:
     expect(page.get_by_text("Aanstelling nakijken: wacht op PAPSY")).to_be_visible()
 
 
+def instance_list(page: Page, base: str, log_in) -> None:
+    """The secretary's "Processen", searched for the subject of the appointment she just started."""
+    instance_page(page, base, log_in)
+    page.get_by_role("link", name="Processen", exact=True).click()
+    page.get_by_label("Zoek in het onderwerp").fill("Jana")
+    page.get_by_role("button", name="Filteren").click()
+    expect(page.get_by_role("link", name="Aanstelling vertrouwenspersoon")).to_be_visible()
+
+
+def instance_list_with_errors(page: Page, base: str, log_in) -> None:
+    """A bookmarked filter that no longer works: a day that does not exist, a page 0."""
+    instance_list(page, base, log_in)
+    page.goto(f"{base}/instances?started_from=2026-02-30&page=0")
+    expect(page.get_by_text("Deze filters kunnen niet gebruikt worden")).to_be_visible()
+
+
 def papsy_inbox(page: Page, base: str, log_in) -> None:
     instance_page(page, base, log_in)
     page.get_by_role("button", name="Afmelden").click()
@@ -206,6 +222,8 @@ PAGES = {
     "start-form": start_form,
     "start-form-errors": start_form_with_errors,
     "instance": instance_page,
+    "instances": instance_list,
+    "instances-errors": instance_list_with_errors,
     "papsy-inbox": papsy_inbox,
     "review-task": review_task,
     "review-task-errors": review_task_with_errors,
@@ -234,6 +252,20 @@ def test_page_has_no_wcag_a_or_aa_violations(name, page: Page, live_server, log_
         screenshot(f"axe-{name}-{width}")
     assert found == {width: [] for width in WIDTHS}, "\n".join(
         report(f"{name} at {width} px", page.url, violations) for width, violations in found.items() if violations)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("name", ["instance", "instances", "instances-errors"])
+def test_page_on_a_phone_has_no_violations_and_no_sideways_scroll(name, page: Page, live_server, log_in, axe_script,
+                                                                   screenshot):
+    page.set_viewport_size(PHONE)
+    PAGES[name](page, live_server, log_in)
+    violations = audit(page, axe_script)
+    screenshot(f"axe-phone-{name}")
+    assert violations == [], report(f"{name} at {PHONE['width']} px", page.url, violations)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_the_audit_catches_an_unlabelled_field(page: Page, live_server, log_in, axe_script):

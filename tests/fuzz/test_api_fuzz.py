@@ -203,6 +203,15 @@ QUERIES = st.fixed_dictionaries({}, optional={
     "entity": st.one_of(st.sampled_from(["OMG", "AWV", "omg"]), LOOKUP_TEXT),
     "unknown": TEXT})
 
+NUMBERS = st.one_of(st.integers(-3, 300), st.integers()).map(str)
+DAYS = st.one_of(st.dates().map(str), st.sampled_from(["2026-02-30", "2026-13-01", "9999-12-31", "0001-01-01"]), TEXT)
+LIST_QUERIES = st.fixed_dictionaries({}, optional={
+    "model": st.one_of(st.sampled_from(["appointment", "delicate_case", ""]), LOOKUP_TEXT),
+    "status": st.one_of(st.sampled_from(["running", "completed", "incident", "cancelled"]), TEXT),
+    "entity": st.one_of(st.sampled_from(["OMG", "AWV"]), LOOKUP_TEXT),
+    "started_from": DAYS, "started_to": DAYS, "q": st.one_of(TEXT, st.just("%_\\")), "page": st.one_of(NUMBERS, TEXT),
+    "per_page": st.one_of(NUMBERS, TEXT), "unknown": TEXT})
+
 
 def reads(instance_ids: list[int], task_ids: list[int]) -> st.SearchStrategy:
     """(OpenAPI path, ids, query) of a GET: existing ids, small, negative and out-of-range ones."""
@@ -211,6 +220,7 @@ def reads(instance_ids: list[int], task_ids: list[int]) -> st.SearchStrategy:
         st.one_of(st.sampled_from(instance_ids), IDS).map(lambda i: ("/process-instances/{id}", {"id": i}, None)),
         st.sampled_from(["/tasks", "/process-models", "/openapi.json"]).map(lambda path: (path, {}, None)),
         QUERIES.map(lambda query: ("/confidants", {}, query)),
+        LIST_QUERIES.map(lambda query: ("/process-instances", {}, query)),
     )
 
 

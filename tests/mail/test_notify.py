@@ -51,6 +51,21 @@ def test_a_review_task_goes_to_the_papsy_of_its_entity(app, session):
     assert f"http://127.0.0.1:5000/tasks/{task_id}" in mail.body and "Uiterlijk" not in mail.body
 
 
+def test_a_task_mail_is_written_in_each_recipients_language(app, session):
+    assign_papsy(session, user(session, AWV_PAPSY), entity(session, "OMG"))  # two PAPSY for OMG: one reads English
+    user(session, AWV_PAPSY).locale = "en"
+    instance = start_appointment(session)
+    assert notify_new_tasks(session, new_task_rows(session, instance.id)) == 2
+    mails = {mail.to_address: mail for mail in outbox(session)}
+    english, dutch = mails[AWV_PAPSY], mails[OMG_PAPSY]
+    assert english.subject == "New task in Vertrouwd: Review the appointment"
+    assert "Process:   Appointment of a confidant" in english.body
+    assert "Step:      Review the appointment" in english.body
+    assert "deliberately contains nothing from any dossier" in english.body
+    assert "Aanstelling" not in english.body and "Goeiedag" not in english.body
+    assert dutch.subject == "Nieuwe taak in Vertrouwd: Aanstelling nakijken" and "Goeiedag" in dutch.body
+
+
 @pytest.mark.parametrize(("secretary", "code", "papsy"), [(OMG_SECRETARY, "OMG", OMG_PAPSY),
                                                            (AWV_SECRETARY, "AWV", AWV_PAPSY)])
 def test_the_papsy_of_another_entity_is_not_told(app, session, secretary, code, papsy):

@@ -38,6 +38,16 @@ def test_a_reminder_goes_to_the_user_with_the_link_to_their_open_task(app, sessi
     assert CANARY not in mail.subject + mail.body
 
 
+def test_a_reminder_to_an_english_user_names_the_step_and_process_in_english(app, session, appointment):
+    _, call = appointment
+    papsy = user(session, OMG_PAPSY)
+    papsy.locale = "en"
+    call("mail.notify", {"template": "reminder", "to_user_id": papsy.id}, {"due_date": "2026-12-31"})
+    [mail] = outbox(session)
+    assert mail.subject == "Reminder: Review the appointment (by 31-12-2026)"
+    assert "Process:   Appointment of a confidant" in mail.body and "Aanstelling" not in mail.body
+
+
 def test_a_reminder_for_someone_without_an_open_task_links_the_inbox(app, session, appointment):
     _, call = appointment
     data = {"reminder_what": "Basisopleiding", "due_date": "2026-12-31T16:00:00+00:00", **SECRET_DATA}

@@ -14,7 +14,7 @@ from app.engine.services import ServiceContext
 from app.models import (Confidant, ConfidantStatus, HistoryEvent, InstanceStatus, ProcessInstance, Role, Task,
                         TaskState)
 from app.roster.services import activate_confidant
-from app.workflow import services
+from app.workflow import instances, services
 from tests.helpers import (ADMIN, AWV_CONFIDANT, AWV_PAPSY, ELIGIBILITY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY,
                            appointment_data, entity, user)
 
@@ -56,7 +56,7 @@ def test_r10_happy_path_puts_the_candidate_on_the_roster(session):
     assert confidant.appointed_on == date(2026, 10, 15)
     assert confidant.entity.code == "OMG" and confidant.eoc_reference == "EOC/2026/17"
     assert confidant.user.has_role(Role.CONFIDANT) and confidant.user.entity.code == "OMG"
-    steps = [(e.kind, e.step) for e in services.history(session, instance)]
+    steps = [(e.kind, e.step) for e in instances.history(session, instance)]
     assert steps == [("started", "Aanstelling vertrouwenspersoon"), ("task_completed", "Aanstelling indienen"),
                      ("task_completed", "Aanstelling nakijken"),
                      ("automatic", "Op de lijst van vertrouwenspersonen zetten"),

@@ -128,6 +128,11 @@ MATRIX = [
     ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
      401, 403, 201, 403, 403, 403, 403, 403),
+    # The list answers everyone signed in with what they may see (tests/web/test_instance_list.py shows what).
+    ("GET", "/api/v1/process-instances", "/api/v1/process-instances?q=Dossier", D, None,
+     401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/process-instances", "/api/v1/process-instances?status=open", R, None,
+     401, 422, 422, 422, 422, 422, 422, 422),
     ("GET", A_INST, "/api/v1/process-instances/{instance}", R, None, 401, 403, 200, 200, 403, 403, 403, 200),
     ("GET", A_INST, "/api/v1/process-instances/{delicate}", D, None, 401, 200, 403, 200, 403, 403, 403, 200),
     ("GET", "/api/v1/tasks", "/api/v1/tasks", R, None, 401, 200, 200, 200, 200, 200, 200, 200),

@@ -1,0 +1,245 @@
+"""The instance list ("Processen"): filters, search on the subject, paging; the web page and the API call this.
+
+What a user may list is the policy's (``instances_visible_to``); an admin's confidential rows show only their
+model and status, so search and the filters on subject, entity and start never look at them.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app import model_texts
+from app.auth import policy
+from app.auth.accounts import entity_by_code
+from app.engine import runner
+from app.engine.errors import InvalidData
+from app.forms.validation import is_clean_text
+from app.models import Entity, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion, User
+from app.ui import status_label
+
+PER_PAGE = 50
+MAX_PER_PAGE = 200  # the API's limit
+MAX_PAGE = 1_000_000
+MAX_QUERY = 200  # as long as a subject
+FILTER_NAMES = ("model", "status", "entity", "started_from", "started_to", "q")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"\d{1,7}")
+
+
+@dataclass(frozen=True)
+class InstanceFilters:
+    """What the list is narrowed to; None is "any". The dates are days in the display time zone, both included."""
+
+    model: str | None = None
+    status: InstanceStatus | None = None
+    entity: Entity | None = None
+    started_from: date | None = None
+    started_to: date | None = None
+    q: str | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def narrowed(self) -> bool:
+        return any((self.model, self.status, self.entity, self.started_from, self.started_to, self.q))
+
+
+@dataclass
+class InstancePage:
+    """One page of the list: its rows, which of them show only their status, the total and the counts per status
+    (of the rows matching every filter but the status)."""
+
+    filters: InstanceFilters
+    rows: list[ProcessInstance]
+    status_only: set[int]
+    total: int
+    per_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.filters.per_page))
+
+
+def parse_filters(session: Session, args: Mapping[str, str], *, api: bool = False) -> InstanceFilters:
+    """The filters in ``args`` (a query string); every bad one is named in InvalidData, none ignored.
+    ``per_page`` is the API's (at most 200); the web page shows 50."""
+    errors: dict[str, str] = {}
+    values = {name: _text(args.get(name), name, errors) for name in (*FILTER_NAMES, "page", "per_page")}
+    filters = InstanceFilters(
+        model=_model(session, values["model"], errors), status=_status(values["status"], errors),
+        entity=_entity(session, values["entity"], errors),
+        started_from=_day(values["started_from"], "started_from", errors),
+        started_to=_day(values["started_to"], "started_to", errors), q=_query(values["q"], errors),
+        page=_number(values["page"], MAX_PAGE, 1, errors, "page", _l("Kies een pagina van 1 tot %(high)d.", high=MAX_PAGE)),
+        per_page=_number(values["per_page"], MAX_PER_PAGE, PER_PAGE, errors, "per_page",
+                         _l("Kies van 1 tot %(high)d processen per pagina.", high=MAX_PER_PAGE)) if api else PER_PAGE)
+    if filters.started_from and filters.started_to and filters.started_to < filters.started_from:
+        errors.setdefault("started_to", _l("De einddatum ligt voor de begindatum."))
+    if errors:
+        raise InvalidData(errors)
+    return filters
+
+
+def list_instances(session: Session, user: User, args: Mapping[str, str], *, api: bool = False) -> InstancePage:
+    """The page of instances ``user`` may list that ``args`` asks for, newest first (bad filters: InvalidData)."""
+    filters = parse_filters(session, args, api=api)
+    narrowing = _conditions(user, filters)
+    per_status = _count_per_status(session, narrowing)
+    total = per_status.get(filters.status, 0) if filters.status else sum(per_status.values())
+    if filters.status:
+        narrowing.append(ProcessInstance.status == filters.status)
+    rows = _page_rows(session, narrowing, filters)
+    return InstancePage(filters, rows, status_only(session, user, rows), total, per_status)
+
+
+def status_only(session: Session, user: User, rows: list[ProcessInstance]) -> set[int]:
+    """The ids among ``rows`` of which ``user`` may see only that they exist (confidential, not taking part)."""
+    confidential = [row.id for row in rows if row.model_version.confidential]
+    if not confidential:
+        return set()
+    taking_part = set(session.scalars(select(ProcessInstance.id).where(
+        ProcessInstance.id.in_(confidential), policy.participates_in(user))))
+    return {row.id for row in rows if row.id in confidential and row.id not in taking_part
+            and policy.instance_access(user, row, False) is policy.InstanceAccess.STATUS}
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter bar offers, as (value, label): the models, the statuses (with their counts on this page's
+    other filters, when known) and the entities."""
+
+    models: list[tuple[str, str]]
+    statuses: list[tuple[str, str]]
+    entities: list[tuple[str, str]]
+
+
+def filter_choices(session: Session, user: User, page: InstancePage | None = None) -> FilterChoices:
+    models = session.scalars(select(ProcessModel).options(joinedload(ProcessModel.current_version))
+                             .order_by(ProcessModel.name))
+    entities = session.execute(select(Entity.code, Entity.name).order_by(Entity.name))
+    statuses = [(status.value, status_label("instance", status).capitalize()
+                 + (f" ({page.per_status.get(status.value, 0)})" if page else "")) for status in InstanceStatus]
+    known = [(model.key, model_texts.process_name(model.current_version)) for model in models
+             if model.current_version is not None
+             and policy.may_know_of_process(user, model.current_version, runner.lanes(model.current_version))]
+    return FilterChoices(sorted(known, key=lambda choice: choice[1].casefold()), statuses,
+                         [(code, name) for code, name in entities])
+
+
+def _conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the list, but for the status (counted per status first)."""
+    conditions = [policy.instances_visible_to(user)]
+    if filters.model:
+        conditions.append(ProcessInstance.model_version_id.in_(
+            select(ProcessModelVersion.id).where(ProcessModelVersion.model_key == filters.model)))
+    if filters.entity or filters.started_from or filters.started_to or filters.q:
+        conditions.append(policy.instance_details_visible_to(user))
+    if filters.entity:
+        conditions.append(ProcessInstance.entity_id == filters.entity.id)
+    if filters.started_from:
+        conditions.append(ProcessInstance.started_at >= _start_of(filters.started_from))
+    if filters.started_to:
+        conditions.append(ProcessInstance.started_at < _start_of(filters.started_to + timedelta(days=1)))
+    if filters.q:
+        conditions.append(ProcessInstance.subject.ilike(f"%{_escape_like(filters.q)}%", escape="\\"))
+    return conditions
+
+
+def _count_per_status(session: Session, conditions: list[ColumnElement[bool]]) -> dict[str, int]:
+    query = select(ProcessInstance.status, func.count()).where(*conditions).group_by(ProcessInstance.status)
+    return {str(status): count for status, count in session.execute(query)}
+
+
+def _page_rows(session: Session, conditions: list[ColumnElement[bool]], filters: InstanceFilters) \
+        -> list[ProcessInstance]:
+    """The page's rows, newest first (ties by id): the ids first, walking the index on the start, then the rows."""
+    ids = list(session.scalars(
+        select(ProcessInstance.id).where(*conditions)
+        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+        .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)))
+    if not ids:
+        return []
+    rows = session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids)).options(
+        joinedload(ProcessInstance.model_version).joinedload(ProcessModelVersion.model),
+        selectinload(ProcessInstance.entity)))
+    by_id = {row.id: row for row in rows}
+    return [by_id[row_id] for row_id in ids]
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the display time zone, as the database keeps it (UTC)."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(), zone).astimezone(ZoneInfo("UTC"))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _text(value: str | None, name: str, errors: dict) -> str | None:
+    """A parameter's text, None when empty; control characters (a NUL no database column takes) are refused."""
+    value = (value or "").strip()
+    if not is_clean_text(value):
+        errors[name] = _l("Deze waarde bevat een teken dat niet kan.")
+        return None
+    return value or None
+
+
+def _model(session: Session, key: str | None, errors: dict) -> str | None:
+    if key is not None and session.get(ProcessModel, key) is None:
+        errors["model"] = _l("Onbekend proces.")
+        return None
+    return key
+
+
+def _status(value: str | None, errors: dict) -> InstanceStatus | None:
+    if value is not None and value not in InstanceStatus._value2member_map_:
+        errors["status"] = _l("Onbekende status.")
+        return None
+    return InstanceStatus(value) if value else None
+
+
+def _entity(session: Session, code: str | None, errors: dict) -> Entity | None:
+    entity = entity_by_code(session, code) if code else None
+    if code and entity is None:
+        errors["entity"] = _l("Onbekende entiteit.")
+    return entity
+
+
+def _day(value: str | None, name: str, errors: dict) -> date | None:
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value) if _DATE.fullmatch(value) else None
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2999:
+        errors[name] = _l("Geef een geldige datum als JJJJ-MM-DD.")
+        return None
+    return day
+
+
+def _query(value: str | None, errors: dict) -> str | None:
+    if value is not None and len(value) > MAX_QUERY:
+        errors["q"] = _l("Zoek met hoogstens %(max)d tekens.", max=MAX_QUERY)
+        return None
+    return value
+
+
+def _number(value: str | None, high: int, default: int, errors: dict, name: str, message) -> int:
+    """A whole number from 1 to ``high``."""
+    if value is None:
+        return default
+    if not _NUMBER.fullmatch(value) or not 1 <= int(value) <= high:
+        errors[name] = message
+        return default
+    return int(value)

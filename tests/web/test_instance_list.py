@@ -1,0 +1,193 @@
+"""The instance list ("Processen", GET /instances and GET /api/v1/process-instances): filters, search on the
+subject, paging, bad parameters; an admin's confidential rows (status only) are never matched by search or by a
+filter on what they hide. The list reads rows, never workflow state, so the rows are inserted as they are."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from html import unescape as html_unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from jsonschema import Draft202012Validator
+
+from app.api.openapi import OPENAPI
+from app.auth.accounts import create_api_token
+from app.engine import registry
+from app.models import ProcessInstance
+from app.workflow.instance_list import list_instances
+from tests.helpers import ADMIN, AWV_SECRETARY, OMG_CONFIDANT, OMG_SECRETARY, entity, login, user
+
+UTC = timezone.utc
+
+
+def add_instance(store, model: str, entity_code: str, started_at: datetime, subject: str | None = None,
+                 status: str = "running", started_by: str | None = None) -> int:
+    row = ProcessInstance(model_version_id=registry.current_version(store, model).id,
+                          entity_id=entity(store, entity_code).id, status=status, subject=subject, state_json="{}",
+                          started_at=started_at, started_by_id=user(store, started_by).id if started_by else None)
+    store.add(row)
+    store.flush()
+    return row.id
+
+
+@pytest.fixture
+def rows(store) -> dict[str, int]:
+    """Four instances; "secret" is a confidential one (a delicate case) in which the admin takes no part."""
+    ids = {
+        # 23:30 UTC on 1 March is already 2 March in Brussels (CET, UTC+1)
+        "jana": add_instance(store, "appointment", "OMG", datetime(2026, 3, 1, 23, 30, tzinfo=UTC), "Jana Vermeulen"),
+        "piet": add_instance(store, "appointment", "AWV", datetime(2026, 3, 1, 22, 30, tzinfo=UTC),
+                             "Piet 100% _zeker_", status="completed"),
+        "training": add_instance(store, "training_deadline", "OMG", datetime(2026, 2, 1, 10, tzinfo=UTC),
+                                 "JANA opleiding", status="incident"),
+        "secret": add_instance(store, "delicate_case", "OMG", datetime(2026, 3, 1, 12, tzinfo=UTC),
+                               "Dossier 7 Jana", started_by=OMG_CONFIDANT),
+    }
+    store.commit()
+    return ids
+
+
+def listed(session, email: str, **args) -> list[int]:
+    return [row.id for row in list_instances(session, user(session, email), args).rows]
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ({}, ["jana", "piet", "secret", "training"]),
+    ({"model": "appointment"}, ["jana", "piet"]),
+    ({"model": "delicate_case"}, ["secret"]),  # model and status are what a status-only row shows
+    ({"status": "running"}, ["jana", "secret"]),
+    ({"status": "incident"}, ["training"]),
+    ({"entity": "OMG"}, ["jana", "training"]),  # not the confidential row: its entity is not shown to the admin
+    ({"started_from": "2026-03-02"}, ["jana"]),
+    ({"started_to": "2026-03-01"}, ["piet", "training"]),
+    ({"started_from": "2026-03-01", "started_to": "2026-03-01"}, ["piet"]),
+    ({"q": "jana"}, ["jana", "training"]),  # case-insensitive; never the confidential "Dossier 7 Jana"
+    ({"q": "dossier"}, []),
+    ({"q": "100%"}, ["piet"]),
+    ({"q": "_"}, ["piet"]),  # LIKE wildcards are plain characters
+    ({"q": "%"}, ["piet"]),
+    ({"model": "appointment", "status": "running", "q": "VERMEULEN", "entity": "OMG"}, ["jana"]),
+])
+def test_each_filter_narrows_the_admins_list(session, rows, args, expected):
+    assert listed(session, ADMIN, **args) == [rows[name] for name in expected]
+
+
+def test_the_starter_of_a_confidential_instance_finds_it_by_its_subject_and_entity(session, rows):
+    assert listed(session, OMG_CONFIDANT, q="dossier 7", entity="OMG") == [rows["secret"]]
+    assert listed(session, OMG_SECRETARY, q="jana") == [rows["jana"], rows["training"]]
+
+
+def test_counts_per_status_follow_the_other_filters_and_never_count_a_searched_confidential_row(session, rows):
+    admin = user(session, ADMIN)
+    everything = list_instances(session, admin, {})
+    assert (everything.total, everything.per_status) == (4, {"running": 2, "completed": 1, "incident": 1})
+    assert everything.status_only == {rows["secret"]}
+    searched = list_instances(session, admin, {"q": "jana", "status": "running"})
+    assert (searched.total, searched.per_status) == (1, {"running": 1, "incident": 1})
+
+
+def test_pages_of_50_newest_first_with_the_id_breaking_ties(session, store):
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    ids = [add_instance(store, "appointment", "OMG", start + timedelta(hours=n // 2)) for n in range(120)]
+    store.commit()
+    newest_first = sorted(ids, key=lambda i: (ids.index(i) // 2, i), reverse=True)
+    admin = user(session, ADMIN)
+    pages = [list_instances(session, admin, {"page": str(n)}) for n in (1, 2, 3, 4)]
+    assert [row.id for page in pages for row in page.rows] == newest_first
+    assert [len(page.rows) for page in pages] == [50, 50, 20, 0]
+    assert {(page.total, page.pages) for page in pages} == {(120, 3)}
+
+
+# The web page
+
+def test_the_page_shows_the_filters_it_was_asked_for_and_links_pages_that_keep_them(app, client, store):
+    for n in range(53):
+        add_instance(store, "appointment", "OMG", datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=n),
+                     f"Kandidaat {n}")
+    store.commit()
+    login(client, OMG_SECRETARY)
+    response = client.get("/instances?model=appointment&q=kandidaat&started_from=2026-03-01")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Kandidaat 52" in html and "Kandidaat 2<" not in html  # newest first; the oldest on page 2
+    assert 'value="kandidaat"' in html and '<option value="appointment" selected' in html
+    assert "53 processen" in html
+    following = html_unescape(re.search(r'href="([^"]+)" rel="next"', html).group(1))
+    assert parse_qs(urlsplit(following).query) == {"model": ["appointment"], "q": ["kandidaat"],
+                                                   "started_from": ["2026-03-01"], "page": ["2"]}
+    assert "Kandidaat 2<" in client.get(following).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("model=nope", "model", "Onbekend proces."),
+    ("status=open", "status", "Onbekende status."),
+    ("entity=XYZ", "entity", "Onbekende entiteit."),
+    ("started_from=2026-13-01", "started_from", "Geef een geldige datum als JJJJ-MM-DD."),
+    ("started_to=1-3-2026", "started_to", "Geef een geldige datum als JJJJ-MM-DD."),
+    ("started_from=2026-03-02&started_to=2026-03-01", "started_to", "De einddatum ligt voor de begindatum."),
+    ("q=" + "x" * 201, "q", "Zoek met hoogstens 200 tekens."),
+    ("q=a%00b", "q", "Deze waarde bevat een teken dat niet kan."),
+    ("page=0", "page", "Kies een pagina van 1 tot 1000000."),
+    ("page=99999999", "page", "Kies een pagina van 1 tot 1000000."),
+    ("page=twee", "page", "Kies een pagina van 1 tot 1000000."),
+])
+def test_a_bad_filter_is_named_next_to_the_filter_bar_with_422_and_no_list(app, client, store, rows, query, field,
+                                                                            message):
+    login(client, ADMIN)
+    response = client.get(f"/instances?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and (field == "page" or f'href="#field-{field}"' in html)
+    assert "/instances/" not in html, "no list from the other filters"
+
+
+def test_the_admin_searching_a_confidential_subject_gets_no_match_and_no_count(app, client, store, rows):
+    login(client, ADMIN)
+    listing = client.get("/instances").get_data(as_text=True)
+    link = f'href="/instances/{rows["secret"]}"'
+    assert link in listing and "Dossier 7" not in listing and '<option value="delicate_case"' in listing
+    for query in ("q=Dossier+7", "q=jana", "entity=OMG", "started_from=2026-03-01&started_to=2026-03-01"):
+        html = client.get(f"/instances?{query}").get_data(as_text=True)
+        assert link not in html and "Dossier 7 Jana" not in html, query
+    assert "Geen processen gevonden" in client.get("/instances?q=Dossier+7").get_data(as_text=True)
+
+
+# The API
+
+@pytest.fixture
+def bearer(store):
+    def make(email: str) -> dict:
+        token = create_api_token(store, user(store, email))
+        store.commit()
+        return {"Authorization": f"Bearer {token}"}
+    return make
+
+
+def test_the_api_lists_a_page_with_its_total_and_status_only_rows_as_their_status(client, store, rows, bearer):
+    body = client.get("/api/v1/process-instances?per_page=2", headers=bearer(ADMIN)).get_json()
+    documented = OPENAPI["paths"]["/process-instances"]["get"]["responses"]["200"]["content"]["application/json"]
+    Draft202012Validator({**documented["schema"], "components": OPENAPI["components"]}).validate(body)
+    assert (body["total"], body["page"], body["per_page"]) == (4, 1, 2)
+    assert body["items"][0] == {
+        "id": rows["jana"], "status": "running", "model": "appointment", "version": 1, "entity": "OMG",
+        "subject": "Jana Vermeulen", "started_at": "2026-03-01T23:30:00+00:00", "completed_at": None,
+        "incident": None}
+    second = client.get("/api/v1/process-instances?per_page=2&page=2", headers=bearer(ADMIN)).get_json()
+    assert second["items"][0] == {"id": rows["secret"], "status": "running", "model": "delicate_case",
+                                  "incident": None}
+    searched = client.get("/api/v1/process-instances?q=dossier", headers=bearer(ADMIN)).get_json()
+    assert (searched["items"], searched["total"]) == ([], 0)
+    secretary = client.get("/api/v1/process-instances?entity=AWV", headers=bearer(AWV_SECRETARY)).get_json()
+    assert [item["id"] for item in secretary["items"]] == [rows["piet"]]
+
+
+@pytest.mark.parametrize("query", ["per_page=201", "per_page=0", "status=lopend", "started_from=gisteren",
+                                   "model=appointment&entity=NOPE"])
+def test_a_bad_api_parameter_is_422_with_the_reason(client, store, rows, bearer, query):
+    response = client.get(f"/api/v1/process-instances?{query}", headers=bearer(ADMIN))
+    body = response.get_json()
+    assert response.status_code == 422 and body["error"] and len(body["errors"]) == 1
+    assert set(body["errors"]) <= {"per_page", "status", "started_from", "entity"}
