@@ -254,20 +254,6 @@ def test_page_has_no_wcag_a_or_aa_violations(name, page: Page, live_server, log_
         report(f"{name} at {width} px", page.url, violations) for width, violations in found.items() if violations)
 
 
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.mark.parametrize("name", ["instance", "instances", "instances-errors"])
-def test_page_on_a_phone_has_no_violations_and_no_sideways_scroll(name, page: Page, live_server, log_in, axe_script,
-                                                                   screenshot):
-    page.set_viewport_size(PHONE)
-    PAGES[name](page, live_server, log_in)
-    violations = audit(page, axe_script)
-    screenshot(f"axe-phone-{name}")
-    assert violations == [], report(f"{name} at {PHONE['width']} px", page.url, violations)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
 def test_the_audit_catches_an_unlabelled_field(page: Page, live_server, log_in, axe_script):
     """The harness itself: axe runs, and a field without a label is a violation."""
     login_page(page, live_server, log_in)

@@ -51,7 +51,8 @@ def pages_of(ids: dict) -> dict[str, list[str]]:
                         f"/dossiers/{ids['dossier']}", "/dossiers/new", "/roster/", "/account/password"],
         OMG_PAPSY: ["/inbox", "/instances", f"/instances/{ids['appointment']}", f"/tasks/{ids['take_up']}",
                     "/roster/?status=all"],
-        OMG_SECRETARY: ["/inbox", "/instances", "/processes/appointment/start", "/roster/"],
+        OMG_SECRETARY: ["/inbox", "/instances", "/instances?started_from=2026-02-30&page=0",
+                        "/processes/appointment/start", "/roster/"],
         ADMIN: ["/admin/", "/admin/outbox", "/admin/outbox/1", "/admin/timers", "/admin/users/new",
                 f"/admin/users/{ids['sofie']}", "/instances"],
     }
@@ -66,7 +67,7 @@ def test_every_page_fits_a_phone_and_the_header_is_one_row_at_1280_px(page: Page
         for path in paths:
             page.set_viewport_size({"width": PHONE, "height": 800})
             response = page.goto(live_server + path)
-            assert response.status == 200, (email, path, response.status)
+            assert response.status in (200, 422), (email, path, response.status)
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE:
                 problems.append(f"{email} {path}: {width} px wide at {PHONE} px")
