@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -77,6 +78,16 @@ def init_app(app: Flask) -> None:
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def local_path(target: str | None, default: str) -> str:
+    """``target`` if it is a path of this site ("/inbox?due=late"), else ``default``: a redirect never leaves the
+    site (not "//host", not "/\\host", which browsers read as "//host", nor a scheme or control characters)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(character) < 32 or ord(character) == 127 for character in target)
+            and not urlsplit(target).netloc and not urlsplit(target).scheme):
+        return target
+    return default
 
 
 def _http_error(error):

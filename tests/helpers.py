@@ -17,6 +17,8 @@ AWV_SECRETARY = "bart.wouters@wegenenverkeer.vlaanderen.example"
 AWV_PAPSY = "hilde.jacobs@gdpb.vlaanderen.example"
 AWV_CONFIDANT = "els.desmet@wegenenverkeer.vlaanderen.example"
 
+NO_TASKS = {"items": [], "total": 0, "page": 1, "per_page": 50}  # GET /api/v1/tasks with nothing to do
+
 ELIGIBILITY = ["not_employer_delegate", "not_employee_representative", "not_union_delegate", "not_managerial_staff",
                "not_occupational_physician", "not_election_candidate"]
 
@@ -225,3 +227,59 @@ def visible_text(html: str, skip: tuple[str, ...] = ("script", "style", "code", 
     parser = Text()
     parser.feed(html)
     return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+
+
+_LANE_STEP = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d_{key}" targetNamespace="http://inbox">
+  <bpmn:process id="{key}" name="{name}" isExecutable="true">{properties}
+    <bpmn:laneSet id="lanes"><bpmn:lane id="l1" name="{lane}">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>step</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="step" name="{step}"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="formJsonSchemaFilename" value="appointment_review.schema.json"/>
+      <spiffworkflow:property name="dueAtVariable" value="due_at"/>
+    </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="step"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="step" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def lane_task(session, lane: str, entity_code: str, subject: str | None = None, due_at=None,
+              step: str = "Dossier nakijken", process: str = "Opvolging", confidential: bool = False):
+    """A real one-step process (one model per lane, process and step name, deployed once) started for the entity:
+    its READY task in ``lane``, due at ``due_at`` (a datetime, or None), under ``subject``; ``confidential``: seen
+    only by its participants. Flushed, not committed."""
+    from app.engine import registry, runner
+    from app.models import ProcessModel, Task
+
+    key = re.sub(r"\W+", "_", f"{lane}_{process}_{step}{'_confidential' if confidential else ''}".lower())
+    if session.get(ProcessModel, key) is None:
+        from tests.small_models import FORMS
+
+        properties = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property name="visibility" '
+                      'value="participants"/></spiffworkflow:properties></bpmn:extensionElements>') if confidential else ""
+        xml = _LANE_STEP.format(key=key, name=process, lane=lane, step=step, properties=properties)
+        registry.deploy(session, key, {f"{key}.bpmn": xml}, FORMS)
+    version = registry.current_version(session, key)
+    instance = runner.start(session, version, entity(session, entity_code).id, None, subject=subject,
+                            data={"due_at": due_at.isoformat()} if due_at else {})
+    return session.scalar(select(Task).where(Task.instance_id == instance.id))
+
+
+OMG_PAPSY_2 = "an.declercq@gdpb.vlaanderen.example"
+
+
+def colleague_papsy(session, entity_code: str = "OMG", email: str = OMG_PAPSY_2, name: str = "An De Clercq") -> User:
+    """A second PAPSY of the entity, with the demo password (committed)."""
+    from app.auth.accounts import assign_papsy, ensure_user
+    from app.models import Role
+
+    colleague = ensure_user(session, email, name, [Role.PAPSY], password=DEMO_PASSWORD)
+    assign_papsy(session, colleague, entity(session, entity_code))
+    session.commit()
+    return colleague

@@ -9,7 +9,9 @@ _TASK = {"type": "object", "properties": {
     "step": {"type": "string"}, "role": {"type": "string"}, "entity": {"type": "string"},
     "state": {"type": "string", "enum": ["ready", "completed", "cancelled"]},
     "since": {"type": "string", "format": "date-time"}, "due_at": {"type": ["string", "null"], "format": "date-time"},
-    "subject": {"type": ["string", "null"]}}}
+    "subject": {"type": ["string", "null"]}, "model": {"type": "string"},
+    "assignee": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+        "email": {"type": "string"}, "name": {"type": "string"}}}]}}}
 _INSTANCE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "status": {"type": "string", "enum": ["running", "completed", "incident", "cancelled"]},
     "model": {"type": "string"}, "version": {"type": "integer"}, "entity": {"type": "string"},
@@ -61,12 +63,30 @@ def _responses(ok: tuple[int, str, dict | str], *errors: int) -> dict:
     texts = {401: "No bearer token, or an invalid, expired or revoked one",
              403: "Not allowed for the caller (for /confidants: a status other than active, asked by someone outside "
                   "the GDPB)", 404: "Not found",
-             409: "The task is no longer ready, or someone else saved first", 422: "Invalid input; errors per field"}
+             409: "The task is no longer ready, someone else saved first, or a colleague has the task",
+             422: "Invalid input; errors per field (for /tasks: per query parameter)"}
     responses = {str(ok[0]): {"description": ok[1], **_json(ok[2])}}
     for status in (401, *errors):
         responses[str(status)] = {"description": texts[status], **_json("FieldErrors" if status == 422 else "Error")}
     return responses
 
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_TASK_QUERY = [
+    {"name": "process", "in": "query", "schema": {"type": "string"}, "description": "A process model's key"},
+    {"name": "entity", "in": "query", "schema": {"type": "string"}, "description": "An entity's code"},
+    {"name": "due", "in": "query", "schema": {"type": "string", "enum": ["late", "soon", "none"]},
+     "description": "late: past its due time; soon: due within 14 days; none: no due time"},
+    {"name": "assigned", "in": "query", "schema": {"type": "string", "enum": ["me", "unassigned", "any"]},
+     "description": "Absent: the caller's tasks and those nobody has; any: also those a colleague has"},
+    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100},
+     "description": "Case-insensitive text in the step name or the instance's subject"},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "default": "due_at", "enum": [
+        "due_at", "-due_at", "created_at", "-created_at", "process", "-process", "entity", "-entity"]}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
+     "description": "Pages reach 10,000 tasks deep; narrow the filter to go further"},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+]
 
 OPENAPI = {
     "openapi": "3.1.0",
@@ -111,9 +131,14 @@ OPENAPI = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": _responses((200, "The instance", "Instance"), 403, 404)}},
         "/tasks": {"get": {
-            "summary": "The tasks the caller may act on now",
-            "responses": _responses((200, "The tasks", {"type": "object", "properties": {
-                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}}))}},
+            "summary": "The caller's inbox: by default the tasks they may act on now (theirs, or offered to their "
+                       "lane), filtered, sorted and paged",
+            "parameters": _TASK_QUERY,
+            "responses": _responses((200, "One page of tasks and their total", {
+                "type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+                    "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}),
+                422)}},
         "/tasks/{id}": {"get": {
             "summary": "A task with its form's JSON Schema",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -124,6 +149,21 @@ OPENAPI = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "requestBody": {"required": True, **_json({"type": "object", "properties": {"data": {"type": "object"}}})},
             "responses": _responses((200, "Completed; the instance after it", "Instance"), 403, 404, 409, 422)}},
+        "/tasks/{id}/claim": {"post": {
+            "summary": "Take a task offered to the caller's lane: it becomes the caller's alone",
+            "parameters": [_ID],
+            "responses": _responses((200, "Claimed (or already the caller's); the task", "Task"), 403, 404, 409)}},
+        "/tasks/{id}/release": {"post": {
+            "summary": "Give back a task the caller took or was handed: it is offered to its lane again",
+            "parameters": [_ID],
+            "responses": _responses((200, "Released; the task", "Task"), 403, 404, 409)}},
+        "/tasks/{id}/assign": {"post": {
+            "summary": "Hand a task (the caller's, or one nobody has) to a colleague of its lane and scope, "
+                       "who is told by mail",
+            "parameters": [_ID],
+            "requestBody": {"required": True, **_json({"type": "object", "required": ["user"], "properties": {
+                "user": {"type": "string", "format": "email"}}})},
+            "responses": _responses((200, "Handed over; the task", "Task"), 403, 404, 409, 422)}},
         "/confidants": {"get": {
             "summary": "The roster: name, e-mail, entity, status, appointed on",
             "parameters": [

@@ -11,7 +11,7 @@ from app.db import session
 from app.engine import registry
 from app.engine.errors import InvalidData, NotFound
 from app.roster import services as roster
-from app.workflow import instance_list, instances, services
+from app.workflow import claims, inbox, instance_list, instances, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -76,7 +76,9 @@ def get_instance(instance_id: int):
 
 @bp.get("/tasks")
 def tasks():
-    return jsonify({"tasks": [out.task(t) for t in services.inbox(session(), g.api_user)]})
+    page = inbox.inbox_page(session(), g.api_user, inbox.InboxQuery.from_args(request.args))
+    return jsonify({"items": [out.task(t) for t in page.tasks], "total": page.total, "page": page.query.page,
+                    "per_page": page.query.per_page})
 
 
 @bp.get("/tasks/<id:task_id>")
@@ -90,6 +92,21 @@ def get_task(task_id: int):
 def complete_task(task_id: int):
     instance = services.complete_task(session(), g.api_user, task_id, _data(_json_body()))
     return jsonify(out.instance(session(), instance))
+
+
+@bp.post("/tasks/<id:task_id>/claim")
+def claim_task(task_id: int):
+    return jsonify(out.task(claims.claim(session(), g.api_user, task_id)))
+
+
+@bp.post("/tasks/<id:task_id>/release")
+def release_task(task_id: int):
+    return jsonify(out.task(claims.release(session(), g.api_user, task_id)))
+
+
+@bp.post("/tasks/<id:task_id>/assign")
+def assign_task(task_id: int):
+    return jsonify(out.task(claims.assign(session(), g.api_user, task_id, _json_body().get("user"))))
 
 
 @bp.get("/confidants")

@@ -24,6 +24,8 @@ def task(row: Task) -> dict:
         "id": row.id, "instance_id": row.instance_id, "process": row.instance.model_version.model.name,
         "step": row.title, "role": row.lane, "entity": row.entity.code, "state": str(row.state),
         "since": _iso(row.created_at), "due_at": _iso(row.due_at), "subject": row.instance.subject,
+        "model": row.instance.model_version.model_key,
+        "assignee": {"email": row.assignee.email, "name": row.assignee.name} if row.assignee else None,
     }
 
 

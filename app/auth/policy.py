@@ -70,15 +70,59 @@ def can_complete(user: User, task: Task) -> bool:
     to its whole lane), and it is not assigned to another. A confidential process's task: never through an API token."""
     if task.assignee_id is not None and task.assignee_id != user.id:
         return False
-    if task.instance.model_version.visibility == Visibility.PARTICIPANTS and signed_in_by_token():
+    return in_lane_and_scope(user, task)
+
+
+def in_lane_and_scope(user: User, task: Task) -> bool:
+    """``user`` could complete the task were nobody to have it (never a confidential one through an API token)."""
+    if _confidential_by_token(task):
         return False
     if task.open_to_lane_at is not None and task.open_to_lane_at <= now() and task.lane in user.roles:
         return True
     return acts_for(user, task.lane, task.entity_id)
 
 
-def tasks_visible_to(user: User) -> ColumnElement[bool]:
-    """SQL condition for the tasks ``user`` may act on (the inbox)."""
+def can_claim(user: User, task: Task) -> bool:
+    """A READY task offered to its lane (nobody has it) is taken by anyone who may complete it."""
+    return task.state == TaskState.READY and task.assignee_id is None and can_complete(user, task)
+
+
+def can_release(user: User, task: Task) -> bool:
+    """Who took a task (or was handed it) may offer it to the lane again; a task the process itself gave to a
+    person (a confidant's own certificate, a delicate case's summary) stays with that person."""
+    return (task.state == TaskState.READY and task.assignee_id == user.id and task.claimed_at is not None
+            and not _confidential_by_token(task))
+
+
+def may_handle(user: User, task: Task) -> bool:
+    """``user`` has the task, or could do it were nobody to have it: they may hear who has it and ask to take it,
+    give it back or hand it over (which the rules below decide). Never a confidential one through an API token."""
+    if _confidential_by_token(task):
+        return False
+    return task.assignee_id == user.id or in_lane_and_scope(user, task)
+
+
+def can_hand_over(user: User, task: Task) -> bool:
+    """Who has the task (taken or handed, not given by the process), or anyone who could take it while nobody
+    has it, may hand it to a colleague."""
+    return can_claim(user, task) or can_release(user, task)
+
+
+def _confidential_by_token(task: Task) -> bool:
+    return task.instance.model_version.visibility == Visibility.PARTICIPANTS and signed_in_by_token()
+
+
+def can_receive(colleague: User, task: Task) -> bool:
+    """A task is handed only to an active colleague of its lane and scope, who could complete it."""
+    return colleague.active and in_lane_and_scope(colleague, task)
+
+
+def can_assign(actor: User, task: Task, colleague: User) -> bool:
+    return actor.id != colleague.id and can_hand_over(actor, task) and can_receive(colleague, task)
+
+
+def _tasks_in_scope(user: User) -> ColumnElement[bool]:
+    """SQL condition for the tasks of ``user``'s lanes and scope, whoever has them."""
     clauses = []
     for role in user.roles:
         scope = entity_ids_for(user, role)
@@ -88,9 +132,21 @@ def tasks_visible_to(user: User) -> ColumnElement[bool]:
             in_scope = and_(in_scope, or_(Task.entity_id.in_(scope), open_to_lane) if scope
                             else open_to_lane)
         clauses.append(in_scope)
-    if not clauses:
-        return false()
-    return and_(or_(*clauses), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
+    return or_(*clauses) if clauses else false()
+
+
+def tasks_visible_to(user: User) -> ColumnElement[bool]:
+    """SQL condition for the tasks ``user`` may act on (the inbox's "to do"): theirs, or offered to their lane."""
+    return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
+
+
+def tasks_findable_by(user: User) -> ColumnElement[bool]:
+    """SQL condition for the tasks ``user`` finds in the inbox under "anyone": those they may act on, and those a
+    colleague of their lane and scope has. Not a colleague's task of a confidential process: only its participants
+    know it exists."""
+    confidential = Task.model_version_id.in_(
+        select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
+    return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id, ~confidential))
 
 
 def participates_in(user: User) -> ColumnElement[bool]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -24,6 +23,7 @@ from app.auth.accounts import AccountError, authenticate, change_password
 from app.clock import now
 from app.db import session as db_session
 from app.extensions import LOCALES, limiter
+from app.web import local_path
 
 bp = Blueprint("auth", __name__)
 bp.before_app_request(own_password.only_the_choice_page)
@@ -223,6 +223,4 @@ def set_language():
 
 def _safe_next(target: str | None) -> str:
     """Only redirect within this site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("workflow.inbox")
+    return local_path(target, url_for("workflow.inbox"))

@@ -90,9 +90,9 @@ def share_pending(session: Session, confidant: User, private: bytes) -> list[Use
 def _claim_task(session: Session, task: Task, papsy: User) -> bool:
     taken = session.execute(update(Task).where(
         Task.id == task.id, Task.state == TaskState.READY,
-        or_(Task.assignee_id.is_(None), Task.assignee_id == papsy.id)).values(assignee_id=papsy.id),
-        execution_options={"synchronize_session": False})
-    session.expire(task, ["assignee_id"])
+        or_(Task.assignee_id.is_(None), Task.assignee_id == papsy.id)).values(assignee_id=papsy.id, claimed_at=None),
+        execution_options={"synchronize_session": False})  # taken up for good: not given back or handed over
+    session.expire(task, ["assignee_id", "claimed_at"])
     return taken.rowcount == 1
 
 

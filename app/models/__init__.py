@@ -9,6 +9,7 @@ from app.models.dossiers import (
     SummaryKey,
     SummaryShare,
 )
+from app.models.inbox import SavedFilter
 from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
 from app.models.people import ApiToken, Entity, LoginThrottle, Role, SetupLink, User, UserRole, papsy_assignment
@@ -33,6 +34,6 @@ __all__ = [
     "UserKey", "WebSession",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",
     "LoginThrottle",
-    "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "StoredFile", "Task",
+    "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "SavedFilter", "StoredFile", "Task",
     "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

@@ -136,18 +136,27 @@ class Task(Base):
     __tablename__ = "task"
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
-        Index("ix_task_inbox", "state", "lane", "entity_id"),
+        # The inbox finds a user's tasks by state, lane and entity, counts them per process, due state and holder,
+        # and sorts a page's ids from this index alone (index-only scans: no table rows read).
+        Index("ix_task_inbox", "state", "lane", "entity_id", "assignee_id", "due_at", "model_version_id",
+              "open_to_lane_at", "created_at", "id"),
         Index("ix_task_assignee_id", "assignee_id"),  # who takes part in an instance (policy.participates_in)
         Index("ix_task_completed_by_id", "completed_by_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
+    # The instance's model version, copied here so that the inbox filters and counts on this table alone (the
+    # process, and whether it is confidential). An instance keeps its version; one that moved would move its tasks.
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("process_model_version.id"))
     spiff_task_id: Mapped[str] = mapped_column(String(36))
     spec_name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))
     lane: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # When a person took the task from its lane or was handed it; None while it is offered to the lane, and when
+    # the process itself named the assignee (such a task stays with that person: no release, no hand-over).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     form_name: Mapped[str | None] = mapped_column(String(100))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[TaskState] = mapped_column(String(20), default=TaskState.READY)
@@ -161,6 +170,7 @@ class Task(Base):
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
     entity: Mapped[Entity] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
 
 

@@ -19,10 +19,11 @@ from app import model_texts
 from app.auth import policy
 from app.db import session
 from app.engine import registry
-from app.engine.errors import InvalidData
+from app.engine.errors import Conflict, InvalidData, TaskNotReady
 from app.forms import parse_submission
 from app.models import Entity, TaskState
-from app.workflow import files, instance_list, services, views
+from app.web import local_path
+from app.workflow import claims, files, instance_list, saved_filters, services, views
 from app.workflow import instances as instance_pages
 from app.workflow.panels import panels_for
 
@@ -38,8 +39,72 @@ def home():
 @bp.get("/inbox")
 @login_required
 def inbox():
-    return render_template("workflow/inbox.html", tasks=services.inbox(session(), current_user),
-                           startable=views.startable_processes(session(), current_user))
+    screen = views.inbox_screen(session(), current_user, request.args)
+    return render_template("workflow/inbox.html", screen=screen,
+                           startable=views.startable_processes(session(), current_user)), 422 if screen.errors else 200
+
+
+@bp.post("/inbox/filters")
+@login_required
+def save_filter():
+    query = request.form.get("query", "")
+    back = url_for("workflow.inbox") + (f"?{query}" if query else "")
+    try:
+        saved = saved_filters.save(session(), current_user, request.form.get("name"), query)
+    except InvalidData as exc:
+        return _refused(exc, local_path(back, url_for("workflow.inbox")))
+    flash(_("Filter '%(name)s' bewaard.", name=saved.name), "success")
+    return redirect(url_for("workflow.inbox") + (f"?{saved.query}" if saved.query else ""))
+
+
+@bp.post("/inbox/filters/<id:filter_id>/delete")
+@login_required
+def delete_filter(filter_id: int):
+    saved = saved_filters.delete(session(), current_user, filter_id)
+    flash(_("Filter '%(name)s' verwijderd.", name=saved.name), "success")
+    return redirect(url_for("workflow.inbox"))
+
+
+@bp.post("/tasks/<id:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    return _change_hands(lambda: claims.claim(session(), current_user, task_id),
+                         lambda task: _("U hebt '%(title)s' opgenomen.", title=model_texts.task_title(task)))
+
+
+@bp.post("/tasks/<id:task_id>/release")
+@login_required
+def release(task_id: int):
+    return _change_hands(lambda: claims.release(session(), current_user, task_id),
+                         lambda task: _("U gaf '%(title)s' vrij; ze staat weer open voor uw collega's.",
+                                        title=model_texts.task_title(task)))
+
+
+@bp.post("/tasks/<id:task_id>/assign")
+@login_required
+def assign(task_id: int):
+    return _change_hands(lambda: claims.assign(session(), current_user, task_id, request.form.get("user")),
+                         lambda task: _("U droeg '%(title)s' over aan %(name)s.", title=model_texts.task_title(task),
+                                        name=task.assignee.name))
+
+
+def _change_hands(action, done_message):
+    """Claim, release or hand over, then back where the button was (a path of this site only). A colleague who
+    was quicker, a task done meanwhile or a colleague who cannot take it: said in a message, nothing changed."""
+    back = local_path(request.form.get("next"), url_for("workflow.inbox"))
+    try:
+        task = action()
+    except (Conflict, TaskNotReady, InvalidData) as exc:
+        return _refused(exc, back)
+    flash(done_message(task), "success")
+    return redirect(back)
+
+
+def _refused(error, back: str):
+    session().rollback()
+    errors = getattr(error, "errors", None)
+    flash(str(next(iter(errors.values()))) if errors else str(error.message), "error")
+    return redirect(back)
 
 
 @bp.route("/processes/<key>/start", methods=["GET", "POST"])
@@ -95,7 +160,8 @@ def task(task_id: int):
         values = views.shown_again(screen, values)
     status = 422 if errors else 200
     return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors,
-                           panels=panels_for(session(), current_user, task)), status
+                           panels=panels_for(session(), current_user, task),
+                           colleagues=views.colleagues_for(session(), current_user, task)), status
 
 
 @bp.get("/files/<id:file_id>")

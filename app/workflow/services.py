@@ -5,7 +5,7 @@ import hashlib
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from app import model_texts
 from app.auth import policy
@@ -117,14 +117,6 @@ def form_values(session: Session, task: Task, data: dict, form: FormDefinition |
     if form is None:
         return values
     return {**files.without_files(form, values), **files.kept_files(session, form, data, task)}
-
-
-def inbox(session: Session, user: User) -> list[Task]:
-    """The tasks the user may act on now, oldest due first, then oldest."""
-    query = (select(Task).where(Task.state == TaskState.READY, policy.tasks_visible_to(user))
-             .options(selectinload(Task.entity))
-             .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
-    return list(session.scalars(query))
 
 
 def file_store(session: Session, user: User, task: Task | None = None):

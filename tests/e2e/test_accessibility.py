@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
+from tests.e2e.test_inbox_journey import arrange_tasks, late_row
 from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
 
 pytestmark = pytest.mark.browser
@@ -215,6 +216,35 @@ def admin_outbox(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("heading", level=1, name="Uitgaande e-mail")).to_be_visible()
 
 
+def inbox_filtered(width: int):
+    """The PAPSY's inbox with a saved filter, a claimed late task, under "Iedereen", at ``width`` px."""
+    def visit(page: Page, base: str, log_in) -> None:
+        arrange_tasks()
+        page.set_viewport_size({"width": width, "height": 900})
+        log_in(OMG_PAPSY)
+        page.get_by_role("link", name=re.compile(r"^Te laat")).click()
+        late_row(page).get_by_role("button", name="Ik neem dit op").click()
+        page.get_by_label("Deze filter bewaren als").fill("Te laat")
+        page.get_by_role("button", name="Filter bewaren").click()
+        page.get_by_role("link", name=re.compile(r"^Iedereen")).click()
+        expect(late_row(page).get_by_text("Opgenomen door u")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    return visit
+
+
+def inbox_bad_filter(page: Page, base: str, log_in) -> None:
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/inbox?due=gisteren")
+    expect(page.get_by_text("Deze filter klopt niet")).to_be_visible()
+
+
+def task_hand_over(page: Page, base: str, log_in) -> None:
+    arrange_tasks()
+    log_in(OMG_PAPSY)
+    page.get_by_role("link", name="Aanvraag nakijken").click()
+    expect(page.get_by_role("heading", name="Overdragen aan een collega")).to_be_visible()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -238,6 +268,9 @@ PAGES = {
     "admin-timers": admin_timers,
     "admin-fire-now-question": admin_fire_now_question,
     "admin-outbox": admin_outbox,
+    "inbox-filtered": inbox_filtered(390),  # used on a phone; audited at both widths like every page
+    "inbox-bad-filter": inbox_bad_filter,
+    "task-hand-over": task_hand_over,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

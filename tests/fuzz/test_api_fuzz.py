@@ -19,6 +19,7 @@ from tests.fuzz.support import (
     JSON_VALUES,
     LOOKUP_JSON_VALUES,
     LOOKUP_TEXT,
+    NUMBERS,
     TEXT,
     assert_conforms,
     changed_tables,
@@ -195,9 +196,48 @@ def test_completing_a_task_never_fails_and_a_refusal_changes_nothing(app):
     complete()
 
 
+# -- POST /tasks/{id}/claim, /release, /assign ----------------------------------------------------------------------
+
+HAND_OVER_BODIES = st.one_of(
+    st.fixed_dictionaries({}, optional={"user": st.one_of(st.sampled_from(PEOPLE), near(OMG_PAPSY, lookup=True),
+                                                          LOOKUP_JSON_VALUES), "unknown": JSON_VALUES}),
+    JSON_VALUES,
+)
+
+
+def test_changing_hands_never_fails_and_a_refusal_changes_nothing(app):
+    """A review task of its own per example, offered to the lane or claimed by the OMG PAPSY first; then someone
+    claims, releases or hands it over with any body."""
+    api = Api(app)
+
+    @settings(FUZZ, max_examples=120)
+    @given(action=st.sampled_from(["claim", "release", "assign"]), caller=st.one_of(st.just(OMG_PAPSY), ANYONE),
+           body=HAND_OVER_BODIES, claimed_first=st.booleans())
+    def change_hands(action, caller, body, claimed_first):
+        task_id = api.start()["open_tasks"][0]["id"]
+        if claimed_first:
+            assert api.call("POST", "/tasks/{id}/claim", OMG_PAPSY, body={}, id=task_id).status_code == 200
+        before = fingerprint()
+        response = api.call("POST", "/tasks/{id}/" + action, caller, body=body, id=task_id)
+        refused_changes_nothing(response, before)
+        if response.status_code == 200:
+            assert response.get_json()["id"] == task_id and task_state(task_id) == TaskState.READY
+
+    change_hands()
+
+
 # -- the GET operations -------------------------------------------------------------------------------------------
 
 IDS = st.one_of(st.integers(-5, 50), st.integers(), st.integers(2**31 - 3, 2**31 + 3), st.integers(2**63 - 3, 2**64))
+TASK_QUERIES = st.fixed_dictionaries({}, optional={
+    "process": st.one_of(st.sampled_from(["appointment", "delicate_case"]), LOOKUP_TEXT),
+    "entity": st.one_of(st.sampled_from(["OMG", "AWV", "omg"]), LOOKUP_TEXT),
+    "due": st.one_of(st.sampled_from(["late", "soon", "none", ""]), TEXT),
+    "assigned": st.one_of(st.sampled_from(["me", "unassigned", "any"]), TEXT),
+    "q": st.one_of(near("Jana"), TEXT), "sort": st.one_of(st.sampled_from(["due_at", "-created_at", "process"]), TEXT),
+    "page": st.one_of(st.integers(-2, 250).map(str), NUMBERS),
+    "per_page": st.one_of(st.integers(-2, 250).map(str), NUMBERS),
+    "unknown": TEXT})
 QUERIES = st.fixed_dictionaries({}, optional={
     "status": st.one_of(st.sampled_from(["active", "inactive", "former"]), TEXT),
     "entity": st.one_of(st.sampled_from(["OMG", "AWV", "omg"]), LOOKUP_TEXT),
@@ -219,6 +259,7 @@ def reads(instance_ids: list[int], task_ids: list[int]) -> st.SearchStrategy:
         st.one_of(st.sampled_from(task_ids), IDS).map(lambda i: ("/tasks/{id}", {"id": i}, None)),
         st.one_of(st.sampled_from(instance_ids), IDS).map(lambda i: ("/process-instances/{id}", {"id": i}, None)),
         st.sampled_from(["/tasks", "/process-models", "/openapi.json"]).map(lambda path: (path, {}, None)),
+        TASK_QUERIES.map(lambda query: ("/tasks", {}, query)),
         QUERIES.map(lambda query: ("/confidants", {}, query)),
         LIST_QUERIES.map(lambda query: ("/process-instances", {}, query)),
     )

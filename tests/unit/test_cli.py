@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.cli import main
 from app.db import db
 from app.models import Entity, ProcessModelVersion, User
+from tests.helpers import NO_TASKS
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_token_create_prints_a_token_that_the_api_accepts(run, client):
     assert result.exit_code == 0
     token = result.output.strip()
     response = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200 and response.get_json() == {"tasks": []}
+    assert response.status_code == 200 and response.get_json() == NO_TASKS
 
 
 def test_set_password_lets_an_appointed_confidant_log_in(run, client):

@@ -47,7 +47,7 @@ def test_r10_start_complete_and_roster_through_the_api(client, token_for):
     assert instance["status"] == "running" and instance["open_tasks"][0]["step"] == "Aanstelling nakijken"
 
     papsy = token_for(OMG_PAPSY)
-    tasks = client.get("/api/v1/tasks", headers=papsy).get_json()["tasks"]
+    tasks = client.get("/api/v1/tasks", headers=papsy).get_json()["items"]
     assert [t["instance_id"] for t in tasks] == [instance["id"]]
     task = client.get(f"/api/v1/tasks/{tasks[0]['id']}", headers=papsy).get_json()
     assert task["form"]["required"] == ["decision"]

@@ -28,23 +28,27 @@ from app.models import (
     DossierNote,
     HistoryEvent,
     ProcessInstance,
+    SavedFilter,
     SetupLink,
     Task,
     TaskState,
     User,
 )
-from app.workflow import services
+from app.workflow import claims, saved_filters, services
 from tests.helpers import (
     ADMIN,
     AWV_CONFIDANT,
     AWV_PAPSY,
     AWV_SECRETARY,
+    NO_TASKS,
     OMG_CONFIDANT,
     OMG_PAPSY,
+    OMG_PAPSY_2,
     OMG_SECRETARY,
     appointment_data,
     appointment_form,
     csrf_token,
+    colleague_papsy,
     delicate_case,
     entity,
     login,
@@ -59,7 +63,7 @@ EMAILS = {"omg_confidant": OMG_CONFIDANT, "omg_secretary": OMG_SECRETARY, "omg_p
 LOGIN, INBOX, INSTANCE, NEW, ROSTER = "->login", "->inbox", "->instance", "->new instance", "->roster"
 DOSSIER, NEW_DOSSIER, CODES = "->dossier", "->new dossier", "->recovery codes"
 TAKE_UP_TASK = "->take-up task"
-R, S, D = "review", "sent_back", "delicate"
+R, S, D, H = "review", "sent_back", "delicate", "handed"
 START, TASK, INST = "/processes/<key>/start", "/tasks/<id:task_id>", "/instances/<id:instance_id>"
 A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/tasks/<id:task_id>", \
     "/api/v1/tasks/<id:task_id>/complete"
@@ -67,6 +71,8 @@ OUTBOX_MSG = "/admin/outbox/<id:message_id>"
 TIMER_RETRY, TIMER_FIRE = "/admin/timers/<id:timer_id>/retry", "/admin/timers/<id:timer_id>/fire-now"
 DOS = "/dossiers/<id:dossier_id>"
 USER = "/admin/users/<id:user_id>"
+CLAIM, RELEASE, ASSIGN = "/tasks/<id:task_id>/claim", "/tasks/<id:task_id>/release", "/tasks/<id:task_id>/assign"
+FILTER_DELETE = "/inbox/filters/<id:filter_id>/delete"
 
 # method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
 MATRIX = [
@@ -76,6 +82,17 @@ MATRIX = [
     ("POST", "/language", "/language", R, "language", ROSTER, ROSTER, ROSTER, ROSTER, ROSTER, ROSTER, ROSTER, ROSTER),
     ("GET", "/", "/", R, None, LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX),
     ("GET", "/inbox", "/inbox", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    # Who has a task (scenario "handed": the OMG PAPSY claimed the review; a second OMG PAPSY could take it over).
+    # Only the lane and scope reach the task; tests/web/test_inbox_claims.py shows the 409s and the refused targets.
+    ("POST", CLAIM, "/tasks/{review}/claim", R, "claimed", LOGIN, 403, 403, INBOX, 403, 403, 403, 403),
+    ("POST", CLAIM, "/tasks/{review}/claim", H, "nothing", LOGIN, 403, 403, INBOX, 403, 403, 403, 403),
+    ("POST", RELEASE, "/tasks/{review}/release", H, "released", LOGIN, 403, 403, INBOX, 403, 403, 403, 403),
+    ("POST", ASSIGN, "/tasks/{review}/assign", H, "assigned", LOGIN, 403, 403, INBOX, 403, 403, 403, 403),
+    # Saved filters: everyone signed in keeps their own; another's is as unknown as a missing one.
+    ("POST", "/inbox/filters", "/inbox/filters", R, "filter_saved", LOGIN, INBOX, INBOX, INBOX, INBOX, INBOX, INBOX,
+     INBOX),
+    ("POST", FILTER_DELETE, "/inbox/filters/{filter}/delete", R, "filter_deleted",
+     LOGIN, 404, 404, INBOX, 404, 404, 404, 404),
     ("GET", START, "/processes/appointment/start", R, None, LOGIN, 403, 200, 403, 200, 403, 403, 403),
     ("POST", START, "/processes/appointment/start", R, "started", LOGIN, 403, NEW, 403, 422, 403, 403, 403),
     ("GET", TASK, "/tasks/{review}", R, None, LOGIN, 403, 403, 200, 403, 403, 403, 403),
@@ -140,6 +157,11 @@ MATRIX = [
     ("GET", A_TASK, "/api/v1/tasks/{correction}", S, None, 401, 403, 200, 403, 403, 403, 403, 403),
     ("GET", A_TASK, "/api/v1/tasks/{done}", S, None, 401, 403, 403, 200, 403, 403, 403, 403),
     ("POST", A_DONE, "/api/v1/tasks/{review}/complete", R, "approved", 401, 403, 403, 200, 403, 403, 403, 403),
+    ("POST", "/api/v1" + CLAIM, "/api/v1/tasks/{review}/claim", R, "claimed", 401, 403, 403, 200, 403, 403, 403, 403),
+    ("POST", "/api/v1" + RELEASE, "/api/v1/tasks/{review}/release", H, "released",
+     401, 403, 403, 200, 403, 403, 403, 403),
+    ("POST", "/api/v1" + ASSIGN, "/api/v1/tasks/{review}/assign", H, "assigned",
+     401, 403, 403, 200, 403, 403, 403, 403),
     ("POST", A_DONE, "/api/v1/tasks/{correction}/complete", S, "corrected", 401, 403, 200, 403, 403, 403, 403, 403),
     ("POST", A_DONE, "/api/v1/tasks/{done}/complete", S, "approved", 401, 403, 403, 409, 403, 403, 403, 403),
     ("GET", "/api/v1/confidants", "/api/v1/confidants", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
@@ -198,6 +220,10 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/dossiers/{dossier}/close": {"closed_on": "2026-11-20", "outcome": "resolved"},
     "/dossiers/{dossier}/summary": {"summary": "Samenvatting"},
     "/recovery/tasks/999999": {"decision": "refuse"}, "/delicate/tasks/{take_up}/take-up": {},
+    "/tasks/{review}/claim": {"next": "/inbox?due=late"}, "/tasks/{review}/release": {},
+    "/tasks/{review}/assign": {"user": OMG_PAPSY_2}, "/api/v1/tasks/{review}/claim": {},
+    "/api/v1/tasks/{review}/release": {}, "/api/v1/tasks/{review}/assign": {"user": OMG_PAPSY_2},
+    "/inbox/filters": {"name": "Te laat", "query": "due=late"}, "/inbox/filters/{filter}/delete": {},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
@@ -231,7 +257,12 @@ def arrange(store, scenario: str = R) -> dict:
         "interventions": ["listening"], "note": "Eerste gesprek."})
     store.commit()
     ids = {"instance": instance.id, "review": ready_task_id(store, instance.id, "review_appointment"),
-           "message": message.id, "dossier": dossier.id, "target": confidant.id}
+           "message": message.id, "dossier": dossier.id, "target": confidant.id,
+           "filter": luc_saved_filter(store)}
+    if scenario == H:
+        colleague_papsy(store)
+        claims.claim(store, user(store, OMG_PAPSY), ids["review"])
+    store.commit()
     if scenario == D:
         ids["delicate"] = delicate_case(store)[1]
         ids["take_up"] = ready_task_id(store, ids["delicate"], "take_up")
@@ -242,6 +273,13 @@ def arrange(store, scenario: str = R) -> dict:
         ids["done"] = ids.pop("review")
         ids["correction"] = ready_task_id(store, instance.id, "correct_appointment")
     return ids
+
+
+def luc_saved_filter(store) -> int:
+    """The OMG PAPSY's saved filter "Alles" (once, whatever is arranged twice)."""
+    luc = user(store, OMG_PAPSY)
+    saved = store.scalar(select(SavedFilter.id).where(SavedFilter.user_id == luc.id, SavedFilter.name == "Alles"))
+    return saved or saved_filters.save(store, luc, "Alles", "assigned=any").id
 
 
 def ready_task_id(store, instance_id: int, spec_name: str) -> int | None:
@@ -263,6 +301,8 @@ def snapshot(store) -> dict:
                                   .order_by(Dossier.id)).all(),
         "notes": store.scalar(select(func.count()).select_from(DossierNote)),
         "setup_links": store.execute(select(SetupLink.user_id).order_by(SetupLink.id)).scalars().all(),
+        "saved_filters": store.execute(select(SavedFilter.user_id, SavedFilter.name, SavedFilter.query)
+                                       .order_by(SavedFilter.id)).all(),
     }
     store.rollback()
     return state
@@ -314,6 +354,21 @@ def assert_effect(store, effect, allowed: bool, actor: str, ids: dict, before: d
         assert after["setup_links"] == [*before["setup_links"], ids["target"]]
         return
     actor_id = user(store, EMAILS[actor]).id
+    if effect.startswith("filter_"):
+        kept = {k: v for k, v in after.items() if k != "saved_filters"}
+        assert kept == {k: v for k, v in before.items() if k != "saved_filters"}
+        wanted = [*before["saved_filters"], (actor_id, "Te laat", "due=late")] if effect == "filter_saved" \
+            else [row for row in before["saved_filters"] if row.name != "Alles"]
+        assert after["saved_filters"] == wanted
+        return
+    if effect in ("claimed", "released", "assigned"):  # one task changes hands, and the history says so
+        assignee = None if effect == "released" else actor_id if effect == "claimed" else user(store, OMG_PAPSY_2).id
+        changed = [row for row in after["tasks"] if row not in before["tasks"]]
+        assert [(row.id, row.assignee_id) for row in changed] == [(ids["review"], assignee)]
+        assert after["history"] == before["history"] + 1
+        assert {k: v for k, v in after.items() if k not in ("tasks", "history")} == \
+            {k: v for k, v in before.items() if k not in ("tasks", "history")}
+        return
     if effect.startswith("dossier") or effect in ("note", "closed"):
         assert_dossier_effect(effect, actor_id, ids, before, after)
         return
@@ -392,7 +447,7 @@ def test_confidant_sees_no_papsy_task_on_the_web_or_in_the_api(app, store):
     login(confidant, OMG_CONFIDANT)
     inbox = confidant.get("/inbox").get_data(as_text=True)
     assert "Aanstelling nakijken" not in inbox and f"/tasks/{ids['review']}" not in inbox
-    assert confidant.get("/api/v1/tasks", headers=headers).get_json() == {"tasks": []}
+    assert confidant.get("/api/v1/tasks", headers=headers).get_json() == NO_TASKS
     assert confidant.get(f"/tasks/{ids['review']}").status_code == 403
     papsy = app.test_client()
     login(papsy, OMG_PAPSY)  # the same inbox query does show it to the PAPSY
@@ -488,7 +543,7 @@ def test_admin_inbox_shows_no_process_task(app, store):
     client, headers = as_actor(app, store, "admin", api=True)
     login(client, ADMIN)
     assert "Er wachten geen taken op u." in client.get("/inbox").get_data(as_text=True)
-    assert client.get("/api/v1/tasks", headers=headers).get_json() == {"tasks": []}
+    assert client.get("/api/v1/tasks", headers=headers).get_json() == NO_TASKS
     assert len(client.get(f"/api/v1/process-instances/{ids['instance']}", headers=headers).get_json()["open_tasks"]) == 1
 
 

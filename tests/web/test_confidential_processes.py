@@ -10,7 +10,17 @@ from app.auth.accounts import create_api_token
 from app.engine import registry
 from app.engine.errors import ModelInvalid
 from app.models import OutboxMessage, Task, TaskState
-from tests.helpers import ADMIN, AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, delicate_case, login, user
+from tests.helpers import (
+    ADMIN,
+    AWV_PAPSY,
+    NO_TASKS,
+    OMG_CONFIDANT,
+    OMG_PAPSY,
+    OMG_SECRETARY,
+    delicate_case,
+    login,
+    user,
+)
 from workers.jobs import notify_tasks
 
 
@@ -34,7 +44,7 @@ def test_f4_the_eoc_secretary_sees_nothing_of_a_delicate_case(app, store):
     assert "Nog geen processen." in client.get("/instances").get_data(as_text=True), "not even a count of rows"
     assert client.get(f"/instances/{instance_id}").status_code == 403
     assert client.get(f"/api/v1/process-instances/{instance_id}", headers=headers).status_code == 403
-    assert client.get("/api/v1/tasks", headers=headers).get_json() == {"tasks": []}
+    assert client.get("/api/v1/tasks", headers=headers).get_json() == NO_TASKS
     recipients = set(store.scalars(select(OutboxMessage.to_address).where(OutboxMessage.instance_id == instance_id)))
     assert recipients == {OMG_PAPSY}, "only who may take the case up hears of it"
 

@@ -1,0 +1,219 @@
+"""The inbox: the tasks a person may act on (or finds in their scope), filtered, sorted and paged; one service for
+the web page and the JSON API (the parameters: app/workflow/inbox_query.py).
+
+Fast with many tasks: the filters and counts read the task table alone (it carries the instance's model version)
+and mostly its index ix_task_inbox; the web page's counts per choice and the processes and entities it offers come
+from one grouped query; a page is its ids, sorted from that index, then those rows with everything they show.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qsl
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy.orm import Session, contains_eager, lazyload
+from werkzeug.datastructures import MultiDict
+
+from app import model_texts
+from app.auth import policy
+from app.clock import now
+from app.engine.errors import InvalidData
+from app.models import Entity, ProcessInstance, ProcessModel, ProcessModelVersion, Task, TaskState, User
+from app.ui import DUE_SOON  # "soon" means what the due badges say
+from app.workflow.inbox_query import InboxQuery
+
+__all__ = ["Counts", "InboxPage", "InboxQuery", "check_query_string", "filter_options", "inbox_page"]
+Options = list[tuple[str, str]]  # (value, label) of a select
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many tasks each choice of the filter bar gives, the other filters staying as they are."""
+
+    due: dict[str, int] = field(default_factory=dict)  # late, soon, none, all
+    assigned: dict[str, int] = field(default_factory=dict)  # todo, me, unassigned, any
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    query: InboxQuery
+    tasks: list[Task]
+    total: int
+    counts: Counts | None = None
+    processes: Options = field(default_factory=list)  # (key, name) of the processes of the user's tasks
+    entities: Options = field(default_factory=list)  # (code, name) of their entities
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: bool = False) -> InboxPage:
+    """One page of the user's inbox and its total; ``with_counts`` (the web page): the counts per choice and the
+    processes and entities the filter bar offers."""
+    at, (version_ids, entity_id) = now(), _lookups(session, query)
+    conditions = [*_scope(user, query.q), *_chosen(version_ids, entity_id),
+                  _due_condition(query.due, at), _assigned_condition(user, query.assigned)]
+    counts, processes, entities = None, [], []
+    if with_counts:
+        cells = _cells(session, user, query.q, at)
+        total, counts = _tally(cells, query, version_ids, entity_id)
+        processes, entities = _options(session, cells)
+    else:
+        total = session.scalar(select(func.count(Task.id)).where(*conditions))
+    tasks = _page(session, query, conditions) if total > query.offset else []
+    return InboxPage(query, tasks, total, counts, processes, entities)
+
+
+def filter_options(session: Session, user: User) -> tuple[Options, Options]:
+    """The processes and entities of the tasks the user finds now (a process they have no part in is not named)."""
+    return _options(session, _cells(session, user, None, now()))
+
+
+def check_query_string(session: Session, query_string: str) -> InboxQuery:
+    """A stored query string parsed as the inbox parses its URL, with its process and entity looked up."""
+    query = InboxQuery.from_args(MultiDict(parse_qsl(query_string, keep_blank_values=True)))
+    _lookups(session, query)
+    return query
+
+
+# -- conditions ---------------------------------------------------------------------------------------------------
+
+def _lookups(session: Session, query: InboxQuery) -> tuple[list[int] | None, int | None]:
+    """The model version ids of the process and the entity's id; unknown codes are a bad parameter."""
+    errors, version_ids, entity_id = {}, None, None
+    if query.process is not None:
+        version_ids = list(session.scalars(select(ProcessModelVersion.id).where(
+            ProcessModelVersion.model_key == query.process)))
+        if not version_ids:
+            errors["process"] = str(_l("Onbekend proces."))
+    if query.entity is not None:
+        entity_id = session.scalar(select(Entity.id).where(Entity.code == query.entity))
+        if entity_id is None:
+            errors["entity"] = str(_l("Onbekende entiteit."))
+    if errors:
+        raise InvalidData(errors, str(_l("De filter van de takenlijst klopt niet.")))
+    return version_ids, entity_id
+
+
+def _scope(user: User, q: str | None) -> list[ColumnElement[bool]]:
+    """The READY tasks the user finds, with the text in their step name or their instance's subject. The subject is
+    looked up per task in the user's scope (a scalar subquery: never a scan of every instance ever started)."""
+    conditions = [Task.state == TaskState.READY, policy.tasks_findable_by(user)]
+    if q:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
+        subject = select(ProcessInstance.subject).where(ProcessInstance.id == Task.instance_id).scalar_subquery()
+        conditions.append(or_(Task.title.ilike(pattern, escape="\\"), subject.ilike(pattern, escape="\\")))
+    return conditions
+
+
+def _chosen(version_ids: list[int] | None, entity_id: int | None) -> list[ColumnElement[bool]]:
+    return ([Task.model_version_id.in_(version_ids)] if version_ids is not None else []) + \
+        ([Task.entity_id == entity_id] if entity_id is not None else [])
+
+
+def _due_condition(due: str | None, at: datetime) -> ColumnElement[bool]:
+    return {"late": Task.due_at < at, "soon": and_(Task.due_at >= at, Task.due_at < at + DUE_SOON),
+            "none": Task.due_at.is_(None)}.get(due, true())
+
+
+def _assigned_condition(user: User, assigned: str | None) -> ColumnElement[bool]:
+    return {"me": Task.assignee_id == user.id, "unassigned": Task.assignee_id.is_(None),
+            "any": true()}.get(assigned, or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
+
+
+# -- the counts of the filter bar: one grouped query ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Cell:
+    version_id: int
+    entity_id: int
+    due: str  # late, soon, later, none
+    holder: str  # me, unassigned, colleague
+    count: int
+
+
+def _cells(session: Session, user: User, q: str | None, at: datetime) -> list[_Cell]:
+    """The user's findable tasks counted per process version, entity, due state and holder."""
+    due = case((Task.due_at.is_(None), "none"), (Task.due_at < at, "late"), (Task.due_at < at + DUE_SOON, "soon"),
+               else_="later")
+    holder = case((Task.assignee_id.is_(None), "unassigned"), (Task.assignee_id == user.id, "me"), else_="colleague")
+    rows = session.execute(select(Task.model_version_id, Task.entity_id, due, holder, func.count())
+                           .where(*_scope(user, q)).group_by(Task.model_version_id, Task.entity_id, due, holder))
+    return [_Cell(*row) for row in rows]
+
+
+def _tally(cells: list[_Cell], query: InboxQuery, version_ids: list[int] | None,
+           entity_id: int | None) -> tuple[int, Counts]:
+    """The total of the chosen filter, and per choice of one filter the count with the other filters as chosen."""
+    chosen = [cell for cell in cells if (version_ids is None or cell.version_id in version_ids)
+              and (entity_id is None or cell.entity_id == entity_id)]
+    holders = {"me": {"me"}, "unassigned": {"unassigned"}, "any": {"me", "unassigned", "colleague"},
+               None: {"me", "unassigned"}}[query.assigned]
+    by_due = Counter({"late": 0, "soon": 0, "none": 0})
+    by_holder = Counter({"me": 0, "unassigned": 0, "colleague": 0})
+    for cell in chosen:
+        if cell.holder in holders:
+            by_due[cell.due] += cell.count
+        if query.due is None or cell.due == query.due:
+            by_holder[cell.holder] += cell.count
+    due = {"late": by_due["late"], "soon": by_due["soon"], "none": by_due["none"], "all": sum(by_due.values())}
+    assigned = {"todo": by_holder["me"] + by_holder["unassigned"], "me": by_holder["me"],
+                "unassigned": by_holder["unassigned"], "any": sum(by_holder.values())}
+    return due[query.due or "all"], Counts(due, assigned)
+
+
+def _options(session: Session, cells: list[_Cell]) -> tuple[Options, Options]:
+    """(key, name in the reader's language) of the processes, (code, name) of the entities, of these cells."""
+    version_ids, entity_ids = {cell.version_id for cell in cells}, {cell.entity_id for cell in cells}
+    versions = session.scalars(select(ProcessModelVersion).where(ProcessModelVersion.id.in_(version_ids))
+                               .order_by(ProcessModelVersion.version)) if version_ids else []
+    processes = {version.model_key: model_texts.process_name(version) for version in versions}  # the newest names it
+    entities = session.execute(select(Entity.code, Entity.name).where(Entity.id.in_(entity_ids))) if entity_ids else []
+    return _by_label(processes.items()), _by_label(entities)
+
+
+def _by_label(options) -> Options:
+    return sorted(((value, label) for value, label in options), key=lambda option: (option[1].lower(), option[0]))
+
+
+# -- one page -----------------------------------------------------------------------------------------------------
+
+def _page(session: Session, query: InboxQuery, conditions: list) -> list[Task]:
+    """The page's tasks, in two statements: their ids in order, from the task table (and the small process and
+    entity tables when sorted by those), then the tasks with everything a row shows (instance, process, entity,
+    assignee), so that only the page's rows are ever joined with the instances."""
+    ids = list(session.scalars(_ordered(select(Task.id), query.sort).where(*conditions)
+                               .limit(query.per_page).offset(query.offset)))
+    if not ids:
+        return []
+    rows = session.scalars(select(Task).join(Task.instance).join(ProcessInstance.model_version)
+                           .join(ProcessModelVersion.model).join(Task.entity).outerjoin(Task.assignee)
+                           .where(Task.id.in_(ids))
+                           .options(contains_eager(Task.instance).contains_eager(ProcessInstance.model_version)
+                                    .contains_eager(ProcessModelVersion.model),
+                                    contains_eager(Task.entity),
+                                    contains_eager(Task.assignee).options(lazyload(User.entity),
+                                                                          lazyload(User.role_rows),
+                                                                          lazyload(User.papsy_entities))))
+    by_id = {task.id: task for task in rows}
+    return [by_id[task_id] for task_id in ids]
+
+
+def _ordered(statement: Select, sort: str) -> Select:
+    """Sorted as asked, ties always in the same order (by id); no deadline comes last either way."""
+    descending, key = sort.startswith("-"), sort.lstrip("-")
+    if key == "process":
+        statement = statement.join(ProcessModelVersion, ProcessModelVersion.id == Task.model_version_id) \
+            .join(ProcessModel, ProcessModel.key == ProcessModelVersion.model_key)
+    elif key == "entity":
+        statement = statement.join(Entity, Entity.id == Task.entity_id)
+    column = {"due_at": Task.due_at, "created_at": Task.created_at, "process": ProcessModel.name,
+              "entity": Entity.name}[key]
+    first = (column.desc() if descending else column.asc()).nulls_last()
+    then = [] if key in ("due_at", "created_at") else [Task.due_at.asc().nulls_last()]
+    return statement.order_by(first, *then, Task.id.desc() if descending else Task.id.asc())
