@@ -49,9 +49,9 @@ def live_server(database_url, redis_url, tmp_path):
 
 
 @contextmanager
-def serve(app, threaded: bool = True):
+def serve(app):
     """Serve ``app`` over HTTP on a free port of 127.0.0.1 while the block runs; gives the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=threaded)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:

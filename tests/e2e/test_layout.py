@@ -41,10 +41,7 @@ def live_server(database_url, redis_url, tmp_path, ids):
                                                               Task.state == TaskState.READY))
         ids["sofie"] = session.scalar(select(User.id).where(User.email == OMG_CONFIDANT))
     db.session.remove()
-    # One request at a time: this test hops between pages faster than they finish, and two threads compiling
-    # templates at once trip CPython 3.11's compile() (a SystemError "AST constructor recursion depth mismatch" at
-    # the end of the run, seen on PostgreSQL).
-    with serve(app, threaded=False) as base_url:
+    with serve(app) as base_url:
         yield base_url
 
 
