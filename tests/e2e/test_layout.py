@@ -40,6 +40,7 @@ def live_server(database_url, redis_url, tmp_path, ids):
         ids["take_up"] = session.scalar(select(Task.id).where(Task.instance_id == ids["delicate_case"],
                                                               Task.state == TaskState.READY))
         ids["sofie"] = session.scalar(select(User.id).where(User.email == OMG_CONFIDANT))
+        session.close()  # firing the timers ended the thread's session: this object is no longer the registry's
     db.session.remove()
     with serve(app) as base_url:
         yield base_url
