@@ -1,6 +1,7 @@
 """The `vertrouwd` command: init, demo data, entities, users, API tokens, run and worker."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -38,27 +39,51 @@ def init() -> None:
 
 @main.command()
 def demo() -> None:
-    """Load the demo entities and people (idempotent) and print the logins."""
+    """Load the demo entities, people and cases (idempotent) and print the logins."""
     from app.config import INSTANCE_DIR
     from app.crypto import recovery as recovery_keys
     from app.demo import DEMO_PASSWORD, load_demo
 
     session = _session()
-    users = load_demo(session)
+    logins = [_login_line(person) for person in load_demo(session)]
     if recovery_keys.current(session) is None:
         key_file = INSTANCE_DIR / "demo-recovery-key.pem"
         recovery_keys.init(session, key_file)
         click.echo(f"Demo recovery key written to {key_file} (a real installation keeps it offline: "
                    "`vertrouwd recovery init FILE`)")
     session.commit()
+    for case in _demo_cases():
+        click.echo(f"Demo case made: {case}")
     click.echo("Demo logins (password for all: %s; at the first login you set up the code app):" % DEMO_PASSWORD)
     click.echo("WARNING: these are DEMO accounts. Their keys are sealed under this published demo password, so anyone "
                "with the database can open their dossiers. Never register real cases with them; real accounts get "
                "a setup link (`vertrouwd user add`) and choose their own password.")
-    for person in users:
-        roles = ", ".join(sorted(r.value for r in person.roles))
-        entity = person.entity.code if person.entity else ", ".join(e.code for e in person.papsy_entities) or "-"
-        click.echo(f"  {person.email:<42} {roles:<22} {entity}")
+    for line in logins:
+        click.echo(line)
+
+
+def _login_line(person) -> str:
+    roles = ", ".join(sorted(r.value for r in person.roles))
+    entity = person.entity.code if person.entity else ", ".join(e.code for e in person.papsy_entities) or "-"
+    return f"  {person.email:<42} {roles:<22} {entity}"
+
+
+def _demo_cases() -> list[str]:
+    """The demo cases run the engine, mail and audit as the web does: inside the app."""
+    from app import create_app
+    from app.demo_cases import load_demo_cases
+
+    with create_app(Settings()).app_context():
+        session = _session()
+        made = load_demo_cases(session)
+        # Redis may not run yet (`make run` starts it after the demo): the timers are in the database, and the
+        # worker's reconciler fires each one when it is due; no traceback for the job queue it could not reach.
+        logging.getLogger("app.engine.hooks").disabled = True
+        try:
+            session.commit()
+        finally:
+            logging.getLogger("app.engine.hooks").disabled = False
+    return made
 
 
 @main.group()

@@ -99,11 +99,14 @@ def note_reset_by(session: Session, user: User, admin: User, what: str) -> None:
 
 
 def deactivate(session: Session, user: User) -> None:
-    """The account can no longer log in; every session of it ends at once."""
+    """The account can no longer log in; every session of it ends at once, and the tasks it took go back to
+    their lanes."""
     from app.auth import web_sessions
+    from app.workflow.claims import release_all_claimed_by
 
     user.active = False
     web_sessions.end_all_for(session, user.id)
+    release_all_claimed_by(session, user)
 
 
 def assign_papsy(session: Session, user: User, entity: Entity) -> None:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from app.models.dossiers import ReaderKind
 
-DossierField = Literal["requester", "note", "summary"]
+DossierField = Literal["requester", "note", "summary", "consultation"]
 
 
 def dossier_field(dossier_id: int, field: DossierField) -> bytes:
@@ -32,3 +32,13 @@ def summary_text(dossier_id: int) -> bytes:
 def summary_key_for(summary_id: int, reader: ReaderKind | str, reader_id: int) -> bytes:
     """An escalation summary's key wrapped for one reader: the confidant, a PAPSY or the recovery key."""
     return f"summary/{summary_id}/{ReaderKind(reader).value}/{reader_id}".encode()
+
+
+def consultation_text(dossier_id: int) -> bytes:
+    """The PAPSY's consultation on a delicate dossier, sealed under the consultation's own key."""
+    return dossier_field(dossier_id, "consultation")
+
+
+def consultation_key_for(consultation_id: int, reader: ReaderKind | str, reader_id: int) -> bytes:
+    """A consultation's key wrapped for one reader: the confidant, the PAPSY who recorded it or the recovery key."""
+    return f"consultation/{consultation_id}/{ReaderKind(reader).value}/{reader_id}".encode()

@@ -42,6 +42,8 @@ class Action:
     WRITE_SUMMARY = "write_summary"
     READ_SUMMARY = "read_summary"
     SHARE_SUMMARY = "share_summary"  # the confidant's key wrapped the summary for a PAPSY who took the case up
+    RECORD_CONSULTATION = "record_consultation"
+    READ_CONSULTATION = "read_consultation"
     RECOVER = "recover"
     REKEY = "rekey"  # the legacy chain was re-keyed (once, by `vertrouwd init`)
 

@@ -18,6 +18,7 @@ from app.crypto import contexts, keys, recovery, user_keys
 from app.dossiers import audit
 from app.dossiers.audit import Action
 from app.engine import decisions, registry, runner
+from app.engine.errors import InvalidData
 from app.engine.services import ServiceContext, service
 from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due
@@ -32,7 +33,7 @@ from app.models.dossiers import (
     SummaryShare,
 )
 from app.workdays import add_working_days
-from app.workflow.checks import form_check
+from app.workflow.keepers import data_keeper
 
 PROCESS, DECISION = "delicate_case", "delicate_case_decision"
 WORKING_DAYS, OPEN_TO_ALL_AFTER = 2, 3  # R9: the PAPSY within 2 working days; a day later every PAPSY
@@ -68,7 +69,33 @@ def escalate_if_delicate(session: Session, dossier: Dossier, confidant: User) ->
 
 
 def write_summary(session: Session, confidant: User, dossier: Dossier, text: str) -> None:
-    """Seal the summary for its readers, then complete the confidant's task of the escalation."""
+    """The summary from the dossier page: it completes the confidant's task (whose keeper seals it), or, once the
+    PAPSY has the case, is sealed anew in its place."""
+    task = session.scalar(select(Task).where(Task.instance_id == dossier.escalation_instance_id,
+                                             Task.spec_name == "write_summary", Task.state == TaskState.READY))
+    if task is None:
+        seal_summary(session, confidant, dossier, text)
+        return
+    from app.workflow import services as workflow
+
+    workflow.complete_task(session, confidant, task.id, {"summary": text})
+
+
+@data_keeper("delicate_summary")
+def keep_summary(session: Session, user: User, task: Task, data: dict) -> dict:
+    """The summary task's text is sealed for its readers; the workflow hears only that it was written."""
+    dossier = session.scalar(select(Dossier).where(Dossier.escalation_instance_id == task.instance_id))
+    if dossier is None or not policy.can_open_dossier(user, dossier.confidant_id):
+        raise InvalidData({"summary": str(_l("Alleen de vertrouwenspersoon van dit dossier schrijft de samenvatting."))})
+    try:
+        seal_summary(session, user, dossier, data["summary"])
+    except EscalationRefused as exc:
+        raise InvalidData({"summary": str(exc.message)}) from exc
+    return {"summary_written": True}
+
+
+def seal_summary(session: Session, confidant: User, dossier: Dossier, text: str) -> None:
+    """Seal the summary under a new key, wrapped for each of its readers; audited."""
     if dossier.escalation_state not in (EscalationState.SUMMARY_PENDING, EscalationState.WITH_PAPSY):
         raise EscalationRefused(_l("Voor dit dossier wordt geen samenvatting gevraagd."))
     summary = session.scalar(select(EscalationSummary).where(EscalationSummary.dossier_id == dossier.id))
@@ -91,12 +118,6 @@ def write_summary(session: Session, confidant: User, dossier: Dossier, text: str
                              execution_options={"synchronize_session": False}).rowcount
     if shared:  # a PAPSY who took the case up was waiting: the new text was sealed for them too
         audit.record(session, confidant.id, dossier.id, Action.SHARE_SUMMARY)
-    task = session.scalar(select(Task).where(Task.instance_id == dossier.escalation_instance_id,
-                                             Task.spec_name == "write_summary", Task.state == TaskState.READY))
-    if task is not None:
-        from app.workflow import services as workflow
-
-        workflow.complete_task(session, confidant, task.id, {"summary_written": True})
 
 
 def read_summary(session: Session, reader: User, dossier_id: int, private: bytes, kind: str = "papsy") -> str | None:
@@ -110,15 +131,6 @@ def read_summary(session: Session, reader: User, dossier_id: int, private: bytes
     data_key = keys.unwrap_key(private, row.wrapped, contexts.summary_key_for(summary.id, kind, reader.id))
     audit.record(session, reader.id, dossier_id, Action.READ_SUMMARY)
     return keys.decrypt(data_key, summary.body_sealed, contexts.summary_text(dossier_id))
-
-
-@form_check("delicate_summary", with_instance=True)
-def summary_is_written(session: Session, entity_id: int, data: dict, instance_id: int | None) -> dict[str, str]:
-    dossier = session.scalar(select(Dossier).where(Dossier.escalation_instance_id == instance_id))
-    if dossier is None or session.scalar(select(EscalationSummary.id).where(
-            EscalationSummary.dossier_id == dossier.id)) is None:
-        return {"summary_written": str(_l("Schrijf eerst de samenvatting op de pagina van het dossier."))}
-    return {}
 
 
 @service("escalation.plan")
@@ -145,7 +157,9 @@ def notify_papsy(context: ServiceContext, params: dict, data: dict) -> int:
     instance = session.get(ProcessInstance, context.instance_id)
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.spec_name == "take_up",
                                              Task.state == TaskState.READY))
-    fields = {"due_date": data["escalation"]["due_date"], "entity": session.get(Entity, context.entity_id).name,
+    due_date = format_due(task.due_at, current_settings().display_timezone) if task and task.due_at \
+        else data["escalation"]["due_date"]  # the task's deadline is the truth (the plan's, unless it was moved)
+    fields = {"due_date": due_date, "entity": session.get(Entity, context.entity_id).name,
               "task_id": task.id if task else None, "instance_id": instance.id}
     for user in session.scalars(select(User).where(User.id.in_(recipients), User.active.is_(True))):
         if task is None or not policy.may_be_told_of_task(user, task):

@@ -12,11 +12,11 @@ from app import model_texts
 from app.auth import login_steps, policy
 from app.db import session as db_session
 from app.dossiers import escalation, services, summary_sharing
-from app.dossiers.services import DossierRefused, Filters, NeedsRecovery, NotYours
+from app.dossiers.services import DossierRefused, NeedsRecovery, NotYours
+from app.engine.errors import InvalidData
 from app.forms import FormDefinition, load_form
 from app.forms.submission import parse_submission
-from app.forms.validation import is_clean_text
-from app.models.dossiers import EscalationState, FactKind, Intervention, Outcome, PersonLevel, Theme
+from app.models.dossiers import EscalationState, FactKind
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 DATE_FIELDS = ("opened_on", "consent_on", "closed_on")
@@ -56,16 +56,10 @@ def only_confidants():
 
 @bp.get("")
 def index():
-    filters = Filters(theme=_choice(request.args.get("theme"), Theme),
-                      person=_choice(request.args.get("person"), PersonLevel),
-                      intervention=_choice(request.args.get("intervention"), Intervention),
-                      status=request.args.get("status") if request.args.get("status") in ("open", "closed") else None,
-                      delicate={"yes": True, "no": False}.get(request.args.get("delicate", "")))
+    filters, errors = services.parse_filters(request.args)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # an absurd page is the last one
     dossiers, total = services.list_for(db_session(), current_user, filters, page)
-    return render_template("dossiers/index.html", dossiers=dossiers, total=total, page=page, filters=filters,
-                           page_size=services.PAGE_SIZE, form=_form("dossier"), FactKind=FactKind,
-                           found=None, needle="")
+    return _list_page(dossiers, total, page, filters, errors=errors), 422 if errors else 200
 
 
 @bp.post("/search")
@@ -76,16 +70,14 @@ def search():
     needle = (request.form.get("q") or "").strip()[:200]
     ids = services.search_requester(db_session(), current_user, private, needle) if needle else []
     dossiers = [services.own_dossier(db_session(), current_user, dossier_id) for dossier_id in ids[:services.PAGE_SIZE]]
-    return render_template("dossiers/index.html", dossiers=dossiers, total=len(ids), page=1, filters=Filters(),
-                           page_size=services.PAGE_SIZE, form=_form("dossier"), FactKind=FactKind,
-                           found=len(ids), needle=needle)
+    return _list_page(dossiers, len(ids), 1, services.Filters(), found=len(ids), needle=needle)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = _form("dossier")
     if request.method == "GET":
-        return render_template("dossiers/edit.html", form=form, values={"opened_on": date.today().isoformat()},
+        return render_template("dossiers/edit.html", form=form, values={"opened_on": services.today().isoformat()},
                                errors={}, dossier=None)
     data, errors = parse_submission(form, request.form, request.files)
     if not errors:
@@ -97,7 +89,7 @@ def new():
             flash(_("Dossier %(number)s is geregistreerd.", number=dossier.id), "info")
             _tell_if_delicate(dossier)
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
-    return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=None), 400
+    return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=None), 422
 
 
 @bp.get("/<id:dossier_id>")
@@ -105,10 +97,7 @@ def show(dossier_id: int):
     private = _private_key_or_login()
     if private is None:
         return redirect(url_for("auth.login"))
-    view = _or_404(lambda: services.read(db_session(), current_user, dossier_id, private))
-    return render_template("dossiers/show.html", view=view, dossier=view.dossier, note_form=_form("dossier_note"),
-                           close_form=_form("dossier_close"), form=_form("dossier"), FactKind=FactKind,
-                           Outcome=Outcome, EscalationState=EscalationState, errors={}, values={})
+    return _dossier_page(dossier_id, private)
 
 
 @bp.post("/<id:dossier_id>/notes")
@@ -118,10 +107,9 @@ def add_note(dossier_id: int):
         return redirect(url_for("auth.login"))
     data, errors = parse_submission(_form("dossier_note"), request.form, request.files)
     if errors:
-        flash(_("Schrijf eerst een notitie."), "error")
-    else:
-        _or_404(lambda: services.add_note(db_session(), current_user, dossier_id, private, data["note"]))
-        flash(_("Notitie bewaard."), "info")
+        return _dossier_page(dossier_id, private, "note", data, errors)
+    _or_404(lambda: services.add_note(db_session(), current_user, dossier_id, private, data["note"]))
+    flash(_("Notitie bewaard."), "info")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="notes"))
 
 
@@ -146,46 +134,72 @@ def edit(dossier_id: int):
             flash(_("Dossier bijgewerkt."), "info")
             _tell_if_delicate(updated)
             return redirect(url_for("dossiers.show", dossier_id=dossier_id))
-    return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=dossier), 400
+    return render_template("dossiers/edit.html", form=form, values=data, errors=errors, dossier=dossier), 422
 
 
 @bp.post("/<id:dossier_id>/close")
 def close(dossier_id: int):
+    private = _private_key_or_login()
+    if private is None:
+        return redirect(url_for("auth.login"))
     data, errors = parse_submission(_form("dossier_close"), request.form, request.files)
-    if errors:
-        flash(_("Geef de datum en het resultaat op om het dossier af te sluiten."), "error")
-    else:
+    if not errors:
         try:
             _or_404(lambda: services.close(db_session(), current_user, dossier_id,
                                            date.fromisoformat(data["closed_on"]), data["outcome"]))
         except DossierRefused as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Dossier afgesloten."), "info")
+            errors = {exc.field or "": str(exc.message)}
+    if errors:
+        db_session().rollback()
+        return _dossier_page(dossier_id, private, "close", data, errors)
+    flash(_("Dossier afgesloten."), "info")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id))
 
 
 @bp.post("/<id:dossier_id>/summary")
 def summary(dossier_id: int):
-    text = (request.form.get("summary") or "").strip()
-    if not text or len(text) > 20000 or not is_clean_text(text):
-        flash(_("Schrijf een samenvatting (hoogstens 20.000 tekens)."), "error")
-        return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="summary"))
+    private = _private_key_or_login()
+    if private is None:
+        return redirect(url_for("auth.login"))
     dossier = _or_404(lambda: services.own_dossier(db_session(), current_user, dossier_id))
-    try:
-        escalation.write_summary(db_session(), current_user, dossier, text)
-    except escalation.EscalationRefused as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("De samenvatting is versleuteld voor de PAPSY; de PAPSY heeft 2 werkdagen om de zaak op te nemen."),
-              "info")
+    data, errors = parse_submission(_form("delicate_summary"), request.form, request.files)
+    if not errors:
+        try:
+            escalation.write_summary(db_session(), current_user, dossier, data["summary"])
+        except escalation.EscalationRefused as exc:
+            flash(str(exc.message), "error")
+            return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+        except InvalidData as exc:
+            errors = exc.errors
+    if errors:
+        db_session().rollback()
+        return _dossier_page(dossier_id, private, "summary", data, errors)
+    flash(_("De samenvatting is versleuteld voor de PAPSY; de PAPSY heeft 2 werkdagen om de zaak op te nemen."), "info")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+
+
+def _list_page(dossiers, total: int, page: int, filters, errors=None, found=None, needle: str = "") -> str:
+    return render_template("dossiers/index.html", dossiers=dossiers, total=total, page=page, filters=filters,
+                           filter_errors=errors or {}, page_size=services.PAGE_SIZE, form=_form("dossier"),
+                           FactKind=FactKind, found=found, needle=needle)
+
+
+def _dossier_page(dossier_id: int, private: bytes, refused_form: str | None = None, values: dict | None = None,
+                  errors: dict | None = None):
+    """The dossier page; after a refused form, that form again with what was typed and why (422)."""
+    view = _or_404(lambda: services.read(db_session(), current_user, dossier_id, private))
+    forms = {"note": _form("dossier_note"), "close": _form("dossier_close"), "summary": _form("delicate_summary")}
+    page = render_template("dossiers/show.html", view=view, dossier=view.dossier, forms=forms, form=_form("dossier"),
+                           consultation_form=_form("delicate_consultation"), FactKind=FactKind,
+                           EscalationState=EscalationState, values={refused_form: values or {}},
+                           errors={refused_form: errors or {}})
+    return page, 422 if errors else 200
 
 
 def _tell_if_delicate(dossier) -> None:
     if dossier.delicate and dossier.escalation_state == EscalationState.SUMMARY_PENDING:
-        flash(_("Dit is een delicate zaak: de PAPSY moet betrokken worden (R9). Schrijf de samenvatting voor de "
-                "PAPSY onderaan de dossierpagina."), "info")
+        flash(_("Dit is een delicate zaak: de PAPSY moet betrokken worden. Schrijf hieronder de samenvatting voor "
+                "de PAPSY."), "info")
 
 
 def _private_key_or_login() -> bytes | None:
@@ -204,10 +218,6 @@ def _or_404(call):
         abort(423, _("Dit dossier werd vergrendeld voor uw vorige sleutel, van voor het herstel van uw wachtwoord. "
                       "De herstelprocedure (aan te vragen door de PAPSY, goed te keuren door een beheerder) "
                       "opent het opnieuw."))
-
-
-def _choice(value: str | None, kind) -> str | None:
-    return value if value in {member.value for member in kind} else None
 
 
 def _typed(data: dict) -> dict:

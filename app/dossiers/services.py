@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
@@ -16,8 +17,9 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.clock import now
 from app.crypto import contexts, keys, recovery, user_keys
-from app.dossiers import audit, escalation
+from app.dossiers import audit, consultation, escalation
 from app.dossiers.audit import Action
+from app.mail.outbox import current_settings
 from app.models import User
 from app.models.dossiers import (
     NEEDS_CONSENT,
@@ -27,7 +29,10 @@ from app.models.dossiers import (
     DossierNote,
     EscalationState,
     FactKind,
+    Intervention,
+    PersonLevel,
     ReaderKind,
+    Theme,
 )
 
 PAGE_SIZE = 50
@@ -61,6 +66,12 @@ class DossierView:
     dossier: Dossier
     requester: str
     notes: list[NoteView]
+    consultation: consultation.ConsultationView | None = None  # a delicate case's, once the PAPSY recorded it
+
+
+def today() -> date:
+    """Today where the confidants live (the display time zone): the date rules compare with it."""
+    return now().astimezone(ZoneInfo(current_settings().display_timezone)).date()
 
 
 def check_rules(data: dict) -> None:
@@ -71,9 +82,9 @@ def check_rules(data: dict) -> None:
                                 "Vink de toestemming aan en geef de datum op."), "consent_given")
     if data.get("consent_given") and not data.get("consent_on"):
         raise DossierRefused(_l("Geef de datum van de toestemming op."), "consent_on")
-    if data.get("consent_on") and data["consent_on"] > now().date():
+    if data.get("consent_on") and data["consent_on"] > today():
         raise DossierRefused(_l("De toestemming kan niet in de toekomst liggen."), "consent_on")
-    if data.get("opened_on") and data["opened_on"] > now().date():
+    if data.get("opened_on") and data["opened_on"] > today():
         raise DossierRefused(_l("Een dossier kan niet in de toekomst geopend worden."), "opened_on")
 
 
@@ -132,11 +143,11 @@ def close(session: Session, confidant: User, dossier_id: int, closed_on: date, o
     dossier = own_dossier(session, confidant, dossier_id)
     if closed_on < dossier.opened_on:
         raise DossierRefused(_l("Een dossier kan niet afgesloten worden voor het geopend werd."), "closed_on")
-    if closed_on > now().date():
+    if closed_on > today():
         raise DossierRefused(_l("Een dossier kan niet in de toekomst afgesloten worden."), "closed_on")
     if dossier.delicate and dossier.escalation_state != EscalationState.CONSULTED:
         raise DossierRefused(_l("Dit is een delicate zaak: u kunt het dossier pas afsluiten nadat de PAPSY de zaak "
-                                "opnam en het overleg vastlegde (R9)."))
+                                "opnam en het overleg vastlegde."))
     dossier.closed_on, dossier.outcome, dossier.updated_at = closed_on, outcome, now()
     audit.record(session, confidant.id, dossier.id, Action.UPDATE)
     return dossier
@@ -153,7 +164,8 @@ def read(session: Session, confidant: User, dossier_id: int, private: bytes) -> 
              for note in session.scalars(select(DossierNote).where(DossierNote.dossier_id == dossier.id)
                                          .order_by(DossierNote.written_at, DossierNote.id))]
     audit.record(session, confidant.id, dossier.id, Action.READ)
-    return DossierView(dossier, requester, notes)
+    consulted = consultation.read(session, confidant, dossier.id, private, ReaderKind.OWNER) if dossier.delicate else None
+    return DossierView(dossier, requester, notes, consulted)
 
 
 def recover_data_key(session: Session, dossier_id: int, recovery_private: bytes) -> bytes:
@@ -182,6 +194,25 @@ class Filters:
     intervention: str | None = None
     status: str | None = None  # "open" / "closed"
     delicate: bool | None = None
+
+
+FILTER_CHOICES = {"theme": {member.value: member.value for member in Theme},
+                  "person": {member.value: member.value for member in PersonLevel},
+                  "intervention": {member.value: member.value for member in Intervention},
+                  "status": {"open": "open", "closed": "closed"}, "delicate": {"yes": True, "no": False}}
+
+
+def parse_filters(args) -> tuple[Filters, dict[str, str]]:
+    """The list's filters from the query string, and a message per value that is not one of the choices (that
+    filter is left out; the list shows the rest)."""
+    chosen, errors = {}, {}
+    for name, choices in FILTER_CHOICES.items():
+        value = args.get(name) or ""
+        if value in choices:
+            chosen[name] = choices[value]
+        elif value:
+            errors[name] = str(_l("Deze keuze bestaat niet; deze filter werd niet toegepast."))
+    return Filters(**chosen), errors
 
 
 def list_for(session: Session, confidant: User, filters: Filters, page: int = 1) -> tuple[list[Dossier], int]:

@@ -19,6 +19,9 @@ from app.models.process import Visibility
 HUMAN_LANES = frozenset(role.value for role in Role)
 FORM_PROPERTY = "formJsonSchemaFilename"
 VISIBILITY_PROPERTY = "visibility"
+# A process the application starts from elsewhere (its value says where, e.g. "dossier"): people never start it
+# from the start screen, even when its first step is a user task.
+STARTED_FROM_PROPERTY = "startedFrom"
 _NAMESPACES = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
                "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 UI_PROPERTY = "formUiSchemaFilename"
@@ -62,22 +65,29 @@ def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> Pars
     for process_spec in all_specs:
         for task_spec in process_spec.task_specs.values():
             parsed.problems.extend(_check_task_spec(task_spec, forms))
-    _find_start(parsed)
+    if not _process_property(parser, parsed.key, STARTED_FROM_PROPERTY):
+        _find_start(parsed)
     return parsed
 
 
-def _read_visibility(parser: SpiffBpmnParser, parsed: ParsedModel) -> None:
-    """The process's own ``visibility`` property (spiffworkflow:properties on the process element)."""
-    node = parser.process_parsers[parsed.key].node
+def _process_property(parser: SpiffBpmnParser, key: str, name: str) -> str | None:
+    """A property of the process element itself (spiffworkflow:properties), None when it has none."""
+    node = parser.process_parsers[key].node
     values = node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
-                        f"[@name='{VISIBILITY_PROPERTY}']/@value", namespaces=_NAMESPACES)
-    if not values:
+                        f"[@name='{name}']/@value", namespaces=_NAMESPACES)
+    return values[0] if values else None
+
+
+def _read_visibility(parser: SpiffBpmnParser, parsed: ParsedModel) -> None:
+    """The process's own ``visibility`` property."""
+    value = _process_property(parser, parsed.key, VISIBILITY_PROPERTY)
+    if value is None:
         return
     try:
-        parsed.visibility = Visibility(values[0])
+        parsed.visibility = Visibility(value)
     except ValueError:
         allowed = ", ".join(member.value for member in Visibility)
-        parsed.problems.append(f"{parsed.name}: zichtbaarheid '{values[0][:50]}' is onbekend (kies {allowed})")
+        parsed.problems.append(f"{parsed.name}: zichtbaarheid '{value[:50]}' is onbekend (kies {allowed})")
 
 
 # Column sizes of the task table (app/models/process.py): a longer value would fail at the first save.

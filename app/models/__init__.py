@@ -1,6 +1,8 @@
 """All SQLAlchemy models, one module per area; importing this package registers every table."""
 from app.models.dossiers import (
     AuditEntry,
+    Consultation,
+    ConsultationKey,
     Dossier,
     DossierFact,
     DossierKey,
@@ -29,7 +31,7 @@ from app.models.process import (
 from app.models.roster import Confidant, ConfidantStatus
 
 __all__ = [
-    "AuditEntry", "Dossier", "DossierFact", "DossierKey", "DossierNote", "EscalationSummary", "RecoveryCode",
+    "AuditEntry", "Consultation", "ConsultationKey", "Dossier", "DossierFact", "DossierKey", "DossierNote", "EscalationSummary", "RecoveryCode",
     "RecoveryKey", "SummaryKey", "SummaryShare",
     "UserKey", "WebSession",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "MailStatus",

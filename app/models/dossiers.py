@@ -108,7 +108,7 @@ class DossierFact(Base):
 class ReaderKind(enum.StrEnum):
     OWNER = "owner"
     RECOVERY = "recovery"
-    PAPSY = "papsy"  # the escalation summary only
+    PAPSY = "papsy"  # the escalation summary and the consultation only
 
 
 class DossierKey(Base):
@@ -148,6 +148,30 @@ class SummaryKey(Base):
     __tablename__ = "summary_key"
     summary_id: Mapped[int] = mapped_column(ForeignKey("escalation_summary.id", ondelete="CASCADE"),
                                             primary_key=True)
+    reader: Mapped[str] = mapped_column(String(10), primary_key=True)
+    reader_id: Mapped[int] = mapped_column(primary_key=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+
+class Consultation(Base):
+    """The PAPSY's record of the consultation on a delicate case (R9): who and when in clear; what was agreed (the
+    date, the advice, a follow-up) sealed under a key of its own, wrapped for the confidant, that PAPSY and the
+    recovery key. Never in the workflow data."""
+
+    __tablename__ = "escalation_consultation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), unique=True)
+    papsy_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ConsultationKey(Base):
+    """The consultation's data key, wrapped for one reader: the confidant, the PAPSY who recorded it, recovery."""
+
+    __tablename__ = "consultation_key"
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("escalation_consultation.id", ondelete="CASCADE"),
+                                                 primary_key=True)
     reader: Mapped[str] = mapped_column(String(10), primary_key=True)
     reader_id: Mapped[int] = mapped_column(primary_key=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary(128))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 FormCheck = Callable[..., dict[str, str]]
-CHECK_MODULES = ["app.roster.services", "app.dossiers.escalation", "app.dossiers.recovery_process"]
+CHECK_MODULES = ["app.roster.services", "app.dossiers.consultation", "app.dossiers.recovery_process"]
 _checks: dict[str, list[tuple[FormCheck, bool]]] = {}
 
 

@@ -7,7 +7,7 @@ has it (409), and each is written to the instance's history. Refusals name nobod
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import policy
@@ -64,6 +64,17 @@ def assign(session: Session, actor: User, task_id: int, email: object) -> Task:
     runner.record(session, task.instance, ASSIGNED, task.title, actor, detail=colleague.name)
     notify_new_tasks(session, [as_row(task)])  # "a task waits for you", to the colleague alone (the assignee)
     return task
+
+
+def release_all_claimed_by(session: Session, user: User) -> int:
+    """A deactivated account's claimed tasks go back to their lanes (tasks the process gave it stay, as with a
+    release), so that nobody's work waits for someone who can no longer log in. Returns how many."""
+    tasks = list(session.scalars(select(Task).where(
+        Task.assignee_id == user.id, Task.claimed_at.is_not(None), Task.state == TaskState.READY)))
+    for task in tasks:
+        _set_assignee(session, task, Task.assignee_id == user.id, to=None)
+        runner.record(session, task.instance, RELEASED, task.title, None, detail=user.name)
+    return len(tasks)
 
 
 def _task_in_reach(session: Session, user: User, task_id: int) -> Task:

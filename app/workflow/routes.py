@@ -112,8 +112,10 @@ def _refused(error, back: str):
 def start(key: str):
     version = registry.current_version(session(), key)
     form = services.start_form(version)
+    if form is None:  # started by the application (from a dossier, a timer): it has no start page
+        abort(404)
     entities = policy.startable_entities(current_user, version, list(session().scalars(select(Entity).order_by(Entity.name))))
-    if form is None or not entities:
+    if not entities:
         abort(403)
     values, errors = {}, {}
     if request.method == "POST":

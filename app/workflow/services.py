@@ -24,7 +24,7 @@ from app.models import (
     TaskState,
     User,
 )
-from app.workflow import files
+from app.workflow import files, keepers
 from app.workflow.checks import run_checks
 
 
@@ -85,7 +85,7 @@ def complete_task(session: Session, user: User, task_id: int, data: dict) -> Pro
     if subject and subject != instance.subject:
         instance.subject = subject
         session.flush()  # before the engine writes the instance with its own statements
-    runner.complete(session, task, data, user)
+    runner.complete(session, task, keepers.for_the_workflow(session, user, form.name, task, data), user)
     return instance
 
 

@@ -1,5 +1,6 @@
-"""WCAG 2.x A and AA checks (axe-core) of every page of the appointment journey and of the admin's pages, in the
-state a person sees it, on a phone (390 px) and a laptop (1280 px).
+"""WCAG 2.x A and AA checks (axe-core) of the pages people use (the appointment journey, the inbox, the instance and
+dossier pages, the admin's pages), in the state a person sees them, on a phone (390 px: no sideways scroll either)
+and a laptop (1280 px).
 
 axe-core comes from npm (package.json at the repo root; run `npm install`). Without it these tests are skipped
 with a message, except in CI, where they fail. The app's Content-Security-Policy allows no inline script, so
@@ -165,6 +166,32 @@ def delicate_dossier(page: Page, base: str, log_in) -> None:
     expect(page.get_by_label("Samenvatting voor de PAPSY")).to_be_visible()
 
 
+def take_up_task(page: Page, base: str, log_in) -> None:
+    """The PAPSY's "Delicate zaak opnemen": whom to consult, the summary, the consultation form."""
+    delicate_dossier(page, base, log_in)
+    page.get_by_label("Samenvatting voor de PAPSY").fill("Verzoekster meldt ongewenst gedrag van een groep collega's.")
+    page.get_by_role("button", name="Samenvatting versturen").click()
+    page.get_by_role("button", name="Afmelden").click()
+    log_in(OMG_PAPSY)
+    page.get_by_role("link", name="Delicate zaak opnemen").click()
+    expect(page.get_by_role("heading", level=2, name="Overleg met de vertrouwenspersoon")).to_be_visible()
+
+
+def take_up_task_with_errors(page: Page, base: str, log_in) -> None:
+    """A consultation dated in the future, refused by the server."""
+    take_up_task(page, base, log_in)
+    page.get_by_label("Datum van het overleg met de vertrouwenspersoon").fill("2999-01-01")
+    page.get_by_label("De formele procedure voorstellen aan de verzoeker").check()
+    page.get_by_role("button", name="Taak afwerken").click()
+    expect(page.get_by_role("alert")).to_contain_text("in de toekomst")
+
+
+def dossier_list_with_filter_errors(page: Page, base: str, log_in) -> None:
+    dossier_list(page, base, log_in)
+    page.goto(f"{base}/dossiers?status=half")
+    expect(page.get_by_role("alert")).to_contain_text("Niet elke filter")
+
+
 def admin_user_page_with_errors(page: Page, base: str, log_in) -> None:
     """An admin's user page after a second-factor reset without the identity confirmed."""
     log_in(ADMIN)
@@ -262,6 +289,9 @@ PAGES = {
     "dossier-list": dossier_list,
     "dossier-form-errors": dossier_form_with_errors,
     "delicate-dossier": delicate_dossier,
+    "take-up-task": take_up_task,
+    "take-up-task-errors": take_up_task_with_errors,
+    "dossier-list-filter-errors": dossier_list_with_filter_errors,
     "admin-user-errors": admin_user_page_with_errors,
     "admin-new-user-errors": admin_new_user_with_errors,
     "admin-overview": admin_overview,
@@ -278,13 +308,16 @@ WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may wha
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_wcag_a_or_aa_violations(name, page: Page, live_server, log_in, axe_script, screenshot):
     PAGES[name](page, live_server, log_in)
-    found = {}
+    found, too_wide = {}, []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         found[width] = audit(page, axe_script)
         screenshot(f"axe-{name}-{width}")
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            too_wide.append(width)
     assert found == {width: [] for width in WIDTHS}, "\n".join(
         report(f"{name} at {width} px", page.url, violations) for width, violations in found.items() if violations)
+    assert too_wide == [], f"{name} scrolls sideways at {too_wide} px"
 
 
 def test_the_audit_catches_an_unlabelled_field(page: Page, live_server, log_in, axe_script):

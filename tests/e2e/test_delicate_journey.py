@@ -27,7 +27,7 @@ def test_r9_delicate_dossier_from_registration_to_closing(page, log_in, log_out,
 
     expect(page.get_by_text("Dit is een delicate zaak: de PAPSY moet betrokken worden")).to_be_visible()
     expect(page.get_by_role("heading", name="Delicate zaak: de PAPSY wordt betrokken")).to_be_visible()
-    expect(page.get_by_text("Waarom: ongewenst seksueel gedrag (R9).")).to_be_visible()
+    expect(page.get_by_text("Waarom: ongewenst seksueel gedrag.")).to_be_visible()
     page.get_by_label("Samenvatting voor de PAPSY").fill(SUMMARY)
     page.get_by_role("button", name="Samenvatting versturen").click()
     expect(page.get_by_text("De samenvatting is versleuteld voor de PAPSY")).to_be_visible()
@@ -42,6 +42,7 @@ def test_r9_delicate_dossier_from_registration_to_closing(page, log_in, log_out,
     page.get_by_role("link", name="Delicate zaak opnemen").click()
     expect(page.get_by_role("heading", name="Samenvatting van de vertrouwenspersoon")).to_be_visible()
     expect(page.get_by_text(SUMMARY)).to_be_visible()
+    expect(page.get_by_role("link", name="sofie.claes@omgeving.vlaanderen.example")).to_be_visible()  # whom to consult
     expect(page.get_by_text("K.L.")).to_have_count(0)  # the dossier itself stays with the confidant
     page.get_by_label("Datum van het overleg met de vertrouwenspersoon").fill("2026-11-27")
     page.get_by_label("De formele procedure voorstellen aan de verzoeker").check()
@@ -55,6 +56,8 @@ def test_r9_delicate_dossier_from_registration_to_closing(page, log_in, log_out,
     log_in(OMG_CONFIDANT)
     page.goto(dossier_url)
     expect(page.get_by_text("De PAPSY nam de zaak op en legde het overleg vast.")).to_be_visible()
+    expect(page.get_by_text("De formele procedure voorstellen aan de verzoeker")).to_be_visible()
+    screenshot("delicate-consulted")
     page.get_by_label("Afgesloten op").fill("2026-11-27")
     page.get_by_label("Doorverwezen naar de formele procedure", exact=True).check()
     page.get_by_role("button", name="Afsluiten").click()

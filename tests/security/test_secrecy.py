@@ -172,7 +172,7 @@ def test_r2_a_canary_in_1000_dossiers_is_found_nowhere_the_operator_looks(app, t
     refused = post_form(confidant, "/dossiers/new", {"opened_on": "2026-11-02", "requester": CANARY,
                                                      "themes": "bullying", "persons": "colleague",
                                                      "interventions": "conciliation", "note": CANARY})
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     mail_setup_link(app, AWV_CONFIDANT)  # the setup-link mail is in the sweep too (outbox, logs, Redis)
 
     with app.app_context():

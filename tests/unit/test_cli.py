@@ -7,8 +7,19 @@ from sqlalchemy import func, select
 
 from app.cli import main
 from app.db import db
-from app.models import Entity, ProcessModelVersion, User
-from tests.helpers import NO_TASKS
+from app.clock import now
+from app.models import (
+    Entity,
+    HistoryEvent,
+    InstanceStatus,
+    ProcessInstance,
+    ProcessModelVersion,
+    Task,
+    TaskState,
+    User,
+)
+from app.ui import DUE_SOON
+from tests.helpers import NO_TASKS, OMG_PAPSY, user
 
 
 @pytest.fixture
@@ -41,12 +52,36 @@ def test_init_is_idempotent_and_keeps_version_1(run):
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
-    users_before = count(User)
     result = run("demo")
     assert result.exit_code == 0
     assert "ingrid.verhaegen@omgeving.vlaanderen.example" in result.output and "vertrouwd-demo" in result.output
     assert "these are DEMO accounts" in result.output, "the demo says whose keys its password opens"
-    assert count(User) == users_before
+    users_after_first = count(User)
+    again = run("demo")
+    assert again.exit_code == 0 and "Demo case made" not in again.output
+    assert count(User) == users_after_first
+
+
+def test_defect_10_the_demo_shows_each_state_a_user_meets_once_however_often_it_runs(run):
+    """A late task, one due soon, a claimed one, a closed process, a confidant with a certificate task."""
+    first, second = run("demo"), run("demo")
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert first.output.count("Demo case made") == 5 and "Demo case made" not in second.output
+    session, at = db.session(), now()
+    ready = list(session.scalars(select(Task).where(Task.state == TaskState.READY)))
+    late = [task for task in ready if task.due_at and task.due_at < at]
+    soon = [task for task in ready if task.due_at and at <= task.due_at < at + DUE_SOON]
+    claimed = [task for task in ready if task.assignee_id is not None and task.lane == "papsy"]
+    certificate = [task for task in ready if task.spec_name == "upload_certificate"
+                   and task.assignee_id == user(session, "koen.maes@omgeving.vlaanderen.example").id]
+    closed = session.scalars(select(ProcessInstance).where(ProcessInstance.status == InstanceStatus.COMPLETED)).all()
+    assert [(task.spec_name, task.entity.code) for task in late] == [("take_up", "AWV")]
+    assert [(task.spec_name, task.entity.code) for task in soon] == [("take_up", "OMG")]
+    assert [(task.spec_name, task.assignee_id) for task in claimed] == [("review_appointment", user(session, OMG_PAPSY).id)]
+    assert session.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.kind == "claimed")) == 1
+    assert len(certificate) == 1
+    assert [(instance.model_version.model_key, instance.subject) for instance in closed] == \
+        [("appointment", "Lotte Janssens")]
 
 
 def test_entity_add_and_duplicate(run):

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import func, select, text
 
 from app.auth.second_factor import secret_of
-from app.models import AuditEntry, Dossier, User, WebSession
+from app.models import AuditEntry, Dossier, DossierNote, User, WebSession
 from tests.helpers import OMG_CONFIDANT, csrf_token, login, post_form
 
 FORM = {"opened_on": "2026-11-02", "requester": "Kanarie Verzoeker", "themes": ["bullying", "stress"],
@@ -37,7 +37,7 @@ def test_a_confidant_registers_opens_and_annotates_a_dossier(app, client, store)
 def test_r4_without_consent_the_form_comes_back_with_the_reason_and_nothing_is_saved(client, store):
     login(client, OMG_CONFIDANT)
     response = register(client, interventions=["listening", "conciliation"])
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "toestemming van de verzoeker" in page and 'value="Kanarie Verzoeker"' in page, "input kept"
     assert store.scalar(select(func.count()).select_from(Dossier)) == 0
@@ -174,12 +174,59 @@ def test_r2_the_api_serves_no_dossier_whatever_id_is_guessed(app, client, store)
     assert api.get(f"/dossiers/{dossier_id}", headers=headers).status_code == 302, "a token is no web login"
 
 
-def test_bad_list_parameters_are_ignored_not_a_500(client):
+def test_bad_list_parameters_are_refused_with_the_reason_never_a_500(client):
     login(client, OMG_CONFIDANT)
-    for query in ("page=99999999999999999999999", "page=-5", "page=abc", "theme=%00", "status=x&delicate=maybe",
-                  "person=" + "a" * 5000):
+    for query in ("page=99999999999999999999999", "page=-5", "page=abc"):
         assert client.get(f"/dossiers?{query}").status_code == 200, query
+    for query, field in (("theme=%00", "theme"), ("status=x&delicate=no", "status"), ("delicate=maybe", "delicate"),
+                         ("person=" + "a" * 5000, "person")):
+        response = client.get(f"/dossiers?{query}")
+        assert response.status_code == 422, query
+        html = response.get_data(as_text=True)
+        assert re.search(rf'<select id="field-{field}"[^>]*aria-invalid="true"', html), query
+        assert "Deze keuze bestaat niet" in html
     page = client.get("/dossiers").get_data(as_text=True)
     for summary in ("", "x" * 20001, "bad\x00text"):
         response = client.post("/dossiers/1/summary", data={"summary": summary, "csrf_token": csrf_token(page)})
         assert response.status_code in (302, 404), summary[:10]
+
+
+def test_the_list_is_built_from_the_page_components(client):
+    """Defect 2: a filter bar (a bookmarkable GET form with labelled selects), the table in its own scroll box."""
+    login(client, OMG_CONFIDANT)
+    register(client)
+    html = client.get("/dossiers").get_data(as_text=True)
+    assert re.search(r'<form method="get" action="/dossiers" class="filter-bar" role="search"', html)
+    for name in ("theme", "person", "intervention", "status", "delicate"):
+        assert f'<label for="field-{name}">' in html and f'<select id="field-{name}" name="{name}"' in html, name
+    assert '<div class="table-scroll" role="region"' in html and '<header class="page-header">' in html
+    assert re.search(r'<input type="search" id="field-q" name="q"', html)
+
+
+def test_closing_with_a_bad_date_keeps_the_input_marks_the_field_and_closes_nothing(client, store):
+    login(client, OMG_CONFIDANT)
+    location = register(client).location
+    token = csrf_token(client.get(location).get_data(as_text=True))
+    for closed_on, reason in (("2026-10-01", "voor het geopend werd"), ("2999-01-01", "in de toekomst"),
+                              ("2026-02-31", "")):
+        response = client.post(f"{location}/close", data={"closed_on": closed_on, "outcome": "resolved",
+                                                          "csrf_token": token})
+        assert response.status_code == 422, closed_on
+        html = response.get_data(as_text=True)
+        assert "Er is een probleem" in html and reason in html
+        assert re.search(rf'<input[^>]*id="field-closed_on"[^>]*aria-invalid="true"[^>]*value="{closed_on}"', html)
+        assert re.search(r'value="resolved"\s+checked', html), "the chosen outcome is kept"
+    store.expire_all()
+    assert store.scalar(select(Dossier.closed_on)) is None
+
+
+def test_an_empty_note_comes_back_marked_and_nothing_is_saved(client, store):
+    login(client, OMG_CONFIDANT)
+    location = register(client).location
+    page = client.get(location).get_data(as_text=True)
+    response = client.post(f"{location}/notes", data={"note": "   ", "csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Er is een probleem" in html and re.search(r'<textarea[^>]*id="field-note"[^>]*aria-invalid="true"', html)
+    store.expire_all()
+    assert store.scalar(select(func.count()).select_from(DossierNote)) == 1, "only the first note, from registering"

@@ -231,3 +231,19 @@ def test_two_at_once_one_gets_the_task(app, store, inbox):
     store.rollback()
     assert holder(store, inbox["late"]) == (None, False)
     assert store.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.kind == "claimed")) == 3
+
+
+def test_a_deactivated_colleagues_claimed_tasks_go_back_to_the_lane(client, app, store, inbox):
+    """Nobody's work waits for an account that can no longer log in; a task the process gave stays put."""
+    from app.auth.accounts import deactivate
+
+    assert api_post(client, app, OMG_PAPSY, f"/api/v1/tasks/{inbox['late']}/claim").status_code == 200
+    papsy = user(store, OMG_PAPSY)
+    given = lane_task(store, "papsy", "OMG", "Door het proces gegeven")
+    given.assignee_id = papsy.id
+    store.commit()
+    deactivate(store, papsy)
+    store.commit()
+    assert holder(store, inbox["late"]) == (None, False) and holder(store, given.id) == (papsy.id, False)
+    anyone = {item["id"] for item in client.get("/api/v1/tasks", headers=bearer(app, OMG_PAPSY_2)).get_json()["items"]}
+    assert inbox["late"] in anyone
