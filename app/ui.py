@@ -99,8 +99,11 @@ STATUS_LABELS: dict[str, dict[str, object]] = {
     "instance": {InstanceStatus.RUNNING: _l("lopend"), InstanceStatus.COMPLETED: _l("afgerond"),
                  InstanceStatus.INCIDENT: _l("incident"), InstanceStatus.CANCELLED: _l("stopgezet")},
     "task": {TaskState.READY: _l("open"), TaskState.COMPLETED: _l("afgewerkt"), TaskState.CANCELLED: _l("vervallen")},
+    # "firing" and "retrying" are pending timers seen from the outside (app/admin/timer_board.py): due, so a worker
+    # fires it now; backing off after a failed attempt.
     "timer": {TimerState.PENDING: _l("wacht"), TimerState.FIRED: _l("afgegaan"), TimerState.CANCELLED: _l("vervallen"),
-              TimerState.FAILED: _l("mislukt")},
+              TimerState.FAILED: _l("mislukt"), "firing": _l("wordt nu afgevuurd"),
+              "retrying": _l("wacht op een nieuwe poging")},
     "mail": {MailStatus.HELD: _l("vastgehouden"), MailStatus.QUEUED: _l("wacht op verzending"),
              MailStatus.SENT: _l("verzonden"), MailStatus.FAILED: _l("mislukt")},
     "confidant": {ConfidantStatus.ACTIVE: _l("actief"), ConfidantStatus.INACTIVE: _l("tijdelijk inactief"),
@@ -110,7 +113,7 @@ STATUS_LABELS: dict[str, dict[str, object]] = {
 STATUS_TONES: dict[str, dict[str, str]] = {
     "instance": {InstanceStatus.INCIDENT: "danger", InstanceStatus.COMPLETED: "ok"},
     "task": {TaskState.COMPLETED: "ok"},
-    "timer": {TimerState.FAILED: "danger"},
+    "timer": {TimerState.FAILED: "danger", TimerState.FIRED: "ok", "firing": "soon", "retrying": "soon"},
     "mail": {MailStatus.FAILED: "danger", MailStatus.SENT: "ok"},
     "confidant": {ConfidantStatus.ACTIVE: "ok"},
 }
@@ -126,6 +129,31 @@ def status_label(kind: str, state: str) -> str:
 
 def status_tone(kind: str, state: str) -> str:
     return STATUS_TONES[kind].get(str(state), "neutral")
+
+
+# What each kind of notification mail is about (a kind is the name of its template in app/mail/templates).
+MAIL_KIND_LABELS = {
+    "task_assigned": _l("nieuwe taak"), "reminder": _l("herinnering"),
+    "certificate_rejected": _l("attest niet goedgekeurd"), "setup_link": _l("link om het wachtwoord te kiezen"),
+    "account_reset": _l("account opnieuw ingesteld"), "delicate_reminder": _l("herinnering delicate zaak"),
+    "delicate_offered": _l("delicate zaak voor elke PAPSY"),
+}
+
+
+def mail_kind_label(kind: str) -> str:
+    """The words for a kind of mail; an unknown kind (a newer template) says only that it is a notification."""
+    label = MAIL_KIND_LABELS.get(kind)
+    return str(label) if label is not None else str(_l("melding"))
+
+
+def local_today() -> date:
+    """Today in the display time zone (a training deadline is a date, not a moment)."""
+    return _local(now()).date()
+
+
+def role_options() -> list[tuple[str, str]]:
+    """Every role as (value, words), for a select."""
+    return [(role.value, role_label(role)) for role in Role]
 
 
 def role_label(role: str) -> str:

@@ -12,9 +12,10 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
 from app import model_texts, ui
-from app.auth import policy
+from app.auth import policy, second_factor
 from app.clock import now
 from app.db import db
+from app.engine import runner
 from app.engine.errors import Conflict, EngineError, TaskNotReady
 from app.extensions import LOCALES
 
@@ -60,13 +61,16 @@ def register_converters(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale, policy=policy,
                                  due_state=ui.due_state, status_label=ui.status_label, status_tone=ui.status_tone,
-                                 url_with=url_with, csrf_token=csrf_token)
+                                 mail_kind_label=ui.mail_kind_label, url_with=url_with, csrf_token=csrf_token,
+                                 needs_second_factor=second_factor.required_for)
     app.jinja_env.filters["date"] = ui.format_date
     app.jinja_env.filters["datetime"] = ui.format_datetime
     app.jinja_env.filters["role_label"] = ui.role_label
     app.jinja_env.filters["due_state"] = ui.due_state
     model_texts.register_filters(app)  # model_text, task_title, process_name: model texts in the reader's language
     app.jinja_env.filters["reject_key"] = lambda mapping, key: {k: v for k, v in mapping.items() if k != key}
+    app.jinja_env.filters["options"] = options
+    app.jinja_env.filters["timer_name"] = timer_name
     app.after_request(_security_headers)
     for status in ERROR_TITLES:
         app.register_error_handler(status, _http_error)
@@ -141,6 +145,18 @@ def _security_headers(response):
     if current_user and getattr(current_user, "is_authenticated", False):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def timer_name(timer) -> str:
+    """``timer|timer_name``: what the diagram calls a timer ("2 werkdagen verstreken"), in the reader's language;
+    never its id."""
+    version = timer.instance.model_version
+    return model_texts.model_text(runner.step_names(version, timer.spec_name).name, version) or str(_l("termijn"))
+
+
+def options(items, value: str, label: str) -> list[tuple[object, object]]:
+    """``entities|options('code', 'name')``: the (value, label) pairs that select_field takes."""
+    return [(getattr(item, value), getattr(item, label)) for item in items]
 
 
 def url_with(**changes) -> str:

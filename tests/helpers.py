@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -167,6 +168,65 @@ def delicate_case(session, summary: str = "Samenvatting voor de PAPSY") -> tuple
     escalation.write_summary(session, confidant, dossier, summary)
     session.commit()
     return dossier.id, dossier.escalation_instance_id
+
+
+def lived_in(session) -> dict[str, int]:
+    """The platform in use, for tests that look at every page: an appointment approved (the new confidant's
+    training timers wait), a delicate case whose PAPSY let the reminder and the offer to the other PAPSY go by,
+    and the "new task" mails sent, so that the outbox holds mails of several kinds. Returns the ids of the
+    appointment, the delicate case and its dossier. The reminder and the offer fire with the clock moved past
+    them; the clock is real again afterwards (their rows are stamped in the future)."""
+    import time_machine
+
+    from app.clock import now
+    from app.models import Timer, TimerState
+    from app.workflow import services
+    from workers.jobs import fire_timer, notify_tasks
+
+    appointment = services.start_process(session, user(session, OMG_SECRETARY), "appointment", entity(session, "OMG"),
+                                         appointment_data())
+    review = ready_task(session, "review_appointment")
+    services.complete_task(session, user(session, OMG_PAPSY), review.id, {"decision": "approve"})
+    appointment_id = appointment.id
+    session.commit()
+    dossier_id, case_id = delicate_case(session)
+    notify_tasks()
+    for timer_id, due_at in session.execute(select(Timer.id, Timer.due_at).where(
+            Timer.instance_id == case_id, Timer.state == TimerState.PENDING).order_by(Timer.due_at)).all():
+        with time_machine.travel(max(due_at, now()) + timedelta(seconds=1), tick=False):
+            fire_timer(timer_id)
+    session.expire_all()
+    return {"appointment": appointment_id, "delicate_case": case_id, "dossier": dossier_id}
+
+
+def visible_text(html: str, skip: tuple[str, ...] = ("script", "style", "code", "pre")) -> str:
+    """The words a person reads on a page (the title too), without markup, attributes, or what is shown as
+    technical text on purpose (``skip``: code such as an API key, a mail's text as it was sent). Blocks and cells
+    are apart by a space; inline text stays as written, so a space before a comma shows."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.skipping += tag in skip
+            self.parts.append(" " if tag in blocks else "")
+
+        def handle_endtag(self, tag) -> None:
+            self.skipping -= tag in skip and self.skipping > 0
+            self.parts.append(" " if tag in blocks else "")
+
+        def handle_data(self, data) -> None:
+            if not self.skipping:
+                self.parts.append(data)
+
+    blocks = {"p", "div", "li", "td", "th", "tr", "dt", "dd", "h1", "h2", "h3", "br", "section", "title", "option"}
+    parser = Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
 _LANE_STEP = """<?xml version="1.0" encoding="UTF-8"?>

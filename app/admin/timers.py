@@ -1,39 +1,45 @@
-"""Admin pages for timers: what is waiting, what failed (incidents), and the two actions: retry and fire now."""
+"""Admin pages for timers: what is waiting, what failed (incidents), what fired lately, and the two actions."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.admin import timer_board
 from app.admin.routes import bp
-from app.auth import policy
 from app.db import session
-from app.engine import timers as durable
-from app.models import Timer
+from app.engine.errors import Conflict
 
 
 @bp.get("/timers")
 def timers():
-    pending, failed = durable.waiting_and_failed(session())
-    # Of a confidential process (a delicate case) an admin sees that a timer waits or failed, not when or which.
-    shown = {timer.id for timer in pending + failed if policy.can_view_instance(current_user, timer.instance)}
-    return render_template("admin/timers.html", pending=pending, failed=failed, shown=shown)
+    return render_template("admin/timers.html", board=timer_board.timer_board(session(), current_user))
 
 
 @bp.post("/timers/<id:timer_id>/retry")
 def retry_timer(timer_id: int):
-    durable.retry(session(), timer_id)
-    durable.schedule_now(session(), timer_id)
-    flash(_("De termijn wordt opnieuw geprobeerd."), "success")
-    return redirect(url_for("admin.timers"))
+    try:
+        timer_board.retry(session(), timer_id)
+    except Conflict as exc:
+        return _back(timer_id, str(exc.message), "error")
+    return _back(timer_id, _("De termijn wordt opnieuw geprobeerd."), "success")
 
 
 @bp.post("/timers/<id:timer_id>/fire-now")
 def fire_timer_now(timer_id: int):
-    timer = session().get(Timer, timer_id)
-    if timer is not None and not policy.can_view_instance(current_user, timer.instance):
-        abort(403)  # a confidential process's deadlines are its participants' (R9's escalation runs on its own)
-    durable.fire_now(session(), timer_id)
-    durable.schedule_now(session(), timer_id)
-    flash(_("De termijn gaat nu af."), "success")
-    return redirect(url_for("admin.timers"))
+    """Fires only when the admin confirmed (the browser's question, or our page's for a browser without
+    JavaScript) and only the timer the admin saw (its due time is sent along): a stray or repeated POST asks."""
+    seen_due = request.form.get("due")
+    try:
+        if request.form.get("confirmed") != "1":
+            row = timer_board.timer_to_confirm(session(), current_user, timer_id)
+            return render_template("admin/timer_confirm.html", row=row)
+        timer_board.fire_now(session(), current_user, timer_id, seen_due)
+    except Conflict as exc:
+        return _back(timer_id, str(exc.message), "error")
+    return _back(timer_id, _("De termijn wordt nu afgevuurd. Hieronder ziet u hoe het verloopt."), "success")
+
+
+def _back(timer_id: int, message: str, category: str):
+    flash(message, category)
+    return redirect(url_for("admin.timers", _anchor=f"timer-{timer_id}"))

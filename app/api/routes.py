@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
-from flask_babel import lazy_gettext as _l
 
 from app.api import serializers as out
 from app.api.openapi import OPENAPI
@@ -10,8 +9,7 @@ from app.auth import policy
 from app.auth.accounts import user_for_token
 from app.db import session
 from app.engine import registry
-from app.engine.errors import InvalidData, NotAllowed, NotFound
-from app.models import ConfidantStatus
+from app.engine.errors import InvalidData, NotFound
 from app.roster import services as roster
 from app.workflow import claims, inbox, instance_list, instances, services
 
@@ -113,16 +111,8 @@ def assign_task(task_id: int):
 
 @bp.get("/confidants")
 def confidants():
-    status = request.args.get("status")
-    if status is not None and status not in ConfidantStatus._value2member_map_:
-        raise InvalidData({"status": _l("Kies active, inactive of former.")})
-    entity_code = request.args.get("entity")
-    entity = services.find_entity(session(), entity_code) if entity_code is not None else None
-    allowed = policy.roster_statuses_for(g.api_user)
-    if status is not None and status not in allowed:
-        raise NotAllowed(_l("Alleen de GDPB ziet de volledige lijst; vraag status=active."))
-    rows = roster.roster(session(), [status] if status else allowed, entity.id if entity else None)
-    return jsonify({"confidants": [out.confidant(c) for c in rows]})
+    visible = roster.visible_roster(session(), g.api_user, request.args.get("status"), request.args.get("entity"))
+    return jsonify({"confidants": [out.confidant(c) for c in visible.confidants]})
 
 
 def _json_body() -> dict:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy.orm import Session
@@ -129,12 +131,29 @@ def submitted_values(instance: ProcessInstance, spiff_task_ids: list[str]) -> di
 
 def step_title(version: ProcessModelVersion, spec_name: str) -> str | None:
     """The name a diagram gives a step (a timer's "2 werkdagen verstreken"), None when it gives none."""
+    return step_names(version, spec_name).name
+
+
+@dataclass(frozen=True)
+class StepNames:
+    """What a diagram calls a step (a timer, a task), and the activity a boundary timer sits on, for people."""
+
+    name: str | None
+    attached_to: str | None = None
+
+
+def step_names(version: ProcessModelVersion, spec_name: str) -> StepNames:
+    """The BPMN names of the step ``spec_name`` (its id, never shown) and of the activity it is attached to, in the
+    process or one of its call activities."""
     spec, subprocess_specs = version_spec(version)
-    for process in (spec, *subprocess_specs.values()):
-        task_spec = process.task_specs.get(spec_name)
-        if task_spec is not None:
-            return getattr(task_spec, "bpmn_name", None) or None
-    return None
+    task_spec = next((process.task_specs[spec_name] for process in (spec, *subprocess_specs.values())
+                      if spec_name in process.task_specs), None)
+    if task_spec is None:
+        return StepNames(None)
+    attached = next((output for split in task_spec.inputs if isinstance(split, BoundaryEventSplit)
+                     for output in split.outputs if not isinstance(output, BoundaryEvent)), None)
+    return StepNames(getattr(task_spec, "bpmn_name", None) or None,
+                     getattr(attached, "bpmn_name", None) or None)
 
 
 def lanes(version: ProcessModelVersion) -> frozenset[str]:

@@ -23,6 +23,7 @@ from app.models import InstanceStatus, ProcessInstance, Timer, TimerState
 LEASE = timedelta(seconds=60)
 BACKOFF = [timedelta(seconds=5), timedelta(seconds=30), timedelta(seconds=120)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
+BACKOFF_OWNER = "backoff"  # the lease owner while a failed timer waits for its next attempt
 
 
 class Outcome(enum.StrEnum):
@@ -87,10 +88,12 @@ def record_failure(session: Session, timer_id: int, error: BaseException) -> tim
         timer.state, timer.lease_owner, timer.lease_expires_at = TimerState.FAILED, None, None
         instance = session.get(ProcessInstance, timer.instance_id)
         instance.status = InstanceStatus.INCIDENT
-        instance.incident = f"Termijn '{timer.spec_name}' faalde {timer.attempts} keer: {cause}"
+        name = runner.step_names(instance.model_version, timer.spec_name).name  # the diagram's words, not its id
+        instance.incident = (f"Termijn '{name}' faalde {timer.attempts} keer: {cause}" if name
+                             else f"Een termijn faalde {timer.attempts} keer: {cause}")
         return None
     backoff = BACKOFF[timer.attempts - 1]
-    timer.lease_owner, timer.lease_expires_at = "backoff", now() + backoff  # the reconciler waits too
+    timer.lease_owner, timer.lease_expires_at = BACKOFF_OWNER, now() + backoff  # the reconciler waits too
     return backoff
 
 
@@ -124,15 +127,6 @@ def schedule_now(session: Session, timer_id: int) -> None:
     from workers.scheduling import enqueue_now  # workers depend on the engine, not back
 
     hooks.after_commit(session, lambda: enqueue_now([timer_id]))
-
-
-def waiting_and_failed(session: Session, limit: int = 500) -> tuple[list[Timer], list[Timer]]:
-    """For the admin page: pending timers by due time, and failed ones (the incidents), newest first."""
-    pending = session.scalars(select(Timer).where(Timer.state == TimerState.PENDING)
-                              .order_by(Timer.due_at).limit(limit))
-    failed = session.scalars(select(Timer).where(Timer.state == TimerState.FAILED)
-                             .order_by(Timer.created_at.desc()).limit(limit))
-    return list(pending), list(failed)
 
 
 def due_unleased(session: Session, grace: timedelta) -> list[tuple[int, datetime]]:

@@ -8,8 +8,9 @@ from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 
+from app import ui
 from app.forms.uploads import DEFAULT_ACCEPT, DEFAULT_MAX_BYTES, size_text, type_list
 
 KINDS = (
@@ -180,8 +181,8 @@ class Field:
 
 
 def _readable_date(value: str) -> str:
-    """'2026-10-15' as the reader's locale writes it; the raw text when it is not a date."""
+    """'2026-10-15' in the pages' one date style ("15 okt. 2026", app/ui.py); the raw text when it is not a date."""
     try:
-        return format_date(date.fromisoformat(value), "medium")
+        return ui.format_date(date.fromisoformat(value))
     except ValueError:
         return value

@@ -1,20 +1,18 @@
 """The roster page."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.auth import policy
-from app.auth.accounts import entity_by_code
-from app.clock import now
 from app.db import session
-from app.models import ConfidantStatus, Entity
+from app.engine.errors import InvalidData, NotAllowed
+from app.models import ConfidantStatus
 from app.roster import services
+from app.ui import local_today
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
+ALL = "all"  # the status filter's choice for every status the user may list
 
 
 @bp.get("/")
@@ -22,12 +20,18 @@ bp = Blueprint("roster", __name__, url_prefix="/roster")
 def index():
     if not policy.can_view_roster(current_user):
         abort(403)
-    allowed = policy.roster_statuses_for(current_user)
-    wanted = request.args.get("status", ConfidantStatus.ACTIVE.value)
-    status = wanted if wanted in allowed else (None if wanted == "all" else ConfidantStatus.ACTIVE.value)
-    entity = entity_by_code(session(), request.args.get("entity"))
-    confidants = services.roster(session(), [status] if status else allowed, entity.id if entity else None)
-    entities = list(session().scalars(select(Entity).order_by(Entity.name)))
-    today = now().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-    return render_template("roster/index.html", confidants=confidants, status=status, entity=entity,
-                           entities=entities, statuses=allowed, today=today)
+    status = request.args.get("status", ConfidantStatus.ACTIVE.value)
+    entity = request.args.get("entity")
+    try:
+        roster = services.visible_roster(session(), current_user, None if status == ALL else status, entity)
+    except (InvalidData, NotAllowed) as exc:
+        return _page(None, {"status": status, "entity": entity}, exc), exc.status
+    return _page(roster, {"status": ALL if roster.status is None else roster.status, "entity": entity})
+
+
+def _page(roster: services.Roster | None, asked: dict, refusal: InvalidData | NotAllowed | None = None):
+    errors = getattr(refusal, "errors", {}) if refusal else {}
+    message = None if refusal is None or errors else str(refusal.message)
+    return render_template("roster/index.html", roster=roster, asked=asked, errors=errors, refusal=message,
+                           statuses=policy.roster_statuses_for(current_user), entities=services.entity_choices(session()),
+                           today=local_today())

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
-from app.auth.accounts import ensure_user, find_user
+from app.auth import policy
+from app.auth.accounts import ensure_user, entity_by_code, find_user
 from app.engine import runner
-from app.engine.errors import InvalidData
+from app.engine.errors import InvalidData, NotAllowed
 from app.engine.services import ServiceContext, service
-from app.models import Confidant, ConfidantStatus, Entity, Role, Task, TaskState
+from app.models import Confidant, ConfidantStatus, Entity, Role, Task, TaskState, User
 from app.workflow.checks import form_check
 
 log = logging.getLogger(__name__)
@@ -113,10 +115,42 @@ def activate_confidant(context: ServiceContext, params: dict, data: dict) -> int
     return confidant.id
 
 
+@dataclass(frozen=True)
+class Roster:
+    """The confidants a user asked for: ``status`` is one status or None for all the user may list (``statuses``);
+    ``entity`` the one entity asked for, or None."""
+
+    confidants: list[Confidant]
+    status: str | None
+    entity: Entity | None
+    statuses: list[str]
+
+
+def visible_roster(session: Session, user: User, status: str | None, entity_code: str | None) -> Roster:
+    """The roster as ``user`` may see it (R14: the active confidants are published; R15: the full list is the
+    GDPB's), of one status (None: every status the user may list) and one entity (None or "": every entity).
+    An unknown status or entity is refused, and so is a status the user may not list: never silently ignored."""
+    allowed = policy.roster_statuses_for(user)
+    if status is not None and status not in ConfidantStatus._value2member_map_:
+        raise InvalidData({"status": _l("Onbekende status. Kies actief, tijdelijk inactief of voormalig.")})
+    if status is not None and status not in allowed:
+        raise NotAllowed(_l("Alleen de GDPB ziet ook de tijdelijk inactieve en voormalige vertrouwenspersonen."))
+    entity = entity_by_code(session, entity_code) if entity_code else None
+    if entity_code and entity is None:
+        raise InvalidData({"entity": _l("Onbekende entiteit.")})
+    confidants = roster(session, [status] if status else allowed, entity.id if entity else None)
+    return Roster(confidants, status, entity, allowed)
+
+
+def entity_choices(session: Session) -> list[Entity]:
+    """Every entity by name, for the roster's filter."""
+    return list(session.scalars(select(Entity).order_by(Entity.name)))
+
+
 def roster(session: Session, statuses: list[str], entity_id: int | None = None) -> list[Confidant]:
     """Confidants of the given statuses by entity and name, optionally of one entity."""
-    query = (select(Confidant).join(Entity).where(Confidant.status.in_(statuses))
-             .order_by(Entity.name, Confidant.name))
+    query = (select(Confidant).options(contains_eager(Confidant.entity)).join(Entity)
+             .where(Confidant.status.in_(statuses)).order_by(Entity.name, Confidant.name))
     if entity_id is not None:
         query = query.where(Confidant.entity_id == entity_id)
     return list(session.scalars(query))

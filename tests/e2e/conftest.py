@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,7 +44,13 @@ def chromium_path() -> str | None:
 @pytest.fixture
 def live_server(database_url, redis_url, tmp_path):
     """The app, served over HTTP on a free port of 127.0.0.1; yields the base URL."""
-    app = build_app(database_url, redis_url, tmp_path)
+    with serve(build_app(database_url, redis_url, tmp_path)) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve(app):
+    """Serve ``app`` over HTTP on a free port of 127.0.0.1 while the block runs; gives the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()

@@ -178,9 +178,10 @@ def post_together(clients: list, url: str, forms: list[dict]) -> list:
 
 
 def flashes(client, response) -> list[tuple[str, str]]:
-    """The flash messages the redirect target shows: (category, text)."""
+    """The flash messages the redirect target shows: (category, text); an error is a notice in the danger tone."""
     page = client.get(urlsplit(response.location).path).get_data(as_text=True)
-    return re.findall(r'<p class="flash flash-(\w+)"[^>]*>([^<]*)</p>', page)
+    notices = re.findall(r'<div class="notice notice--(\w+)"[^>]*>\s*<p>([^<]*)</p>', page)
+    return [("error" if tone == "danger" else tone, text) for tone, text in notices]
 
 
 def test_two_browsers_post_the_same_task_form_exactly_one_succeeds(pg_app):

@@ -168,8 +168,9 @@ def test_fire_now_from_the_admin_page(app, store, started, clock):
     admin = app.test_client()
     login(admin, ADMIN)
     page = admin.get("/admin/timers").get_data(as_text=True)
-    assert admin.post(f"/admin/timers/{deadline.id}/fire-now",
-                      data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert admin.post(f"/admin/timers/{deadline.id}/fire-now",  # confirmed as the page's button does
+                      data={"csrf_token": csrf_token(page), "confirmed": "1",
+                            "due": deadline.due_at.isoformat()}).status_code == 302
     clock.move_to(T0 + timedelta(seconds=1))
     assert fire_timer(deadline.id) == "fired"
     follow_up = store.scalar(select(Task.state).where(Task.spec_name == "follow_up"))

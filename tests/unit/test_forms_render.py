@@ -284,7 +284,8 @@ def test_render_values_shows_labels_ja_nee_and_files(app, fd):
     assert shown["Nieuwsbrief"] == "Nee" and shown["Rol"] == "niet ingevuld"
     files = render(app, "{{ render_values(fd, data) }}", fd=load_form(FIXTURES, "certificate"),
                    data={"certificate": "file-1", "completed_on": "2024-06-30"})
-    assert [dd.text() for dd in files.find_all("dd")] == ["30 jun 2024", "bestand", "niet ingevuld"]  # dates as the reader writes them
+    # Issue 9, defect 7: dates in the pages' one style (app/ui.py: "30 jun. 2024"), not Babel's "30 jun 2024"
+    assert [dd.text() for dd in files.find_all("dd")] == ["30 jun. 2024", "bestand", "niet ingevuld"]
 
 
 def test_works_with_flask_wtf_csrf_protect():
@@ -296,3 +297,11 @@ def test_works_with_flask_wtf_csrf_protect():
     page = render(app, "{{ render_form(fd) }}", fd=fd)
     token = page.find_all("input", name="csrf_token")[0].attrs["value"]
     assert len(token) > 20
+
+
+def test_the_certificate_upload_says_its_types_and_size_once(app):
+    """Issue 9, defect 7: the real certificate form's help read "Een PDF, PNG of JPEG van ten hoogste 5 MB." and then
+    the field's own hint said it again; the hint, made from what the field accepts, now says it alone."""
+    fd = load_form(ROOT / "forms", "training_certificate")
+    help_text = render_form(app, fd).by_id("field-certificate-help").text()
+    assert help_text == "Toegelaten: PDF, PNG, JPEG, hoogstens 5 MB."

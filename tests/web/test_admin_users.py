@@ -2,11 +2,24 @@
 recovery procedure) and a new second factor; bad input is refused with a message and changes nothing."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select, update
 
-from app.auth.accounts import ensure_user
+from app.auth.accounts import assign_papsy, ensure_user
 from app.models import OutboxMessage, Role, User, UserKey
-from tests.helpers import ADMIN, OMG_CONFIDANT, choose_password, csrf_token, entity, login, post_form
+from tests.helpers import (
+    ADMIN,
+    OMG_CONFIDANT,
+    OMG_PAPSY,
+    OMG_SECRETARY,
+    choose_password,
+    csrf_token,
+    entity,
+    login,
+    post_form,
+    visible_text,
+)
 
 NEW_PASSWORD = "een-nieuw-wachtwoord-7"
 OWN_PASSWORD = "mijn-eigen-wachtwoord-8"
@@ -159,3 +172,22 @@ def test_r2_each_admin_reset_notes_who_did_it(app, store):
         assert told.to_address == OMG_CONFIDANT and "Anouk Beheer" in told.body, "the user is told, by name"
         assert NEW_PASSWORD not in told.body and "/setup/" not in told.body, "never the password or the link"
     assert len(store.scalars(select(OutboxMessage).where(OutboxMessage.kind == "account_reset")).all()) == 3
+
+
+def test_the_user_list_names_the_entities_of_every_user(app, store):
+    """Issue 9, defect 9: a PAPSY's entities by name, all of them (the list showed their codes), and the entity of a
+    confidant and of an EOC secretary; the user page says the same."""
+    assign_papsy(store, account(store, OMG_PAPSY), entity(store, "AWV"))
+    store.commit()
+    admin = app.test_client()
+    login(admin, ADMIN)
+    page = admin.get("/admin/").get_data(as_text=True)
+    cells = [[visible_text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in page.split("<tr>")]
+    entities_of = {row[0]: row[3] for row in cells if len(row) == 4}
+    assert entities_of["Luc Van den Broeck"] == "Agentschap Wegen en Verkeer, Departement Omgeving"
+    assert entities_of["Sofie Claes"] == entities_of["Ingrid Verhaegen"] == "Departement Omgeving"
+    assert entities_of["Anouk Beheer"] == "–"
+    papsy_page = visible_text(admin.get(f"/admin/users/{account(store, OMG_PAPSY).id}").get_data(as_text=True))
+    assert "Entiteit Agentschap Wegen en Verkeer, Departement Omgeving" in papsy_page
+    assert "Entiteit Departement Omgeving" in visible_text(
+        admin.get(f"/admin/users/{account(store, OMG_SECRETARY).id}").get_data(as_text=True))
