@@ -148,7 +148,7 @@ def mail_kind_label(kind: str) -> str:
 
 def local_today() -> date:
     """Today in the display time zone (a training deadline is a date, not a moment)."""
-    return _local(now()).date()
+    return now().astimezone(i18n.display().zone).date()
 
 
 def role_options() -> list[tuple[str, str]]:
