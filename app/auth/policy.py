@@ -149,12 +149,18 @@ def tasks_findable_by(user: User) -> ColumnElement[bool]:
     return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id, ~confidential))
 
 
-def participates_in(user: User) -> ColumnElement[bool]:
+def participates_in(user: User, beyond_entities: set[int] | None = None) -> ColumnElement[bool]:
     """SQL condition on instances ``user`` takes part in: started it, has or had a task in it, may complete one of
-    its open tasks, or is the confidant whose dossier it is about."""
-    tasks = select(Task.instance_id).where(or_(
-        Task.assignee_id == user.id, Task.completed_by_id == user.id,
-        and_(Task.state == TaskState.READY, tasks_visible_to(user))))
+    its open tasks, or is the confidant whose dossier it is about.
+
+    ``beyond_entities``: the entities whose ordinary instances the caller shows anyway; their tasks are not collected
+    (a PAPSY has completed thousands there, and a list would gather them for every page)."""
+    took_part = or_(Task.assignee_id == user.id, Task.completed_by_id == user.id,
+                    and_(Task.state == TaskState.READY, tasks_visible_to(user)))
+    if beyond_entities:  # a task carries its instance's entity and model version
+        took_part = and_(took_part, or_(Task.entity_id.not_in(beyond_entities),
+                                        Task.model_version_id.in_(_confidential_versions())))
+    tasks = select(Task.instance_id).where(took_part)
     dossiers = select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
                                                             Dossier.escalation_instance_id.is_not(None))
     return or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(tasks),
@@ -184,7 +190,8 @@ def instances_visible_to(user: User) -> ColumnElement[bool]:
     if user.has_role(Role.ADMIN):
         return true()
     entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
-    return or_(participates_in(user), and_(ProcessInstance.entity_id.in_(entities), ~_confidential_instance()))
+    return or_(participates_in(user, beyond_entities=entities),
+               and_(ProcessInstance.entity_id.in_(entities), ~_confidential_instance()))
 
 
 def instance_details_visible_to(user: User) -> ColumnElement[bool]:
@@ -197,8 +204,11 @@ def instance_details_visible_to(user: User) -> ColumnElement[bool]:
 
 
 def _confidential_instance() -> ColumnElement[bool]:
-    return ProcessInstance.model_version_id.in_(
-        select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
+    return ProcessInstance.model_version_id.in_(_confidential_versions())
+
+
+def _confidential_versions():
+    return select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS)
 
 
 def may_know_of_process(user: User, version: ProcessModelVersion, lanes: frozenset[str]) -> bool:

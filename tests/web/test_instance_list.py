@@ -191,3 +191,20 @@ def test_a_bad_api_parameter_is_422_with_the_reason(client, store, rows, bearer,
     body = response.get_json()
     assert response.status_code == 422 and body["error"] and len(body["errors"]) == 1
     assert set(body["errors"]) <= {"per_page", "status", "started_from", "entity"}
+
+
+def test_a_papsy_lists_what_they_took_part_in_beyond_their_entities_and_their_confidential_cases(store, rows):
+    """The list skips the tasks of a PAPSY's own entities' ordinary instances (it shows those anyway); a task done
+    in another entity, or in a confidential case of their own entity, still lists that instance."""
+    from app.models import Task, TaskState
+    from tests.helpers import OMG_PAPSY
+
+    papsy = user(store, OMG_PAPSY)
+    assert sorted(listed(store, OMG_PAPSY)) == sorted([rows["jana"], rows["training"]])
+    for name in ("piet", "secret"):  # an AWV appointment, an OMG delicate case: neither shown by entity scope
+        instance = store.get(ProcessInstance, rows[name])
+        store.add(Task(instance_id=instance.id, spiff_task_id=f"t-{name}", spec_name="step", title="Stap",
+                       lane="papsy", entity_id=instance.entity_id, model_version_id=instance.model_version_id,
+                       state=TaskState.COMPLETED, completed_by_id=papsy.id))
+    store.commit()
+    assert sorted(listed(store, OMG_PAPSY)) == sorted([rows["jana"], rows["training"], rows["piet"], rows["secret"]])
