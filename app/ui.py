@@ -53,22 +53,42 @@ class Due:
         return ngettext("nog %(num)d dag", "nog %(num)d dagen", self.days)
 
 
-def due_state(due_at: datetime | None, at: datetime | None = None) -> Due:
+def due_state(due_at: datetime | None, at: datetime | None = None, shown: i18n.Display | None = None) -> Due:
+    """``at``: now; ``shown``: the request's i18n.display() (a list passes both once for all its rows)."""
     if due_at is None:
         return Due("none")
     at = at or now()
-    zone = i18n.display().zone
+    zone = (shown or i18n.display()).zone
     days = (due_at.astimezone(zone).date() - at.astimezone(zone).date()).days
     if due_at < at:
         return Due("late", min(days, 0))
     return Due("soon" if due_at < at + DUE_SOON else "later", max(days, 0))
 
 
-def format_datetime(value: datetime | None) -> str:
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as a page shows it: the moment for ``<time datetime>``, in words, and how it stands today."""
+
+    iso: str
+    text: str
+    state: Due
+
+
+def deadline(due_at: datetime | Deadline | None, at: datetime | None = None,
+             shown: i18n.Display | None = None) -> Deadline | None:
+    """The due badge's view of a deadline. A list prepares its rows' deadlines with this once, in its service, and
+    the badge takes them as they are."""
+    if due_at is None or isinstance(due_at, Deadline):
+        return due_at
+    shown = shown or i18n.display()
+    return Deadline(due_at.isoformat(), format_datetime(due_at, shown), due_state(due_at, at, shown))
+
+
+def format_datetime(value: datetime | None, shown: i18n.Display | None = None) -> str:
     """"2 dec. 2026 14:05" in Dutch, "2 Dec 2026, 14:05" in English; 24 h, in the display time zone."""
     if value is None:
         return ""
-    shown = i18n.display()
+    shown = shown or i18n.display()
     locale, local = shown.locale, value.astimezone(shown.zone)
     if locale not in _MONTHS:
         return babel_format_datetime(local, "medium", locale=locale)

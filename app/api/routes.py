@@ -77,7 +77,7 @@ def get_instance(instance_id: int):
 @bp.get("/tasks")
 def tasks():
     page = inbox.inbox_page(session(), g.api_user, inbox.InboxQuery.from_args(request.args))
-    return jsonify({"items": [out.task(t) for t in page.tasks], "total": page.total, "page": page.query.page,
+    return jsonify({"items": [out.inbox_task(t) for t in page.tasks], "total": page.total, "page": page.query.page,
                     "per_page": page.query.per_page})
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Confidant, ProcessInstance, ProcessModelVersion, Task
 from app.workflow import instances
+from app.workflow.inbox import InboxTask
 
 
 def _iso(value) -> str | None:
@@ -20,12 +21,24 @@ def process_model(start_form, version: ProcessModelVersion) -> dict:
 
 
 def task(row: Task) -> dict:
+    assignee = row.assignee
+    return _task(row, row.instance.model_version, row.entity.code, row.instance.subject,
+                 (assignee.email, assignee.name) if assignee else None)
+
+
+def inbox_task(row: InboxTask) -> dict:
+    """A task of the inbox's list, as ``task`` shows it."""
+    return _task(row, row.version, row.entity_code, row.subject,
+                 (row.assignee_email, row.assignee_name) if row.assignee_id else None)
+
+
+def _task(row: Task | InboxTask, version: ProcessModelVersion, entity: str, subject: str | None,
+          assignee: tuple[str, str] | None) -> dict:
     return {
-        "id": row.id, "instance_id": row.instance_id, "process": row.instance.model_version.model.name,
-        "step": row.title, "role": row.lane, "entity": row.entity.code, "state": str(row.state),
-        "since": _iso(row.created_at), "due_at": _iso(row.due_at), "subject": row.instance.subject,
-        "model": row.instance.model_version.model_key,
-        "assignee": {"email": row.assignee.email, "name": row.assignee.name} if row.assignee else None,
+        "id": row.id, "instance_id": row.instance_id, "process": version.model.name, "step": row.title,
+        "role": row.lane, "entity": entity, "state": str(row.state), "since": _iso(row.created_at),
+        "due_at": _iso(row.due_at), "subject": subject, "model": version.model_key,
+        "assignee": {"email": assignee[0], "name": assignee[1]} if assignee else None,
     }
 
 

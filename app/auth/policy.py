@@ -61,6 +61,11 @@ def can_start(user: User, version: ProcessModelVersion, entity: Entity) -> bool:
     return any(acts_for(user, role, entity.id) for role in version.start_roles)
 
 
+def holds_start_role(user: User, version: ProcessModelVersion) -> bool:
+    """``user`` has a role that starts the process, for some entity (which ones: ``startable_entities``)."""
+    return any(role in user.roles for role in version.start_roles)
+
+
 def startable_entities(user: User, version: ProcessModelVersion, entities: list[Entity]) -> list[Entity]:
     return [entity for entity in entities if can_start(user, version, entity)]
 
@@ -109,7 +114,7 @@ def can_hand_over(user: User, task: Task) -> bool:
 
 
 def _confidential_by_token(task: Task) -> bool:
-    return task.instance.model_version.visibility == Visibility.PARTICIPANTS and signed_in_by_token()
+    return signed_in_by_token() and task.confidential
 
 
 def can_receive(colleague: User, task: Task) -> bool:

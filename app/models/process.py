@@ -173,6 +173,11 @@ class Task(Base):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
 
+    @property
+    def confidential(self) -> bool:
+        """Its process shows it only to those who take part (app/auth/policy.py)."""
+        return self.instance.model_version.confidential
+
 
 class Timer(Base):
     """A waiting BPMN timer; the database is its truth, RQ only carries the job that fires it."""

@@ -7,16 +7,19 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
-from app import model_texts
+from app import i18n, model_texts
 from app.auth import policy
-from app.engine import registry, runner
+from app.engine import runner
 from app.engine.errors import InvalidData
 from app.forms import FormDefinition
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
+from app.clock import now
+from app.ui import Deadline, Due, deadline, format_datetime
+from app.web import url_pattern
 from app.workflow import files, saved_filters, services
-from app.workflow.inbox import InboxPage, InboxQuery, filter_options, inbox_page
+from app.workflow.inbox import InboxPage, InboxQuery, InboxTask, filter_options, inbox_page
 
 _instructions_env = SandboxedEnvironment(autoescape=False)
 
@@ -61,26 +64,63 @@ def _render_instructions(template: str | None, data: dict) -> str | None:
 
 
 def startable_processes(session: Session, user: User) -> list[ProcessModelVersion]:
-    entities = list(session.scalars(select(Entity)))
-    versions = [model.current_version for model in registry.list_models(session) if model.current_version]
-    return [v for v in versions if v.start_task and policy.startable_entities(user, v, entities)]
+    """The current versions of the processes ``user`` may start for some entity, by name."""
+    versions = session.scalars(select(ProcessModelVersion).join(ProcessModel, ProcessModel.current_version_id ==
+                                                                ProcessModelVersion.id)
+                               .options(contains_eager(ProcessModelVersion.model)).order_by(ProcessModel.name)).all()
+    candidates = [version for version in versions if version.start_task and policy.holds_start_role(user, version)]
+    entities = list(session.scalars(select(Entity))) if candidates else []
+    return [version for version in candidates if policy.startable_entities(user, version, entities)]
 
 
 PARAM_LABELS = {"process": _l("Proces"), "entity": _l("Entiteit"), "due": _l("Termijn"), "assigned": _l("Welke taken"),
                 "q": _l("Zoeken"), "sort": _l("Sorteren"), "page": _l("Pagina"), "per_page": _l("Taken per pagina")}
 
 
-@dataclass(frozen=True)
-class RowActions:
-    """What the user may do with one task of the list (the policy decides; the template only shows)."""
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One task as its row shows it, every text ready in the reader's language: a page of fifty rows then costs the
+    template only its HTML. What the user may do with it is the policy's (open, claim, release)."""
 
-    open: bool  # its task page
-    claim: bool
-    release: bool
+    id: int
+    title: str
+    subject: str | None
+    process: str
+    entity: str
+    since: Deadline  # when the task came (shown as a date, never flagged)
+    due: Deadline | None
+    holder: str  # "me", "colleague" or "nobody"
+    holder_name: str | None  # the colleague who has it
+    url: str | None  # its task page, when the user may open it
+    claim_url: str | None  # when the user may take it
+    release_url: str | None  # when the user may give it back
+    hand_over_url: str | None  # when the user may hand it to a colleague
 
     @property
-    def hand_over(self) -> bool:
-        return self.claim or self.release  # as policy.can_hand_over
+    def late(self) -> bool:
+        return self.due is not None and self.due.state.late
+
+
+def inbox_rows(user: User, tasks: list[InboxTask]) -> list[InboxRow]:
+    """The rows of a page of tasks; the language, time zone, moment and URLs are found once for all of them."""
+    shown, at = i18n.display(), now()
+    task_url, claim_url, release_url = (url_pattern(endpoint, "task_id") for endpoint in
+                                        ("workflow.task", "workflow.claim", "workflow.release"))
+    translators = {task.version.id: model_texts.for_version(task.version, shown.locale) for task in tasks}
+    rows = []
+    for task in tasks:
+        holder = "nobody" if task.assignee_id is None else "me" if task.assignee_id == user.id else "colleague"
+        translate = translators[task.version.id]
+        claim, release = policy.can_claim(user, task), policy.can_release(user, task)
+        rows.append(InboxRow(
+            id=task.id, title=translate(task.title), subject=task.subject, process=translate(task.version.model.name),
+            entity=task.entity_name, url=task_url(task.id) if policy.can_complete(user, task) else None,
+            since=Deadline(task.created_at.isoformat(), format_datetime(task.created_at, shown), Due("none")),
+            due=deadline(task.due_at, at, shown), holder=holder,
+            holder_name=task.assignee_name if holder == "colleague" else None,
+            claim_url=claim_url(task.id) if claim else None, release_url=release_url(task.id) if release else None,
+            hand_over_url=f"{task_url(task.id)}#overdragen" if claim or release else None))
+    return rows
 
 
 @dataclass
@@ -94,7 +134,7 @@ class InboxScreen:
     processes: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
     entities: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
     saved: list[SavedFilter] = field(default_factory=list)
-    actions: dict[int, RowActions] = field(default_factory=dict)  # by task id
+    rows: list[InboxRow] = field(default_factory=list)  # the page's tasks
 
     @property
     def error_list(self) -> list[tuple[str, str]]:
@@ -116,9 +156,8 @@ def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> Inbox
                           else model.name))
     if query.entity and query.entity not in dict(entities):
         entities.append((query.entity, session.scalar(select(Entity.name).where(Entity.code == query.entity))))
-    actions = {task.id: RowActions(policy.can_complete(user, task), policy.can_claim(user, task),
-                                   policy.can_release(user, task)) for task in (page.tasks if page else [])}
-    return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user), actions)
+    rows = inbox_rows(user, page.tasks) if page else []
+    return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user), rows)
 
 
 def colleagues_for(session: Session, user: User, task: Task) -> list[tuple[str, str]]:

@@ -63,7 +63,12 @@ def test_who_has_each_task_and_the_actions_offered(luc, inbox):
     assert "Opgenomen door An De Clercq" in colleague
     assert not re.search(r"Ik neem dit op|Vrijgeven|Overdragen|href=\"/tasks/", colleague)
     assert inbox["secret"] not in rows  # a colleague's task of a confidential process
-    assert f'name="next" value="/inbox?assigned=any&amp;sort=created_at"' in rows[inbox["late"]]
+    assert f'formaction="/tasks/{inbox["late"]}/claim"' in rows[inbox["late"]]
+    assert f'formaction="/tasks/{inbox["mine"]}/release"' in rows[inbox["mine"]]
+    # one form around the list carries the way back and the CSRF token, not one per row
+    assert not any('name="next"' in row or "csrf_token" in row for row in (r.split("</tr>")[0] for r in rows.values()))
+    assert '<form method="post">\n  <input type="hidden" name="csrf_token"' in html
+    assert 'name="next" value="/inbox?assigned=any&amp;sort=created_at"' in html.split('<table class="table">')[0]
 
 
 def test_paging_shows_the_total_and_links_that_keep_the_filter(luc, inbox):
