@@ -72,6 +72,7 @@ class Deadline:
     iso: str
     text: str
     state: Due
+    badge: str | None  # the words of its badge when late or soon: "3 dagen te laat", "nog 2 dagen"
 
 
 def deadline(due_at: datetime | Deadline | None, at: datetime | None = None,
@@ -81,7 +82,9 @@ def deadline(due_at: datetime | Deadline | None, at: datetime | None = None,
     if due_at is None or isinstance(due_at, Deadline):
         return due_at
     shown = shown or i18n.display()
-    return Deadline(due_at.isoformat(), format_datetime(due_at, shown), due_state(due_at, at, shown))
+    state = due_state(due_at, at, shown)
+    return Deadline(due_at.isoformat(), format_datetime(due_at, shown), state,
+                    state.label if state.late or state.soon else None)
 
 
 def format_datetime(value: datetime | None, shown: i18n.Display | None = None) -> str:

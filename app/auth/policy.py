@@ -61,9 +61,18 @@ def can_start(user: User, version: ProcessModelVersion, entity: Entity) -> bool:
     return any(acts_for(user, role, entity.id) for role in version.start_roles)
 
 
-def holds_start_role(user: User, version: ProcessModelVersion) -> bool:
-    """``user`` has a role that starts the process, for some entity (which ones: ``startable_entities``)."""
-    return any(role in user.roles for role in version.start_roles)
+def can_start_somewhere(user: User, version: ProcessModelVersion) -> bool:
+    """``user`` may start the process for at least one entity (which ones: ``startable_entities``)."""
+    if version.visibility == Visibility.PARTICIPANTS and signed_in_by_token():
+        return False
+    return any(_scope_of(user, role) != set() for role in version.start_roles)
+
+
+def _scope_of(user: User, role: str) -> set[int] | None:
+    try:
+        return entity_ids_for(user, Role(role))
+    except ValueError:
+        return set()
 
 
 def startable_entities(user: User, version: ProcessModelVersion, entities: list[Entity]) -> list[Entity]:

@@ -80,7 +80,8 @@ class InboxPage:
         return max(1, -(-self.total // self.query.per_page))
 
 
-def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: bool = False) -> InboxPage:
+def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: bool = False,
+               versions: dict[int, ProcessModelVersion] | None = None) -> InboxPage:
     """One page of the user's inbox and its total; ``with_counts`` (the web page): the counts per choice and the
     processes and entities the filter bar offers."""
     at, (version_ids, entity_id) = now(), _lookups(session, query)
@@ -90,16 +91,16 @@ def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: 
     if with_counts:
         cells = _cells(session, user, query.q, at)
         total, counts = _tally(cells, query, version_ids, entity_id)
-        processes, entities = _options(session, cells)
+        processes, entities = _options(session, cells, versions)
     else:
         total = session.scalar(select(func.count(Task.id)).where(*conditions))
-    tasks = _page(session, query, conditions) if total > query.offset else []
+    tasks = _page(session, query, conditions, versions) if total > query.offset else []
     return InboxPage(query, tasks, total, counts, processes, entities)
 
 
 def filter_options(session: Session, user: User) -> tuple[Options, Options]:
     """The processes and entities of the tasks the user finds now (a process they have no part in is not named)."""
-    return _options(session, _cells(session, user, None, now()))
+    return _options(session, _cells(session, user, None, now()), None)
 
 
 def check_query_string(session: Session, query_string: str) -> InboxQuery:
@@ -160,18 +161,22 @@ def _assigned_condition(user: User, assigned: str | None) -> ColumnElement[bool]
 class _Cell:
     version_id: int
     entity_id: int
+    entity_code: str
+    entity_name: str
     due: str  # late, soon, later, none
     holder: str  # me, unassigned, colleague
     count: int
 
 
 def _cells(session: Session, user: User, q: str | None, at: datetime) -> list[_Cell]:
-    """The user's findable tasks counted per process version, entity, due state and holder."""
+    """The user's findable tasks counted per process version, entity (with its code and name, for the filter bar),
+    due state and holder."""
     due = case((Task.due_at.is_(None), "none"), (Task.due_at < at, "late"), (Task.due_at < at + DUE_SOON, "soon"),
                else_="later")
     holder = case((Task.assignee_id.is_(None), "unassigned"), (Task.assignee_id == user.id, "me"), else_="colleague")
-    rows = session.execute(select(Task.model_version_id, Task.entity_id, due, holder, func.count())
-                           .where(*_scope(user, q)).group_by(Task.model_version_id, Task.entity_id, due, holder))
+    rows = session.execute(select(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, due, holder,
+                                  func.count()).join(Entity, Entity.id == Task.entity_id).where(*_scope(user, q))
+                           .group_by(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, due, holder))
     return [_Cell(*row) for row in rows]
 
 
@@ -195,15 +200,12 @@ def _tally(cells: list[_Cell], query: InboxQuery, version_ids: list[int] | None,
     return due[query.due or "all"], Counts(due, assigned)
 
 
-def _options(session: Session, cells: list[_Cell]) -> tuple[Options, Options]:
+def _options(session: Session, cells: list[_Cell], versions: dict | None) -> tuple[Options, Options]:
     """(key, name in the reader's language) of the processes, (code, name) of the entities, of these cells."""
-    version_ids, entity_ids = {cell.version_id for cell in cells}, {cell.entity_id for cell in cells}
-    versions = session.scalars(select(ProcessModelVersion).where(ProcessModelVersion.id.in_(version_ids))
-                               .options(joinedload(ProcessModelVersion.model))
-                               .order_by(ProcessModelVersion.version)) if version_ids else []
-    processes = {version.model_key: model_texts.process_name(version) for version in versions}  # the newest names it
-    entities = session.execute(select(Entity.code, Entity.name).where(Entity.id.in_(entity_ids))) if entity_ids else []
-    return _by_label(processes.items()), _by_label(entities)
+    version_ids = {cell.version_id for cell in cells}
+    by_age = sorted(_versions(session, version_ids, versions).values(), key=lambda version: version.version)
+    processes = {version.model_key: model_texts.process_name(version) for version in by_age}  # the newest names it
+    return _by_label(processes.items()), _by_label({(cell.entity_code, cell.entity_name) for cell in cells})
 
 
 def _by_label(options) -> Options:
@@ -212,7 +214,7 @@ def _by_label(options) -> Options:
 
 # -- one page -----------------------------------------------------------------------------------------------------
 
-def _page(session: Session, query: InboxQuery, conditions: list) -> list[InboxTask]:
+def _page(session: Session, query: InboxQuery, conditions: list, versions: dict | None) -> list[InboxTask]:
     """The page's tasks, in two statements: their ids in order, from the task table (and the small process and
     entity tables when sorted by those), then the columns their rows show, so that only the page's rows are ever
     joined with the instances."""
@@ -226,10 +228,20 @@ def _page(session: Session, query: InboxQuery, conditions: list) -> list[InboxTa
                Task.claimed_at, Task.open_to_lane_at, Task.due_at, Task.created_at)
         .join(ProcessInstance, ProcessInstance.id == Task.instance_id).join(Entity, Entity.id == Task.entity_id)
         .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(ids))).all()
-    versions = {version_id: session.get(ProcessModelVersion, version_id, options=[joinedload(ProcessModelVersion.model)])
-                for version_id in {row.model_version_id for row in rows}}  # the web page's counts loaded them
+    versions = _versions(session, {row.model_version_id for row in rows}, versions)
     by_id = {row.id: InboxTask(*row[:8], versions[row.model_version_id], *row[9:]) for row in rows}
     return [by_id[task_id] for task_id in ids]
+
+
+def _versions(session: Session, ids: set[int], known: dict[int, ProcessModelVersion] | None) -> dict[int, ProcessModelVersion]:
+    """Process versions with their models by id. ``known``: those the caller read already (the web page: the current
+    versions, for its start buttons); what is read here is added to it for the next call of the request."""
+    known = known if known is not None else {}
+    if missing := ids - known.keys():
+        known.update((version.id, version) for version in session.scalars(
+            select(ProcessModelVersion).where(ProcessModelVersion.id.in_(missing))
+            .options(joinedload(ProcessModelVersion.model))))
+    return {version_id: known[version_id] for version_id in ids}
 
 
 def _ordered(statement: Select, sort: str) -> Select:

@@ -16,7 +16,7 @@ from app.engine.errors import InvalidData
 from app.forms import FormDefinition
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
 from app.clock import now
-from app.ui import Deadline, Due, deadline, format_datetime
+from app.ui import Deadline, deadline, format_datetime
 from app.web import url_pattern
 from app.workflow import files, saved_filters, services
 from app.workflow.inbox import InboxPage, InboxQuery, InboxTask, filter_options, inbox_page
@@ -63,14 +63,16 @@ def _render_instructions(template: str | None, data: dict) -> str | None:
         return template
 
 
-def startable_processes(session: Session, user: User) -> list[ProcessModelVersion]:
-    """The current versions of the processes ``user`` may start for some entity, by name."""
-    versions = session.scalars(select(ProcessModelVersion).join(ProcessModel, ProcessModel.current_version_id ==
-                                                                ProcessModelVersion.id)
-                               .options(contains_eager(ProcessModelVersion.model)).order_by(ProcessModel.name)).all()
-    candidates = [version for version in versions if version.start_task and policy.holds_start_role(user, version)]
-    entities = list(session.scalars(select(Entity))) if candidates else []
-    return [version for version in candidates if policy.startable_entities(user, version, entities)]
+def current_versions(session: Session) -> list[ProcessModelVersion]:
+    """The current version of every process, with its model, by name."""
+    return list(session.scalars(select(ProcessModelVersion).join(
+        ProcessModel, ProcessModel.current_version_id == ProcessModelVersion.id)
+        .options(contains_eager(ProcessModelVersion.model)).order_by(ProcessModel.name)))
+
+
+def startable(user: User, versions: list[ProcessModelVersion]) -> list[ProcessModelVersion]:
+    """Of these versions, those ``user`` may start for some entity."""
+    return [version for version in versions if version.start_task and policy.can_start_somewhere(user, version)]
 
 
 PARAM_LABELS = {"process": _l("Proces"), "entity": _l("Entiteit"), "due": _l("Termijn"), "assigned": _l("Welke taken"),
@@ -87,7 +89,8 @@ class InboxRow:
     subject: str | None
     process: str
     entity: str
-    since: Deadline  # when the task came (shown as a date, never flagged)
+    since_iso: str  # when the task came
+    since_text: str
     due: Deadline | None
     holder: str  # "me", "colleague" or "nobody"
     holder_name: str | None  # the colleague who has it
@@ -115,7 +118,7 @@ def inbox_rows(user: User, tasks: list[InboxTask]) -> list[InboxRow]:
         rows.append(InboxRow(
             id=task.id, title=translate(task.title), subject=task.subject, process=translate(task.version.model.name),
             entity=task.entity_name, url=task_url(task.id) if policy.can_complete(user, task) else None,
-            since=Deadline(task.created_at.isoformat(), format_datetime(task.created_at, shown), Due("none")),
+            since_iso=task.created_at.isoformat(), since_text=format_datetime(task.created_at, shown),
             due=deadline(task.due_at, at, shown), holder=holder,
             holder_name=task.assignee_name if holder == "colleague" else None,
             claim_url=claim_url(task.id) if claim else None, release_url=release_url(task.id) if release else None,
@@ -135,6 +138,7 @@ class InboxScreen:
     entities: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
     saved: list[SavedFilter] = field(default_factory=list)
     rows: list[InboxRow] = field(default_factory=list)  # the page's tasks
+    startable: list[ProcessModelVersion] = field(default_factory=list)  # the processes the user may start
 
     @property
     def error_list(self) -> list[tuple[str, str]]:
@@ -143,9 +147,11 @@ class InboxScreen:
 
 
 def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> InboxScreen:
+    current = current_versions(session)  # for the start buttons, and most of the tasks' versions
     try:
         query = InboxQuery.from_args(args)
-        page, errors = inbox_page(session, user, query, with_counts=True), {}
+        page, errors = inbox_page(session, user, query, with_counts=True,
+                                  versions={version.id: version for version in current}), {}
         processes, entities = page.processes, page.entities
     except InvalidData as exc:
         query, page, errors = InboxQuery(), None, exc.errors
@@ -157,7 +163,8 @@ def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> Inbox
     if query.entity and query.entity not in dict(entities):
         entities.append((query.entity, session.scalar(select(Entity.name).where(Entity.code == query.entity))))
     rows = inbox_rows(user, page.tasks) if page else []
-    return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user), rows)
+    return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user), rows,
+                       startable(user, current))
 
 
 def colleagues_for(session: Session, user: User, task: Task) -> list[tuple[str, str]]:
