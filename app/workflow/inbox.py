@@ -84,12 +84,12 @@ def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: 
                versions: dict[int, ProcessModelVersion] | None = None) -> InboxPage:
     """One page of the user's inbox and its total; ``with_counts`` (the web page): the counts per choice and the
     processes and entities the filter bar offers."""
-    at, (version_ids, entity_id) = now(), _lookups(session, query)
-    conditions = [*_scope(user, query.q), *_chosen(version_ids, entity_id),
+    at, (version_ids, entity_id), scope = now(), _lookups(session, query), _scope(user, query.q)
+    conditions = [*scope, *_chosen(version_ids, entity_id),
                   _due_condition(query.due, at), _assigned_condition(user, query.assigned)]
     counts, processes, entities = None, [], []
     if with_counts:
-        cells = _cells(session, user, query.q, at)
+        cells = _cells(session, user, scope, at)
         total, counts = _tally(cells, query, version_ids, entity_id)
         processes, entities = _options(session, cells, versions)
     else:
@@ -100,7 +100,7 @@ def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: 
 
 def filter_options(session: Session, user: User) -> tuple[Options, Options]:
     """The processes and entities of the tasks the user finds now (a process they have no part in is not named)."""
-    return _options(session, _cells(session, user, None, now()), None)
+    return _options(session, _cells(session, user, _scope(user, None), now()), None)
 
 
 def check_query_string(session: Session, query_string: str) -> InboxQuery:
@@ -168,14 +168,14 @@ class _Cell:
     count: int
 
 
-def _cells(session: Session, user: User, q: str | None, at: datetime) -> list[_Cell]:
+def _cells(session: Session, user: User, scope: list[ColumnElement[bool]], at: datetime) -> list[_Cell]:
     """The user's findable tasks counted per process version, entity (with its code and name, for the filter bar),
     due state and holder."""
     due = case((Task.due_at.is_(None), "none"), (Task.due_at < at, "late"), (Task.due_at < at + DUE_SOON, "soon"),
                else_="later")
     holder = case((Task.assignee_id.is_(None), "unassigned"), (Task.assignee_id == user.id, "me"), else_="colleague")
     rows = session.execute(select(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, due, holder,
-                                  func.count()).join(Entity, Entity.id == Task.entity_id).where(*_scope(user, q))
+                                  func.count()).join(Entity, Entity.id == Task.entity_id).where(*scope)
                            .group_by(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, due, holder))
     return [_Cell(*row) for row in rows]
 
