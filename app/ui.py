@@ -92,7 +92,11 @@ def format_datetime(value: datetime | None, shown: i18n.Display | None = None) -
     if value is None:
         return ""
     shown = shown or i18n.display()
-    locale, local = shown.locale, value.astimezone(shown.zone)
+    return written_datetime(value.astimezone(shown.zone), shown.locale)
+
+
+def written_datetime(local: datetime, locale: str) -> str:
+    """``local`` (already in the display time zone) in the style of ``locale`` (pages and mails alike)."""
     if locale not in _MONTHS:
         return babel_format_datetime(local, "medium", locale=locale)
     return f"{_day_month_year(local, locale)}{_DATETIME_SEPARATOR[locale]}{local:%H:%M}"
@@ -107,7 +111,11 @@ def format_date(value: date | datetime | str | None) -> str:
         value = date.fromisoformat(value[:10])
     elif isinstance(value, datetime):
         value = value.astimezone(shown.zone).date()
-    locale = shown.locale
+    return written_date(value, shown.locale)
+
+
+def written_date(value: date, locale: str) -> str:
+    """``value`` in the style of ``locale`` (pages and mails alike)."""
     if locale not in _MONTHS:
         return babel_format_date(value, "medium", locale=locale)
     return _day_month_year(value, locale)

@@ -95,7 +95,7 @@ def note_reset_by(session: Session, user: User, admin: User, what: str) -> None:
     user.account_reset_by_id = admin.id
     queue_mail(session, user.email, "account_reset", "account_reset",
                {"name": user.name, "admin": admin.name, "what": what,
-                "at": format_due(now(), current_settings().display_timezone)}, locale=locale_of(user))
+                "at": format_due(now(), current_settings().display_timezone, locale_of(user))}, locale=locale_of(user))
 
 
 def deactivate(session: Session, user: User) -> None:

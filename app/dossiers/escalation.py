@@ -157,9 +157,8 @@ def notify_papsy(context: ServiceContext, params: dict, data: dict) -> int:
     instance = session.get(ProcessInstance, context.instance_id)
     task = session.scalar(select(Task).where(Task.instance_id == instance.id, Task.spec_name == "take_up",
                                              Task.state == TaskState.READY))
-    due_date = format_due(task.due_at, current_settings().display_timezone) if task and task.due_at \
-        else data["escalation"]["due_date"]  # the task's deadline is the truth (the plan's, unless it was moved)
-    fields = {"due_date": due_date, "entity": session.get(Entity, context.entity_id).name,
+    due = task.due_at if task and task.due_at else data["escalation"]["due_at"]  # the task's, unless it is gone
+    fields = {"entity": session.get(Entity, context.entity_id).name,
               "task_id": task.id if task else None, "instance_id": instance.id}
     for user in session.scalars(select(User).where(User.id.in_(recipients), User.active.is_(True))):
         if task is None or not policy.may_be_told_of_task(user, task):
@@ -167,7 +166,9 @@ def notify_papsy(context: ServiceContext, params: dict, data: dict) -> int:
         locale = locale_of(user)
         queue_mail(session, user.email, "delicate_reminder" if who == "entity" else "delicate_offered",
                    "delicate_reminder" if who == "entity" else "delicate_offered",
-                   {**fields, "what": model_texts.task_title(task, locale)}, instance_id=instance.id, locale=locale)
+                   {**fields, "what": model_texts.task_title(task, locale),
+                    "due_date": format_due(due, current_settings().display_timezone, locale)},
+                   instance_id=instance.id, locale=locale)
     return len(recipients)
 
 

@@ -58,7 +58,7 @@ def task_context(session: Session, row: dict, locale: str | None = None) -> dict
         "process": one_line(model_texts.process_name(version, locale)),
         "step": one_line(model_texts.model_text(row["title"], version, locale)),
         "entity": one_line(entity.name),
-        "due_date": format_due(row.get("due_at"), current_settings().display_timezone),
+        "due_date": format_due(row.get("due_at"), current_settings().display_timezone, locale),
         "task_id": row.get("id") or _task_id(session, row),
     }
 

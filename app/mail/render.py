@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
 
+from app import ui
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 # The templates a mail can be made from (their Dutch file NAME.txt); files starting with "_" are only included.
 TEMPLATES = frozenset(path.stem for path in TEMPLATE_DIR.glob("*.txt")
@@ -56,8 +58,9 @@ def one_line(value: object, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def format_due(value: object, timezone: str) -> str | None:
-    """A due date or time as Dutch readers write it (31-12-2026, 31-12-2026 17:00 in ``timezone``).
+def format_due(value: object, timezone: str, locale: str | None = None) -> str | None:
+    """A due date or time in the recipient's language, as the pages write it: "31 dec. 2026", "31 dec. 2026 17:00"
+    in Dutch (the default), "31 Dec 2026, 17:00" in English; a time in ``timezone``.
 
     Accepts a date, an aware datetime or their ISO text; anything else is refused, so that a "date"
     field can never carry free text into a mail.
@@ -69,10 +72,14 @@ def format_due(value: object, timezone: str) -> str | None:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("a due time must carry its time zone")
-        return value.astimezone(ZoneInfo(timezone)).strftime("%d-%m-%Y %H:%M")
+        return ui.written_datetime(value.astimezone(ZoneInfo(timezone)), _language(locale))
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return ui.written_date(value, _language(locale))
     raise ValueError("a due date must be a date or a time")
+
+
+def _language(locale: str | None) -> str:
+    return locale if locale and _LANGUAGE.fullmatch(locale) else "nl"
 
 
 def _parse_iso(text: str) -> date | datetime:

@@ -65,17 +65,17 @@ def _mail_fields(context: ServiceContext, template: str, recipient: User, data: 
     }
     picked = {name: data.get(key) for key, name in DATA_FIELDS[template].items()}
     if template == "reminder":
-        fields.update(_reminder_fields(picked, task, translate))
+        fields.update(_reminder_fields(picked, task, translate, locale_of(recipient)))
     else:
         fields["reason"] = _required(picked["reason"], "rejection_reason")[:REASON_LIMIT]
     return fields
 
 
-def _reminder_fields(picked: dict, task: Task | None, translate: model_texts.Translator) -> dict:
+def _reminder_fields(picked: dict, task: Task | None, translate: model_texts.Translator, locale: str) -> dict:
     """What and when: from the listed data fields, else from the recipient's open task (its step name translated)."""
     what = picked["what"] or (translate(task.title) if task else None)
     due = picked["due_date"] or (task.due_at if task else None)
-    due_date = format_due(due, current_settings().display_timezone)
+    due_date = format_due(due, current_settings().display_timezone, locale)
     if due_date is None:
         raise ValueError("mail.notify: a reminder needs due_date in the task data or a due date on the open task")
     return {"what": one_line(_required(what, "reminder_what")), "due_date": due_date}

@@ -99,7 +99,7 @@ def test_the_due_date_is_shown_in_brussels_time(app, session):
     instance = start_appointment(session)
     [row] = new_task_rows(session, instance.id)
     notify_new_tasks(session, [{**row, "due_at": datetime(2026, 12, 31, 16, 0, tzinfo=UTC)}])
-    assert "Uiterlijk: 31-12-2026 17:00" in outbox(session)[0].body
+    assert "Uiterlijk: 31 dec. 2026 17:00" in outbox(session)[0].body
 
 
 def test_a_task_mail_carries_nothing_of_the_task_data(app, session):

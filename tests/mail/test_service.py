@@ -33,7 +33,7 @@ def test_a_reminder_goes_to_the_user_with_the_link_to_their_open_task(app, sessi
     review = session.scalar(select(Task.id).where(Task.instance_id == instance.id,
                                                   Task.spec_name == "review_appointment"))
     assert (mail.id, mail.to_address, mail.kind, mail.instance_id) == (message_id, OMG_PAPSY, "reminder", instance.id)
-    assert mail.subject == "Herinnering: Aanstelling nakijken (uiterlijk 31-12-2026)"
+    assert mail.subject == "Herinnering: Aanstelling nakijken (uiterlijk 31 dec. 2026)"
     assert f"/tasks/{review}" in mail.body and "Entiteit:  Departement Omgeving" in mail.body
     assert CANARY not in mail.subject + mail.body
 
@@ -44,7 +44,7 @@ def test_a_reminder_to_an_english_user_names_the_step_and_process_in_english(app
     papsy.locale = "en"
     call("mail.notify", {"template": "reminder", "to_user_id": papsy.id}, {"due_date": "2026-12-31"})
     [mail] = outbox(session)
-    assert mail.subject == "Reminder: Review the appointment (by 31-12-2026)"
+    assert mail.subject == "Reminder: Review the appointment (by 31 Dec 2026)"
     assert "Process:   Appointment of a confidant" in mail.body and "Aanstelling" not in mail.body
 
 
@@ -54,7 +54,7 @@ def test_a_reminder_for_someone_without_an_open_task_links_the_inbox(app, sessio
     call("mail.notify", {"template": "reminder", "to_user_id": user(session, OMG_CONFIDANT).id}, data)
     [mail] = outbox(session)
     assert "http://127.0.0.1:5000/inbox" in mail.body and "/tasks/" not in mail.body
-    assert "Uiterlijk: 31-12-2026 17:00" in mail.body and CANARY not in mail.body
+    assert "Uiterlijk: 31 dec. 2026 17:00" in mail.body and CANARY not in mail.body
 
 
 def test_a_certificate_rejection_carries_the_papsys_reason(app, session, appointment):

@@ -58,9 +58,18 @@ def test_unknown_templates_are_refused():
 
 def test_due_dates_are_dates_not_text():
     assert format_due(None, "Europe/Brussels") is None
-    assert format_due(date(2026, 1, 2), "Europe/Brussels") == "02-01-2026"
-    assert format_due("2026-07-01T10:00:00+00:00", "Europe/Brussels") == "01-07-2026 12:00"
-    assert format_due(datetime(2026, 7, 1, 10, tzinfo=UTC), "Europe/Brussels") == "01-07-2026 12:00"
+    assert format_due(date(2026, 1, 2), "Europe/Brussels") == "2 jan. 2026"
+    assert format_due("2026-07-01T10:00:00+00:00", "Europe/Brussels") == "1 jul. 2026 12:00"
+    assert format_due(datetime(2026, 7, 1, 10, tzinfo=UTC), "Europe/Brussels") == "1 jul. 2026 12:00"
     for bad in ("volgende week", "2026-07-01T10:00:00", 42, ["2026-07-01"]):
         with pytest.raises(ValueError):
             format_due(bad, "Europe/Brussels")
+
+
+def test_mail_dates_are_written_in_the_recipients_language_as_on_the_pages():
+    """Defect 7 of issue 9: one date style per language everywhere, mails included (never 31-12-2026)."""
+    assert format_due(date(2026, 12, 31), "Europe/Brussels", "nl") == "31 dec. 2026"
+    assert format_due(date(2026, 12, 31), "Europe/Brussels", "en") == "31 Dec 2026"
+    assert format_due("2026-12-31T16:00:00+00:00", "Europe/Brussels", "en") == "31 Dec 2026, 17:00"
+    assert format_due(date(2026, 5, 1), "Europe/Brussels", "nl") == "1 mei 2026"
+    assert format_due(date(2026, 5, 1), "Europe/Brussels", "../x") == "1 mei 2026"  # an odd locale: Dutch

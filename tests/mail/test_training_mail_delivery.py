@@ -36,7 +36,7 @@ def test_r11_the_six_month_reminder_reaches_the_smtp_server(smtp_app, session, s
     fire_due(session, clock, REMINDER_6M + timedelta(seconds=1))
     run_worker_once()
     [reminder] = received_by(smtp_server, CANDIDATE, "Herinnering:")
-    assert subject(reminder) == "Herinnering: Attest basisopleiding opladen (uiterlijk 15-10-2028 23:59)"
+    assert subject(reminder) == "Herinnering: Attest basisopleiding opladen (uiterlijk 15 okt. 2028 23:59)"
     assert "Vertrouwd" in text_of(reminder)
 
 
