@@ -13,11 +13,13 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState as SpiffState
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.engine import statements
-from app.engine.errors import TaskNotReady
+from app.engine.errors import Conflict, TaskNotReady
 from app.engine.specs import user_task_form
 from app.models import ProcessInstance, Task, TaskState, Timer
 
@@ -61,11 +63,15 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
 
 
 def complete_task_row(session: Session, task: Task, user_id: int) -> None:
-    """Mark a projected task completed by ``user_id`` (only while it is still READY)."""
+    """Mark a projected task completed by ``user_id``, only while it is still READY and nobody else has it: the
+    caller read it before, and a colleague may have claimed it since (409), or completed it (TaskNotReady)."""
     done = session.connection().execute(statements.COMPLETE_TASK,
                                         {"b_id": task.id, "b_now": now(), "b_user": user_id})
     if done.rowcount != 1:
-        raise TaskNotReady("Deze taak werd al afgewerkt of is vervallen.")
+        state = session.execute(select(Task.state, Task.assignee_id).where(Task.id == task.id)).one_or_none()
+        if state is not None and state.state == TaskState.READY:
+            raise Conflict(_l("Een collega heeft deze taak intussen opgenomen; er werd niets bewaard."))
+        raise TaskNotReady(_l("Deze taak werd al afgewerkt of is vervallen."))
     session.expire(task)
 
 

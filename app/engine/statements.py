@@ -7,7 +7,7 @@ expired afterwards by the callers.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from app.models import (
     HistoryEvent,
@@ -31,9 +31,10 @@ SAVE_INSTANCE = (
             status=bindparam("b_status"), completed_at=bindparam("b_completed_at"))
 )
 
-COMPLETE_TASK = (
+COMPLETE_TASK = (  # only while READY and nobody else has it (a colleague may have claimed it since it was read)
     update(_task)
-    .where(_task.c.id == bindparam("b_id"), _task.c.state == TaskState.READY.value)
+    .where(_task.c.id == bindparam("b_id"), _task.c.state == TaskState.READY.value,
+           or_(_task.c.assignee_id.is_(None), _task.c.assignee_id == bindparam("b_user")))
     .values(state=TaskState.COMPLETED.value, completed_at=bindparam("b_now"), completed_by_id=bindparam("b_user"))
 )
 

@@ -233,6 +233,26 @@ def test_two_at_once_one_gets_the_task(app, store, inbox):
     assert store.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.kind == "claimed")) == 3
 
 
+def test_a_completion_that_read_the_task_before_a_colleague_claimed_it_changes_nothing(app, store, inbox):
+    """The completion checked that nobody had the task; a colleague claimed it before the completion was saved:
+    409, nothing saved, and the colleague keeps it."""
+    from app.clock import now
+    from app.engine import runner
+    from app.engine.errors import Conflict
+
+    task = store.get(Task, inbox["soon"])  # read while nobody has it: the session keeps this (soon stale) row
+    store.execute(Task.__table__.update().where(Task.id == inbox["soon"])
+                  .values(assignee_id=inbox["colleague_id"], claimed_at=now()))
+    with pytest.raises(Conflict):
+        runner.complete(store, task, {"decision": "approve"}, user(store, OMG_PAPSY))
+    store.rollback()
+    store.execute(Task.__table__.update().where(Task.id == inbox["soon"])
+                  .values(assignee_id=inbox["colleague_id"], claimed_at=now()))  # the colleague's claim, committed
+    store.commit()
+    assert holder(store, inbox["soon"]) == (inbox["colleague_id"], True)
+    assert store.scalar(select(Task.state).where(Task.id == inbox["soon"])) == "ready"
+
+
 def test_a_deactivated_colleagues_claimed_tasks_go_back_to_the_lane(client, app, store, inbox):
     """Nobody's work waits for an account that can no longer log in; a task the process gave stays put."""
     from app.auth.accounts import deactivate
