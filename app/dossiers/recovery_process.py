@@ -6,7 +6,7 @@ re-wrapped dossier is audited."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.auth import policy
@@ -17,7 +17,15 @@ from app.dossiers.audit import Action
 from app.dossiers.services import NeedsRecovery, recover_data_key
 from app.engine import runner
 from app.models import Role, Task, TaskState, User
-from app.models.dossiers import Dossier, DossierKey, ReaderKind
+from app.models.dossiers import (
+    Consultation,
+    ConsultationKey,
+    Dossier,
+    DossierKey,
+    EscalationSummary,
+    ReaderKind,
+    SummaryKey,
+)
 from app.workflow.checks import form_check
 
 PROCESS, APPROVAL = "key_recovery", "approve_recovery"
@@ -98,8 +106,36 @@ def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) 
                                          DossierKey.reader == ReaderKind.OWNER.value).delete()
         session.add(DossierKey(dossier_id=dossier.id, reader=ReaderKind.OWNER.value, reader_id=reader.id,
                                wrapped=keys.wrap_key(public, data_key, context)))
+        _rewrap_sealed(session, SummaryKey, SummaryKey.summary_id, session.scalar(
+            select(EscalationSummary.id).where(EscalationSummary.dossier_id == dossier.id)),
+            contexts.summary_key_for, recovery_private, reader.id, public)
+        _rewrap_sealed(session, ConsultationKey, ConsultationKey.consultation_id, session.scalar(
+            select(Consultation.id).where(Consultation.dossier_id == dossier.id)),
+            contexts.consultation_key_for, recovery_private, reader.id, public)
         dossier.confidant_id = reader.id
         audit.record(session, admin.id, dossier.id, Action.RECOVER)
         count += 1
     session.flush()
     return count
+
+
+def _rewrap_sealed(session: Session, key_table, id_column, sealed_id: int | None, context_for,
+                   recovery_private: bytes, reader_id: int, public: bytes) -> None:
+    """A delicate dossier's summary or consultation (``sealed_id``, if it has one) opened with the recovery key and
+    its key wrapped for the dossier's (new) confidant, as the dossier's own key is."""
+    if sealed_id is None:
+        return
+    data_key = None
+    for row in session.scalars(select(key_table).where(id_column == sealed_id,
+                                                       key_table.reader == ReaderKind.RECOVERY.value)):
+        try:
+            data_key = keys.unwrap_key(recovery_private, row.wrapped,
+                                       context_for(sealed_id, ReaderKind.RECOVERY, row.reader_id))
+            break
+        except keys.CryptoError:
+            continue
+    if data_key is None:
+        raise RecoveryRefused(_l("Deze herstelsleutel opent de samenvatting of het consult van een dossier niet."))
+    session.execute(delete(key_table).where(id_column == sealed_id, key_table.reader == ReaderKind.OWNER.value))
+    session.add(key_table(**{id_column.key: sealed_id}, reader=ReaderKind.OWNER.value, reader_id=reader_id,
+                          wrapped=keys.wrap_key(public, data_key, context_for(sealed_id, ReaderKind.OWNER, reader_id))))
