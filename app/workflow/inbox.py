@@ -38,7 +38,7 @@ class Counts:
     assigned: dict[str, int] = field(default_factory=dict)  # todo, me, unassigned, any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: fifty a page, and frozen costs six times as much to build
 class InboxTask:
     """A task as the inbox lists it, read as plain columns: fifty ORM tasks with their instance, process, entity
     and holder cost more than the rest of the page. The policy decides on it as on a Task."""

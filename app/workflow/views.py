@@ -79,7 +79,7 @@ PARAM_LABELS = {"process": _l("Proces"), "entity": _l("Entiteit"), "due": _l("Te
                 "q": _l("Zoeken"), "sort": _l("Sorteren"), "page": _l("Pagina"), "per_page": _l("Taken per pagina")}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: fifty a page, and frozen costs six times as much to build
 class InboxRow:
     """One task as its row shows it, every text ready in the reader's language: a page of fifty rows then costs the
     template only its HTML. What the user may do with it is the policy's (open, claim, release)."""
