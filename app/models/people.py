@@ -72,7 +72,7 @@ class User(Base):
         return frozenset(Role(row.role) for row in self.role_rows)
 
     def has_role(self, role: Role) -> bool:
-        return role in self.roles
+        return any(row.role == role for row in self.role_rows)  # asked per row of a list: no set built
 
     # flask-login's user protocol
     @property
