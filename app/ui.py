@@ -3,6 +3,7 @@ dates in one style per language, and the words for each state. Templates ask her
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -119,6 +120,14 @@ def written_date(value: date, locale: str) -> str:
     if locale not in _MONTHS:
         return babel_format_date(value, "medium", locale=locale)
     return _day_month_year(value, locale)
+
+
+def date_formatter() -> Callable[[date], str]:
+    """``format_date`` for the many days of one page (dates, not datetimes): the language looked up once."""
+    locale = i18n.display().locale
+    if locale not in _MONTHS:
+        return lambda value: babel_format_date(value, "medium", locale=locale)
+    return lambda value: _day_month_year(value, locale)
 
 
 def _day_month_year(value: date, locale: str) -> str:

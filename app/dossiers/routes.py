@@ -11,10 +11,11 @@ from flask_login import current_user, login_required
 from app import model_texts
 from app.auth import login_steps, policy
 from app.db import session as db_session
-from app.dossiers import escalation, services, summary_sharing
+from app.dossiers import escalation, listing, services, summary_sharing
 from app.dossiers.services import DossierRefused, NeedsRecovery, NotYours
 from app.engine.errors import InvalidData
 from app.forms import FormDefinition, load_form
+from app.forms.fields import token
 from app.forms.submission import parse_submission
 from app.models.dossiers import EscalationState, FactKind
 
@@ -56,10 +57,10 @@ def only_confidants():
 
 @bp.get("")
 def index():
-    filters, errors = services.parse_filters(request.args)
+    filters, errors = listing.parse_filters(request.args)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # an absurd page is the last one
-    dossiers, total = services.list_for(db_session(), current_user, filters, page)
-    return _list_page(dossiers, total, page, filters, errors=errors), 422 if errors else 200
+    rows, total = listing.list_for(db_session(), current_user, filters, page, _fact_labels())
+    return _list_page(rows, total, page, filters, errors=errors), 422 if errors else 200
 
 
 @bp.post("/search")
@@ -69,8 +70,8 @@ def search():
         return redirect(url_for("auth.login"))
     needle = (request.form.get("q") or "").strip()[:200]
     ids = services.search_requester(db_session(), current_user, private, needle) if needle else []
-    dossiers = [services.own_dossier(db_session(), current_user, dossier_id) for dossier_id in ids[:services.PAGE_SIZE]]
-    return _list_page(dossiers, len(ids), 1, services.Filters(), found=len(ids), needle=needle)
+    rows = listing.rows_for(db_session(), current_user, ids[:listing.PAGE_SIZE], _fact_labels())
+    return _list_page(rows, len(ids), 1, listing.Filters(), found=len(ids), needle=needle)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -178,10 +179,24 @@ def summary(dossier_id: int):
     return redirect(url_for("dossiers.show", dossier_id=dossier_id))
 
 
-def _list_page(dossiers, total: int, page: int, filters, errors=None, found=None, needle: str = "") -> str:
-    return render_template("dossiers/index.html", dossiers=dossiers, total=total, page=page, filters=filters,
-                           filter_errors=errors or {}, page_size=services.PAGE_SIZE, form=_form("dossier"),
-                           FactKind=FactKind, found=found, needle=needle)
+def _list_page(rows: list[listing.ListRow], total: int, page: int, filters: listing.Filters, errors=None,
+               found=None, needle: str = "") -> str:
+    show_prefix = url_for("dossiers.show", dossier_id=1)[:-1]  # "/dossiers/": one url_for a page, not one a row
+    return render_template("dossiers/index.html", rows=rows, total=total, page=page, filters=filters,
+                           filter_errors=errors or {}, page_size=listing.PAGE_SIZE, form=_form("dossier"),
+                           show_prefix=show_prefix, found=found, needle=needle)
+
+
+def _fact_labels() -> listing.FactLabels:
+    return _fact_labels_in(model_texts.current_locale())
+
+
+@lru_cache(maxsize=8)
+def _fact_labels_in(locale: str) -> listing.FactLabels:
+    """The labels of the themes and persons the list shows, from the dossier form's choices."""
+    form = _form_in("dossier", locale)
+    return {kind: {token(value): str(label) for value, label in form.field(name).options}
+            for name, kind in services.FACT_FIELDS.items()}
 
 
 def _dossier_page(dossier_id: int, private: bytes, refused_form: str | None = None, values: dict | None = None,

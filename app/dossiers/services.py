@@ -11,7 +11,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import policy
@@ -29,13 +29,9 @@ from app.models.dossiers import (
     DossierNote,
     EscalationState,
     FactKind,
-    Intervention,
-    PersonLevel,
     ReaderKind,
-    Theme,
 )
 
-PAGE_SIZE = 50
 FACT_FIELDS = {"themes": FactKind.THEME, "persons": FactKind.PERSON, "interventions": FactKind.INTERVENTION}
 
 
@@ -185,56 +181,6 @@ def own_dossier(session: Session, user: User, dossier_id: int) -> Dossier:
     if dossier is None or not policy.can_open_dossier(user, dossier.confidant_id):
         raise NotYours()
     return dossier
-
-
-@dataclass(frozen=True)
-class Filters:
-    theme: str | None = None
-    person: str | None = None
-    intervention: str | None = None
-    status: str | None = None  # "open" / "closed"
-    delicate: bool | None = None
-
-
-FILTER_CHOICES = {"theme": {member.value: member.value for member in Theme},
-                  "person": {member.value: member.value for member in PersonLevel},
-                  "intervention": {member.value: member.value for member in Intervention},
-                  "status": {"open": "open", "closed": "closed"}, "delicate": {"yes": True, "no": False}}
-
-
-def parse_filters(args) -> tuple[Filters, dict[str, str]]:
-    """The list's filters from the query string, and a message per value that is not one of the choices (that
-    filter is left out; the list shows the rest)."""
-    chosen, errors = {}, {}
-    for name, choices in FILTER_CHOICES.items():
-        value = args.get(name) or ""
-        if value in choices:
-            chosen[name] = choices[value]
-        elif value:
-            errors[name] = str(_l("Deze keuze bestaat niet; deze filter werd niet toegepast."))
-    return Filters(**chosen), errors
-
-
-def list_for(session: Session, confidant: User, filters: Filters, page: int = 1) -> tuple[list[Dossier], int]:
-    """The confidant's own dossiers, newest first, filtered on the categorical facts (nothing is opened)."""
-    if not policy.can_keep_dossiers(confidant):
-        return [], 0
-    query = select(Dossier).where(Dossier.confidant_id == confidant.id)
-    for kind, value in ((FactKind.THEME, filters.theme), (FactKind.PERSON, filters.person),
-                        (FactKind.INTERVENTION, filters.intervention)):
-        if value:
-            query = query.where(exists().where(DossierFact.dossier_id == Dossier.id, DossierFact.kind == kind,
-                                               DossierFact.value == value))
-    if filters.status == "open":
-        query = query.where(Dossier.closed_on.is_(None))
-    elif filters.status == "closed":
-        query = query.where(Dossier.closed_on.is_not(None))
-    if filters.delicate is not None:
-        query = query.where(Dossier.delicate.is_(filters.delicate))
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(Dossier.opened_on.desc(), Dossier.id.desc())
-                           .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return list(rows), total or 0
 
 
 def search_requester(session: Session, confidant: User, private: bytes, needle: str, limit: int = 2000) -> list[int]:

@@ -10,7 +10,7 @@ from app.auth.accounts import change_password, reset_password
 from app.auth.own_password import choose_own_password
 from app.crypto import recovery, user_keys
 from app.demo import DEMO_PASSWORD
-from app.dossiers import audit
+from app.dossiers import audit, listing
 from app.dossiers import services as dossiers
 from app.crypto.keys import WrongPassword
 from app.dossiers.services import DossierRefused, NeedsRecovery, NotYours
@@ -46,7 +46,7 @@ def test_r2_only_its_confidant_reads_a_dossier(session, confidant):
         other_private = user_keys.create_for(session, someone, DEMO_PASSWORD)
         with pytest.raises(NotYours):
             dossiers.read(session, someone, dossier.id, other_private)
-        assert dossiers.list_for(session, someone, dossiers.Filters()) == ([], 0)
+        assert listing.list_for(session, someone, listing.Filters()) == ([], 0)
     raw = session.execute(text("SELECT requester_sealed FROM dossier")).scalar()
     notes = session.execute(text("SELECT body_sealed FROM dossier_note")).scalars().all()
     assert CANARY_NAME.encode() not in bytes(raw) and all(CANARY_NOTE.encode() not in bytes(n) for n in notes)
@@ -96,8 +96,8 @@ def test_filters_on_the_categorical_facts_and_search_on_the_sealed_requester(ses
     first = dossiers.register(session, me, facts(themes=["stress"], requester="Jan Peeters"))
     second = dossiers.register(session, me, facts(themes=["conflict", "bullying"], requester="An Janssens"))
     session.commit()
-    assert [d.id for d in dossiers.list_for(session, me, dossiers.Filters(theme="bullying"))[0]] == [second.id]
-    assert {d.id for d in dossiers.list_for(session, me, dossiers.Filters(status="open"))[0]} == {first.id, second.id}
+    assert [d.id for d in listing.list_for(session, me, listing.Filters(theme="bullying"))[0]] == [second.id]
+    assert {d.id for d in listing.list_for(session, me, listing.Filters(status="open"))[0]} == {first.id, second.id}
     assert sorted(dossiers.search_requester(session, me, private, "jan")) == [first.id, second.id]
     assert dossiers.search_requester(session, me, private, "peeters") == [first.id]
     other = user(session, AWV_CONFIDANT)

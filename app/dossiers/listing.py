@@ -1,0 +1,136 @@
+"""The confidant's dossier list: filters on the categorical facts, and a page of rows ready to show.
+
+Nothing sealed is read. A page is one select of the columns it shows and one of those rows' themes and persons;
+its words (labels, dates, states) are looked up once per page, so the template only writes them out.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
+
+from app import ui
+from app.auth import policy
+from app.models import User
+from app.models.dossiers import Dossier, DossierFact, EscalationState, FactKind, Intervention, PersonLevel, Theme
+
+PAGE_SIZE = 50
+FactLabels = Mapping[str, Mapping[str, str]]  # FactKind -> value -> its label (a value without one shows as is)
+# Where a delicate open case stands with the PAPSY (R9), as dossiers/_facts.html says it on the dossier's page.
+STEP_LABELS = {EscalationState.SUMMARY_PENDING: _l("samenvatting schrijven"),
+               EscalationState.WITH_PAPSY: _l("bij de PAPSY"), EscalationState.CONSULTED: _l("overleg vastgelegd")}
+_SHOWN = (Dossier.id, Dossier.opened_on, Dossier.closed_on, Dossier.delicate, Dossier.escalation_state)
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str | None = None
+    person: str | None = None
+    intervention: str | None = None
+    status: str | None = None  # "open" / "closed"
+    delicate: bool | None = None
+
+
+FILTER_CHOICES = {"theme": {member.value: member.value for member in Theme},
+                  "person": {member.value: member.value for member in PersonLevel},
+                  "intervention": {member.value: member.value for member in Intervention},
+                  "status": {"open": "open", "closed": "closed"}, "delicate": {"yes": True, "no": False}}
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One dossier of the list in words: its number and the facts kept in clear."""
+
+    id: int
+    title: str  # "Dossier 12"
+    opened_on: str
+    themes: str  # labels, comma-separated
+    persons: str
+    status: str  # "lopend", "afgesloten op 2 dec. 2026"
+    delicate: bool
+    step: str  # a delicate open case's step with the PAPSY, or ""
+
+
+def parse_filters(args) -> tuple[Filters, dict[str, str]]:
+    """The list's filters from the query string, and a message per value that is not one of the choices (that
+    filter is left out; the list shows the rest)."""
+    chosen, errors = {}, {}
+    for name, choices in FILTER_CHOICES.items():
+        value = args.get(name) or ""
+        if value in choices:
+            chosen[name] = choices[value]
+        elif value:
+            errors[name] = gettext("Deze keuze bestaat niet; deze filter werd niet toegepast.")
+    return Filters(**chosen), errors
+
+
+def list_for(session: Session, confidant: User, filters: Filters, page: int = 1,
+             labels: FactLabels | None = None) -> tuple[list[ListRow], int]:
+    """A page of the confidant's own dossiers, newest first, filtered on the categorical facts, and their total."""
+    if not policy.can_keep_dossiers(confidant):
+        return [], 0
+    conditions = [Dossier.confidant_id == confidant.id, *_chosen(filters)]
+    total = session.scalar(select(func.count(Dossier.id)).where(*conditions)) or 0
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    if total <= offset:
+        return [], total
+    shown = (select(*_SHOWN).where(*conditions).order_by(Dossier.opened_on.desc(), Dossier.id.desc())
+             .limit(PAGE_SIZE).offset(offset).subquery())
+    return _rows(session, shown, labels or {}), total
+
+
+def rows_for(session: Session, confidant: User, ids: Sequence[int], labels: FactLabels | None = None) -> list[ListRow]:
+    """The rows of these dossiers of the confidant's, in the order of ``ids`` (a search's finds)."""
+    if not ids or not policy.can_keep_dossiers(confidant):
+        return []
+    shown = select(*_SHOWN).where(Dossier.confidant_id == confidant.id, Dossier.id.in_(ids)).subquery()
+    found = {row.id: row for row in _rows(session, shown, labels or {})}
+    return [found[dossier_id] for dossier_id in ids if dossier_id in found]
+
+
+def _chosen(filters: Filters) -> list:
+    conditions = [exists().where(DossierFact.dossier_id == Dossier.id, DossierFact.kind == kind,
+                                 DossierFact.value == value)
+                  for kind, value in ((FactKind.THEME, filters.theme), (FactKind.PERSON, filters.person),
+                                      (FactKind.INTERVENTION, filters.intervention)) if value]
+    if filters.status == "open":
+        conditions.append(Dossier.closed_on.is_(None))
+    elif filters.status == "closed":
+        conditions.append(Dossier.closed_on.is_not(None))
+    if filters.delicate is not None:
+        conditions.append(Dossier.delicate.is_(filters.delicate))
+    return conditions
+
+
+def _rows(session: Session, shown: Subquery, labels: FactLabels) -> list[ListRow]:
+    """The shown dossiers in words, with their themes and persons in the order they were recorded: one select
+    (a fact per line, the dossier's columns repeated)."""
+    lines = session.execute(
+        select(shown, DossierFact.kind, DossierFact.value)
+        .outerjoin(DossierFact, (DossierFact.dossier_id == shown.c.id)
+                   & DossierFact.kind.in_((FactKind.THEME, FactKind.PERSON)))
+        .order_by(shown.c.opened_on.desc(), shown.c.id.desc(), DossierFact.id))
+    facts: dict[int, tuple[list[str], list[str]]] = {}
+    dossiers = []
+    themes, persons = labels.get(FactKind.THEME, {}), labels.get(FactKind.PERSON, {})
+    for dossier_id, opened_on, closed_on, delicate, state, kind, value in lines:
+        if dossier_id not in facts:
+            facts[dossier_id] = ([], [])
+            dossiers.append((dossier_id, opened_on, closed_on, delicate, state))
+        if kind == FactKind.THEME:
+            facts[dossier_id][0].append(themes.get(value, value))
+        elif kind == FactKind.PERSON:
+            facts[dossier_id][1].append(persons.get(value, value))
+    title, running, closed = gettext("Dossier %(number)s"), gettext("lopend"), gettext("afgesloten op %(date)s")
+    steps = {state: str(label) for state, label in STEP_LABELS.items()}
+    shown_date = ui.date_formatter()
+    return [ListRow(dossier_id, title % {"number": dossier_id}, shown_date(opened_on),
+                    ", ".join(facts[dossier_id][0]), ", ".join(facts[dossier_id][1]),
+                    closed % {"date": shown_date(closed_on)} if closed_on else running, bool(delicate),
+                    steps.get(state, "") if delicate and not closed_on else "")
+            for dossier_id, opened_on, closed_on, delicate, state in dossiers]
