@@ -230,3 +230,29 @@ def test_an_empty_note_comes_back_marked_and_nothing_is_saved(client, store):
     assert "Er is een probleem" in html and re.search(r'<textarea[^>]*id="field-note"[^>]*aria-invalid="true"', html)
     store.expire_all()
     assert store.scalar(select(func.count()).select_from(DossierNote)) == 1, "only the first note, from registering"
+
+
+def test_the_list_says_each_dossiers_facts_in_words_the_search_too(client):
+    """A row: its number linking to it, the day it opened, theme and person labels in their recorded order, and
+    where it stands (closed on a day; a delicate open case's badge and step with the PAPSY)."""
+    login(client, OMG_CONFIDANT)
+    plain = register(client).location.rsplit("/", 1)[1]
+    closed = register(client, requester="Ander Verzoeker", themes=["stress"], persons="direct_manager").location
+    token = csrf_token(client.get(closed).get_data(as_text=True))
+    assert client.post(f"{closed}/close", data={"closed_on": "2026-11-20", "outcome": "resolved",
+                                                "csrf_token": token}).status_code == 302
+    delicate = register(client, themes="sexual_harassment").location.rsplit("/", 1)[1]
+    closed = closed.rsplit("/", 1)[1]
+    cells = r"</td>\s*<td>".join
+    rows = {plain: cells([f'<a href="/dossiers/{plain}">Dossier {plain}</a>', "2 nov. 2026", "Pesterijen, Stress",
+                          "Collega", "lopend</td>"]),
+            closed: cells([f'<a href="/dossiers/{closed}">Dossier {closed}</a>', "2 nov. 2026", "Stress",
+                           "Rechtstreekse leidinggevende", "afgesloten op 20 nov. 2026</td>"]),
+            delicate: cells([f'<a href="/dossiers/{delicate}">Dossier {delicate}</a>', "2 nov. 2026",
+                             "Ongewenst seksueel gedrag", "Collega",
+                             'lopend <span class="badge badge--late">delicaat</span> '
+                             '<span class="muted">samenvatting schrijven</span></td>'])}
+    html = client.get("/dossiers").get_data(as_text=True)
+    assert all(re.search(row, html) for row in rows.values())
+    found = client.post("/dossiers/search", data={"q": "ander", "csrf_token": csrf_token(html)}).get_data(as_text=True)
+    assert re.search(rows[closed], found) and not re.search(rows[plain], found)
