@@ -3,7 +3,6 @@ dates in one style per language, and the words for each state. Templates ask her
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -103,11 +102,11 @@ def written_datetime(local: datetime, locale: str) -> str:
     return f"{_day_month_year(local, locale)}{_DATETIME_SEPARATOR[locale]}{local:%H:%M}"
 
 
-def format_date(value: date | datetime | str | None) -> str:
+def format_date(value: date | datetime | str | None, shown: i18n.Display | None = None) -> str:
     """"2 dec. 2026" in Dutch, "2 Dec 2026" in English."""
     if value in (None, ""):
         return ""
-    shown = i18n.display()
+    shown = shown or i18n.display()
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     elif isinstance(value, datetime):
@@ -120,14 +119,6 @@ def written_date(value: date, locale: str) -> str:
     if locale not in _MONTHS:
         return babel_format_date(value, "medium", locale=locale)
     return _day_month_year(value, locale)
-
-
-def date_formatter() -> Callable[[date], str]:
-    """``format_date`` for the many days of one page (dates, not datetimes): the language looked up once."""
-    locale = i18n.display().locale
-    if locale not in _MONTHS:
-        return lambda value: babel_format_date(value, "medium", locale=locale)
-    return lambda value: _day_month_year(value, locale)
 
 
 def _day_month_year(value: date, locale: str) -> str:

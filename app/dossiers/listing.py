@@ -1,7 +1,7 @@
 """The confidant's dossier list: filters on the categorical facts, and a page of rows ready to show.
 
-Nothing sealed is read. A page is one select of the columns it shows and one of those rows' themes and persons;
-its words (labels, dates, states) are looked up once per page, so the template only writes them out.
+Nothing sealed is read. A page is its count and one select of the columns it shows with those rows' themes and
+persons; its words (labels, dates, states) are looked up once per page, so the template only writes them out.
 """
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
-from app import ui
+from app import i18n, ui
 from app.auth import policy
 from app.models import User
 from app.models.dossiers import Dossier, DossierFact, EscalationState, FactKind, Intervention, PersonLevel, Theme
 
 PAGE_SIZE = 50
 FactLabels = Mapping[str, Mapping[str, str]]  # FactKind -> value -> its label (a value without one shows as is)
+FactTexts = tuple[list[str], list[str]]  # a dossier's theme labels, its person labels
 # Where a delicate open case stands with the PAPSY (R9), as dossiers/_facts.html says it on the dossier's page.
 STEP_LABELS = {EscalationState.SUMMARY_PENDING: _l("samenvatting schrijven"),
                EscalationState.WITH_PAPSY: _l("bij de PAPSY"), EscalationState.CONSULTED: _l("overleg vastgelegd")}
@@ -108,15 +109,27 @@ def _chosen(filters: Filters) -> list:
 
 
 def _rows(session: Session, shown: Subquery, labels: FactLabels) -> list[ListRow]:
-    """The shown dossiers in words, with their themes and persons in the order they were recorded: one select
-    (a fact per line, the dossier's columns repeated)."""
+    """The shown dossiers in words, with their themes and persons in the order they were recorded."""
+    dossiers, facts = _read(session, shown, labels)
+    title, running, closed = gettext("Dossier %(number)s"), gettext("lopend"), gettext("afgesloten op %(date)s")
+    steps = {state: str(label) for state, label in STEP_LABELS.items()}
+    display = i18n.display()
+    return [ListRow(dossier_id, title % {"number": dossier_id}, ui.format_date(opened_on, display),
+                    ", ".join(facts[dossier_id][0]), ", ".join(facts[dossier_id][1]),
+                    closed % {"date": ui.format_date(closed_on, display)} if closed_on else running, bool(delicate),
+                    steps.get(state, "") if delicate and not closed_on else "")
+            for dossier_id, opened_on, closed_on, delicate, state in dossiers]
+
+
+def _read(session: Session, shown: Subquery, labels: FactLabels) -> tuple[list[tuple], dict[int, FactTexts]]:
+    """The shown dossiers' columns, and the labels of their themes and persons: one select, a fact per line
+    (the dossier's columns repeated)."""
     lines = session.execute(
         select(shown, DossierFact.kind, DossierFact.value)
         .outerjoin(DossierFact, (DossierFact.dossier_id == shown.c.id)
                    & DossierFact.kind.in_((FactKind.THEME, FactKind.PERSON)))
         .order_by(shown.c.opened_on.desc(), shown.c.id.desc(), DossierFact.id))
-    facts: dict[int, tuple[list[str], list[str]]] = {}
-    dossiers = []
+    dossiers, facts = [], {}
     themes, persons = labels.get(FactKind.THEME, {}), labels.get(FactKind.PERSON, {})
     for dossier_id, opened_on, closed_on, delicate, state, kind, value in lines:
         if dossier_id not in facts:
@@ -126,11 +139,4 @@ def _rows(session: Session, shown: Subquery, labels: FactLabels) -> list[ListRow
             facts[dossier_id][0].append(themes.get(value, value))
         elif kind == FactKind.PERSON:
             facts[dossier_id][1].append(persons.get(value, value))
-    title, running, closed = gettext("Dossier %(number)s"), gettext("lopend"), gettext("afgesloten op %(date)s")
-    steps = {state: str(label) for state, label in STEP_LABELS.items()}
-    shown_date = ui.date_formatter()
-    return [ListRow(dossier_id, title % {"number": dossier_id}, shown_date(opened_on),
-                    ", ".join(facts[dossier_id][0]), ", ".join(facts[dossier_id][1]),
-                    closed % {"date": shown_date(closed_on)} if closed_on else running, bool(delicate),
-                    steps.get(state, "") if delicate and not closed_on else "")
-            for dossier_id, opened_on, closed_on, delicate, state in dossiers]
+    return dossiers, facts
