@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import ScalarSelect, Subquery, exists, func, null, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
 
 from app import i18n, ui
 from app.auth import policy
@@ -76,13 +75,14 @@ def list_for(session: Session, confidant: User, filters: Filters, page: int = 1,
     if not policy.can_keep_dossiers(confidant):
         return [], 0
     conditions = [Dossier.confidant_id == confidant.id, *_chosen(filters)]
-    total = session.scalar(select(func.count(Dossier.id)).where(*conditions)) or 0
+    counted = select(func.count(Dossier.id)).where(*conditions)
     offset = (max(page, 1) - 1) * PAGE_SIZE
-    if total <= offset:
-        return [], total
     shown = (select(*_SHOWN).where(*conditions).order_by(Dossier.opened_on.desc(), Dossier.id.desc())
              .limit(PAGE_SIZE).offset(offset).subquery())
-    return _rows(session, shown, labels or {}), total
+    rows, total = _rows(session, shown, labels or {}, counted.scalar_subquery())
+    if total is None:  # no dossier on this page: none at all, or a page past the last
+        total = session.scalar(counted) if offset else 0
+    return rows, total
 
 
 def rows_for(session: Session, confidant: User, ids: Sequence[int], labels: FactLabels | None = None) -> list[ListRow]:
@@ -90,7 +90,7 @@ def rows_for(session: Session, confidant: User, ids: Sequence[int], labels: Fact
     if not ids or not policy.can_keep_dossiers(confidant):
         return []
     shown = select(*_SHOWN).where(Dossier.confidant_id == confidant.id, Dossier.id.in_(ids)).subquery()
-    found = {row.id: row for row in _rows(session, shown, labels or {})}
+    found = {row.id: row for row in _rows(session, shown, labels or {})[0]}
     return [found[dossier_id] for dossier_id in ids if dossier_id in found]
 
 
@@ -108,9 +108,11 @@ def _chosen(filters: Filters) -> list:
     return conditions
 
 
-def _rows(session: Session, shown: Subquery, labels: FactLabels) -> list[ListRow]:
-    """The shown dossiers in words, with their themes and persons in the order they were recorded."""
-    dossiers, facts = _read(session, shown, labels)
+def _rows(session: Session, shown: Subquery, labels: FactLabels,
+          total: ScalarSelect | None = None) -> tuple[list[ListRow], int | None]:
+    """The shown dossiers in words, with their themes and persons in the order they were recorded; and ``total``
+    read along (None when nothing is shown)."""
+    dossiers, facts, total = _read(session, shown, labels, total)
     title, running, closed = gettext("Dossier %(number)s"), gettext("lopend"), gettext("afgesloten op %(date)s")
     steps = {state: str(label) for state, label in STEP_LABELS.items()}
     display = i18n.display()
@@ -118,20 +120,21 @@ def _rows(session: Session, shown: Subquery, labels: FactLabels) -> list[ListRow
                     ", ".join(facts[dossier_id][0]), ", ".join(facts[dossier_id][1]),
                     closed % {"date": ui.format_date(closed_on, display)} if closed_on else running, bool(delicate),
                     steps.get(state, "") if delicate and not closed_on else "")
-            for dossier_id, opened_on, closed_on, delicate, state in dossiers]
+            for dossier_id, opened_on, closed_on, delicate, state in dossiers], total
 
 
-def _read(session: Session, shown: Subquery, labels: FactLabels) -> tuple[list[tuple], dict[int, FactTexts]]:
-    """The shown dossiers' columns, and the labels of their themes and persons: one select, a fact per line
-    (the dossier's columns repeated)."""
+def _read(session: Session, shown: Subquery, labels: FactLabels,
+          total: ScalarSelect | None) -> tuple[list[tuple], dict[int, FactTexts], int | None]:
+    """The shown dossiers' columns, the labels of their themes and persons, and ``total``: one select, a fact per
+    line (the dossier's columns and the total repeated)."""
     lines = session.execute(
-        select(shown, DossierFact.kind, DossierFact.value)
+        select(shown, DossierFact.kind, DossierFact.value, null() if total is None else total)
         .outerjoin(DossierFact, (DossierFact.dossier_id == shown.c.id)
                    & DossierFact.kind.in_((FactKind.THEME, FactKind.PERSON)))
-        .order_by(shown.c.opened_on.desc(), shown.c.id.desc(), DossierFact.id))
+        .order_by(shown.c.opened_on.desc(), shown.c.id.desc(), DossierFact.id)).all()
     dossiers, facts = [], {}
     themes, persons = labels.get(FactKind.THEME, {}), labels.get(FactKind.PERSON, {})
-    for dossier_id, opened_on, closed_on, delicate, state, kind, value in lines:
+    for dossier_id, opened_on, closed_on, delicate, state, kind, value, _total in lines:
         if dossier_id not in facts:
             facts[dossier_id] = ([], [])
             dossiers.append((dossier_id, opened_on, closed_on, delicate, state))
@@ -139,4 +142,4 @@ def _read(session: Session, shown: Subquery, labels: FactLabels) -> tuple[list[t
             facts[dossier_id][0].append(themes.get(value, value))
         elif kind == FactKind.PERSON:
             facts[dossier_id][1].append(persons.get(value, value))
-    return dossiers, facts
+    return dossiers, facts, lines[0][-1] if lines else None

@@ -98,6 +98,7 @@ def test_filters_on_the_categorical_facts_and_search_on_the_sealed_requester(ses
     session.commit()
     assert [d.id for d in listing.list_for(session, me, listing.Filters(theme="bullying"))[0]] == [second.id]
     assert {d.id for d in listing.list_for(session, me, listing.Filters(status="open"))[0]} == {first.id, second.id}
+    assert listing.list_for(session, me, listing.Filters(), page=2) == ([], 2), "past the last page: its total still"
     assert sorted(dossiers.search_requester(session, me, private, "jan")) == [first.id, second.id]
     assert dossiers.search_requester(session, me, private, "peeters") == [first.id]
     other = user(session, AWV_CONFIDANT)
