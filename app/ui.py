@@ -102,11 +102,11 @@ def written_datetime(local: datetime, locale: str) -> str:
     return f"{_day_month_year(local, locale)}{_DATETIME_SEPARATOR[locale]}{local:%H:%M}"
 
 
-def format_date(value: date | datetime | str | None, shown: i18n.Display | None = None) -> str:
+def format_date(value: date | datetime | str | None) -> str:
     """"2 dec. 2026" in Dutch, "2 Dec 2026" in English."""
     if value in (None, ""):
         return ""
-    shown = shown or i18n.display()
+    shown = i18n.display()
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     elif isinstance(value, datetime):

@@ -42,7 +42,7 @@ FILTER_CHOICES = {"theme": {member.value: member.value for member in Theme},
                   "status": {"open": "open", "closed": "closed"}, "delicate": {"yes": True, "no": False}}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ListRow:
     """One dossier of the list in words: its number and the facts kept in clear."""
 
@@ -115,10 +115,10 @@ def _rows(session: Session, shown: Subquery, labels: FactLabels,
     dossiers, facts, total = _read(session, shown, labels, total)
     title, running, closed = gettext("Dossier %(number)s"), gettext("lopend"), gettext("afgesloten op %(date)s")
     steps = {state: str(label) for state, label in STEP_LABELS.items()}
-    display = i18n.display()
-    return [ListRow(dossier_id, title % {"number": dossier_id}, ui.format_date(opened_on, display),
+    locale = i18n.display().locale
+    return [ListRow(dossier_id, title % {"number": dossier_id}, ui.written_date(opened_on, locale),
                     ", ".join(facts[dossier_id][0]), ", ".join(facts[dossier_id][1]),
-                    closed % {"date": ui.format_date(closed_on, display)} if closed_on else running, bool(delicate),
+                    closed % {"date": ui.written_date(closed_on, locale)} if closed_on else running, bool(delicate),
                     steps.get(state, "") if delicate and not closed_on else "")
             for dossier_id, opened_on, closed_on, delicate, state in dossiers], total
 
