@@ -14,7 +14,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.datastructures import MultiDict
 
@@ -157,7 +157,7 @@ def _assigned_condition(user: User, assigned: str | None) -> ColumnElement[bool]
 
 # -- the counts of the filter bar: one grouped query ---------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Cell:
     version_id: int
     entity_id: int
@@ -168,15 +168,20 @@ class _Cell:
     count: int
 
 
+# Built once (the statement's construction costs about what its execution does); the user's scope is added per call.
+_DUE = case((Task.due_at.is_(None), "none"), (Task.due_at < bindparam("at"), "late"),
+            (Task.due_at < bindparam("soon_from"), "soon"), else_="later")
+_HOLDER = case((Task.assignee_id.is_(None), "unassigned"), (Task.assignee_id == bindparam("me"), "me"),
+               else_="colleague")
+_CELLS = (select(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, _DUE, _HOLDER, func.count())
+          .join(Entity, Entity.id == Task.entity_id)
+          .group_by(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, _DUE, _HOLDER))
+
+
 def _cells(session: Session, user: User, scope: list[ColumnElement[bool]], at: datetime) -> list[_Cell]:
     """The user's findable tasks counted per process version, entity (with its code and name, for the filter bar),
     due state and holder."""
-    due = case((Task.due_at.is_(None), "none"), (Task.due_at < at, "late"), (Task.due_at < at + DUE_SOON, "soon"),
-               else_="later")
-    holder = case((Task.assignee_id.is_(None), "unassigned"), (Task.assignee_id == user.id, "me"), else_="colleague")
-    rows = session.execute(select(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, due, holder,
-                                  func.count()).join(Entity, Entity.id == Task.entity_id).where(*scope)
-                           .group_by(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, due, holder))
+    rows = session.execute(_CELLS.where(*scope), {"at": at, "soon_from": at + DUE_SOON, "me": user.id})
     return [_Cell(*row) for row in rows]
 
 
