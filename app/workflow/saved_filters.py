@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.engine.errors import InvalidData, NotFound
@@ -13,9 +13,12 @@ from app.workflow import inbox
 MAX_FILTERS, MAX_NAME = 20, 60
 
 
+_FILTERS_OF = (select(SavedFilter).where(SavedFilter.user_id == bindparam("user_id"))
+               .order_by(func.lower(SavedFilter.name), SavedFilter.id))  # built once: the inbox asks on every page
+
+
 def filters_of(session: Session, user: User) -> list[SavedFilter]:
-    return list(session.scalars(select(SavedFilter).where(SavedFilter.user_id == user.id)
-                                .order_by(func.lower(SavedFilter.name), SavedFilter.id)))
+    return list(session.scalars(_FILTERS_OF, {"user_id": user.id}))
 
 
 def save(session: Session, user: User, name: object, query_string: object) -> SavedFilter:

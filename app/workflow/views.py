@@ -63,11 +63,14 @@ def _render_instructions(template: str | None, data: dict) -> str | None:
         return template
 
 
+_CURRENT_VERSIONS = (select(ProcessModelVersion)
+                     .join(ProcessModel, ProcessModel.current_version_id == ProcessModelVersion.id)
+                     .options(contains_eager(ProcessModelVersion.model)).order_by(ProcessModel.name))
+
+
 def current_versions(session: Session) -> list[ProcessModelVersion]:
     """The current version of every process, with its model, by name."""
-    return list(session.scalars(select(ProcessModelVersion).join(
-        ProcessModel, ProcessModel.current_version_id == ProcessModelVersion.id)
-        .options(contains_eager(ProcessModelVersion.model)).order_by(ProcessModel.name)))
+    return list(session.scalars(_CURRENT_VERSIONS))
 
 
 def startable(user: User, versions: list[ProcessModelVersion]) -> list[ProcessModelVersion]:
