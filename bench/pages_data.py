@@ -204,13 +204,15 @@ def _instances_and_tasks(connection: Connection, rng: random.Random, size: Size,
         start_step = [s for s in owner_steps if s["spec_name"] == version.start_task]
         others = [s for s in owner_steps if s["spec_name"] != version.start_task]
         chosen = (start_step + [rng.choice(others) for _ in range(per_instance)])[:per_instance]
+        rows = []
         for n, step in enumerate(chosen):
             state = "completed" if n < per_instance - 1 or status in ("completed", "incident") else \
                 ("ready" if status == "running" else "cancelled")
             at = min(at + timedelta(minutes=rng.randrange(5, 7 * 1440)), moment - timedelta(minutes=1))
-            tasks.append(_task_row(rng, len(tasks) + 1, (instance_id, version.id, entity_id), step, state, at,
-                                   people, confidant, moment))
-        subject = _subject(rng, key, confidant, people, entity_id)
+            rows.append(_task_row(rng, len(tasks) + len(rows) + 1, (instance_id, version.id, entity_id), step, state,
+                                  at, people, confidant, moment))
+        subject = _subject(rng, key, confidant, people, entity_id)  # drawn after the tasks: the same data as before
+        tasks.extend((*row, subject) for row in rows)  # each task carries its instance's subject
         ended = at if status in ("completed", "cancelled") else None
         starter = people.secretaries[entity_id] if key == "appointment" else \
             people.papsy[entity_id] if key == "key_recovery" else None
@@ -228,7 +230,7 @@ def _instances_and_tasks(connection: Connection, rng: random.Random, size: Size,
 
 TASK_COLUMNS = ["id", "instance_id", "model_version_id", "spiff_task_id", "spec_name", "title", "lane", "entity_id",
                 "assignee_id", "claimed_at", "form_name", "due_at", "state", "created_at", "completed_at",
-                "completed_by_id", "notified_at", "open_to_lane_at"]
+                "completed_by_id", "notified_at", "open_to_lane_at", "subject"]
 
 
 def _user_tasks(version: ProcessModelVersion) -> list[dict]:
@@ -248,7 +250,7 @@ def _user_tasks(version: ProcessModelVersion) -> list[dict]:
 
 def _task_row(rng: random.Random, task_id: int, of: tuple[int, int, int], step: dict, state: str,
               created: datetime, people: People, confidant: int, moment: datetime) -> tuple:
-    """A task of instance ``of`` (its id, model version and entity), in TASK_COLUMNS' order."""
+    """A task of instance ``of`` (its id, model version and entity), in TASK_COLUMNS' order but the subject."""
     instance_id, version_id, entity_id = of
     actor = {"confidant": confidant, "papsy": people.papsy[entity_id], "eoc_secretary": people.secretaries[entity_id],
              "admin": people.admin}.get(step["lane"])

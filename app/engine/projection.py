@@ -85,7 +85,7 @@ def _task_row(instance: ProcessInstance, spiff_task) -> dict:
     due = _lookup(spiff_task.data, properties.get("dueAtVariable"))
     open_to_lane = _lookup(spiff_task.data, properties.get("openToLaneAtVariable"))
     return {
-        "instance_id": instance.id, "model_version_id": instance.model_version_id,
+        "instance_id": instance.id, "model_version_id": instance.model_version_id, "subject": instance.subject,
         "spiff_task_id": str(spiff_task.id), "spec_name": spec.name,
         "title": spec.bpmn_name or spec.name, "lane": spec.lane or "", "entity_id": instance.entity_id,
         "assignee_id": assignee if isinstance(assignee, int) and not isinstance(assignee, bool) else None,

@@ -81,6 +81,13 @@ def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
     _save(session, instance, workflow, before, actor)
 
 
+def rename(session: Session, instance: ProcessInstance, subject: str | None) -> None:
+    """Give the instance a new subject, and its tasks their copy of it (the inbox searches the copy)."""
+    instance.subject = subject
+    session.flush()  # before the engine writes the instance with its own statements
+    session.connection().execute(statements.RENAME_TASKS, {"b_instance": instance.id, "b_subject": subject})
+
+
 def fire_timers(session: Session, instance: ProcessInstance) -> None:
     """Fire whatever timers of the instance are due and step on."""
     workflow = load(instance)

@@ -47,6 +47,12 @@ CANCEL_TASKS = (
 
 INSERT_TASK = insert(_task)
 
+RENAME_TASKS = (
+    update(_task)
+    .where(_task.c.instance_id == bindparam("b_instance"))
+    .values(subject=bindparam("b_subject"))
+)
+
 INSERT_HISTORY = insert(_history)
 
 # A failed timer stays WAITING in the workflow: when another timer of the instance fires, refresh_timers fires

@@ -148,6 +148,10 @@ class Task(Base):
     # The instance's model version, copied here so that the inbox filters and counts on this table alone (the
     # process, and whether it is confidential). An instance keeps its version; one that moved would move its tasks.
     model_version_id: Mapped[int] = mapped_column(ForeignKey("process_model_version.id"))
+    # The instance's subject, copied for the inbox search: the condition then runs on the task rows the user's
+    # scope visits anyway, not on a lookup of each one's instance. Whatever changes the subject changes this too
+    # (app/engine/runner.py: rename).
+    subject: Mapped[str | None] = mapped_column(String(200))
     spiff_task_id: Mapped[str] = mapped_column(String(36))
     spec_name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))

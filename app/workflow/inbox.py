@@ -1,9 +1,10 @@
 """The inbox: the tasks a person may act on (or finds in their scope), filtered, sorted and paged; one service for
 the web page and the JSON API (the parameters: app/workflow/inbox_query.py).
 
-Fast with many tasks: the filters and counts read the task table alone (it carries the instance's model version)
-and mostly its index ix_task_inbox; the web page's counts per choice and the processes and entities it offers come
-from one grouped query; a page is its ids, sorted from that index, then those rows with everything they show.
+Fast with many tasks: the filters, search and counts read the task table alone (it carries the instance's model
+version and subject) and mostly its index ix_task_inbox; the web page's counts per choice and the processes and
+entities it offers come from one grouped query; a page is its ids, sorted from that index, then those rows with
+everything they show.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from app import model_texts
 from app.auth import policy
 from app.clock import now
 from app.engine.errors import InvalidData
-from app.models import Entity, ProcessInstance, ProcessModel, ProcessModelVersion, Task, TaskState, User
+from app.models import Entity, ProcessModel, ProcessModelVersion, Task, TaskState, User
 from app.ui import DUE_SOON  # "soon" means what the due badges say
 from app.workflow.inbox_query import InboxQuery
 
@@ -130,13 +131,12 @@ def _lookups(session: Session, query: InboxQuery) -> tuple[list[int] | None, int
 
 
 def _scope(user: User, q: str | None) -> list[ColumnElement[bool]]:
-    """The READY tasks the user finds, with the text in their step name or their instance's subject. The subject is
-    looked up per task in the user's scope (a scalar subquery: never a scan of every instance ever started)."""
+    """The READY tasks the user finds, with the text in their step name or their instance's subject (the task's copy
+    of it: the rows the scope visits anyway, no instance looked up per task)."""
     conditions = [Task.state == TaskState.READY, policy.tasks_findable_by(user)]
     if q:
         pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
-        subject = select(ProcessInstance.subject).where(ProcessInstance.id == Task.instance_id).scalar_subquery()
-        conditions.append(or_(Task.title.ilike(pattern, escape="\\"), subject.ilike(pattern, escape="\\")))
+        conditions.append(or_(Task.title.ilike(pattern, escape="\\"), Task.subject.ilike(pattern, escape="\\")))
     return conditions
 
 
@@ -221,17 +221,17 @@ def _by_label(options) -> Options:
 
 def _page(session: Session, query: InboxQuery, conditions: list, versions: dict | None) -> list[InboxTask]:
     """The page's tasks, in two statements: their ids in order, from the task table (and the small process and
-    entity tables when sorted by those), then the columns their rows show, so that only the page's rows are ever
-    joined with the instances."""
+    entity tables when sorted by those), then the columns their rows show (the task carries its instance's
+    subject)."""
     ids = list(session.scalars(_ordered(select(Task.id), query.sort).where(*conditions)
                                .limit(query.per_page).offset(query.offset)))
     if not ids:
         return []
     rows = session.execute(
         select(Task.id, Task.instance_id, Task.title, Task.lane, Task.state, Task.entity_id, Entity.code, Entity.name,
-               Task.model_version_id, ProcessInstance.subject, Task.assignee_id, User.email, User.name,
+               Task.model_version_id, Task.subject, Task.assignee_id, User.email, User.name,
                Task.claimed_at, Task.open_to_lane_at, Task.due_at, Task.created_at)
-        .join(ProcessInstance, ProcessInstance.id == Task.instance_id).join(Entity, Entity.id == Task.entity_id)
+        .join(Entity, Entity.id == Task.entity_id)
         .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(ids))).all()
     versions = _versions(session, {row.model_version_id for row in rows}, versions)
     by_id = {row.id: InboxTask(*row[:8], versions[row.model_version_id], *row[9:]) for row in rows}

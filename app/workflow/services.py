@@ -83,8 +83,7 @@ def complete_task(session: Session, user: User, task_id: int, data: dict) -> Pro
     _validate(session, user, form, task.entity_id, data, task)
     subject = _subject(form, data)
     if subject and subject != instance.subject:
-        instance.subject = subject
-        session.flush()  # before the engine writes the instance with its own statements
+        runner.rename(session, instance, subject)
     runner.complete(session, task, keepers.for_the_workflow(session, user, form.name, task, data), user)
     return instance
 

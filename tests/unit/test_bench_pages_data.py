@@ -26,6 +26,8 @@ def test_bench_data_has_the_issues_proportions_and_opens_as_the_application_open
         assert 30 <= ready <= 90  # some 10 % of the tasks, one per running instance
         assert session.scalar(select(func.count()).where(ProcessInstance.status == "running")) == ready
         assert session.scalar(select(func.count()).where(Task.state == "ready", Task.due_at.is_not(None))) > 0
+        assert session.scalar(select(func.count()).select_from(Task).join(ProcessInstance).where(
+            Task.subject.is_distinct_from(ProcessInstance.subject))) == 0  # as the engine writes them
         dossier = session.scalars(select(Dossier).join(UserKey, UserKey.user_id == Dossier.confidant_id)).first()
         owner = session.get(User, dossier.confidant_id)
         private = user_keys.unlock(session, owner, pages_data.PASSWORD)

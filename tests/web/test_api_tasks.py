@@ -3,9 +3,12 @@ is a 422 naming it. The web page reads the same parameters with the same parser 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from app.models import Task, TaskState
+from app.workflow import services
 from tests.api_client import bearer
-from tests.helpers import AWV_PAPSY, OMG_PAPSY, OMG_PAPSY_2
+from tests.helpers import AWV_PAPSY, OMG_PAPSY, OMG_PAPSY_2, OMG_SECRETARY, appointment_data, entity, user
 
 TODO = ["late", "soon", "mine", "later", "none"]  # the OMG PAPSY's "to do", soonest deadline first, none last
 
@@ -115,3 +118,24 @@ def test_several_bad_parameters_are_named_together(client, inbox, luc):
 def test_the_deepest_page_allowed_is_answered(client, inbox, luc):
     response = client.get("/api/v1/tasks?page=200&per_page=50", headers=luc)
     assert response.status_code == 200 and response.get_json()["items"] == []
+
+
+def test_search_finds_the_subject_a_completion_changed(client, store, luc):
+    """The secretary corrects the candidate's name after the PAPSY sent the appointment back: every task of the
+    instance carries the new name, and the PAPSY's search finds the new review by it, not by the old one."""
+    papsy, secretary = user(store, OMG_PAPSY), user(store, OMG_SECRETARY)
+    instance = services.start_process(store, secretary, "appointment", entity(store, "OMG"),
+                                      appointment_data(candidate_name="Jana Vermeulen"))
+    services.complete_task(store, papsy, _ready(store, instance.id),
+                           {"decision": "send_back", "send_back_reason": "Naam verkeerd"})
+    services.complete_task(store, secretary, _ready(store, instance.id), appointment_data(candidate_name="Jana Maes"))
+    store.commit()
+    review = _ready(store, instance.id)
+    assert set(store.scalars(select(Task.subject).where(Task.instance_id == instance.id))) == {"Jana Maes"}
+    found = client.get("/api/v1/tasks?q=jana%20maes", headers=luc).get_json()["items"]
+    assert [(item["id"], item["subject"]) for item in found] == [(review, "Jana Maes")]
+    assert client.get("/api/v1/tasks?q=vermeulen", headers=luc).get_json()["items"] == []
+
+
+def _ready(session, instance_id: int) -> int:
+    return session.scalar(select(Task.id).where(Task.instance_id == instance_id, Task.state == TaskState.READY))
