@@ -1,5 +1,6 @@
 """Migration e1f8a000000e on a database with tasks: each task gets a copy of its instance's subject (the inbox
-searches the task table alone), a task of an instance without one stays without; and it goes back down cleanly."""
+searches the task table alone), a task of an instance without one stays without; and it goes back down cleanly
+(the search index too)."""
 from __future__ import annotations
 
 from alembic import command
@@ -35,5 +36,6 @@ def test_existing_tasks_get_their_instances_subject(tmp_path):
     assert subjects == {3: "Jana Vermeulen", 5: "Jana Vermeulen", 6: None}
     command.downgrade(alembic_config(url), "e1f8a000000b")
     columns = {column["name"] for column in inspect(engine).get_columns("task")}
+    indexes = {index["name"] for index in inspect(engine).get_indexes("task")}
     engine.dispose()
-    assert "subject" not in columns and "model_version_id" in columns
+    assert "subject" not in columns and "model_version_id" in columns and "ix_task_search" not in indexes
