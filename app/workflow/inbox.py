@@ -219,6 +219,13 @@ def _by_label(options) -> Options:
 
 # -- one page -----------------------------------------------------------------------------------------------------
 
+_ROWS = (select(Task.id, Task.instance_id, Task.title, Task.lane, Task.state, Task.entity_id, Entity.code, Entity.name,
+                Task.model_version_id, Task.subject, Task.assignee_id, User.email, User.name,
+                Task.claimed_at, Task.open_to_lane_at, Task.due_at, Task.created_at)
+         .join(Entity, Entity.id == Task.entity_id).outerjoin(User, User.id == Task.assignee_id)
+         .where(Task.id.in_(bindparam("ids", expanding=True))))  # as InboxTask's fields, the version in its place
+
+
 def _page(session: Session, query: InboxQuery, conditions: list, versions: dict | None) -> list[InboxTask]:
     """The page's tasks, in two statements: their ids in order, from the task table (and the small process and
     entity tables when sorted by those), then the columns their rows show (the task carries its instance's
@@ -227,12 +234,7 @@ def _page(session: Session, query: InboxQuery, conditions: list, versions: dict 
                                .limit(query.per_page).offset(query.offset)))
     if not ids:
         return []
-    rows = session.execute(
-        select(Task.id, Task.instance_id, Task.title, Task.lane, Task.state, Task.entity_id, Entity.code, Entity.name,
-               Task.model_version_id, Task.subject, Task.assignee_id, User.email, User.name,
-               Task.claimed_at, Task.open_to_lane_at, Task.due_at, Task.created_at)
-        .join(Entity, Entity.id == Task.entity_id)
-        .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(ids))).all()
+    rows = session.execute(_ROWS, {"ids": ids}).all()
     versions = _versions(session, {row.model_version_id for row in rows}, versions)
     by_id = {row.id: InboxTask(*row[:8], versions[row.model_version_id], *row[9:]) for row in rows}
     return [by_id[task_id] for task_id in ids]
