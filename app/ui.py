@@ -9,13 +9,17 @@ from datetime import date, datetime, timedelta
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from app import i18n
 from app.clock import now
 from app.models import ConfidantStatus, InstanceStatus, MailStatus, Role, TaskState, TimerState
 
 DUE_SOON = timedelta(days=14)  # a deadline this close is flagged in lists
+
+
+def ngettext(singular: str, plural: str, num: int) -> str:
+    """flask-babel's ngettext through the request's translations found once (app/i18n.py): a list asks it per row."""
+    return i18n.translations().ungettext(singular, plural, num) % {"num": num}
 
 # Dutch abbreviates months with a full stop (Taalunie), except "mei"; CLDR's Dutch data drops it.
 _MONTHS = {
