@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, CompoundSelect, and_, false, or_, select, true, union_all
 
 from app.clock import now
+from app.db import in_list_of
 from app.models import (
     Dossier,
     Entity,
@@ -121,16 +122,22 @@ def can_assign(actor: User, task: Task, colleague: User) -> bool:
     return actor.id != colleague.id and can_hand_over(actor, task) and can_receive(colleague, task)
 
 
+def _lanes(user: User) -> list[tuple[str, set[int] | None]]:
+    """Each lane of ``user`` with the entities they act for in it (None: every entity)."""
+    return [(role.value, entity_ids_for(user, role)) for role in user.roles]
+
+
+def _open_to_lane() -> ColumnElement[bool]:
+    return and_(Task.open_to_lane_at.is_not(None), Task.open_to_lane_at <= now())
+
+
 def _tasks_in_scope(user: User) -> ColumnElement[bool]:
     """SQL condition for the tasks of ``user``'s lanes and scope, whoever has them."""
     clauses = []
-    for role in user.roles:
-        scope = entity_ids_for(user, role)
-        in_scope = Task.lane == role.value
+    for lane, scope in _lanes(user):
+        in_scope = Task.lane == lane
         if scope is not None:
-            open_to_lane = and_(Task.open_to_lane_at.is_not(None), Task.open_to_lane_at <= now())
-            in_scope = and_(in_scope, or_(Task.entity_id.in_(scope), open_to_lane) if scope
-                            else open_to_lane)
+            in_scope = and_(in_scope, or_(Task.entity_id.in_(scope), _open_to_lane()) if scope else _open_to_lane())
         clauses.append(in_scope)
     return or_(*clauses) if clauses else false()
 
@@ -155,16 +162,28 @@ def participates_in(user: User, beyond_entities: set[int] | None = None) -> Colu
 
     ``beyond_entities``: the entities whose ordinary instances the caller shows anyway; their tasks are not collected
     (a PAPSY has completed thousands there, and a list would gather them for every page)."""
-    took_part = or_(Task.assignee_id == user.id, Task.completed_by_id == user.id,
-                    and_(Task.state == TaskState.READY, tasks_visible_to(user)))
-    if beyond_entities:  # a task carries its instance's entity and model version
-        took_part = and_(took_part, or_(Task.entity_id.not_in(beyond_entities),
-                                        Task.model_version_id.in_(_confidential_versions())))
-    tasks = select(Task.instance_id).where(took_part)
-    dossiers = select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
-                                                            Dossier.escalation_instance_id.is_not(None))
-    return or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(tasks),
-               ProcessInstance.id.in_(dossiers))
+    return ProcessInstance.id.in_(_participation(user, beyond_entities or set()))
+
+
+def _participation(user: User, beyond_entities: set[int]) -> CompoundSelect:
+    """The ids of participates_in, as a UNION of lookups that an index answers each: ORed into one condition,
+    PostgreSQL would read every task ``user`` ever had. An open task of their lanes counts here while nobody has it
+    (who has it is its assignee). With ``beyond_entities``, a task counts only outside those entities or in a
+    confidential process (a task carries its instance's entity and model version)."""
+    elsewhere = [None] if not beyond_entities else [
+        in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(beyond_entities))),
+        in_list_of(Task.model_version_id, _confidential_versions())]
+    unassigned_ready = and_(Task.state == TaskState.READY, Task.assignee_id.is_(None))
+    lanes = [and_(unassigned_ready, Task.lane == lane, *([Task.entity_id.in_(scope)] if scope else []))
+             for lane, scope in _lanes(user) if scope is None or scope]
+    lanes += [and_(unassigned_ready, Task.lane == lane, _open_to_lane()) for lane, scope in _lanes(user)
+              if scope is not None]
+    took_part = [Task.assignee_id == user.id, Task.completed_by_id == user.id, *lanes]
+    tasks = [select(Task.instance_id).where(how, *([where] if where is not None else []))
+             for how in took_part for where in elsewhere]
+    return union_all(*tasks, select(ProcessInstance.id).where(ProcessInstance.started_by_id == user.id),
+                     select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
+                                                                  Dossier.escalation_instance_id.is_not(None)))
 
 
 def instance_access(user: User, instance: ProcessInstance, participant: bool) -> InstanceAccess:
@@ -187,11 +206,20 @@ def can_view_instance(user: User, instance: ProcessInstance, participant: bool =
 
 def instances_visible_to(user: User) -> ColumnElement[bool]:
     """SQL condition for the instances listed to ``user`` (an admin's confidential rows show only their status)."""
+    return or_(*visible_instance_parts(user))
+
+
+def visible_instance_parts(user: User) -> list[ColumnElement[bool]]:
+    """instances_visible_to as conditions no two of which hold for one instance, each answered from an index:
+    a list counts them apart and adds the counts (on their OR PostgreSQL would test every instance). A PAPSY or
+    EOC secretary: the ordinary instances of their entities, and those they take part in beyond these."""
     if user.has_role(Role.ADMIN):
-        return true()
+        return [true()]
     entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
-    return or_(participates_in(user, beyond_entities=entities),
-               and_(ProcessInstance.entity_id.in_(entities), ~_confidential_instance()))
+    if not entities:
+        return [participates_in(user)]
+    ordinary = and_(ProcessInstance.entity_id.in_(entities), ~_confidential_instance())
+    return [ordinary, and_(participates_in(user, beyond_entities=entities), ~ordinary)]
 
 
 def instance_details_visible_to(user: User) -> ColumnElement[bool]:
