@@ -166,24 +166,37 @@ def participates_in(user: User, beyond_entities: set[int] | None = None) -> Colu
 
 
 def _participation(user: User, beyond_entities: set[int]) -> CompoundSelect:
-    """The ids of participates_in, as a UNION of lookups that an index answers each: ORed into one condition,
-    PostgreSQL would read every task ``user`` ever had. An open task of their lanes counts here while nobody has it
-    (who has it is its assignee). With ``beyond_entities``, a task counts only outside those entities or in a
-    confidential process (a task carries its instance's entity and model version)."""
-    elsewhere = [None] if not beyond_entities else [
-        in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(beyond_entities))),
-        in_list_of(Task.model_version_id, _confidential_versions())]
-    unassigned_ready = and_(Task.state == TaskState.READY, Task.assignee_id.is_(None))
-    lanes = [and_(unassigned_ready, Task.lane == lane, *([Task.entity_id.in_(scope)] if scope else []))
-             for lane, scope in _lanes(user) if scope is None or scope]
-    lanes += [and_(unassigned_ready, Task.lane == lane, _open_to_lane()) for lane, scope in _lanes(user)
-              if scope is not None]
-    took_part = [Task.assignee_id == user.id, Task.completed_by_id == user.id, *lanes]
-    tasks = [select(Task.instance_id).where(how, *([where] if where is not None else []))
-             for how in took_part for where in elsewhere]
+    """The ids of participates_in, as a UNION of lookups that an index answers each (on one condition ORing them,
+    PostgreSQL reads every task ``user`` ever had)."""
+    tasks = [select(Task.instance_id).where(*how, *where)
+             for how in _ways_of_taking_part(user) for where in _outside(beyond_entities)]
     return union_all(*tasks, select(ProcessInstance.id).where(ProcessInstance.started_by_id == user.id),
                      select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
                                                                   Dossier.escalation_instance_id.is_not(None)))
+
+
+def _ways_of_taking_part(user: User) -> list[list[ColumnElement[bool]]]:
+    """The tasks by which ``user`` takes part: those they have or completed, and the open ones of their lanes and
+    scope that nobody has (a task taken or handed is its assignee's)."""
+    ways = [[Task.assignee_id == user.id], [Task.completed_by_id == user.id]]
+    for lane, scope in _lanes(user):
+        offered = [Task.state == TaskState.READY, Task.assignee_id.is_(None), Task.lane == lane]
+        if scope is None:
+            ways.append(offered)
+            continue
+        if scope:
+            ways.append([*offered, Task.entity_id.in_(scope)])
+        ways.append([*offered, _open_to_lane()])
+    return ways
+
+
+def _outside(entities: set[int]) -> list[list[ColumnElement[bool]]]:
+    """Where a task counts beyond ``entities``' ordinary instances: in another entity, or in a confidential process
+    (a task carries its instance's entity and model version). Without ``entities``: anywhere."""
+    if not entities:
+        return [[]]
+    return [[in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(entities)))],
+            [in_list_of(Task.model_version_id, _confidential_versions())]]
 
 
 def instance_access(user: User, instance: ProcessInstance, participant: bool) -> InstanceAccess:

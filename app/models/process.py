@@ -101,11 +101,11 @@ class ProcessInstance(Base):
 
     __tablename__ = "process_instance"
     # The instance list: newest first, by entity, status or model version; participation; search in the subject
-    # (a trigram index on PostgreSQL, migration e1f8a0000009). Its order and its counts per status of an entity scope
-    # read the first two alone (PostgreSQL: their included columns are the ones tested).
+    # (a trigram index on PostgreSQL, migration e1f8a0000009). Its pages (the subject searched too) and its counts per
+    # status of an entity scope read the first two alone (PostgreSQL: the columns tested are included).
     __table_args__ = (
         Index("ix_process_instance_started", "started_at", "id",
-              postgresql_include=["entity_id", "model_version_id", "status"]),
+              postgresql_include=["entity_id", "model_version_id", "status", "subject"]),
         Index("ix_process_instance_entity_started", "entity_id", "started_at", "id",
               postgresql_include=["model_version_id", "status"]),
         Index("ix_process_instance_status_started", "status", "started_at", "id"),

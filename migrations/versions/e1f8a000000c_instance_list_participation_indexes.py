@@ -2,8 +2,8 @@
 
 A PAPSY's participation beyond their entities is looked up per person and entity or model version (their thousands of
 tasks in their own entities' ordinary instances are not read), the open tasks offered to a whole lane apart from the
-others; the list's order and its counts per status of an entity scope read only the index, not the table (on
-PostgreSQL the columns they test are included).
+others; the list's pages (the subject searched too) and its counts per status of an entity scope read only the index,
+not the table (on PostgreSQL the columns they test are included).
 
 Revision ID: e1f8a000000c
 Revises: e1f8a000000b
@@ -25,7 +25,7 @@ TASK_INDEXES = {
 OPEN_TO_LANE = "ix_task_open_to_lane"
 OLD_TASK_INDEXES = {"ix_task_assignee_id": ["assignee_id"], "ix_task_completed_by_id": ["completed_by_id"]}
 INSTANCE_INDEXES = {  # name: (columns, included columns)
-    "ix_process_instance_started": (["started_at", "id"], ["entity_id", "model_version_id", "status"]),
+    "ix_process_instance_started": (["started_at", "id"], ["entity_id", "model_version_id", "status", "subject"]),
     "ix_process_instance_entity_started": (["entity_id", "started_at", "id"], ["model_version_id", "status"]),
 }
 
