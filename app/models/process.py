@@ -110,7 +110,7 @@ class ProcessInstance(Base):
               postgresql_include=["model_version_id", "status"]),
         Index("ix_process_instance_status_started", "status", "started_at", "id"),
         Index("ix_process_instance_version_started", "model_version_id", "started_at", "id"),
-        Index("ix_process_instance_started_by_id", "started_by_id"),
+        Index("ix_process_instance_started_by_id", "started_by_id", "id"),
         Index("ix_process_instance_subject_search", "subject", postgresql_using="gin",
               postgresql_ops={"subject": "gin_trgm_ops"}),
     )
@@ -150,9 +150,12 @@ class Task(Base):
         Index("ix_task_assignee_version", "assignee_id", "model_version_id", "instance_id"),
         Index("ix_task_completed_by_entity", "completed_by_id", "entity_id", "instance_id"),
         Index("ix_task_completed_by_version", "completed_by_id", "model_version_id", "instance_id"),
-        # The open tasks offered to a whole lane after a while (a delicate case's, R9): few, found without the rest.
-        Index("ix_task_open_to_lane", "lane", "open_to_lane_at", "entity_id", "model_version_id", "instance_id",
-              postgresql_where=text("state = 'ready' AND open_to_lane_at IS NOT NULL")),
+        # The open tasks nobody has, which their lane's members take part in: by model version (a confidential one)
+        # and entity, and those offered to the whole lane after a while (a delicate case's, R9) apart.
+        Index("ix_task_offered", "lane", "model_version_id", "entity_id", "instance_id",
+              postgresql_where=text("state = 'ready' AND assignee_id IS NULL")),
+        Index("ix_task_offered_to_lane", "lane", "open_to_lane_at", "entity_id", "model_version_id", "instance_id",
+              postgresql_where=text("state = 'ready' AND assignee_id IS NULL AND open_to_lane_at IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))

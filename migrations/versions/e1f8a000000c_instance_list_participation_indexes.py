@@ -1,9 +1,10 @@
 """The instance list at 100,000 instances, part two: who takes part where, and covering indexes.
 
 A PAPSY's participation beyond their entities is looked up per person and entity or model version (their thousands of
-tasks in their own entities' ordinary instances are not read), the open tasks offered to a whole lane apart from the
-others; the list's pages (the subject searched too) and its counts per status of an entity scope read only the index,
-not the table (on PostgreSQL the columns they test are included).
+tasks in their own entities' ordinary instances are not read); the open tasks nobody has (per lane and model version,
+and those offered to the whole lane apart) and what someone started are found in indexes alone; the list's pages (the
+subject searched too) and its counts per status of an entity scope read only the index, not the table (on PostgreSQL
+the columns they test are included).
 
 Revision ID: e1f8a000000c
 Revises: e1f8a000000b
@@ -22,8 +23,14 @@ TASK_INDEXES = {
     "ix_task_completed_by_entity": ["completed_by_id", "entity_id", "instance_id"],
     "ix_task_completed_by_version": ["completed_by_id", "model_version_id", "instance_id"],
 }
-OPEN_TO_LANE = "ix_task_open_to_lane"
+OFFERED = "state = 'ready' AND assignee_id IS NULL"
+OFFERED_INDEXES = {  # name: (columns, condition on PostgreSQL)
+    "ix_task_offered": (["lane", "model_version_id", "entity_id", "instance_id"], OFFERED),
+    "ix_task_offered_to_lane": (["lane", "open_to_lane_at", "entity_id", "model_version_id", "instance_id"],
+                                OFFERED + " AND open_to_lane_at IS NOT NULL"),
+}
 OLD_TASK_INDEXES = {"ix_task_assignee_id": ["assignee_id"], "ix_task_completed_by_id": ["completed_by_id"]}
+STARTER = "ix_process_instance_started_by_id"  # and the id: what they started, from the index alone
 INSTANCE_INDEXES = {  # name: (columns, included columns)
     "ix_process_instance_started": (["started_at", "id"], ["entity_id", "model_version_id", "status", "subject"]),
     "ix_process_instance_entity_started": (["entity_id", "started_at", "id"], ["model_version_id", "status"]),
@@ -35,8 +42,10 @@ def upgrade() -> None:
         op.drop_index(name, table_name="task")
     for name, columns in TASK_INDEXES.items():
         op.create_index(name, "task", columns)
-    op.create_index(OPEN_TO_LANE, "task", ["lane", "open_to_lane_at", "entity_id", "model_version_id", "instance_id"],
-                    postgresql_where=sa.text("state = 'ready' AND open_to_lane_at IS NOT NULL"))
+    for name, (columns, condition) in OFFERED_INDEXES.items():
+        op.create_index(name, "task", columns, postgresql_where=sa.text(condition))
+    op.drop_index(STARTER, table_name="process_instance")
+    op.create_index(STARTER, "process_instance", ["started_by_id", "id"])
     for name, (columns, included) in INSTANCE_INDEXES.items():
         op.drop_index(name, table_name="process_instance")
         op.create_index(name, "process_instance", columns, postgresql_include=included)
@@ -46,7 +55,10 @@ def downgrade() -> None:
     for name, (columns, _) in INSTANCE_INDEXES.items():
         op.drop_index(name, table_name="process_instance")
         op.create_index(name, "process_instance", columns)
-    op.drop_index(OPEN_TO_LANE, table_name="task")
+    op.drop_index(STARTER, table_name="process_instance")
+    op.create_index(STARTER, "process_instance", ["started_by_id"])
+    for name in OFFERED_INDEXES:
+        op.drop_index(name, table_name="task")
     for name in TASK_INDEXES:
         op.drop_index(name, table_name="task")
     for name, columns in OLD_TASK_INDEXES.items():
