@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, CompoundSelect, and_, false, or_, select, true, union_all
+from sqlalchemy import ColumnElement, and_, false, or_, select, true, union_all
 
 from app.clock import now
 from app.db import in_list_of
@@ -156,23 +156,18 @@ def tasks_findable_by(user: User) -> ColumnElement[bool]:
     return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id, ~confidential))
 
 
-def participates_in(user: User, beyond_entities: set[int] | None = None) -> ColumnElement[bool]:
+def participates_in(user: User, through: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
     """SQL condition on instances ``user`` takes part in: started it, has or had a task in it, may complete one of
-    its open tasks, or is the confidant whose dossier it is about.
-
-    ``beyond_entities``: the entities whose ordinary instances the caller shows anyway; their tasks are not collected
-    (a PAPSY has completed thousands there, and a list would gather them for every page)."""
-    return ProcessInstance.id.in_(_participation(user, beyond_entities or set()))
-
-
-def _participation(user: User, beyond_entities: set[int]) -> CompoundSelect:
-    """The ids of participates_in, as a UNION of lookups that an index answers each (on one condition ORing them,
-    PostgreSQL reads every task ``user`` ever had)."""
-    tasks = [select(Task.instance_id).where(*how, *where)
-             for how in _ways_of_taking_part(user) for where in _outside(beyond_entities)]
-    return union_all(*tasks, select(ProcessInstance.id).where(ProcessInstance.started_by_id == user.id),
-                     select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
-                                                                  Dossier.escalation_instance_id.is_not(None)))
+    its open tasks, or is the confidant whose dossier it is about. ``through``: only tasks meeting it are looked at
+    (a task carries its instance's entity and model version)."""
+    tasks = [select(Task.instance_id).where(*how, *([through] if through is not None else []))
+             for how in _ways_of_taking_part(user)]
+    # A UNION of lookups that an index answers each: on one condition ORing them, PostgreSQL reads every task
+    # ``user`` ever had.
+    return ProcessInstance.id.in_(union_all(
+        *tasks, select(ProcessInstance.id).where(ProcessInstance.started_by_id == user.id),
+        select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
+                                                     Dossier.escalation_instance_id.is_not(None))))
 
 
 def _ways_of_taking_part(user: User) -> list[list[ColumnElement[bool]]]:
@@ -188,15 +183,6 @@ def _ways_of_taking_part(user: User) -> list[list[ColumnElement[bool]]]:
             ways.append([*offered, Task.entity_id.in_(scope)])
         ways.append([*offered, _open_to_lane()])
     return ways
-
-
-def _outside(entities: set[int]) -> list[list[ColumnElement[bool]]]:
-    """Where a task counts beyond ``entities``' ordinary instances: in another entity, or in a confidential process
-    (a task carries its instance's entity and model version). Without ``entities``: anywhere."""
-    if not entities:
-        return [[]]
-    return [[in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(entities)))],
-            [in_list_of(Task.model_version_id, _confidential_versions())]]
 
 
 def instance_access(user: User, instance: ProcessInstance, participant: bool) -> InstanceAccess:
@@ -224,15 +210,21 @@ def instances_visible_to(user: User) -> ColumnElement[bool]:
 
 def visible_instance_parts(user: User) -> list[ColumnElement[bool]]:
     """instances_visible_to as conditions no two of which hold for one instance, each answered from an index:
-    a list counts them apart and adds the counts (on their OR PostgreSQL would test every instance). A PAPSY or
-    EOC secretary: the ordinary instances of their entities, and those they take part in beyond these."""
+    a list counts them apart and adds the counts (on their OR PostgreSQL would test every instance).
+
+    A PAPSY or EOC secretary: in their entities the ordinary instances and the confidential ones they take part in
+    (by a task of a confidential process), elsewhere those they take part in (by a task of another entity). Their
+    thousands of tasks in their own entities' ordinary instances are never gathered."""
     if user.has_role(Role.ADMIN):
         return [true()]
     entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
     if not entities:
         return [participates_in(user)]
-    ordinary = and_(ProcessInstance.entity_id.in_(entities), ~_confidential_instance())
-    return [ordinary, and_(participates_in(user, beyond_entities=entities), ~ordinary)]
+    theirs = ProcessInstance.entity_id.in_(entities)
+    confidential_task = in_list_of(Task.model_version_id, _confidential_versions())
+    elsewhere_task = in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(entities)))
+    return [and_(theirs, or_(~_confidential_instance(), participates_in(user, through=confidential_task))),
+            and_(~theirs, participates_in(user, through=elsewhere_task))]
 
 
 def instance_details_visible_to(user: User) -> ColumnElement[bool]:
@@ -245,7 +237,7 @@ def instance_details_visible_to(user: User) -> ColumnElement[bool]:
 
 
 def _confidential_instance() -> ColumnElement[bool]:
-    return ProcessInstance.model_version_id.in_(_confidential_versions())
+    return in_list_of(ProcessInstance.model_version_id, _confidential_versions())  # tested on every listed row
 
 
 def _confidential_versions():
