@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Flask
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import Boolean, ColumnElement, DateTime, MetaData, Select, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -41,6 +43,32 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class in_list_of(ColumnElement[bool]):  # noqa: N801 (used as an SQL function, like in_)
+    """``column IN (subquery)``, for a subquery of a few rows (the entities, the confidential versions). PostgreSQL
+    gets ``column = ANY(ARRAY(subquery))``: the list is made once and the index seeks each value, where ``IN`` would
+    join and so read every entry of the index before it."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("subquery", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement, subquery: Select) -> None:
+        self.column, self.subquery = column, subquery
+
+
+@compiles(in_list_of)
+def _in_list_of(element: in_list_of, compiler, **kw) -> str:
+    return compiler.process(element.column.in_(element.subquery), **kw)
+
+
+@compiles(in_list_of, "postgresql")
+def _in_list_of_postgresql(element: in_list_of, compiler, **kw) -> str:
+    subquery = compiler.process(element.subquery.scalar_subquery(), **kw)  # renders "(SELECT ...)"
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{subquery})"
 
 
 class Database:

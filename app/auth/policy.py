@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true, union_all
 
 from app.clock import now
+from app.db import in_list_of
 from app.models import (
     Dossier,
     Entity,
@@ -135,16 +136,22 @@ def can_assign(actor: User, task: Task, colleague: User) -> bool:
     return actor.id != colleague.id and can_hand_over(actor, task) and can_receive(colleague, task)
 
 
+def _lanes(user: User) -> list[tuple[str, set[int] | None]]:
+    """Each lane of ``user`` with the entities they act for in it (None: every entity)."""
+    return [(role.value, entity_ids_for(user, role)) for role in user.roles]
+
+
+def _open_to_lane() -> ColumnElement[bool]:
+    return and_(Task.open_to_lane_at.is_not(None), Task.open_to_lane_at <= now())
+
+
 def _tasks_in_scope(user: User) -> ColumnElement[bool]:
     """SQL condition for the tasks of ``user``'s lanes and scope, whoever has them."""
     clauses = []
-    for role in user.roles:
-        scope = entity_ids_for(user, role)
-        in_scope = Task.lane == role.value
+    for lane, scope in _lanes(user):
+        in_scope = Task.lane == lane
         if scope is not None:
-            open_to_lane = and_(Task.open_to_lane_at.is_not(None), Task.open_to_lane_at <= now())
-            in_scope = and_(in_scope, or_(Task.entity_id.in_(scope), open_to_lane) if scope
-                            else open_to_lane)
+            in_scope = and_(in_scope, or_(Task.entity_id.in_(scope), _open_to_lane()) if scope else _open_to_lane())
         clauses.append(in_scope)
     return or_(*clauses) if clauses else false()
 
@@ -163,22 +170,33 @@ def tasks_findable_by(user: User) -> ColumnElement[bool]:
     return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id, ~confidential))
 
 
-def participates_in(user: User, beyond_entities: set[int] | None = None) -> ColumnElement[bool]:
+def participates_in(user: User, through: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
     """SQL condition on instances ``user`` takes part in: started it, has or had a task in it, may complete one of
-    its open tasks, or is the confidant whose dossier it is about.
+    its open tasks, or is the confidant whose dossier it is about. ``through``: only tasks meeting it are looked at
+    (a task carries its instance's entity and model version)."""
+    tasks = [select(Task.instance_id).where(*how, *([through] if through is not None else []))
+             for how in _ways_of_taking_part(user)]
+    # A UNION of lookups that an index answers each: on one condition ORing them, PostgreSQL reads every task
+    # ``user`` ever had.
+    return ProcessInstance.id.in_(union_all(
+        *tasks, select(ProcessInstance.id).where(ProcessInstance.started_by_id == user.id),
+        select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
+                                                     Dossier.escalation_instance_id.is_not(None))))
 
-    ``beyond_entities``: the entities whose ordinary instances the caller shows anyway; their tasks are not collected
-    (a PAPSY has completed thousands there, and a list would gather them for every page)."""
-    took_part = or_(Task.assignee_id == user.id, Task.completed_by_id == user.id,
-                    and_(Task.state == TaskState.READY, tasks_visible_to(user)))
-    if beyond_entities:  # a task carries its instance's entity and model version
-        took_part = and_(took_part, or_(Task.entity_id.not_in(beyond_entities),
-                                        Task.model_version_id.in_(_confidential_versions())))
-    tasks = select(Task.instance_id).where(took_part)
-    dossiers = select(Dossier.escalation_instance_id).where(Dossier.confidant_id == user.id,
-                                                            Dossier.escalation_instance_id.is_not(None))
-    return or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(tasks),
-               ProcessInstance.id.in_(dossiers))
+
+def _ways_of_taking_part(user: User) -> list[list[ColumnElement[bool]]]:
+    """The tasks by which ``user`` takes part: those they have or completed, and the open ones of their lanes and
+    scope that nobody has (a task taken or handed is its assignee's)."""
+    ways = [[Task.assignee_id == user.id], [Task.completed_by_id == user.id]]
+    for lane, scope in _lanes(user):
+        offered = [Task.state == TaskState.READY, Task.assignee_id.is_(None), Task.lane == lane]
+        if scope is None:
+            ways.append(offered)
+            continue
+        if scope:
+            ways.append([*offered, Task.entity_id.in_(scope)])
+        ways.append([*offered, _open_to_lane()])
+    return ways
 
 
 def instance_access(user: User, instance: ProcessInstance, participant: bool) -> InstanceAccess:
@@ -201,11 +219,26 @@ def can_view_instance(user: User, instance: ProcessInstance, participant: bool =
 
 def instances_visible_to(user: User) -> ColumnElement[bool]:
     """SQL condition for the instances listed to ``user`` (an admin's confidential rows show only their status)."""
+    return or_(*visible_instance_parts(user))
+
+
+def visible_instance_parts(user: User) -> list[ColumnElement[bool]]:
+    """instances_visible_to as conditions no two of which hold for one instance, each answered from an index:
+    a list counts them apart and adds the counts (on their OR PostgreSQL would test every instance).
+
+    A PAPSY or EOC secretary: in their entities the ordinary instances and the confidential ones they take part in
+    (by a task of a confidential process), elsewhere those they take part in (by a task of another entity). Their
+    thousands of tasks in their own entities' ordinary instances are never gathered."""
     if user.has_role(Role.ADMIN):
-        return true()
+        return [true()]
     entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
-    return or_(participates_in(user, beyond_entities=entities),
-               and_(ProcessInstance.entity_id.in_(entities), ~_confidential_instance()))
+    if not entities:
+        return [participates_in(user)]
+    theirs = ProcessInstance.entity_id.in_(entities)
+    confidential_task = in_list_of(Task.model_version_id, _confidential_versions())
+    elsewhere_task = in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(entities)))
+    return [and_(theirs, or_(~_confidential_instance(), participates_in(user, through=confidential_task))),
+            and_(~theirs, participates_in(user, through=elsewhere_task))]
 
 
 def instance_details_visible_to(user: User) -> ColumnElement[bool]:
@@ -218,7 +251,7 @@ def instance_details_visible_to(user: User) -> ColumnElement[bool]:
 
 
 def _confidential_instance() -> ColumnElement[bool]:
-    return ProcessInstance.model_version_id.in_(_confidential_versions())
+    return in_list_of(ProcessInstance.model_version_id, _confidential_versions())  # tested on every listed row
 
 
 def _confidential_versions():

@@ -101,13 +101,16 @@ class ProcessInstance(Base):
 
     __tablename__ = "process_instance"
     # The instance list: newest first, by entity, status or model version; participation; search in the subject
-    # (a trigram index on PostgreSQL, migration e1f8a0000009).
+    # (a trigram index on PostgreSQL, migration e1f8a0000009). Its pages (the subject searched too) and its counts per
+    # status of an entity scope read the first two alone (PostgreSQL: the columns tested are included).
     __table_args__ = (
-        Index("ix_process_instance_started", "started_at", "id"),
-        Index("ix_process_instance_entity_started", "entity_id", "started_at", "id"),
+        Index("ix_process_instance_started", "started_at", "id",
+              postgresql_include=["entity_id", "model_version_id", "status", "subject"]),
+        Index("ix_process_instance_entity_started", "entity_id", "started_at", "id",
+              postgresql_include=["model_version_id", "status"]),
         Index("ix_process_instance_status_started", "status", "started_at", "id"),
         Index("ix_process_instance_version_started", "model_version_id", "started_at", "id"),
-        Index("ix_process_instance_started_by_id", "started_by_id"),
+        Index("ix_process_instance_started_by_id", "started_by_id", "id"),
         Index("ix_process_instance_subject_search", "subject", postgresql_using="gin",
               postgresql_ops={"subject": "gin_trgm_ops"}),
     )
@@ -141,14 +144,24 @@ class Task(Base):
         # and sorts a page's ids from this index alone (index-only scans: no table rows read).
         Index("ix_task_inbox", "state", "lane", "entity_id", "assignee_id", "due_at", "model_version_id",
               "open_to_lane_at", "created_at", "id"),
-        Index("ix_task_assignee_id", "assignee_id"),  # who takes part in an instance (policy.participates_in)
+        # Who takes part in an instance (policy.participates_in), per person and entity or model version: a PAPSY's
+        # participation beyond their entities skips their thousands of tasks within them.
+        Index("ix_task_assignee_entity", "assignee_id", "entity_id", "instance_id"),
+        Index("ix_task_assignee_version", "assignee_id", "model_version_id", "instance_id"),
+        Index("ix_task_completed_by_entity", "completed_by_id", "entity_id", "instance_id"),
+        Index("ix_task_completed_by_version", "completed_by_id", "model_version_id", "instance_id"),
+        # The open tasks nobody has, which their lane's members take part in: by model version (a confidential one)
+        # and entity, and those offered to the whole lane after a while (a delicate case's, R9) apart.
+        Index("ix_task_offered", "lane", "model_version_id", "entity_id", "instance_id",
+              postgresql_where=text("state = 'ready' AND assignee_id IS NULL")),
+        Index("ix_task_offered_to_lane", "lane", "open_to_lane_at", "entity_id", "model_version_id", "instance_id",
+              postgresql_where=text("state = 'ready' AND assignee_id IS NULL AND open_to_lane_at IS NOT NULL")),
         # The inbox search (ILIKE '%text%' in the subject or the step name) finds its few READY tasks here rather
         # than reading every task in the user's scope: a trigram index on PostgreSQL (migration e1f8a000000e),
         # elsewhere a plain one, for the same schema.
         Index("ix_task_search", "subject", "title", postgresql_using="gin",
               postgresql_ops={"subject": "gin_trgm_ops", "title": "gin_trgm_ops"},
               postgresql_where=text("state = 'ready'"), sqlite_where=text("state = 'ready'")),
-        Index("ix_task_completed_by_id", "completed_by_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import model_texts
@@ -92,24 +93,24 @@ def parse_filters(session: Session, args: Mapping[str, str], *, api: bool = Fals
 def list_instances(session: Session, user: User, args: Mapping[str, str], *, api: bool = False) -> InstancePage:
     """The page of instances ``user`` may list that ``args`` asks for, newest first (bad filters: InvalidData)."""
     filters = parse_filters(session, args, api=api)
-    narrowing = _conditions(user, filters)
-    per_status = _count_per_status(session, narrowing)
+    visible, narrowing = policy.visible_instance_parts(user), _conditions(user, filters)
+    per_status = _count_per_status(session, visible, narrowing)
     total = per_status.get(filters.status, 0) if filters.status else sum(per_status.values())
     if filters.status:
         narrowing.append(ProcessInstance.status == filters.status)
-    rows = _page_rows(session, narrowing, filters)
+    rows = _page_rows(session, [or_(*visible), *narrowing], filters)
     return InstancePage(filters, rows, status_only(session, user, rows), total, per_status)
 
 
 def status_only(session: Session, user: User, rows: list[ProcessInstance]) -> set[int]:
     """The ids among ``rows`` of which ``user`` may see only that they exist (confidential, not taking part)."""
-    confidential = [row.id for row in rows if row.model_version.confidential]
-    if not confidential:
+    unless_taking_part = [row.id for row in rows if row.model_version.confidential
+                          and policy.instance_access(user, row, False) is policy.InstanceAccess.STATUS]
+    if not unless_taking_part:  # only an admin sees a row by its status alone: the participation is asked of theirs
         return set()
     taking_part = set(session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.id.in_(confidential), policy.participates_in(user))))
-    return {row.id for row in rows if row.id in confidential and row.id not in taking_part
-            and policy.instance_access(user, row, False) is policy.InstanceAccess.STATUS}
+        ProcessInstance.id.in_(unless_taking_part), policy.participates_in(user))))
+    return set(unless_taking_part) - taking_part
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,9 @@ def filter_choices(session: Session, user: User, page: InstancePage | None = Non
 
 
 def _conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of the list, but for the status (counted per status first)."""
-    conditions = [policy.instances_visible_to(user)]
+    """The WHERE clauses of the list but for what ``user`` may see (policy.visible_instance_parts) and the status
+    (counted per status first)."""
+    conditions = []
     if filters.model:
         conditions.append(ProcessInstance.model_version_id.in_(
             select(ProcessModelVersion.id).where(ProcessModelVersion.model_key == filters.model)))
@@ -154,9 +156,15 @@ def _conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool
     return conditions
 
 
-def _count_per_status(session: Session, conditions: list[ColumnElement[bool]]) -> dict[str, int]:
-    query = select(ProcessInstance.status, func.count()).where(*conditions).group_by(ProcessInstance.status)
-    return {str(status): count for status, count in session.execute(query)}
+def _count_per_status(session: Session, visible: list[ColumnElement[bool]], conditions: list[ColumnElement[bool]]) \
+        -> dict[str, int]:
+    """Counted apart in each part of what ``user`` may see (they do not overlap), in one statement."""
+    counts = union_all(*(select(ProcessInstance.status, func.count()).where(part, *conditions)
+                         .group_by(ProcessInstance.status) for part in visible))
+    per_status: Counter[str] = Counter()
+    for status, count in session.execute(counts):
+        per_status[str(status)] += count
+    return dict(per_status)
 
 
 def _page_rows(session: Session, conditions: list[ColumnElement[bool]], filters: InstanceFilters) \

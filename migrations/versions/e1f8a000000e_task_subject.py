@@ -3,7 +3,7 @@ task table alone, and an index of the READY tasks' subjects and step names for i
 ILIKE '%text%'; elsewhere a plain index, for the same schema).
 
 Revision ID: e1f8a000000e
-Revises: e1f8a000000b
+Revises: e1f8a000000c
 """
 import logging
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 revision = "e1f8a000000e"
-down_revision = "e1f8a000000b"
+down_revision = "e1f8a000000c"
 branch_labels = None
 depends_on = None
 

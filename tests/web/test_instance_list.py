@@ -208,3 +208,32 @@ def test_a_papsy_lists_what_they_took_part_in_beyond_their_entities_and_their_co
                        state=TaskState.COMPLETED, completed_by_id=papsy.id))
     store.commit()
     assert sorted(listed(store, OMG_PAPSY)) == sorted([rows["jana"], rows["training"], rows["piet"], rows["secret"]])
+
+
+def test_a_papsy_counts_each_instance_once_however_they_take_part_and_another_papsy_sees_only_their_own(store, rows):
+    """What a PAPSY lists is their entities' ordinary instances plus what they take part in beyond them, counted
+    apart: an instance that is both is counted once; a task held in another entity, and another entity's delicate
+    case once its task is offered to the whole lane, are theirs too; a task not yet offered is not."""
+    from app.models import Task, TaskState
+    from tests.helpers import AWV_PAPSY, OMG_PAPSY
+
+    papsy, moment = user(store, OMG_PAPSY), datetime.now(UTC)
+    offered = add_instance(store, "delicate_case", "AWV", datetime(2026, 3, 2, tzinfo=UTC))
+    not_yet = add_instance(store, "delicate_case", "AWV", datetime(2026, 3, 3, tzinfo=UTC))
+
+    def task(instance_id: int, name: str, **columns) -> None:
+        instance = store.get(ProcessInstance, instance_id)
+        store.add(Task(instance_id=instance_id, spiff_task_id=name, spec_name="step", title="Stap", lane="papsy",
+                       entity_id=instance.entity_id, model_version_id=instance.model_version_id, **columns))
+
+    store.get(ProcessInstance, rows["jana"]).started_by_id = papsy.id  # ordinary, and taken part in
+    task(rows["training"], "done", state=TaskState.COMPLETED, completed_by_id=papsy.id)
+    task(rows["piet"], "held", state=TaskState.READY, assignee_id=papsy.id)
+    task(offered, "offered", state=TaskState.READY, open_to_lane_at=moment - timedelta(hours=1))
+    task(not_yet, "not-yet", state=TaskState.READY, open_to_lane_at=moment + timedelta(days=1))
+    store.commit()
+
+    page = list_instances(store, papsy, {})
+    assert sorted(row.id for row in page.rows) == sorted([rows["jana"], rows["training"], rows["piet"], offered])
+    assert (page.total, page.per_status) == (4, {"running": 2, "completed": 1, "incident": 1})
+    assert sorted(listed(store, AWV_PAPSY)) == sorted([rows["piet"], offered, not_yet])
