@@ -21,9 +21,16 @@ from app.models.dossiers import Dossier, DossierFact, EscalationState, FactKind,
 PAGE_SIZE = 50
 FactLabels = Mapping[str, Mapping[str, str]]  # FactKind -> value -> its label (a value without one shows as is)
 FactTexts = tuple[list[str], list[str]]  # a dossier's theme labels, its person labels
-# Where a delicate open case stands with the PAPSY (R9), as dossiers/_facts.html says it on the dossier's page.
+# Where a delicate open case stands with the PAPSY (R9): in the list and, through dossier_step, on its own page.
 STEP_LABELS = {EscalationState.SUMMARY_PENDING: _l("samenvatting schrijven"),
                EscalationState.WITH_PAPSY: _l("bij de PAPSY"), EscalationState.CONSULTED: _l("overleg vastgelegd")}
+
+
+def step_label(state: str | None) -> str | None:
+    label = STEP_LABELS.get(state)
+    return str(label) if label is not None else None
+
+
 _SHOWN = (Dossier.id, Dossier.opened_on, Dossier.closed_on, Dossier.delicate, Dossier.escalation_state)
 
 

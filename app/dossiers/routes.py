@@ -20,6 +20,12 @@ from app.forms.submission import parse_submission
 from app.models.dossiers import EscalationState, FactKind
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+
+
+@bp.app_template_global()
+def dossier_step(state: str | None) -> str | None:
+    """A delicate dossier's step in words (the list and the dossier's own page say it alike)."""
+    return listing.step_label(state)
 DATE_FIELDS = ("opened_on", "consent_on", "closed_on")
 
 
