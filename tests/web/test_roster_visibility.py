@@ -62,3 +62,13 @@ def test_the_gdpb_lists_former_confidants_on_the_page_and_in_the_api(app, client
     assert OMG_CONFIDANT in page and AWV_CONFIDANT not in page and "voormalig" in visible_text(page)
     api = client.get("/api/v1/confidants?status=former&entity=OMG", headers={"Authorization": f"Bearer {token}"})
     assert [c["email"] for c in api.get_json()["confidants"]] == [OMG_CONFIDANT]
+
+
+@pytest.mark.parametrize("path", ["/roster/", "/instances", "/dossiers"])
+def test_clearing_the_filters_is_offered_only_once_a_filter_is_chosen(client, path):
+    """"Alle filters wissen" on a list nobody filtered leads nowhere; once the URL holds a choice it clears it."""
+    login(client, OMG_CONFIDANT)
+    assert "Alle filters wissen" not in visible_text(client.get(path).get_data(as_text=True))
+    chosen = client.get(f"{path}?status=active" if path == "/roster/" else f"{path}?status=closed"
+                        if path == "/dossiers" else f"{path}?status=running")
+    assert chosen.status_code == 200 and "Alle filters wissen" in visible_text(chosen.get_data(as_text=True))
