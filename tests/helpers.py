@@ -104,24 +104,30 @@ def totp_code(client, email: str, secret: str | None = None) -> str:
     """A code the server accepts now: of a time step after the last one this user spent (a code works once,
     and tests often stop the clock), within the allowed drift."""
     import pyotp
+    from sqlalchemy import update
     from sqlalchemy.orm import Session
 
     from app.auth.second_factor import DRIFT_STEPS, secret_of
     from app.clock import now
     from app.db import db
+    from app.models import User
 
     with Session(bind=db.engine) as own:  # not the thread's scoped session: the test may be using it
         account = user(own, email)
         secret = secret or secret_of(account)
         last = account.totp_last_step if account.totp_last_step is not None else -1
-    totp = pyotp.TOTP(secret)
-    moment = now()
-    current = totp.timecode(moment)
-    step = max(current - DRIFT_STEPS, last + 1)
-    if step < current and moment.timestamp() % totp.interval >= totp.interval - 5:
-        step = current  # the oldest step allowed now may be too old by the time the server checks it
-    assert step <= current + DRIFT_STEPS, f"{email} logged in too often within one clock step"
-    return totp.generate_otp(step)
+        totp = pyotp.TOTP(secret)
+        moment = now()
+        current = totp.timecode(moment)
+        # Near a step's end, the oldest allowed step may be too old by the time the server checks the code.
+        oldest = current if moment.timestamp() % totp.interval >= totp.interval - 5 else current - DRIFT_STEPS
+        if last + 1 > current + DRIFT_STEPS:
+            # A test logs one user in more often than the drift window allows within seconds (no person
+            # can): forget the steps spent in the window rather than wait for the clock.
+            own.execute(update(User).where(User.id == account.id).values(totp_last_step=oldest - 1))
+            own.commit()
+            last = oldest - 1
+    return totp.generate_otp(max(oldest, last + 1))
 
 
 def post_form(client, url: str, data: dict, **kwargs):
