@@ -58,12 +58,16 @@ class Due:
 
 
 def due_state(due_at: datetime | None, at: datetime | None = None, shown: i18n.Display | None = None) -> Due:
-    """``at``: now; ``shown``: the request's i18n.display() (a list passes both once for all its rows)."""
+    """``at``: now; ``shown``: the request's i18n.display()."""
     if due_at is None:
         return Due("none")
     at = at or now()
     zone = (shown or i18n.display()).zone
-    days = (due_at.astimezone(zone).date() - at.astimezone(zone).date()).days
+    return _due(due_at, at, due_at.astimezone(zone).date(), at.astimezone(zone).date())
+
+
+def _due(due_at: datetime, at: datetime, due_day: date, today: date) -> Due:
+    days = (due_day - today).days
     if due_at < at:
         return Due("late", min(days, 0))
     return Due("soon" if due_at < at + DUE_SOON else "later", max(days, 0))
@@ -79,16 +83,35 @@ class Deadline:
     badge: str | None  # the words of its badge when late or soon: "3 dagen te laat", "nog 2 dagen"
 
 
-def deadline(due_at: datetime | Deadline | None, at: datetime | None = None,
-             shown: i18n.Display | None = None) -> Deadline | None:
-    """The due badge's view of a deadline. A list prepares its rows' deadlines with this once, in its service, and
-    the badge takes them as they are."""
-    if due_at is None or isinstance(due_at, Deadline):
+def deadline(due_at: datetime | Deadline | None) -> Deadline | None:
+    """The due badge's view of a deadline (a list prepares its rows' deadlines with ``Deadlines``, and the badge
+    takes them as they are)."""
+    if isinstance(due_at, Deadline):
         return due_at
-    shown = shown or i18n.display()
-    state = due_state(due_at, at, shown)
-    return Deadline(due_at.isoformat(), format_datetime(due_at, shown), state,
-                    state.label if state.late or state.soon else None)
+    return Deadlines()(due_at)
+
+
+class Deadlines:
+    """``deadline`` for the rows of one list: the moment, today and the words of each badge found once."""
+
+    def __init__(self, at: datetime | None = None, shown: i18n.Display | None = None) -> None:
+        self.at, self.shown = at or now(), shown or i18n.display()
+        self.today = self.at.astimezone(self.shown.zone).date()
+        self._badges: dict[Due, str] = {}
+
+    def __call__(self, due_at: datetime | None) -> Deadline | None:
+        if due_at is None:
+            return None
+        local = due_at.astimezone(self.shown.zone)
+        state = _due(due_at, self.at, local.date(), self.today)
+        return Deadline(due_at.isoformat(), written_datetime(local, self.shown.locale), state, self._badge(state))
+
+    def _badge(self, state: Due) -> str | None:
+        if not (state.late or state.soon):
+            return None
+        if state not in self._badges:
+            self._badges[state] = state.label
+        return self._badges[state]
 
 
 def format_datetime(value: datetime | None, shown: i18n.Display | None = None) -> str:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
-from app import model_texts, ui
+from app import components, model_texts, ui
 from app.auth import policy, second_factor
 from app.clock import now
 from app.db import db
@@ -60,7 +60,7 @@ def register_converters(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(locales=LOCALES, now=now, get_locale=get_locale, policy=policy,
+    app.jinja_env.globals.update(locales=LOCALES, now=now, components=components, get_locale=get_locale, policy=policy,
                                  due_state=ui.due_state, status_label=ui.status_label, status_tone=ui.status_tone,
                                  mail_kind_label=ui.mail_kind_label, url_with=url_with, csrf_token=csrf_token,
                                  needs_second_factor=second_factor.required_for)

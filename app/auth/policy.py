@@ -7,9 +7,10 @@ are assigned to; an admin manages the platform but acts in no process lane but t
 from __future__ import annotations
 
 import enum
+import functools
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, and_, false, or_, select, true, union_all
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true, union_all
 
 from app.clock import now
 from app.db import in_list_of
@@ -80,33 +81,66 @@ def startable_entities(user: User, version: ProcessModelVersion, entities: list[
     return [entity for entity in entities if can_start(user, version, entity)]
 
 
+class TaskRules:
+    """The rules on tasks for one user at one moment: their lanes and scope, the time and how they signed in are
+    found once, so that a list asks them of fifty rows at the cost of one (``task_rules``)."""
+
+    def __init__(self, user: User) -> None:
+        self.user, self.at = user, now()
+        self.lanes = dict(_lanes(user))
+        self._by_token: bool | None = None
+
+    def in_lane_and_scope(self, task: Task) -> bool:
+        """The user could complete the task were nobody to have it: its lane is theirs, for its entity (or for any
+        entity once the task is open to its whole lane). Never a confidential one through an API token."""
+        if self._hidden(task) or task.lane not in self.lanes:
+            return False
+        scope = self.lanes[task.lane]
+        return (scope is None or task.entity_id in scope
+                or (task.open_to_lane_at is not None and task.open_to_lane_at <= self.at))
+
+    def can_complete(self, task: Task) -> bool:
+        """In lane and scope, and not assigned to another."""
+        return (task.assignee_id is None or task.assignee_id == self.user.id) and self.in_lane_and_scope(task)
+
+    def can_claim(self, task: Task) -> bool:
+        """A READY task offered to its lane (nobody has it) is taken by anyone who may complete it."""
+        return task.state == TaskState.READY and task.assignee_id is None and self.can_complete(task)
+
+    def can_release(self, task: Task) -> bool:
+        """Who took a task (or was handed it) may offer it to the lane again; a task the process itself gave to a
+        person (a confidant's own certificate, a delicate case's summary) stays with that person."""
+        return (task.state == TaskState.READY and task.assignee_id == self.user.id and task.claimed_at is not None
+                and not self._hidden(task))
+
+    def _hidden(self, task: Task) -> bool:
+        """A confidential process's task asked through an API token (most tasks are not: no look-up of the
+        request)."""
+        if not task.confidential:
+            return False
+        if self._by_token is None:
+            self._by_token = signed_in_by_token()
+        return self._by_token
+
+
+def task_rules(user: User) -> TaskRules:
+    return TaskRules(user)
+
+
 def can_complete(user: User, task: Task) -> bool:
-    """The task's lane is one of the user's roles, for the task's entity (or for any entity once the task is open
-    to its whole lane), and it is not assigned to another. A confidential process's task: never through an API token."""
-    if task.assignee_id is not None and task.assignee_id != user.id:
-        return False
-    return in_lane_and_scope(user, task)
+    return TaskRules(user).can_complete(task)
 
 
 def in_lane_and_scope(user: User, task: Task) -> bool:
-    """``user`` could complete the task were nobody to have it (never a confidential one through an API token)."""
-    if _confidential_by_token(task):
-        return False
-    if task.open_to_lane_at is not None and task.open_to_lane_at <= now() and task.lane in user.roles:
-        return True
-    return acts_for(user, task.lane, task.entity_id)
+    return TaskRules(user).in_lane_and_scope(task)
 
 
 def can_claim(user: User, task: Task) -> bool:
-    """A READY task offered to its lane (nobody has it) is taken by anyone who may complete it."""
-    return task.state == TaskState.READY and task.assignee_id is None and can_complete(user, task)
+    return TaskRules(user).can_claim(task)
 
 
 def can_release(user: User, task: Task) -> bool:
-    """Who took a task (or was handed it) may offer it to the lane again; a task the process itself gave to a
-    person (a confidant's own certificate, a delicate case's summary) stays with that person."""
-    return (task.state == TaskState.READY and task.assignee_id == user.id and task.claimed_at is not None
-            and not _confidential_by_token(task))
+    return TaskRules(user).can_release(task)
 
 
 def may_handle(user: User, task: Task) -> bool:
@@ -141,33 +175,51 @@ def _lanes(user: User) -> list[tuple[str, set[int] | None]]:
     return [(role.value, entity_ids_for(user, role)) for role in user.roles]
 
 
+ScopeShape = tuple[tuple[str, str], ...]  # per lane of a user: (lane, "every" | "some" | "none" of the entities)
+
+
+def task_scope(user: User) -> tuple[ScopeShape, dict[str, object]]:
+    """``user``'s task scope as its shape, which users share (statements are built once per shape:
+    ``task_scope_parts``), and the values its statements are executed with."""
+    shape, values = [], {"open_until": now(), "me": user.id}
+    for n, (lane, scope) in enumerate(_lanes(user)):
+        shape.append((lane, "every" if scope is None else "some" if scope else "none"))
+        if scope:
+            values[f"scope_{n}"] = sorted(scope)
+    return tuple(shape), values
+
+
+@functools.lru_cache(maxsize=64)
+def task_scope_parts(shape: ScopeShape) -> tuple[ColumnElement[bool], ...]:
+    """SQL conditions for the tasks of a scope (``task_scope``), whoever has them, no two of which hold for one
+    task: in each lane, the tasks of the entities the user acts for, and those of other entities open to the whole
+    lane. A list reads each part from its index and adds them up (on their OR PostgreSQL would test every task of
+    the lane, in every entity)."""
+    parts = []
+    for n, (lane, entities) in enumerate(shape):
+        if entities == "every":
+            parts.append(Task.lane == lane)
+            continue
+        open_to_lane = [Task.lane == lane, Task.open_to_lane_at.is_not(None),
+                        Task.open_to_lane_at <= bindparam("open_until")]
+        if entities == "some":
+            scope = bindparam(f"scope_{n}", expanding=True)
+            parts += [and_(Task.lane == lane, Task.entity_id.in_(scope)), and_(*open_to_lane, Task.entity_id.not_in(scope))]
+        else:
+            parts.append(and_(*open_to_lane))
+    return tuple(parts)
+
+
+# SQL condition, among the tasks of a user's scope, for those they find under "anyone" (``me``: their id): those they
+# may act on, and those a colleague has. Not a colleague's task of a confidential process: only its participants
+# know it exists.
+FINDABLE_IN_SCOPE = or_(Task.assignee_id.is_(None), Task.assignee_id == bindparam("me"),
+                        ~Task.model_version_id.in_(select(ProcessModelVersion.id).where(
+                            ProcessModelVersion.visibility == Visibility.PARTICIPANTS)))
+
+
 def _open_to_lane() -> ColumnElement[bool]:
     return and_(Task.open_to_lane_at.is_not(None), Task.open_to_lane_at <= now())
-
-
-def _tasks_in_scope(user: User) -> ColumnElement[bool]:
-    """SQL condition for the tasks of ``user``'s lanes and scope, whoever has them."""
-    clauses = []
-    for lane, scope in _lanes(user):
-        in_scope = Task.lane == lane
-        if scope is not None:
-            in_scope = and_(in_scope, or_(Task.entity_id.in_(scope), _open_to_lane()) if scope else _open_to_lane())
-        clauses.append(in_scope)
-    return or_(*clauses) if clauses else false()
-
-
-def tasks_visible_to(user: User) -> ColumnElement[bool]:
-    """SQL condition for the tasks ``user`` may act on (the inbox's "to do"): theirs, or offered to their lane."""
-    return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
-
-
-def tasks_findable_by(user: User) -> ColumnElement[bool]:
-    """SQL condition for the tasks ``user`` finds in the inbox under "anyone": those they may act on, and those a
-    colleague of their lane and scope has. Not a colleague's task of a confidential process: only its participants
-    know it exists."""
-    confidential = Task.model_version_id.in_(
-        select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS))
-    return and_(_tasks_in_scope(user), or_(Task.assignee_id.is_(None), Task.assignee_id == user.id, ~confidential))
 
 
 def participates_in(user: User, through: ColumnElement[bool] | None = None) -> ColumnElement[bool]:

@@ -144,6 +144,12 @@ class Task(Base):
         # and sorts a page's ids from this index alone (index-only scans: no table rows read).
         Index("ix_task_inbox", "state", "lane", "entity_id", "assignee_id", "due_at", "model_version_id",
               "open_to_lane_at", "created_at", "id"),
+        # The inbox's second part of a scope (policy.task_scope_parts): the few tasks of other entities open to the
+        # whole lane, whoever has them, read apart from the lane's thousands.
+        Index("ix_task_open_to_lane", "lane", "open_to_lane_at", "entity_id", "assignee_id", "due_at",
+              "model_version_id", "created_at", "id",
+              postgresql_where=text("state = 'ready' AND open_to_lane_at IS NOT NULL"),
+              sqlite_where=text("state = 'ready' AND open_to_lane_at IS NOT NULL")),
         # Who takes part in an instance (policy.participates_in), per person and entity or model version: a PAPSY's
         # participation beyond their entities skips their thousands of tasks within them.
         Index("ix_task_assignee_entity", "assignee_id", "entity_id", "instance_id"),

@@ -2,12 +2,13 @@
 the web page and the JSON API (the parameters: app/workflow/inbox_query.py).
 
 Fast with many tasks: the filters, search and counts read the task table alone (it carries the instance's model
-version and subject) and mostly its index ix_task_inbox; the web page's counts per choice and the processes and
-entities it offers come from one grouped query; a page is its ids, sorted from that index, then those rows with
-everything they show.
+version and subject), each part of the user's scope (policy.task_scope_parts) from its own index; the web page's
+counts per choice and the processes and entities it offers come from one grouped query; a page is its ids, sorted
+from those indexes, then those rows with everything they show.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, and_, bindparam, case, false, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.datastructures import MultiDict
 
@@ -85,23 +86,27 @@ def inbox_page(session: Session, user: User, query: InboxQuery, *, with_counts: 
                versions: dict[int, ProcessModelVersion] | None = None) -> InboxPage:
     """One page of the user's inbox and its total; ``with_counts`` (the web page): the counts per choice and the
     processes and entities the filter bar offers."""
-    at, (version_ids, entity_id), scope = now(), _lookups(session, query), _scope(user, query.q)
-    conditions = [*scope, *_chosen(version_ids, entity_id),
-                  _due_condition(query.due, at), _assigned_condition(user, query.assigned)]
+    version_ids, entity_id = _lookups(session, query)
+    shape, values = _values(user, query, version_ids, entity_id)
+    statements = _statements(shape, bool(query.q), version_ids is not None, entity_id is not None, query.due,
+                             query.assigned, query.sort)
     counts, processes, entities = None, [], []
     if with_counts:
-        cells = _cells(session, user, scope, at)
+        cells = [_Cell(*row) for row in session.execute(statements.cells, values)]
         total, counts = _tally(cells, query, version_ids, entity_id)
         processes, entities = _options(session, cells, versions)
     else:
-        total = session.scalar(select(func.count(Task.id)).where(*conditions))
-    tasks = _page(session, query, conditions, versions) if total > query.offset else []
+        total = session.scalar(statements.count, values)
+    tasks = _page(session, statements.ids, values, versions) if total > query.offset else []
     return InboxPage(query, tasks, total, counts, processes, entities)
 
 
 def filter_options(session: Session, user: User) -> tuple[Options, Options]:
     """The processes and entities of the tasks the user finds now (a process they have no part in is not named)."""
-    return _options(session, _cells(session, user, _scope(user, None), now()), None)
+    query = InboxQuery()
+    shape, values = _values(user, query, None, None)
+    statements = _statements(shape, False, False, False, None, None, query.sort)
+    return _options(session, [_Cell(*row) for row in session.execute(statements.cells, values)], None)
 
 
 def check_query_string(session: Session, query_string: str) -> InboxQuery:
@@ -130,29 +135,73 @@ def _lookups(session: Session, query: InboxQuery) -> tuple[list[int] | None, int
     return version_ids, entity_id
 
 
-def _scope(user: User, q: str | None) -> list[ColumnElement[bool]]:
-    """The READY tasks the user finds, with the text in their step name or their instance's subject (the task's copy
-    of it: the rows the scope visits anyway, no instance looked up per task)."""
-    conditions = [Task.state == TaskState.READY, policy.tasks_findable_by(user)]
-    if q:
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
-        conditions.append(or_(Task.title.ilike(pattern, escape="\\"), Task.subject.ilike(pattern, escape="\\")))
-    return conditions
+# -- the statements: built once per shape of scope and query, executed with the values of each request ------------
+
+@dataclass(frozen=True)
+class _Statements:
+    cells: Select  # the web page's counts (_Cell)
+    count: Select  # the total of the chosen filter
+    ids: Select  # the page's ids in order
 
 
-def _chosen(version_ids: list[int] | None, entity_id: int | None) -> list[ColumnElement[bool]]:
-    return ([Task.model_version_id.in_(version_ids)] if version_ids is not None else []) + \
-        ([Task.entity_id == entity_id] if entity_id is not None else [])
+def _values(user: User, query: InboxQuery, version_ids: list[int] | None,
+            entity_id: int | None) -> tuple[policy.ScopeShape, dict[str, object]]:
+    shape, values = policy.task_scope(user)
+    at = values["open_until"]
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", query.q) + "%" if query.q else None
+    return shape, {**values, "at": at, "soon_from": at + DUE_SOON, "versions": version_ids, "entity": entity_id,
+                   "pattern": pattern, "limit": query.per_page, "offset": query.offset}
 
 
-def _due_condition(due: str | None, at: datetime) -> ColumnElement[bool]:
-    return {"late": Task.due_at < at, "soon": and_(Task.due_at >= at, Task.due_at < at + DUE_SOON),
-            "none": Task.due_at.is_(None)}.get(due, true())
+@functools.lru_cache(maxsize=256)
+def _statements(shape: policy.ScopeShape, search: bool, by_version: bool, by_entity: bool, due: str | None,
+                assigned: str | None, sort: str) -> _Statements:
+    """Building a statement costs about what executing it does; the few shapes a day's requests have are kept."""
+    scope = _scope(shape, search)
+    filters = [*_chosen(by_version, by_entity), _due_condition(due), _assigned_condition(assigned)]
+    ids = _ordered(_union(_SORT_COLUMNS, scope, filters), sort).limit(bindparam("limit")).offset(bindparam("offset"))
+    return _Statements(_cells(scope), select(func.count()).select_from(_union((Task.id,), scope, filters)), ids)
 
 
-def _assigned_condition(user: User, assigned: str | None) -> ColumnElement[bool]:
-    return {"me": Task.assignee_id == user.id, "unassigned": Task.assignee_id.is_(None),
-            "any": true()}.get(assigned, or_(Task.assignee_id.is_(None), Task.assignee_id == user.id))
+Scope = list[list[ColumnElement[bool]]]  # conditions per part of the user's scope; no task is in two parts
+
+
+def _scope(shape: policy.ScopeShape, search: bool) -> Scope:
+    """The READY tasks the user finds; ``search``: with the text in their step name or their instance's subject (the
+    task's copy of it: the rows the scope visits anyway, no instance looked up per task)."""
+    common = [Task.state == TaskState.READY, policy.FINDABLE_IN_SCOPE]
+    if search:
+        pattern = bindparam("pattern")
+        common.append(or_(Task.title.ilike(pattern, escape="\\"), Task.subject.ilike(pattern, escape="\\")))
+    return [[part, *common] for part in policy.task_scope_parts(shape)] or [[false()]]
+
+
+def _union(columns, scope: Scope, filters: list[ColumnElement[bool]]) -> Subquery:
+    """``columns`` of the tasks in scope that pass ``filters``: a part each, put together."""
+    parts = [select(*columns).where(*part, *filters) for part in scope]
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("tasks")
+
+
+def _chosen(by_version: bool, by_entity: bool) -> list[ColumnElement[bool]]:
+    return ([Task.model_version_id.in_(bindparam("versions", expanding=True))] if by_version else []) + \
+        ([Task.entity_id == bindparam("entity")] if by_entity else [])
+
+
+def _due_condition(due: str | None) -> ColumnElement[bool]:
+    if due == "late":
+        return Task.due_at < bindparam("at")
+    if due == "soon":
+        return and_(Task.due_at >= bindparam("at"), Task.due_at < bindparam("soon_from"))
+    return Task.due_at.is_(None) if due == "none" else true()
+
+
+def _assigned_condition(assigned: str | None) -> ColumnElement[bool]:
+    me = bindparam("me")
+    if assigned == "me":
+        return Task.assignee_id == me
+    if assigned == "unassigned":
+        return Task.assignee_id.is_(None)
+    return true() if assigned == "any" else or_(Task.assignee_id.is_(None), Task.assignee_id == me)
 
 
 # -- the counts of the filter bar: one grouped query ---------------------------------------------------------------
@@ -168,21 +217,19 @@ class _Cell:
     count: int
 
 
-# Built once (the statement's construction costs about what its execution does); the user's scope is added per call.
 _DUE = case((Task.due_at.is_(None), "none"), (Task.due_at < bindparam("at"), "late"),
             (Task.due_at < bindparam("soon_from"), "soon"), else_="later")
 _HOLDER = case((Task.assignee_id.is_(None), "unassigned"), (Task.assignee_id == bindparam("me"), "me"),
                else_="colleague")
-_CELLS = (select(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, _DUE, _HOLDER, func.count())
-          .join(Entity, Entity.id == Task.entity_id)
-          .group_by(Task.model_version_id, Task.entity_id, Entity.code, Entity.name, _DUE, _HOLDER))
+_CELL_COLUMNS = (Task.model_version_id, Task.entity_id, _DUE.label("due"), _HOLDER.label("holder"))
 
 
-def _cells(session: Session, user: User, scope: list[ColumnElement[bool]], at: datetime) -> list[_Cell]:
+def _cells(scope: Scope) -> Select:
     """The user's findable tasks counted per process version, entity (with its code and name, for the filter bar),
     due state and holder."""
-    rows = session.execute(_CELLS.where(*scope), {"at": at, "soon_from": at + DUE_SOON, "me": user.id})
-    return [_Cell(*row) for row in rows]
+    tasks = _union(_CELL_COLUMNS, scope, [])
+    columns = (tasks.c.model_version_id, tasks.c.entity_id, Entity.code, Entity.name, tasks.c.due, tasks.c.holder)
+    return select(*columns, func.count()).join(Entity, Entity.id == tasks.c.entity_id).group_by(*columns)
 
 
 def _tally(cells: list[_Cell], query: InboxQuery, version_ids: list[int] | None,
@@ -226,12 +273,14 @@ _ROWS = (select(Task.id, Task.instance_id, Task.title, Task.lane, Task.state, Ta
          .where(Task.id.in_(bindparam("ids", expanding=True))))  # as InboxTask's fields, the version in its place
 
 
-def _page(session: Session, query: InboxQuery, conditions: list, versions: dict | None) -> list[InboxTask]:
+_SORT_COLUMNS = (Task.id, Task.due_at, Task.created_at, Task.model_version_id, Task.entity_id)
+
+
+def _page(session: Session, ids_statement: Select, values: dict, versions: dict | None) -> list[InboxTask]:
     """The page's tasks, in two statements: their ids in order, from the task table (and the small process and
     entity tables when sorted by those), then the columns their rows show (the task carries its instance's
     subject)."""
-    ids = list(session.scalars(_ordered(select(Task.id), query.sort).where(*conditions)
-                               .limit(query.per_page).offset(query.offset)))
+    ids = list(session.scalars(ids_statement, values))
     if not ids:
         return []
     rows = session.execute(_ROWS, {"ids": ids}).all()
@@ -251,16 +300,17 @@ def _versions(session: Session, ids: set[int], known: dict[int, ProcessModelVers
     return {version_id: known[version_id] for version_id in ids}
 
 
-def _ordered(statement: Select, sort: str) -> Select:
-    """Sorted as asked, ties always in the same order (by id); no deadline comes last either way."""
-    descending, key = sort.startswith("-"), sort.lstrip("-")
+def _ordered(tasks: Subquery, sort: str) -> Select:
+    """The ids of ``tasks`` sorted as asked, ties always in the same order (by id); no deadline comes last either
+    way."""
+    statement, descending, key = select(tasks.c.id), sort.startswith("-"), sort.lstrip("-")
     if key == "process":
-        statement = statement.join(ProcessModelVersion, ProcessModelVersion.id == Task.model_version_id) \
+        statement = statement.join(ProcessModelVersion, ProcessModelVersion.id == tasks.c.model_version_id) \
             .join(ProcessModel, ProcessModel.key == ProcessModelVersion.model_key)
     elif key == "entity":
-        statement = statement.join(Entity, Entity.id == Task.entity_id)
-    column = {"due_at": Task.due_at, "created_at": Task.created_at, "process": ProcessModel.name,
+        statement = statement.join(Entity, Entity.id == tasks.c.entity_id)
+    column = {"due_at": tasks.c.due_at, "created_at": tasks.c.created_at, "process": ProcessModel.name,
               "entity": Entity.name}[key]
     first = (column.desc() if descending else column.asc()).nulls_last()
-    then = [] if key in ("due_at", "created_at") else [Task.due_at.asc().nulls_last()]
-    return statement.order_by(first, *then, Task.id.desc() if descending else Task.id.asc())
+    then = [] if key in ("due_at", "created_at") else [tasks.c.due_at.asc().nulls_last()]
+    return statement.order_by(first, *then, tasks.c.id.desc() if descending else tasks.c.id.asc())

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
@@ -16,9 +17,9 @@ from app.engine.errors import InvalidData
 from app.forms import FormDefinition
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
 from app.clock import now
-from app.ui import Deadline, deadline, format_datetime
+from app.ui import Deadline, Deadlines, format_datetime
 from app.web import url_pattern
-from app.workflow import files, saved_filters, services
+from app.workflow import files, inbox_table, saved_filters, services
 from app.workflow.inbox import InboxPage, InboxQuery, InboxTask, filter_options, inbox_page
 
 _instructions_env = SandboxedEnvironment(autoescape=False)
@@ -108,8 +109,10 @@ class InboxRow:
 
 
 def inbox_rows(user: User, tasks: list[InboxTask]) -> list[InboxRow]:
-    """The rows of a page of tasks; the language, time zone, moment and URLs are found once for all of them."""
-    shown, at = i18n.display(), now()
+    """The rows of a page of tasks; the language, time zone, moment, URLs and the user's rights are found once for
+    all of them."""
+    shown, rules = i18n.display(), policy.task_rules(user)
+    deadlines = Deadlines(rules.at, shown)
     task_url, claim_url, release_url = (url_pattern(endpoint, "task_id") for endpoint in
                                         ("workflow.task", "workflow.claim", "workflow.release"))
     translators = {task.version.id: model_texts.for_version(task.version, shown.locale) for task in tasks}
@@ -117,12 +120,12 @@ def inbox_rows(user: User, tasks: list[InboxTask]) -> list[InboxRow]:
     for task in tasks:
         holder = "nobody" if task.assignee_id is None else "me" if task.assignee_id == user.id else "colleague"
         translate = translators[task.version.id]
-        claim, release = policy.can_claim(user, task), policy.can_release(user, task)
+        claim, release = rules.can_claim(task), rules.can_release(task)
         rows.append(InboxRow(
             id=task.id, title=translate(task.title), subject=task.subject, process=translate(task.version.model.name),
-            entity=task.entity_name, url=task_url(task.id) if policy.can_complete(user, task) else None,
+            entity=task.entity_name, url=task_url(task.id) if rules.can_complete(task) else None,
             since_iso=task.created_at.isoformat(), since_text=format_datetime(task.created_at, shown),
-            due=deadline(task.due_at, at, shown), holder=holder,
+            due=deadlines(task.due_at), holder=holder,
             holder_name=task.assignee_name if holder == "colleague" else None,
             claim_url=claim_url(task.id) if claim else None, release_url=release_url(task.id) if release else None,
             hand_over_url=f"{task_url(task.id)}#overdragen" if claim or release else None))
@@ -142,6 +145,9 @@ class InboxScreen:
     saved: list[SavedFilter] = field(default_factory=list)
     rows: list[InboxRow] = field(default_factory=list)  # the page's tasks
     startable: list[ProcessModelVersion] = field(default_factory=list)  # the processes the user may start
+
+    def table_body(self) -> Markup:
+        return inbox_table.body(self.rows, inbox_table.Words.translated())
 
     @property
     def error_list(self) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from app.engine.errors import InvalidData
 from app.models import OutboxMessage, ProcessInstance, Task
 from app.models.dossiers import EscalationState
 from app.workflow import services as workflow
+from app.workflow.inbox import InboxQuery, inbox_page
 from tests.helpers import AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, fire_due, ready_task, user
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)  # a Friday
@@ -129,7 +130,7 @@ def test_r9_late_the_papsy_is_reminded_then_the_other_papsy_gets_the_task(sessio
     assert mails("delicate_offered") == [AWV_PAPSY]
     take_up = ready_task(session, "take_up")
     assert policy.can_complete(other, take_up)
-    assert take_up.id in {task.id for task in session.scalars(select(Task).where(policy.tasks_visible_to(other)))}
+    assert take_up.id in {task.id for task in inbox_page(session, other, InboxQuery()).tasks}
     # The summary was sealed for the entity's PAPSY only: the other PAPSY reads it once she took the case up and
     # the confidant's key wrapped it for her (tests/dossiers/test_summary_sharing.py: through the web).
     assert escalation.read_summary(session, other, dossier_id, people[AWV_PAPSY]) is None

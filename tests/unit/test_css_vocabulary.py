@@ -1,6 +1,7 @@
 """One CSS vocabulary (issue 9): every class a template uses is styled in app/static/app.css, and app.css styles no
 class that no template uses any more. A class made in a template from a word (``badge--{{ tone }}``) counts as the
-prefix ``badge--``: some styled class must start with it, and each styled ``badge--…`` class counts as used."""
+prefix ``badge--``: some styled class must start with it, and each styled ``badge--…`` class counts as used. The
+markup written in Python for the rows of long lists (``badge--{tone}``) counts as a template's."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "app" / "templates"
 CSS = ROOT / "app" / "static" / "app.css"
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+PYTHON_MARKUP = [ROOT / "app" / "components.py", ROOT / "app" / "workflow" / "inbox_table.py"]
+F_STRING_FIELD = re.compile(r"\{[^{}]*\}")
 
 
 def template_classes() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -24,6 +27,14 @@ def template_classes() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
             words = [word for literal in re.findall(r"'([^']*)'", " ".join(JINJA.findall(value)))
                      for word in literal.split()]
             for word in JINJA.sub(" ", value).split() + words:
+                if not word.endswith("-") and re.fullmatch(r"[a-z][\w-]*", word):
+                    classes.setdefault(word, set()).add(name)
+    for path in PYTHON_MARKUP:
+        name = str(path.relative_to(ROOT))
+        for value in re.findall(r'class=\\?"([^"\\]*)', path.read_text()):
+            for prefix in re.findall(r"([\w-]+)\{", value):
+                prefixes.setdefault(prefix, set()).add(name)
+            for word in F_STRING_FIELD.sub(" ", value).split():
                 if not word.endswith("-") and re.fullmatch(r"[a-z][\w-]*", word):
                     classes.setdefault(word, set()).add(name)
     return classes, prefixes

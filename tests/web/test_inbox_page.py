@@ -154,3 +154,36 @@ def test_another_users_filter_is_not_found(client, store, inbox):
     assert "Van An" not in html
     assert client.post(f"/inbox/filters/{theirs}/delete", data={"csrf_token": csrf_token(html)}).status_code == 404
     assert store.get(SavedFilter, theirs) is not None
+
+
+def test_r9_a_task_open_to_the_whole_lane_is_listed_to_every_papsy_and_counted_once(luc, store, inbox):
+    from datetime import timedelta
+
+    from app.clock import now
+    from app.models import Task
+
+    store.get(Task, inbox["awv"]).open_to_lane_at = now() + timedelta(days=1)  # not yet open to all
+    store.get(Task, inbox["late"]).open_to_lane_at = now() - timedelta(days=1)  # their own entity's, and open
+    store.commit()
+    html = page(luc, "/inbox")
+    assert "5 taken wachten op u" in html and str(inbox["awv"]) not in task_links(html)
+    store.get(Task, inbox["awv"]).open_to_lane_at = now() - timedelta(hours=1)
+    store.commit()
+    html = page(luc, "/inbox")
+    assert "6 taken wachten op u" in html and re.search(r'aria-current="true">Te doen <span class="choices__count">\(6\)',
+                                                        html)
+    assert task_links(html).count(str(inbox["awv"])) == 1 and task_links(html).count(str(inbox["late"])) == 1
+    assert re.search(r'>Te laat <span class="choices__count">\(2\)', html)
+
+
+def test_every_text_of_a_row_is_escaped(luc, store, inbox):
+    from app.models import Task, User
+
+    attack = '"><img src=x onerror=alert(1)>'
+    store.get(Task, inbox["late"]).subject = attack
+    store.get(Task, inbox["soon"]).title = attack
+    store.get(User, inbox["colleague_id"]).name = attack
+    store.commit()
+    html = page(luc, "/inbox?assigned=any")
+    assert "<img" not in html and "onerror=alert(1)&gt;" in html
+    assert html.count("&#34;&gt;&lt;img src=x onerror=alert(1)&gt;") >= 3  # subject, step name, who has it
