@@ -163,9 +163,9 @@ class Task(Base):
         Index("ix_task_offered_to_lane", "lane", "open_to_lane_at", "entity_id", "model_version_id", "instance_id",
               postgresql_where=text("state = 'ready' AND assignee_id IS NULL AND open_to_lane_at IS NOT NULL")),
         # The inbox search (ILIKE '%text%' in the subject or the step name) finds its few READY tasks here rather
-        # than reading every task in the user's scope: a trigram index on PostgreSQL (migration e1f8a000000e),
-        # elsewhere a plain one, for the same schema.
-        Index("ix_task_search", "subject", "title", postgresql_using="gin",
+        # than reading every task in the user's scope, per lane and entity: a trigram index with btree_gin on
+        # PostgreSQL (migration e1f8a000000f), elsewhere a plain one, for the same schema.
+        Index("ix_task_search", "lane", "entity_id", "subject", "title", postgresql_using="gin",
               postgresql_ops={"subject": "gin_trgm_ops", "title": "gin_trgm_ops"},
               postgresql_where=text("state = 'ready'"), sqlite_where=text("state = 'ready'")),
     )
