@@ -204,6 +204,18 @@ def mail_kind_label(kind: str) -> str:
     return str(label) if label is not None else str(_l("melding"))
 
 
+# What a failed timer ran into (app/engine/timers.py FailureKind), for the admin's timer board.
+FAILURE_LABELS = {"step": _l("een stap van het proces liep fout"), "database": _l("de databank gaf een fout"),
+                  "connection": _l("een verbinding viel weg"), "unexpected": _l("een onverwachte fout in het programma")}
+
+
+def failure_label(kind: str | None) -> str:
+    """The words for a timer's last failure; a value stored before the kinds existed reads as unexpected."""
+    if not kind:
+        return ""
+    return str(FAILURE_LABELS.get(kind, FAILURE_LABELS["unexpected"]))
+
+
 def local_today() -> date:
     """Today in the display time zone (a training deadline is a date, not a moment)."""
     return now().astimezone(i18n.display().zone).date()

@@ -62,7 +62,7 @@ def register_converters(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(locales=LOCALES, now=now, components=components, get_locale=get_locale, policy=policy,
                                  due_state=ui.due_state, status_label=ui.status_label, status_tone=ui.status_tone,
-                                 mail_kind_label=ui.mail_kind_label, url_with=url_with, csrf_token=csrf_token,
+                                 mail_kind_label=ui.mail_kind_label, failure_label=ui.failure_label, url_with=url_with, csrf_token=csrf_token,
                                  needs_second_factor=second_factor.required_for)
     app.jinja_env.filters["date"] = ui.format_date
     app.jinja_env.filters["datetime"] = ui.format_datetime

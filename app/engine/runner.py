@@ -216,8 +216,7 @@ def _stepping(session: Session, instance: ProcessInstance, workflow: BpmnWorkflo
 
 def _process_failed(instance_id: int, exc: Exception) -> ProcessFailed:
     log.warning("instance %s: engine step failed: %s", instance_id, type(exc).__name__)
-    return ProcessFailed(_l("Het proces liep vast (%(error)s). Er werd niets bewaard; meld dit aan een beheerder.",
-                            error=type(exc).__name__))
+    return ProcessFailed(_l("Het proces liep vast. Er werd niets bewaard; meld dit aan een beheerder."))
 
 
 def _completed_automatic_steps(workflow: BpmnWorkflow) -> dict:

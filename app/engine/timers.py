@@ -9,10 +9,13 @@ attempt the timer is failed and the instance shows an incident, which an admin c
 from __future__ import annotations
 
 import enum
+import logging
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from redis.exceptions import RedisError
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, undefer
 
 from app.clock import now
@@ -20,6 +23,7 @@ from app.engine import hooks, runner
 from app.engine.errors import NotFound, ProcessFailed
 from app.models import InstanceStatus, ProcessInstance, Timer, TimerState
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 BACKOFF = [timedelta(seconds=5), timedelta(seconds=30), timedelta(seconds=120)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
@@ -82,15 +86,16 @@ def record_failure(session: Session, timer_id: int, error: BaseException) -> tim
     if timer is None or timer.state != TimerState.PENDING:
         return None
     timer.attempts += 1
-    cause = _cause_name(error)
-    timer.last_error = f"{cause} (poging {timer.attempts})"
+    timer.last_error = failure_kind(error)
+    log.warning("timer %s failed (attempt %s): %s", timer_id, timer.attempts, _cause_name(error))
     if timer.attempts >= MAX_ATTEMPTS:
         timer.state, timer.lease_owner, timer.lease_expires_at = TimerState.FAILED, None, None
         instance = session.get(ProcessInstance, timer.instance_id)
         instance.status = InstanceStatus.INCIDENT
         name = runner.step_names(instance.model_version, timer.spec_name).name  # the diagram's words, not its id
-        instance.incident = (f"Termijn '{name}' faalde {timer.attempts} keer: {cause}" if name
-                             else f"Een termijn faalde {timer.attempts} keer: {cause}")
+        cause = FAILURE_WORDS_NL[timer.last_error]
+        instance.incident = (f"Termijn '{name}' faalde {timer.attempts} keer: {cause}." if name
+                             else f"Een termijn faalde {timer.attempts} keer: {cause}.")
         return None
     backoff = BACKOFF[timer.attempts - 1]
     timer.lease_owner, timer.lease_expires_at = BACKOFF_OWNER, now() + backoff  # the reconciler waits too
@@ -149,6 +154,32 @@ def release_expired_leases(session: Session) -> int:
         update(Timer).where(Timer.state == TimerState.PENDING, Timer.lease_expires_at < now())
         .values(lease_owner=None, lease_expires_at=None), execution_options={"synchronize_session": False})
     return released.rowcount
+
+
+class FailureKind(enum.StrEnum):
+    """What a failed attempt ran into, as the admin's timer board says it (app/ui.py) and the timer stores it."""
+
+    STEP = "step"  # a script, condition or service task of the process
+    DATABASE = "database"
+    CONNECTION = "connection"  # Redis, the mail server, a network
+    UNEXPECTED = "unexpected"
+
+
+FAILURE_WORDS_NL = {FailureKind.STEP: "een stap van het proces liep fout",
+                    FailureKind.DATABASE: "de databank gaf een fout",
+                    FailureKind.CONNECTION: "een verbinding viel weg",
+                    FailureKind.UNEXPECTED: "een onverwachte fout in het programma"}
+
+
+def failure_kind(error: BaseException) -> FailureKind:
+    cause = error
+    while isinstance(cause, ProcessFailed) and cause.__cause__ is not None:
+        cause = cause.__cause__
+    if isinstance(cause, DBAPIError):
+        return FailureKind.DATABASE
+    if isinstance(cause, (OSError, RedisError)):
+        return FailureKind.CONNECTION
+    return FailureKind.STEP if isinstance(error, ProcessFailed) else FailureKind.UNEXPECTED
 
 
 def _cause_name(error: BaseException) -> str:

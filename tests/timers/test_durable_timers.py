@@ -116,7 +116,7 @@ def test_a_failing_job_backs_off_and_succeeds_on_retry(store, started, clock):
     clock.move_to(moment + timedelta(seconds=40))
     assert fire_timer(wait.id) == "fired"
     wait = timer(store, "wait")
-    assert wait.state == TimerState.FIRED and wait.attempts == 3 and "RuntimeError" in wait.last_error
+    assert wait.state == TimerState.FIRED and wait.attempts == 3 and wait.last_error == "step"
     assert runs_after_timer(store) == 1
 
 
@@ -137,18 +137,38 @@ def test_a_job_failing_always_becomes_an_incident_that_an_admin_retries(app, sto
     instance = store.get(ProcessInstance, started)
     store.refresh(instance)
     assert timer(store, "wait").state == TimerState.FAILED
-    assert instance.status == InstanceStatus.INCIDENT and "RuntimeError" in instance.incident
+    assert instance.status == InstanceStatus.INCIDENT and "een stap van het proces liep fout" in instance.incident
+    assert "RuntimeError" not in instance.incident, "users never see the program's names"
 
     admin = app.test_client()
     login(admin, ADMIN)
     page = admin.get("/admin/timers").get_data(as_text=True)
-    assert "Incidenten" in page and "RuntimeError" in page
+    assert "Incidenten" in page and "een stap van het proces liep fout" in page and "RuntimeError" not in page
     flaky.FAILURES["left"] = 0
     assert admin.post(f"/admin/timers/{wait.id}/retry", data={"csrf_token": csrf_token(page)}).status_code == 302
     assert timer(store, "wait").state == TimerState.PENDING and timer(store, "wait").attempts == 0
     assert fire_timer(wait.id) == "fired"
     store.refresh(instance)
     assert instance.status == InstanceStatus.RUNNING and instance.incident is None
+
+
+def test_a_failure_is_stored_as_what_it_ran_into_not_as_the_programs_names():
+    from psycopg import OperationalError as DriverError
+    from redis.exceptions import ConnectionError as RedisDown
+    from sqlalchemy.exc import OperationalError
+
+    from app.engine.errors import ProcessFailed
+
+    def wrapped(cause: BaseException) -> ProcessFailed:
+        failed = ProcessFailed("a step failed")
+        failed.__cause__ = cause
+        return failed
+
+    assert durable.failure_kind(wrapped(RuntimeError("x"))) == "step"
+    assert durable.failure_kind(OperationalError("SELECT 1", {}, DriverError("down"))) == "database"
+    assert durable.failure_kind(wrapped(RedisDown("down"))) == "connection"
+    assert durable.failure_kind(TimeoutError()) == "connection"
+    assert durable.failure_kind(KeyError("x")) == "unexpected"
 
 
 def test_completing_a_task_cancels_its_boundary_timer_and_job(app, store, started, redis_client):
