@@ -10,7 +10,7 @@ import enum
 import functools
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true, union_all
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select, true, union_all
 
 from app.clock import now
 from app.db import in_list_of

@@ -22,7 +22,6 @@ from werkzeug.datastructures import MultiDict
 
 from app import model_texts
 from app.auth import policy
-from app.clock import now
 from app.engine.errors import InvalidData
 from app.models import Entity, ProcessModel, ProcessModelVersion, Task, TaskState, User
 from app.ui import DUE_SOON  # "soon" means what the due badges say

@@ -16,7 +16,6 @@ from app.engine import runner
 from app.engine.errors import InvalidData
 from app.forms import FormDefinition
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
-from app.clock import now
 from app.ui import Deadline, Deadlines, format_datetime
 from app.web import url_pattern
 from app.workflow import files, inbox_table, saved_filters, services

@@ -15,7 +15,7 @@ from app.dossiers import escalation, summary_sharing
 from app.dossiers import services as dossiers
 from app.dossiers.services import DossierRefused, NotYours
 from app.engine.errors import InvalidData
-from app.models import OutboxMessage, ProcessInstance, Task
+from app.models import OutboxMessage, ProcessInstance
 from app.models.dossiers import EscalationState
 from app.workflow import services as workflow
 from app.workflow.inbox import InboxQuery, inbox_page
