@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from app.models import Confidant, ProcessInstance, ProcessModelVersion, Task
 from app.workflow import instances
 from app.workflow.inbox import InboxTask
+from app.workflow.instance_list import InstanceRow
 
 
 def _iso(value) -> str | None:
@@ -55,11 +56,11 @@ def instance(session: Session, row: ProcessInstance) -> dict:
     }
 
 
-def instance_summary(row: ProcessInstance) -> dict:
+def instance_summary(row: InstanceRow) -> dict:
     """An instance in a list: what it is, for whom, about what, when (its tasks and history: ask for the instance)."""
     return {
         "id": row.id, "status": str(row.status), "model": row.model_version.model_key,
-        "version": row.model_version.version, "entity": row.entity.code, "subject": row.subject,
+        "version": row.model_version.version, "entity": row.entity_code, "subject": row.subject,
         "started_at": _iso(row.started_at), "completed_at": _iso(row.completed_at), "incident": row.incident,
     }
 

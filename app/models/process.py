@@ -150,6 +150,11 @@ class Task(Base):
               "model_version_id", "created_at", "id",
               postgresql_where=text("state = 'ready' AND open_to_lane_at IS NOT NULL"),
               sqlite_where=text("state = 'ready' AND open_to_lane_at IS NOT NULL")),
+        # A page of the inbox in deadline order: each part of a scope walks its lane's READY tasks in that order and
+        # stops at the page's end, instead of sorting its thousands (app/workflow/inbox.py _page_union).
+        Index("ix_task_inbox_due", "lane", "due_at", "id",
+              postgresql_include=["entity_id", "assignee_id", "model_version_id", "open_to_lane_at", "created_at"],
+              postgresql_where=text("state = 'ready'"), sqlite_where=text("state = 'ready'")),
         # Who takes part in an instance (policy.participates_in), per person and entity or model version: a PAPSY's
         # participation beyond their entities skips their thousands of tasks within them.
         Index("ix_task_assignee_entity", "assignee_id", "entity_id", "instance_id"),

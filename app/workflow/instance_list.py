@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from app import model_texts
 from app.auth import policy
@@ -26,6 +26,7 @@ from app.engine.errors import InvalidData
 from app.forms.validation import is_clean_text
 from app.models import Entity, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion, User
 from app.ui import status_label
+from app.workflow import services
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200  # the API's limit
@@ -54,13 +55,31 @@ class InstanceFilters:
         return any((self.model, self.status, self.entity, self.started_from, self.started_to, self.q))
 
 
+@dataclass(slots=True)  # not frozen: fifty a page, and frozen costs six times as much to build
+class InstanceRow:
+    """An instance as the list shows it, read as plain columns: fifty ORM instances with their version, model and
+    entity cost more than the rest of the page. The policy decides on it as on a ProcessInstance."""
+
+    id: int
+    status: InstanceStatus
+    model_version: ProcessModelVersion  # with its model
+    entity_id: int
+    entity_code: str
+    entity_name: str
+    subject: str | None
+    started_by_id: int | None
+    started_at: datetime
+    completed_at: datetime | None
+    incident: str | None
+
+
 @dataclass
 class InstancePage:
     """One page of the list: its rows, which of them show only their status, the total and the counts per status
     (of the rows matching every filter but the status)."""
 
     filters: InstanceFilters
-    rows: list[ProcessInstance]
+    rows: list[InstanceRow]
     status_only: set[int]
     total: int
     per_status: dict[str, int] = field(default_factory=dict)
@@ -90,19 +109,21 @@ def parse_filters(session: Session, args: Mapping[str, str], *, api: bool = Fals
     return filters
 
 
-def list_instances(session: Session, user: User, args: Mapping[str, str], *, api: bool = False) -> InstancePage:
-    """The page of instances ``user`` may list that ``args`` asks for, newest first (bad filters: InvalidData)."""
+def list_instances(session: Session, user: User, args: Mapping[str, str], *, api: bool = False,
+                   versions: dict[int, ProcessModelVersion] | None = None) -> InstancePage:
+    """The page of instances ``user`` may list that ``args`` asks for, newest first (bad filters: InvalidData).
+    ``versions``: process versions by id the caller read already."""
     filters = parse_filters(session, args, api=api)
     visible, narrowing = policy.visible_instance_parts(user), _conditions(user, filters)
     per_status = _count_per_status(session, visible, narrowing)
     total = per_status.get(filters.status, 0) if filters.status else sum(per_status.values())
     if filters.status:
         narrowing.append(ProcessInstance.status == filters.status)
-    rows = _page_rows(session, [or_(*visible), *narrowing], filters)
+    rows = _page_rows(session, [or_(*visible), *narrowing], filters, versions)
     return InstancePage(filters, rows, status_only(session, user, rows), total, per_status)
 
 
-def status_only(session: Session, user: User, rows: list[ProcessInstance]) -> set[int]:
+def status_only(session: Session, user: User, rows: list[InstanceRow]) -> set[int]:
     """The ids among ``rows`` of which ``user`` may see only that they exist (confidential, not taking part)."""
     unless_taking_part = [row.id for row in rows if row.model_version.confidential
                           and policy.instance_access(user, row, False) is policy.InstanceAccess.STATUS]
@@ -123,15 +144,14 @@ class FilterChoices:
     entities: list[tuple[str, str]]
 
 
-def filter_choices(session: Session, user: User, page: InstancePage | None = None) -> FilterChoices:
-    models = session.scalars(select(ProcessModel).options(joinedload(ProcessModel.current_version))
-                             .order_by(ProcessModel.name))
+def filter_choices(session: Session, user: User, current: list[ProcessModelVersion],
+                   page: InstancePage | None = None) -> FilterChoices:
+    """``current``: the current version of each process (views.current_versions), by name."""
     entities = session.execute(select(Entity.code, Entity.name).order_by(Entity.name))
     statuses = [(status.value, status_label("instance", status).capitalize()
                  + (f" ({page.per_status.get(status.value, 0)})" if page else "")) for status in InstanceStatus]
-    known = [(model.key, model_texts.process_name(model.current_version)) for model in models
-             if model.current_version is not None
-             and policy.may_know_of_process(user, model.current_version, runner.lanes(model.current_version))]
+    known = [(version.model_key, model_texts.process_name(version)) for version in current
+             if policy.may_know_of_process(user, version, runner.lanes(version))]
     return FilterChoices(sorted(known, key=lambda choice: choice[1].casefold()), statuses,
                          [(code, name) for code, name in entities])
 
@@ -167,8 +187,15 @@ def _count_per_status(session: Session, visible: list[ColumnElement[bool]], cond
     return dict(per_status)
 
 
-def _page_rows(session: Session, conditions: list[ColumnElement[bool]], filters: InstanceFilters) \
-        -> list[ProcessInstance]:
+_ROWS = (select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.model_version_id, ProcessInstance.entity_id,
+                Entity.code, Entity.name, ProcessInstance.subject, ProcessInstance.started_by_id,
+                ProcessInstance.started_at, ProcessInstance.completed_at, ProcessInstance.incident)
+         .join(Entity, Entity.id == ProcessInstance.entity_id)
+         .where(ProcessInstance.id.in_(bindparam("ids", expanding=True))))  # as InstanceRow's fields
+
+
+def _page_rows(session: Session, conditions: list[ColumnElement[bool]], filters: InstanceFilters,
+               versions: dict[int, ProcessModelVersion] | None) -> list[InstanceRow]:
     """The page's rows, newest first (ties by id): the ids first, walking the index on the start, then the rows."""
     ids = list(session.scalars(
         select(ProcessInstance.id).where(*conditions)
@@ -176,10 +203,10 @@ def _page_rows(session: Session, conditions: list[ColumnElement[bool]], filters:
         .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)))
     if not ids:
         return []
-    rows = session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids)).options(
-        joinedload(ProcessInstance.model_version).joinedload(ProcessModelVersion.model),
-        selectinload(ProcessInstance.entity)))
-    by_id = {row.id: row for row in rows}
+    rows = session.execute(_ROWS, {"ids": ids}).all()
+    versions = services.versions_by_id(session, {row.model_version_id for row in rows}, versions)
+    by_id = {row.id: InstanceRow(row.id, InstanceStatus(row.status), versions[row.model_version_id], *row[3:])
+             for row in rows}
     return [by_id[row_id] for row_id in ids]
 
 

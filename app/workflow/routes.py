@@ -23,7 +23,7 @@ from app.engine.errors import Conflict, InvalidData, TaskNotReady
 from app.forms import parse_submission
 from app.models import Entity, TaskState
 from app.web import local_path
-from app.workflow import claims, files, instance_list, saved_filters, services, views
+from app.workflow import claims, files, saved_filters, services, views
 from app.workflow import instances as instance_pages
 from app.workflow.panels import panels_for
 
@@ -180,14 +180,9 @@ def file(file_id: int):
 @bp.get("/instances")
 @login_required
 def instances():
-    user = current_user._get_current_object()
-    try:
-        page = instance_list.list_instances(session(), user, request.args)
-    except InvalidData as exc:  # the filter bar says what is wrong; no list from half of the filters
-        return render_template("workflow/instances.html", page=None, errors=exc.errors,
-                               choices=instance_list.filter_choices(session(), user)), 422
-    return render_template("workflow/instances.html", page=page, errors={},
-                           choices=instance_list.filter_choices(session(), user, page))
+    screen = views.instances_screen(session(), current_user._get_current_object(), request.args)
+    return render_template("workflow/instances.html", screen=screen, page=screen.page, errors=screen.errors,
+                           choices=screen.choices), 422 if screen.errors else 200
 
 
 @bp.get("/instances/<id:instance_id>")

@@ -159,3 +159,15 @@ def _subject(form: FormDefinition, data: dict) -> str | None:
     field = (form.ui_schema or {}).get("ui:subjectField")
     value = data.get(field) if field else None
     return str(value)[:200] if value else None
+
+
+def versions_by_id(session: Session, ids: set[int],
+                   known: dict[int, ProcessModelVersion] | None = None) -> dict[int, ProcessModelVersion]:
+    """Process versions with their models by id, for the rows of a list. ``known``: those the caller read already
+    (the inbox: the current versions, for its start buttons); what is read here is added to it for the next call."""
+    known = known if known is not None else {}
+    if missing := ids - known.keys():
+        known.update((version.id, version) for version in session.scalars(
+            select(ProcessModelVersion).where(ProcessModelVersion.id.in_(missing))
+            .options(joinedload(ProcessModelVersion.model))))
+    return {version_id: known[version_id] for version_id in ids}

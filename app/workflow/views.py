@@ -18,8 +18,10 @@ from app.forms import FormDefinition
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
 from app.ui import Deadline, Deadlines, format_datetime
 from app.web import url_pattern
-from app.workflow import files, inbox_table, saved_filters, services
+from app.workflow import files, inbox_table, instance_table, saved_filters, services
 from app.workflow.inbox import InboxPage, InboxQuery, InboxTask, filter_options, inbox_page
+from app.workflow.instance_list import FilterChoices, InstancePage, list_instances
+from app.workflow.instance_list import filter_choices as filter_choices_of_instances
 
 _instructions_env = SandboxedEnvironment(autoescape=False)
 
@@ -173,6 +175,27 @@ def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> Inbox
     rows = inbox_rows(user, page.tasks) if page else []
     return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user), rows,
                        startable(user, current))
+
+
+@dataclass
+class InstancesScreen:
+    """The instance list's page: the page (None when a filter is wrong), the reasons per filter, what the filter
+    bar offers and the table's rows."""
+
+    page: InstancePage | None
+    errors: dict[str, str]
+    choices: FilterChoices
+    table_body: Markup = Markup()
+
+
+def instances_screen(session: Session, user: User, args: Mapping[str, str]) -> InstancesScreen:
+    current = current_versions(session)  # for the filter's processes, and most of the rows' versions
+    try:
+        page = list_instances(session, user, args, versions={version.id: version for version in current})
+    except InvalidData as exc:  # the filter bar says what is wrong; no list from half of the filters
+        return InstancesScreen(None, exc.errors, filter_choices_of_instances(session, user, current))
+    return InstancesScreen(page, {}, filter_choices_of_instances(session, user, current, page),
+                           instance_table.body(page.rows, page.status_only))
 
 
 def colleagues_for(session: Session, user: User, task: Task) -> list[tuple[str, str]]:

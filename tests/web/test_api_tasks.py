@@ -64,6 +64,27 @@ def test_filters_sort_and_paging(client, inbox, luc, query, expected):
     assert (body["per_page"], body["total"]) == (per_page, len(TODO) if "per_page" in query else len(expected))
 
 
+@pytest.mark.parametrize(("sort", "expected"), [
+    ("due_at", ["late", "awv", "soon", "mine", "later", "none"]),
+    ("-due_at", ["later", "mine", "soon", "awv", "late", "none"]),
+    ("created_at", ["late", "soon", "later", "none", "mine", "awv"]),
+    ("-created_at", ["awv", "mine", "none", "later", "soon", "late"]),
+])
+def test_r9_pages_merge_the_own_entities_and_the_tasks_open_to_the_lane_in_order(client, store, inbox, luc, sort,
+                                                                                 expected):
+    """Each part of the scope gives its first tasks up to the page's end; the pages together are the whole list."""
+    from datetime import timedelta
+
+    from app.clock import now
+
+    store.get(Task, inbox["awv"]).open_to_lane_at = now() - timedelta(hours=1)  # another entity's, open to all
+    store.commit()
+    pages = [client.get(f"/api/v1/tasks?sort={sort}&per_page=2&page={number}", headers=luc).get_json()
+             for number in (1, 2, 3, 4)]
+    assert [names(inbox, body) for body in pages] == [expected[0:2], expected[2:4], expected[4:6], []]
+    assert {body["total"] for body in pages} == {6}
+
+
 def test_process_filter_takes_the_model_key(client, inbox, luc):
     key = model_of(client, luc, inbox, "later")
     body = client.get(f"/api/v1/tasks?process={key}&assigned=any", headers=luc).get_json()
