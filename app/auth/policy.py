@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Set
 
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, and_, bindparam, or_, select, true, union_all
@@ -222,12 +223,13 @@ def _open_to_lane() -> ColumnElement[bool]:
     return and_(Task.open_to_lane_at.is_not(None), Task.open_to_lane_at <= now())
 
 
-def participates_in(user: User, through: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
+def participates_in(user: User, through: ColumnElement[bool] | None = None,
+                    beyond: Set[int] = frozenset()) -> ColumnElement[bool]:
     """SQL condition on instances ``user`` takes part in: started it, has or had a task in it, may complete one of
     its open tasks, or is the confidant whose dossier it is about. ``through``: only tasks meeting it are looked at
-    (a task carries its instance's entity and model version)."""
+    (a task carries its instance's entity and model version); ``beyond``: entities whose tasks it excludes."""
     tasks = [select(Task.instance_id).where(*how, *([through] if through is not None else []))
-             for how in _ways_of_taking_part(user)]
+             for how in _ways_of_taking_part(user, beyond)]
     # A UNION of lookups that an index answers each: on one condition ORing them, PostgreSQL reads every task
     # ``user`` ever had.
     return ProcessInstance.id.in_(union_all(
@@ -236,16 +238,17 @@ def participates_in(user: User, through: ColumnElement[bool] | None = None) -> C
                                                      Dossier.escalation_instance_id.is_not(None))))
 
 
-def _ways_of_taking_part(user: User) -> list[list[ColumnElement[bool]]]:
+def _ways_of_taking_part(user: User, beyond: Set[int] = frozenset()) -> list[list[ColumnElement[bool]]]:
     """The tasks by which ``user`` takes part: those they have or completed, and the open ones of their lanes and
-    scope that nobody has (a task taken or handed is its assignee's)."""
+    scope that nobody has (a task taken or handed is its assignee's). ``beyond``: entities the caller looks past
+    (their tasks are excluded by ``through``), so a scope within them is no way in and is not read."""
     ways = [[Task.assignee_id == user.id], [Task.completed_by_id == user.id]]
     for lane, scope in _lanes(user):
         offered = [Task.state == TaskState.READY, Task.assignee_id.is_(None), Task.lane == lane]
         if scope is None:
             ways.append(offered)
             continue
-        if scope:
+        if scope and not scope <= beyond:
             ways.append([*offered, Task.entity_id.in_(scope)])
         ways.append([*offered, _open_to_lane()])
     return ways
@@ -287,10 +290,26 @@ def visible_instance_parts(user: User) -> list[ColumnElement[bool]]:
     if not entities:
         return [participates_in(user)]
     theirs = ProcessInstance.entity_id.in_(entities)
-    confidential_task = in_list_of(Task.model_version_id, _confidential_versions())
+    confidential_task = in_list_of(Task.model_version_id, confidential_versions())
     elsewhere_task = in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(entities)))
     return [and_(theirs, or_(~_confidential_instance(), participates_in(user, through=confidential_task))),
-            and_(~theirs, participates_in(user, through=elsewhere_task))]
+            and_(~theirs, participates_in(user, through=elsewhere_task, beyond=entities))]
+
+
+def counted_instance_parts(user: User) -> tuple[set[int] | None, list[ColumnElement[bool]]]:
+    """visible_instance_parts, split for counting: the entities of whose ordinary (not confidential) instances
+    ``user`` lists every one (None: all entities), which a list counts from the tally (models.InstanceTally), and
+    conditions for the others, no two of which hold for one instance."""
+    if user.has_role(Role.ADMIN):
+        return None, [_confidential_instance()]
+    entities = (entity_ids_for(user, Role.EOC_SECRETARY) or set()) | (entity_ids_for(user, Role.PAPSY) or set())
+    if not entities:
+        return set(), [participates_in(user)]
+    theirs = ProcessInstance.entity_id.in_(entities)
+    confidential_task = in_list_of(Task.model_version_id, confidential_versions())
+    elsewhere_task = in_list_of(Task.entity_id, select(Entity.id).where(Entity.id.not_in(entities)))
+    return entities, [and_(theirs, participates_in(user, through=confidential_task), _confidential_instance()),
+                      and_(~theirs, participates_in(user, through=elsewhere_task, beyond=entities))]
 
 
 def instance_details_visible_to(user: User) -> ColumnElement[bool]:
@@ -303,10 +322,11 @@ def instance_details_visible_to(user: User) -> ColumnElement[bool]:
 
 
 def _confidential_instance() -> ColumnElement[bool]:
-    return in_list_of(ProcessInstance.model_version_id, _confidential_versions())  # tested on every listed row
+    return in_list_of(ProcessInstance.model_version_id, confidential_versions())  # tested on every listed row
 
 
-def _confidential_versions():
+def confidential_versions():
+    """SQL: the ids of the process versions only their participants know of."""
     return select(ProcessModelVersion.id).where(ProcessModelVersion.visibility == Visibility.PARTICIPANTS)
 
 

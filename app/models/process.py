@@ -109,6 +109,9 @@ class ProcessInstance(Base):
         Index("ix_process_instance_entity_started", "entity_id", "started_at", "id",
               postgresql_include=["model_version_id", "status"]),
         Index("ix_process_instance_status_started", "status", "started_at", "id"),
+        # The instances of confidential versions in a PAPSY's entities, counted apart from the tally (InstanceTally).
+        Index("ix_process_instance_entity_version", "entity_id", "model_version_id",
+              postgresql_include=["status", "id"]),
         Index("ix_process_instance_version_started", "model_version_id", "started_at", "id"),
         Index("ix_process_instance_started_by_id", "started_by_id", "id"),
         Index("ix_process_instance_subject_search", "subject", postgresql_using="gin",
@@ -132,6 +135,19 @@ class ProcessInstance(Base):
     started_by: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class InstanceTally(Base):
+    """How many instances an entity has of a model version in a status, kept by database triggers on process_instance
+    (migration e1f8a0000011), whichever code changes an instance: the instance list counts an entity's thousands of
+    ordinary instances here instead of reading them."""
+
+    __tablename__ = "instance_tally"
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("process_model_version.id", ondelete="CASCADE"),
+                                                  primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class Task(Base):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, union_all
+from sqlalchemy import ColumnElement, bindparam, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app import model_texts
@@ -24,7 +24,7 @@ from app.auth.accounts import entity_by_code
 from app.engine import runner
 from app.engine.errors import InvalidData
 from app.forms.validation import is_clean_text
-from app.models import Entity, InstanceStatus, ProcessInstance, ProcessModel, ProcessModelVersion, User
+from app.models import Entity, InstanceStatus, InstanceTally, ProcessInstance, ProcessModel, ProcessModelVersion, User
 from app.ui import status_label
 from app.workflow import services
 
@@ -115,7 +115,7 @@ def list_instances(session: Session, user: User, args: Mapping[str, str], *, api
     ``versions``: process versions by id the caller read already."""
     filters = parse_filters(session, args, api=api)
     visible, narrowing = policy.visible_instance_parts(user), _conditions(user, filters)
-    per_status = _count_per_status(session, visible, narrowing)
+    per_status = _count_per_status(session, user, filters, visible, narrowing)
     total = per_status.get(filters.status, 0) if filters.status else sum(per_status.values())
     if filters.status:
         narrowing.append(ProcessInstance.status == filters.status)
@@ -176,15 +176,37 @@ def _conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool
     return conditions
 
 
-def _count_per_status(session: Session, visible: list[ColumnElement[bool]], conditions: list[ColumnElement[bool]]) \
-        -> dict[str, int]:
-    """Counted apart in each part of what ``user`` may see (they do not overlap), in one statement."""
-    counts = union_all(*(select(ProcessInstance.status, func.count()).where(part, *conditions)
-                         .group_by(ProcessInstance.status) for part in visible))
+def _count_per_status(session: Session, user: User, filters: InstanceFilters, visible: list[ColumnElement[bool]],
+                      conditions: list[ColumnElement[bool]]) -> dict[str, int]:
+    """Counted apart in each part of what ``user`` may see (they do not overlap), in one statement. Unless the
+    dates or a search narrow the list, an entity's ordinary instances are counted from the tally."""
+    if filters.started_from or filters.started_to or filters.q:
+        counts = [_row_counts(part, conditions) for part in visible]
+    else:
+        entities, others = policy.counted_instance_parts(user)
+        counts = [_tally_counts(entities, filters), *(_row_counts(part, conditions) for part in others)]
     per_status: Counter[str] = Counter()
-    for status, count in session.execute(counts):
+    for status, count in session.execute(union_all(*counts)):
         per_status[str(status)] += count
-    return dict(per_status)
+    return dict(+per_status)
+
+
+def _row_counts(part: ColumnElement[bool], conditions: list[ColumnElement[bool]]):
+    return select(ProcessInstance.status, func.count()).where(part, *conditions).group_by(ProcessInstance.status)
+
+
+def _tally_counts(entities: set[int] | None, filters: InstanceFilters):
+    """The ordinary instances per status of ``entities`` (None: all) that the model and entity filters keep."""
+    conditions = [InstanceTally.model_version_id.not_in(policy.confidential_versions())]
+    if entities is not None:
+        conditions.append(InstanceTally.entity_id.in_(entities) if entities else false())
+    if filters.model:
+        conditions.append(InstanceTally.model_version_id.in_(
+            select(ProcessModelVersion.id).where(ProcessModelVersion.model_key == filters.model)))
+    if filters.entity:
+        conditions.append(InstanceTally.entity_id == filters.entity.id)
+    return select(InstanceTally.status, func.sum(InstanceTally.count)).where(*conditions) \
+        .group_by(InstanceTally.status)
 
 
 _ROWS = (select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.model_version_id, ProcessInstance.entity_id,

@@ -172,6 +172,43 @@ def test_every_row_shows_its_process_entity_status_and_start_with_the_subject_es
     assert secret is not None
 
 
+def test_the_tally_the_list_counts_from_follows_every_change_of_an_instance(store, rows):
+    """Database triggers keep it (migration e1f8a0000011): an insert, a new status, entity or version, a delete."""
+    from sqlalchemy import delete, func
+
+    from app.models import InstanceTally
+
+    def tally() -> dict[tuple, int]:
+        return {(row.entity_id, row.model_version_id, row.status): row.count
+                for row in store.scalars(select(InstanceTally)) if row.count}
+
+    def recount() -> dict[tuple, int]:
+        key = (ProcessInstance.entity_id, ProcessInstance.model_version_id, ProcessInstance.status)
+        return {tuple(row[:3]): row[3] for row in store.execute(select(*key, func.count()).group_by(*key))}
+
+    assert tally() == recount() and sum(tally().values()) == 4
+    jana = store.get(ProcessInstance, rows["jana"])
+    jana.status = "completed"
+    store.flush()
+    assert tally() == recount()
+    jana.entity_id, jana.model_version_id = entity(store, "AWV").id, registry.current_version(store, "training_deadline").id
+    store.flush()
+    assert tally() == recount()
+    store.execute(delete(ProcessInstance).where(ProcessInstance.id == rows["piet"]))
+    store.commit()
+    assert tally() == recount() and sum(tally().values()) == 3
+
+
+def test_the_counts_from_the_tally_keep_the_model_and_entity_filters(session, rows):
+    per_status = {"model": "appointment", "entity": "OMG"}
+    page = list_instances(session, user(session, OMG_SECRETARY), per_status)
+    assert page.per_status == {"running": 1} and page.total == 1
+    page = list_instances(session, user(session, ADMIN), {"model": "appointment"})
+    assert page.per_status == {"running": 1, "completed": 1}
+    page = list_instances(session, user(session, ADMIN), {})  # a confidential row counts by its status
+    assert page.per_status == {"running": 2, "completed": 1, "incident": 1}
+
+
 # The API
 
 @pytest.fixture
