@@ -2,10 +2,11 @@
 
 For each size a PostgreSQL database of its own (`vertrouwd_bench_<n>`, see bench/pages_data.py) is migrated and
 filled, gunicorn serves the app on it (2 workers), clients log in through the real forms (password, then the TOTP
-code) and request each page ROUNDS times: first one client, then 20 at once, each with its own session. Printed
+code) and request each page ROUNDS times: first one client, the sizes taking turns every 10 requests (so that a
+machine whose speed drifts during the run changes both alike), then 20 at once, each with its own session. Printed
 per page: p50/p95/max latency, and at one client the CPU each page costs the gunicorn workers and the PostgreSQL
-backends (utime+stime from /proc before and after the sequential requests, divided by their number). Last, the
-ratio p95(largest)/p95(smallest) at one client, and the p95 at 20 clients.
+backends (utime+stime from /proc around each turn, divided by the requests). Last, the ratio
+p95(largest)/p95(smallest) at one client, and the p95 at 20 clients.
 
     .venv/bin/python bench/pages.py [--sizes 10000,100000] [--rounds 200] [--clients 1,20] [--keep]
                                     [--reuse vertrouwd_bench_10000,vertrouwd_bench_100000] [--threads 4]
@@ -56,7 +57,7 @@ class Page:
 
 PAGES = [
     Page("inbox", "/inbox", "papsy", True),
-    Page("inbox late, sorted", "/inbox?due=late&assigned=any&sort=-due_at", "papsy", True),
+    Page("inbox late sorted", "/inbox?due=late&assigned=any&sort=-due_at", "papsy", True),
     Page("inbox search", "/inbox?q=Peeters", "papsy", True),
     Page("inbox page 7", "/inbox?page=7", "papsy", True),  # deep at 10k too (its last full page of 8)
     Page("inbox page 40", "/inbox?page=40", "papsy", True, compared=False),
@@ -252,29 +253,71 @@ def start_server(url: str, redis: str, workers: int, threads: int) -> tuple[subp
     raise RuntimeError("gunicorn did not start")
 
 
-def bench_size(name: str, url: str, args) -> dict[tuple[int, str], Result]:
+BLOCK = 10  # requests per page to one size before the other's turn (one client)
+
+
+@dataclass
+class Server:
+    """A size's database and its gunicorn, with logged-in clients."""
+
+    name: str
+    url: str
+    database: object
+    process: subprocess.Popen
+    clients: dict[str, list[Client]]
+    workers: list[int]
+
+    def cpu(self) -> tuple[dict[int, float], dict[int, float]]:
+        return cpu_seconds(self.workers), cpu_seconds(backend_pids(self.database, self.name))
+
+
+def start(name: str, url: str, args) -> Server:
     database = create_engine(url)
-    server, port = start_server(url, args.redis_url, args.workers, args.threads)
+    process, port = start_server(url, args.redis_url, args.workers, args.threads)
+    server = Server(name, url, database, process, bench_clients(port, database, max(args.clients)),
+                    worker_pids(process.pid))
+    for page in PAGES:  # both workers compile the templates and fill their caches before any figure
+        measure(page, server.clients[page.role][:4], 3)
+    return server
+
+
+def stop(server: Server) -> None:
+    server.process.terminate()
+    server.process.wait(30)
+    server.database.dispose()
+
+
+def bench_one_client(servers: list[Server], rounds: int) -> dict[str, dict[tuple[int, str], Result]]:
+    """Each page at one client, the sizes taking turns every BLOCK requests: a machine that gets slower or faster
+    during the run changes every size alike, so their ratio stays the code's."""
+    results = {server.name: {} for server in servers}
+    for page in PAGES:
+        totals = {server.name: (Result(server_cpu_ms=0.0, db_cpu_ms=0.0)) for server in servers}
+        for _ in range(max(1, rounds // BLOCK)):
+            for server in servers:
+                before = server.cpu()
+                block = measure(page, server.clients[page.role][:1], BLOCK)
+                after = server.cpu()
+                total = totals[server.name]
+                total.timings += block.timings
+                total.errors, total.bytes = total.errors + block.errors, block.bytes
+                total.server_cpu_ms += cpu_spent(before[0], after[0]) * 1000
+                total.db_cpu_ms += cpu_spent(before[1], after[1]) * 1000
+        for server in servers:
+            total = totals[server.name]
+            total.server_cpu_ms /= len(total.timings)
+            total.db_cpu_ms /= len(total.timings)
+            results[server.name][1, page.name] = total
+            print_row(server.name, 1, page, total)
+    return results
+
+
+def bench_crowd(server: Server, concurrency: int, rounds: int) -> dict[tuple[int, str], Result]:
     results = {}
-    try:
-        clients = bench_clients(port, database, max(args.clients))
-        workers = worker_pids(server.pid)
-        for page in PAGES:  # both workers compile the templates and fill their caches before any figure
-            measure(page, clients[page.role][:4], 3)
-        for concurrency in args.clients:
-            for page in PAGES:
-                before = cpu_seconds(workers), cpu_seconds(backend_pids(database, name))
-                result = measure(page, clients[page.role][:concurrency], max(1, args.rounds // concurrency))
-                if concurrency == 1:
-                    count = len(result.timings)
-                    result.server_cpu_ms = cpu_spent(before[0], cpu_seconds(workers)) * 1000 / count
-                    result.db_cpu_ms = cpu_spent(before[1], cpu_seconds(backend_pids(database, name))) * 1000 / count
-                results[concurrency, page.name] = result
-                print_row(name, concurrency, page, result)
-    finally:
-        server.terminate()
-        server.wait(30)
-        database.dispose()
+    for page in PAGES:
+        result = measure(page, server.clients[page.role][:concurrency], max(1, rounds // concurrency))
+        results[concurrency, page.name] = result
+        print_row(server.name, concurrency, page, result)
     return results
 
 
@@ -328,24 +371,36 @@ def main() -> None:
         "postgresql") else DEFAULT_PG
     args.redis_url = redis_url()
     names = args.reuse.split(",") if args.reuse else [f"vertrouwd_bench_{n}" for n in args.sizes.split(",")]
-    by_size: dict[int, dict] = {}
-    print_header()
-    for name in names:
-        url = database_url(server_url, name)
-        if not args.reuse:
-            started = time.perf_counter()
-            create_database(server_url, name)
-            counts = pages_data.generate(url, pages_data.Size.of(int(name.rsplit("_", 1)[1])))
-            print(f"{name}: generated in {time.perf_counter() - started:.0f} s: "
-                  + ", ".join(f"{count:,} {table}" for table, count in counts.items()), flush=True)
-        try:
-            size = instance_count(url)
-            by_size[size] = bench_size(name, url, args)
-        finally:
-            if not args.keep and not args.reuse:
+    urls = {name: database_url(server_url, name) for name in names}
+    servers = []
+    try:
+        for name, url in urls.items():
+            if not args.reuse:
+                generate(server_url, name, url)
+        print_header()
+        servers = [start(name, url, args) for name, url in urls.items()]
+        results = bench_one_client(servers, args.rounds) if 1 in args.clients else \
+            {server.name: {} for server in servers}
+        for concurrency in (n for n in args.clients if n > 1):
+            for server in servers:
+                results[server.name].update(bench_crowd(server, concurrency, args.rounds))
+        by_size = {instance_count(server.url): results[server.name] for server in servers}
+    finally:
+        for server in servers:
+            stop(server)
+        if not args.keep and not args.reuse:
+            for name in names:
                 drop_database(server_url, name)
-    if len(by_size) > 1:
+    if len(by_size) > 1 and 1 in args.clients:
         print_summary(by_size, args.clients)
+
+
+def generate(server_url: str, name: str, url: str) -> None:
+    started = time.perf_counter()
+    create_database(server_url, name)
+    counts = pages_data.generate(url, pages_data.Size.of(int(name.rsplit("_", 1)[1])))
+    print(f"{name}: generated in {time.perf_counter() - started:.0f} s: "
+          + ", ".join(f"{count:,} {table}" for table, count in counts.items()), flush=True)
 
 
 def database_url(server_url: str, name: str) -> str:
