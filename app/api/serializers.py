@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Confidant, ProcessInstance, ProcessModelVersion, Task
 from app.workflow import instances
+from app.workflow.instances import incident_text
 from app.workflow.inbox import InboxTask
 from app.workflow.instance_list import InstanceRow
 
@@ -61,13 +62,13 @@ def instance_summary(row: InstanceRow) -> dict:
     return {
         "id": row.id, "status": str(row.status), "model": row.model_version.model_key,
         "version": row.model_version.version, "entity": row.entity_code, "subject": row.subject,
-        "started_at": _iso(row.started_at), "completed_at": _iso(row.completed_at), "incident": row.incident,
+        "started_at": _iso(row.started_at), "completed_at": _iso(row.completed_at), "incident": incident_text(row),
     }
 
 
 def instance_status(row: ProcessInstance) -> dict:
     """A confidential instance to an admin who takes no part: that it exists, its status and incident."""
-    return {"id": row.id, "status": str(row.status), "model": row.model_version.model_key, "incident": row.incident}
+    return {"id": row.id, "status": str(row.status), "model": row.model_version.model_key, "incident": incident_text(row)}
 
 
 def confidant(row: Confidant) -> dict:

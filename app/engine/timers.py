@@ -9,6 +9,7 @@ attempt the timer is failed and the instance shows an incident, which an admin c
 from __future__ import annotations
 
 import enum
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -92,10 +93,9 @@ def record_failure(session: Session, timer_id: int, error: BaseException) -> tim
         timer.state, timer.lease_owner, timer.lease_expires_at = TimerState.FAILED, None, None
         instance = session.get(ProcessInstance, timer.instance_id)
         instance.status = InstanceStatus.INCIDENT
-        name = runner.step_names(instance.model_version, timer.spec_name).name  # the diagram's words, not its id
-        cause = FAILURE_WORDS_NL[timer.last_error]
-        instance.incident = (f"Termijn '{name}' faalde {timer.attempts} keer: {cause}." if name
-                             else f"Een termijn faalde {timer.attempts} keer: {cause}.")
+        # What happened, not words: each reader sees it in their language (workflow.instances.incident_text).
+        instance.incident = json.dumps({"timer": timer.spec_name, "attempts": timer.attempts,
+                                        "cause": timer.last_error}, sort_keys=True)
         return None
     backoff = BACKOFF[timer.attempts - 1]
     timer.lease_owner, timer.lease_expires_at = BACKOFF_OWNER, now() + backoff  # the reconciler waits too
@@ -163,12 +163,6 @@ class FailureKind(enum.StrEnum):
     DATABASE = "database"
     CONNECTION = "connection"  # Redis, the mail server, a network
     UNEXPECTED = "unexpected"
-
-
-FAILURE_WORDS_NL = {FailureKind.STEP: "een stap van het proces liep fout",
-                    FailureKind.DATABASE: "de databank gaf een fout",
-                    FailureKind.CONNECTION: "een verbinding viel weg",
-                    FailureKind.UNEXPECTED: "een onverwachte fout in het programma"}
 
 
 def failure_kind(error: BaseException) -> FailureKind:

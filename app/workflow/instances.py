@@ -2,12 +2,15 @@
 tasks decided. The web page and the JSON API both call these."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app import model_texts, ui
 from app.auth import policy
 from app.engine import runner
 from app.engine.errors import NotAllowed, NotFound
@@ -100,3 +103,23 @@ def _form_fields(form: FormDefinition | None, data: dict) -> dict:
     if form is None:
         return {}
     return {field.name: data[field.name] for field in form.fields if field.kind != "hidden" and field.name in data}
+
+
+def incident_text(instance) -> str | None:
+    """What went wrong with ``instance`` (a ProcessInstance or a list's row), in the reader's language: the step of
+    the failed timer as the diagram names it, how often it failed and what it ran into. An incident stored as text
+    by an older version is shown as it was."""
+    if not instance.incident:
+        return None
+    try:
+        record = json.loads(instance.incident)
+    except ValueError:
+        return instance.incident
+    if not isinstance(record, dict) or "timer" not in record:
+        return instance.incident
+    name = runner.step_names(instance.model_version, str(record["timer"])).name
+    words = {"count": int(record.get("attempts") or 0), "cause": ui.failure_label(record.get("cause") or "unexpected")}
+    if name:
+        return _("Termijn '%(name)s' faalde %(count)d keer: %(cause)s.",
+                 name=model_texts.model_text(name, instance.model_version), **words)
+    return _("Een termijn faalde %(count)d keer: %(cause)s.", **words)

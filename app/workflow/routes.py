@@ -28,6 +28,7 @@ from app.workflow import instances as instance_pages
 from app.workflow.panels import panels_for
 
 bp = Blueprint("workflow", __name__)
+bp.add_app_template_global(instance_pages.incident_text)  # the instance pages say it in the reader's language
 
 
 @bp.get("/")

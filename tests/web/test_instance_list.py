@@ -238,6 +238,17 @@ def test_the_api_lists_a_page_with_its_total_and_status_only_rows_as_their_statu
     assert [item["id"] for item in secretary["items"]] == [rows["piet"]]
 
 
+def test_an_incident_is_said_in_the_readers_language_and_an_older_one_as_it_was_stored(client, store, rows, bearer):
+    training, jana = store.get(ProcessInstance, rows["training"]), store.get(ProcessInstance, rows["jana"])
+    training.incident = '{"attempts": 4, "cause": "database", "timer": "no_such_step"}'
+    jana.status, jana.incident = "incident", "Termijn 'Herinnering' faalde 4 keer: de databank gaf een fout."
+    store.commit()
+    items = client.get("/api/v1/process-instances?status=incident", headers=bearer(ADMIN)).get_json()["items"]
+    assert {item["id"]: item["incident"] for item in items} == {
+        rows["training"]: "Een termijn faalde 4 keer: de databank gaf een fout.",
+        rows["jana"]: "Termijn 'Herinnering' faalde 4 keer: de databank gaf een fout."}
+
+
 @pytest.mark.parametrize("query", ["per_page=201", "per_page=0", "status=lopend", "started_from=gisteren",
                                    "model=appointment&entity=NOPE"])
 def test_a_bad_api_parameter_is_422_with_the_reason(client, store, rows, bearer, query):
