@@ -19,6 +19,7 @@ def body(rows, status_only: set[int]) -> Markup:
     shown = i18n.display()
     link = url_pattern("workflow.instance", "instance_id")
     confidential = escape(_("vertrouwelijk"))
+    entity, state, started = (escape(word) for word in (_("Entiteit"), _("Status"), _("Gestart")))  # a phone's labels
     statuses = {status: components.badge(status_label("instance", status), status_tone("instance", status))
                 for status in InstanceStatus}
     names = {row.model_version.id: escape(model_texts.process_name(row.model_version, shown.locale)) for row in rows}
@@ -28,10 +29,11 @@ def body(rows, status_only: set[int]) -> Markup:
         status = statuses[row.status]
         if row.id in status_only:
             lines.append(f'<tr><td>{process}<span class="subject">{confidential}</span></td><td></td>'
-                         f'<td>{status}</td><td></td></tr>')
+                         f'<td data-label="{state}">{status}</td><td></td></tr>')
             continue
         subject = f'<span class="subject">{escape(row.subject)}</span>' if row.subject else ""
-        lines.append(f'<tr><td>{process}{subject}</td><td>{escape(row.entity_name)}</td><td>{status}</td>'
-                     f'<td><time datetime="{row.started_at.isoformat()}">'
-                     f'{escape(format_datetime(row.started_at, shown))}</time></td></tr>')
+        lines.append(f'<tr><td>{process}{subject}</td><td data-label="{entity}">{escape(row.entity_name)}</td>'
+                     f'<td data-label="{state}">{status}</td><td data-label="{started}">'
+                     f'<time datetime="{row.started_at.isoformat()}">{escape(format_datetime(row.started_at, shown))}'
+                     f'</time></td></tr>')
     return Markup("\n".join(lines))

@@ -163,12 +163,12 @@ def test_every_row_shows_its_process_entity_status_and_start_with_the_subject_es
     html = client.get("/instances").get_data(as_text=True)
     assert "<img" not in html and "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     jana = re.search(rf'<tr><td><a href="/instances/{rows["jana"]}">([^<]+)</a><span class="subject">Jana Vermeulen'
-                     r'</span></td><td>([^<]+)</td><td><span class="badge badge--(\w+)">([^<]+)</span></td>'
-                     r'<td><time datetime="([^"]+)">([^<]+)</time></td></tr>', html)
+                     r'</span></td><td data-label="Entiteit">([^<]+)</td><td data-label="Status"><span class="badge badge--(\w+)">'
+                     r'([^<]+)</span></td><td data-label="Gestart"><time datetime="([^"]+)">([^<]+)</time></td></tr>', html)
     assert jana is not None and jana.group(3, 4) == ("neutral", "lopend")
     assert jana.group(6) == "2 mrt. 2026 00:30"  # the day and hour in Brussels
     secret = re.search(rf'<tr><td><a href="/instances/{rows["secret"]}">[^<]+</a><span class="subject">vertrouwelijk'
-                       r'</span></td><td></td><td><span class="badge', html)
+                       r'</span></td><td></td><td data-label="Status"><span class="badge', html)
     assert secret is not None
 
 
