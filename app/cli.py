@@ -1,4 +1,4 @@
-"""The `vertrouwd` command: init, demo data, entities, users, API tokens, run and worker."""
+"""The `vertrouwd` command: init, demo data, entities, users, API tokens, process models, run and worker."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +8,7 @@ import click
 from sqlalchemy import select
 
 from app.cli_accounts import token, user
+from app.cli_models import model
 from app.config import Settings
 from app.db import db
 
@@ -243,6 +244,7 @@ def worker(burst: bool) -> None:
 
 main.add_command(user)
 main.add_command(token)
+main.add_command(model)
 
 if __name__ == "__main__":
     main()

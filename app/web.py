@@ -17,7 +17,7 @@ from app.auth import policy, second_factor
 from app.clock import now
 from app.db import db
 from app.engine import runner
-from app.engine.errors import Conflict, EngineError, TaskNotReady
+from app.engine.errors import Conflict, EngineError, ModelInvalid, TaskNotReady
 from app.extensions import LOCALES
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,9 @@ def _engine_error(error: EngineError):
         body = {"error": str(error.message)}
         if hasattr(error, "errors"):
             body["errors"] = {field: str(message) for field, message in error.errors.items()}
+        if isinstance(error, ModelInvalid):  # each problem names the diagram element it is about
+            body["errors"] = [{"element": getattr(problem, "element", None), "message": str(problem)}
+                              for problem in error.problems]
         return jsonify(body), error.status
     if isinstance(error, (TaskNotReady, Conflict)):
         flash(str(error.message), "error")

@@ -38,6 +38,10 @@ _INSTANCE_STATUS = {
     "required": ["id", "status", "model"],
     "properties": {"id": {"type": "integer"}, "status": _STATUS, "model": {"type": "string"},
                    "incident": {"type": ["string", "null"]}}}
+_MODEL_VERSION = {"type": "object", "properties": {
+    "model": {"type": "string"}, "version": {"type": "integer"}, "current": {"type": "boolean"},
+    "created_at": {"type": "string", "format": "date-time"}, "created_by": {"type": ["string", "null"]},
+    "comment": {"type": ["string", "null"]}, "checksum": {"type": "string"}}}
 _LIST_PARAMETERS = [
     {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "A process model's key"},
     {"name": "status", "in": "query", "schema": _STATUS},
@@ -112,6 +116,33 @@ OPENAPI = {
                     "key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
                     "start_form": {"type": ["object", "null"]},
                     "start_roles": {"type": "array", "items": {"type": "string"}}}}}}}))}},
+        "/process-models/{key}/versions": {
+            "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {
+                "summary": "Every version of a process model, the newest first (admins)",
+                "responses": _responses((200, "The versions", {"type": "object", "properties": {
+                    "versions": {"type": "array", "items": _MODEL_VERSION}}}), 403, 404)},
+            "post": {
+                "summary": "Deploy a new version (admins): the BPMN, and the decisions and forms that change; the "
+                           "current version's other files and forms stay. Running instances stay on their version",
+                "requestBody": {"required": True, **_json({"type": "object", "required": ["bpmn"], "properties": {
+                    "bpmn": {"type": "string", "description": "The BPMN XML that defines the process {key}"},
+                    "dmn": {"type": "object", "additionalProperties": {"type": "string"},
+                            "description": "Decision files by name: their DMN XML"},
+                    "forms": {"type": "object", "additionalProperties": {"type": "object"},
+                              "description": "Forms by name: their JSON Schema (or {schema, ui})"},
+                    "comment": {"type": "string", "maxLength": 500}}})},
+                "responses": {
+                    "201": {"description": "The new version", **_json(_MODEL_VERSION)},
+                    "200": {"description": "Nothing changed: the current version", **_json(_MODEL_VERSION)},
+                    "401": _responses((200, "", {}))["401"],
+                    "403": {"description": "Not an admin", **_json("Error")},
+                    "422": {"description": "The model is refused whole: each problem with the BPMN id of its element "
+                                           "(null when it has none); a malformed body gets errors per field instead",
+                            **_json({"type": "object", "properties": {"error": {"type": "string"}, "errors": {
+                                "anyOf": [{"type": "array", "items": {"type": "object", "properties": {
+                                    "element": {"type": ["string", "null"]}, "message": {"type": "string"}}}},
+                                          {"type": "object", "additionalProperties": {"type": "string"}}]}}})}}}},
         "/process-instances": {"get": {
             "summary": "The instances the caller may see, newest first, filtered and paged; a bad parameter is 422",
             "parameters": _LIST_PARAMETERS,

@@ -10,6 +10,7 @@ from app.auth.accounts import user_for_token
 from app.db import session
 from app.engine import registry
 from app.engine.errors import InvalidData, NotFound
+from app.modeling import versions as modeling
 from app.roster import services as roster
 from app.workflow import claims, inbox, instance_list, instances, services
 
@@ -41,6 +42,19 @@ def process_models():
     models = [out.process_model(services.start_form, m.current_version)
               for m in registry.list_models(session()) if m.current_version]
     return jsonify({"process_models": models})
+
+
+@bp.get("/process-models/<key>/versions")
+def model_versions(key: str):
+    versions = modeling.versions_of(session(), g.api_user, key)
+    current = versions[0].model.current_version_id if versions else None
+    return jsonify({"versions": [out.model_version(version, version.id == current) for version in versions]})
+
+
+@bp.post("/process-models/<key>/versions")
+def deploy_model_version(key: str):
+    version, created = modeling.deploy_submitted(session(), g.api_user, key, _json_body())
+    return jsonify(out.model_version(version, True)), 201 if created else 200
 
 
 @bp.post("/process-instances")

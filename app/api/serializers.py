@@ -44,6 +44,13 @@ def _task(row: Task | InboxTask, version: ProcessModelVersion, entity: str, subj
     }
 
 
+def model_version(row: ProcessModelVersion, current: bool) -> dict:
+    """A deployed version of a process: its number, who deployed it, when and why."""
+    return {"model": row.model_key, "version": row.version, "current": current, "created_at": _iso(row.created_at),
+            "created_by": row.created_by.email if row.created_by else None, "comment": row.comment,
+            "checksum": row.checksum}
+
+
 def instance(session: Session, row: ProcessInstance) -> dict:
     return {
         "id": row.id, "status": str(row.status), "model": row.model_version.model_key,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.engine.errors import ModelInvalid, NotFound
 from app.engine.serialization import dump_spec
-from app.engine.specs import ParsedModel, form_name, parse_model, user_task_form
+from app.engine.specs import ParsedModel, Problem, form_name, parse_model, user_task_form
 from app.forms import is_clean_text
 from app.model_texts import catalogs
 from app.models import ProcessModel, ProcessModelVersion, User
@@ -25,7 +25,8 @@ _DECISION_ID = re.compile(r'<(?:\w+:)?decision\s[^>]*\bid="([^"]+)"')
 
 
 def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, dict],
-           created_by: User | None = None, translations: catalogs.Translations | None = None) -> ProcessModelVersion:
+           created_by: User | None = None, translations: catalogs.Translations | None = None,
+           comment: str | None = None) -> ProcessModelVersion:
     """Store ``files`` as the next version of ``key``; the current version again when nothing changed.
 
     ``translations`` (locale -> Dutch text -> text) may hold more than this model: the version keeps its own texts'.
@@ -52,7 +53,7 @@ def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, d
         translations=translations or None,
         spec_json=dump_spec(parsed.spec, parsed.subprocess_specs), checksum=checksum,
         start_task=parsed.start_task, start_roles=parsed.start_roles, visibility=parsed.visibility,
-        created_by_id=created_by.id if created_by else None,
+        created_by_id=created_by.id if created_by else None, comment=comment,
     )
     session.add(version)
     session.flush()
@@ -65,27 +66,34 @@ def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, d
 def import_directory(session: Session, bpmn_dir: Path, forms_dir: Path) -> list[ProcessModelVersion]:
     """Deploy every executable process in ``bpmn_dir`` with the translations beside the models (idempotent:
     unchanged models keep their version)."""
-    sources = {path.name: path.read_text() for path in sorted(bpmn_dir.glob("*.bpmn"))}
-    decisions = {path.name: path.read_text() for path in sorted(bpmn_dir.glob("*.dmn"))}
+    return [version for path in sorted(bpmn_dir.glob("*.bpmn")) for version in deploy_file(session, path, forms_dir)]
+
+
+def deploy_file(session: Session, path: Path, forms_dir: Path, comment: str | None = None,
+                created_by: User | None = None) -> list[ProcessModelVersion]:
+    """Deploy the executable processes of the BPMN file ``path``, with the processes they call and the decisions
+    they use from the files beside it, the forms of ``forms_dir`` and the translations of both folders."""
+    sources = {other.name: other.read_text() for other in sorted(path.parent.glob("*.bpmn"))}
+    decisions = {other.name: other.read_text() for other in sorted(path.parent.glob("*.dmn"))}
     forms = load_forms(forms_dir)
-    translations = catalogs.merged(catalogs.read_folder(bpmn_dir / catalogs.CATALOG_FOLDER),
+    translations = catalogs.merged(catalogs.read_folder(path.parent / catalogs.CATALOG_FOLDER),
                                    catalogs.read_folder(forms_dir / catalogs.CATALOG_FOLDER))
+    xml = sources.get(path.name) or path.read_text()
     versions = []
-    for file_name, xml in sources.items():
-        for key in _process_ids(xml, executable_only=True, file_name=file_name):
-            called = _called_files(xml, sources)
-            files = {file_name: xml, **called, **_used_decisions([xml, *called.values()], decisions)}
-            versions.append(deploy(session, key, files, forms, translations=translations))
+    for key in process_ids(xml, executable_only=True, file_name=path.name):
+        called = _called_files(xml, sources)
+        files = {path.name: xml, **called, **_used_decisions([xml, *called.values()], decisions)}
+        versions.append(deploy(session, key, files, forms, created_by, translations, comment))
     return versions
 
 
-def _process_ids(xml: str, executable_only: bool = False, file_name: str = "") -> list[str]:
+def process_ids(xml: str, executable_only: bool = False, file_name: str = "") -> list[str]:
     """The process ids a BPMN file defines, as the parser reads them."""
     parser = SpiffBpmnParser()
     try:
         parser.add_bpmn_str(xml.encode(), filename=file_name or None)
     except Exception as exc:  # lxml and Spiff raise various errors for a broken file
-        raise ModelInvalid([f"{file_name or 'BPMN'}: kan niet gelezen worden: {exc}"]) from exc
+        raise ModelInvalid([Problem(f"{file_name or 'BPMN'}: kan niet gelezen worden: {exc}")]) from exc
     return parser.get_process_ids() if executable_only else list(parser.process_parsers)
 
 
@@ -119,7 +127,7 @@ def _called_files(xml: str, sources: dict[str, str], seen: set[str] | None = Non
     found: dict[str, str] = {}
     for called in _CALLED.findall(xml):
         for file_name, other in sources.items():
-            if file_name not in seen and called in _process_ids(other, file_name=file_name):
+            if file_name not in seen and called in process_ids(other, file_name=file_name):
                 seen.add(file_name)
                 found[file_name] = other
                 found.update(_called_files(other, sources, seen))

@@ -27,6 +27,18 @@ _NAMESPACES = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
 UI_PROPERTY = "formUiSchemaFilename"
 
 
+class Problem(str):
+    """A reason a model is refused, in words, with the diagram element it is about (its BPMN id) when there is one:
+    the modeler and the API point at that element."""
+
+    element: str | None
+
+    def __new__(cls, message: str, element: str | None = None) -> Problem:
+        problem = super().__new__(cls, message)
+        problem.element = element
+        return problem
+
+
 @dataclass
 class ParsedModel:
     key: str
@@ -36,7 +48,7 @@ class ParsedModel:
     start_task: str = ""
     start_roles: list[str] = field(default_factory=list)
     visibility: Visibility = Visibility.ENTITY
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def form_name(file_name: str) -> str:
@@ -56,7 +68,8 @@ def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> Pars
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key)
     except (ValidationException, Exception) as exc:  # the parser raises lxml and Spiff errors alike
-        return ParsedModel(key, key, None, {}, problems=[f"BPMN kan niet gelezen worden: {exc}"])
+        return ParsedModel(key, key, None, {}, problems=[Problem(f"BPMN kan niet gelezen worden: {exc}",
+                                                                 getattr(exc, "id", None) or None)])
     parsed = ParsedModel(key, spec.description or key, spec, subprocess_specs)
     if hasattr(spec, "bpmn_name") and spec.bpmn_name:
         parsed.name = spec.bpmn_name
@@ -64,7 +77,7 @@ def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> Pars
     all_specs = [spec, *subprocess_specs.values()]
     for process_spec in all_specs:
         for task_spec in process_spec.task_specs.values():
-            parsed.problems.extend(_check_task_spec(task_spec, forms))
+            parsed.problems.extend(Problem(text, task_spec.name) for text in _check_task_spec(task_spec, forms))
     if not _process_property(parser, parsed.key, STARTED_FROM_PROPERTY):
         _find_start(parsed)
     return parsed
@@ -87,7 +100,8 @@ def _read_visibility(parser: SpiffBpmnParser, parsed: ParsedModel) -> None:
         parsed.visibility = Visibility(value)
     except ValueError:
         allowed = ", ".join(member.value for member in Visibility)
-        parsed.problems.append(f"{parsed.name}: zichtbaarheid '{value[:50]}' is onbekend (kies {allowed})")
+        parsed.problems.append(Problem(f"{parsed.name}: zichtbaarheid '{value[:50]}' is onbekend (kies {allowed})",
+                                       parsed.key))
 
 
 # Column sizes of the task table (app/models/process.py): a longer value would fail at the first save.

@@ -88,8 +88,10 @@ class ProcessModelVersion(Base):
                                                    server_default=Visibility.ENTITY.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    comment: Mapped[str | None] = mapped_column(String(500))  # why it was deployed, as the admin said it
 
     model: Mapped[ProcessModel] = relationship(foreign_keys=[model_key])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     @property
     def confidential(self) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from datetime import date
 
 from app.auth.accounts import create_api_token
+from app.config import PROJECT_ROOT
 from app.crypto import user_keys
 from app.demo import DEMO_PASSWORD
 from app.dossiers import services as dossiers
@@ -73,6 +74,7 @@ DOS = "/dossiers/<id:dossier_id>"
 USER = "/admin/users/<id:user_id>"
 CLAIM, RELEASE, ASSIGN = "/tasks/<id:task_id>/claim", "/tasks/<id:task_id>/release", "/tasks/<id:task_id>/assign"
 FILTER_DELETE = "/inbox/filters/<id:filter_id>/delete"
+MODEL_VERSIONS = "/api/v1/process-models/<key>/versions"
 
 # method, url_map rule, url, scenario, effect when allowed | anonymous omg_conf omg_sec omg_papsy awv_sec awv_papsy awv_conf admin
 MATRIX = [
@@ -143,6 +145,11 @@ MATRIX = [
     ("POST", "/setup/<token>", "/setup/not-a-real-token", R, "nothing", 404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", R, None, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", MODEL_VERSIONS, "/api/v1/process-models/appointment/versions", R, None,
+     401, 403, 403, 403, 403, 403, 403, 200),
+    # The admin sends the deployed model again: no new version (tests/web/test_model_versions.py deploys one).
+    ("POST", MODEL_VERSIONS, "/api/v1/process-models/appointment/versions", R, "nothing",
+     401, 403, 403, 403, 403, 403, 403, 200),
     ("POST", "/api/v1/process-instances", "/api/v1/process-instances", R, "started",
      401, 403, 201, 403, 403, 403, 403, 403),
     # The list answers everyone signed in with what they may see (tests/web/test_instance_list.py shows what).
@@ -204,6 +211,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/processes/appointment/start": {"entity": "OMG", **appointment_form(candidate_name="Piet Nieuw")},
     "/tasks/{review}": APPROVE, "/tasks/{done}": APPROVE, "/tasks/{correction}": appointment_form(),
     "/api/v1/process-instances": {"model": "appointment", "entity": "OMG", "data": appointment_data()},
+    "/api/v1/process-models/appointment/versions": {"bpmn": (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()},
     "/api/v1/tasks/{review}/complete": {"data": APPROVE}, "/api/v1/tasks/{done}/complete": {"data": APPROVE},
     "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},
     "/admin/timers/999999/retry": {}, "/admin/timers/999999/fire-now": {},

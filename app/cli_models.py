@@ -1,0 +1,70 @@
+"""The `vertrouwd model` commands: the process models and their versions, a new version from a BPMN file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.config import Settings
+from app.db import db
+
+
+@click.group()
+def model() -> None:
+    """Process models and their versions."""
+
+
+@model.command("list")
+def model_list() -> None:
+    """Each process model: its key, name, current version and how many versions it has."""
+    from sqlalchemy import func, select
+
+    from app.models import ProcessModel, ProcessModelVersion
+
+    session = db.session()
+    counts = dict(session.execute(select(ProcessModelVersion.model_key, func.count())
+                                  .group_by(ProcessModelVersion.model_key)).all())
+    for row in session.scalars(select(ProcessModel).order_by(ProcessModel.key)):
+        current = row.current_version
+        click.echo(f"{row.key}\t{row.name}\tversion {current.version if current else '-'} "
+                   f"of {counts.get(row.key, 0)}\t{current.visibility if current else ''}".rstrip())
+
+
+@model.command("deploy")
+@click.argument("bpmn_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The forms folder (default: FORMS_DIR).")
+@click.option("--comment", help="Why this version (kept with it).")
+def model_deploy(bpmn_file: Path, forms_dir: Path | None, comment: str | None) -> None:
+    """Deploy the executable processes of BPMN_FILE as new versions, with the processes and decisions beside it that
+    they use. Running instances stay on their version; a model with a problem is refused whole."""
+    from app.engine.errors import ModelInvalid
+    from app.engine.registry import deploy_file
+
+    if comment is not None and len(comment) > 500:
+        raise click.BadParameter("at most 500 characters", param_hint="--comment")
+    session = db.session()
+    current = _current_versions(session)
+    try:
+        versions = deploy_file(session, bpmn_file, forms_dir or Settings().forms_dir, comment=comment)
+    except ModelInvalid as refused:
+        session.rollback()
+        for problem in refused.problems:
+            element = getattr(problem, "element", None)
+            click.echo(f"  {element or '-'}: {problem}", err=True)
+        raise click.ClickException(f"{bpmn_file.name} was not deployed: {len(refused.problems)} problem(s)") from None
+    session.commit()
+    if not versions:
+        raise click.ClickException(f"{bpmn_file.name} defines no executable process")
+    for version in versions:
+        unchanged = current.get(version.model_key) == version.id
+        click.echo(f"process model {version.model_key}: version {version.version}"
+                   + (" (unchanged)" if unchanged else ""))
+
+
+def _current_versions(session) -> dict[str, int | None]:
+    from sqlalchemy import select
+
+    from app.models import ProcessModel
+
+    return dict(session.execute(select(ProcessModel.key, ProcessModel.current_version_id)).all())

@@ -1,0 +1,1 @@
+"""Modeling: process versions as admins deploy them, from the command line and the API."""

@@ -1,0 +1,144 @@
+"""Versioned deploy (issue 10): the API's GET/POST /api/v1/process-models/<key>/versions and `vertrouwd model
+list|deploy`. A new version is N+1 with who, when and why; running instances stay on theirs; a model with a problem
+is refused whole, each problem naming its element; only admins deploy."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+from sqlalchemy import func, select
+
+from app.api.openapi import OPENAPI
+from app.cli import main
+from app.config import PROJECT_ROOT
+from app.db import db
+from app.models import ProcessInstance, ProcessModelVersion
+from tests.api_client import bearer
+from tests.helpers import ADMIN, OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, user
+
+SOURCE = (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()
+RENAMED = SOURCE.replace('name="Aanstelling nakijken"', 'name="Aanstelling controleren"')
+UNKNOWN_LANE = SOURCE.replace('<bpmn:lane id="lane_papsy" name="papsy">', '<bpmn:lane id="lane_papsy" name="baas">') \
+    .replace('<bpmn:lane id="lane_eoc_secretary" name="eoc_secretary">', '<bpmn:lane id="lane_eoc_secretary" name="chef">')
+BROKEN_STEPS = {"submit_appointment", "review_appointment", "correct_appointment"}
+URL = "/api/v1/process-models/appointment/versions"
+
+
+def versions(store) -> int:
+    return store.scalar(select(func.count()).select_from(ProcessModelVersion)
+                        .where(ProcessModelVersion.model_key == "appointment"))
+
+
+@pytest.fixture
+def admin(app):
+    return bearer(app, ADMIN)
+
+
+def post(client, headers, body):
+    return client.post(URL, data=json.dumps(body), content_type="application/json", headers=headers)
+
+
+def test_an_admin_deploys_version_2_while_a_running_instance_stays_on_version_1(client, store, admin):
+    from app.workflow import services
+
+    running = services.start_process(store, user(store, OMG_SECRETARY), "appointment", entity(store, "OMG"),
+                                     appointment_data())
+    store.commit()
+    response = post(client, admin, {"bpmn": RENAMED, "comment": "Stap heet nu 'controleren'"})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    documented = OPENAPI["paths"]["/process-models/{key}/versions"]["post"]["responses"]["201"]
+    Draft202012Validator(documented["content"]["application/json"]["schema"]).validate(body)
+    assert (body["version"], body["current"], body["created_by"], body["comment"]) == \
+        (2, True, ADMIN, "Stap heet nu 'controleren'")
+    store.expire_all()
+    assert store.get(ProcessInstance, running.id).model_version.version == 1
+    listed = client.get(URL, headers=admin).get_json()["versions"]
+    assert [(item["version"], item["current"]) for item in listed] == [(2, True), (1, False)]
+    again = post(client, admin, {"bpmn": RENAMED})
+    assert (again.status_code, again.get_json()["version"]) == (200, 2), "the same model again is no new version"
+
+
+def test_a_model_with_a_problem_is_refused_whole_and_each_problem_names_its_element(client, store, admin):
+    response = post(client, admin, {"bpmn": UNKNOWN_LANE, "comment": "kapot"})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert {error["element"] for error in errors} == BROKEN_STEPS
+    assert all("is geen gekende rol" in error["message"] for error in errors)
+    assert versions(store) == 1
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({}, "bpmn"), ({"bpmn": 7}, "bpmn"), ({"bpmn": SOURCE, "dmn": ["x"]}, "dmn"),
+    ({"bpmn": SOURCE, "forms": {"x": "y"}}, "forms"), ({"bpmn": SOURCE, "comment": "x" * 501}, "comment"),
+])
+def test_a_malformed_request_is_422_naming_the_field(client, store, admin, body, field):
+    response = post(client, admin, body)
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+    assert versions(store) == 1
+
+
+def test_a_file_without_the_process_or_unreadable_is_422(client, store, admin):
+    other = client.post("/api/v1/process-models/delicate_case/versions", data=json.dumps({"bpmn": SOURCE}),
+                        content_type="application/json", headers=admin)
+    assert other.status_code == 422 and other.get_json()["errors"][0]["element"] == "delicate_case"
+    broken = post(client, admin, {"bpmn": "<bpmn:definitions"})
+    assert broken.status_code == 422 and "kan niet gelezen worden" in broken.get_json()["errors"][0]["message"]
+    assert versions(store) == 1
+
+
+@pytest.mark.parametrize("email", [OMG_PAPSY, OMG_SECRETARY])
+def test_only_an_admin_sees_or_deploys_versions(app, client, store, email):
+    headers = bearer(app, email)
+    assert client.get(URL, headers=headers).status_code == 403
+    assert post(client, headers, {"bpmn": RENAMED}).status_code == 403
+    assert versions(store) == 1
+
+
+def test_an_unknown_model_has_no_versions(client, admin):
+    assert client.get("/api/v1/process-models/nope/versions", headers=admin).status_code == 404
+
+
+# The command line
+
+@pytest.fixture
+def run(app, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("VERTROUWD_INSTANCE", str(tmp_path))
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        result = runner.invoke(main, list(args))
+        db.session.remove()
+        return result
+    return invoke
+
+
+def test_the_command_line_deploys_a_file_as_the_next_version_with_its_comment(run, store, tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "appointment.bpmn").write_text(RENAMED)
+    result = run("model", "deploy", str(folder / "appointment.bpmn"), "--forms", str(PROJECT_ROOT / "forms"),
+                 "--comment", "hernoemd")
+    assert result.exit_code == 0, result.output
+    assert "process model appointment: version 2" in result.output
+    store.expire_all()
+    newest = store.scalar(select(ProcessModelVersion).where(ProcessModelVersion.model_key == "appointment")
+                          .order_by(ProcessModelVersion.version.desc()))
+    assert (newest.version, newest.comment) == (2, "hernoemd")
+    again = run("model", "deploy", str(folder / "appointment.bpmn"))
+    assert "version 2 (unchanged)" in again.output
+    listed = run("model", "list")
+    assert listed.exit_code == 0 and "appointment\tAanstelling vertrouwenspersoon\tversion 2 of 2" in listed.output
+
+
+def test_the_command_line_refuses_a_broken_model_naming_each_element(run, store, tmp_path):
+    path = tmp_path / "appointment.bpmn"
+    path.write_text(UNKNOWN_LANE)
+    result = run("model", "deploy", str(path))
+    assert result.exit_code == 1
+    assert all(f"  {element}: " in result.output for element in BROKEN_STEPS)
+    assert "was not deployed: 3 problem(s)" in result.output
+    assert versions(store) == 1
