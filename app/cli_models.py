@@ -68,3 +68,38 @@ def _current_versions(session) -> dict[str, int | None]:
     from app.models import ProcessModel
 
     return dict(session.execute(select(ProcessModel.key, ProcessModel.current_version_id)).all())
+
+
+@model.command("diff")
+@click.argument("key")
+@click.argument("old", type=click.IntRange(min=1))
+@click.argument("new", type=click.IntRange(min=1))
+def model_diff(key: str, old: int, new: int) -> None:
+    """What changed from version OLD to version NEW of model KEY: the diagram's elements (by id, kind and name; not
+    the layout) and the forms."""
+    from app.modeling.diff import diff_versions
+
+    session = db.session()
+    before, after = _version(session, key, old), _version(session, key, new)
+    difference = diff_versions(before, after)
+    click.echo(f"{key}: version {old} -> {new}")
+    if difference.empty:
+        click.echo("  no change")
+    for change in difference.elements:
+        name = f" {change.name!r}" if change.name else ""
+        details = f": {'; '.join(change.details)}" if change.details else ""
+        click.echo(f"  {change.change:<8} {change.kind} {change.element}{name}{details}")
+    for change, form in difference.forms:
+        click.echo(f"  {change:<8} form {form}")
+
+
+def _version(session, key: str, number: int):
+    from sqlalchemy import select
+
+    from app.models import ProcessModelVersion
+
+    version = session.scalar(select(ProcessModelVersion).where(ProcessModelVersion.model_key == key,
+                                                                ProcessModelVersion.version == number))
+    if version is None:
+        raise click.ClickException(f"model {key} has no version {number}")
+    return version

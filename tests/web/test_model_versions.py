@@ -142,3 +142,33 @@ def test_the_command_line_refuses_a_broken_model_naming_each_element(run, store,
     assert all(f"  {element}: " in result.output for element in BROKEN_STEPS)
     assert "was not deployed: 3 problem(s)" in result.output
     assert versions(store) == 1
+
+
+def test_the_diff_names_each_element_added_removed_or_changed_and_each_changed_form(run, store, tmp_path):
+    from app.engine.registry import load_forms
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for name, form in load_forms(PROJECT_ROOT / "forms").items():
+        schema = dict(form["schema"])
+        if name == "appointment_review":
+            schema["title"] = "Nakijken, anders"
+        (forms / f"{name}.schema.json").write_text(json.dumps(schema))
+        if form.get("ui"):
+            (forms / f"{name}.uischema.json").write_text(json.dumps(form["ui"]))
+    added = RENAMED.replace("</bpmn:process>", '<bpmn:endEvent id="extra_end" name="Extra einde"/></bpmn:process>', 1)
+    (tmp_path / "appointment.bpmn").write_text(added)
+    assert run("model", "deploy", str(tmp_path / "appointment.bpmn"), "--forms", str(forms)).exit_code == 0
+    result = run("model", "diff", "appointment", "1", "2")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "appointment: version 1 -> 2"
+    assert "  changed  userTask review_appointment 'Aanstelling controleren': name: 'Aanstelling nakijken' -> " \
+           "'Aanstelling controleren'" in lines
+    assert "  added    endEvent extra_end 'Extra einde'" in lines
+    assert "  changed  form appointment_review" in lines
+    assert len(lines) == 4, lines
+    assert run("model", "diff", "appointment", "2", "1").output.count("removed  endEvent extra_end") == 1
+    assert "no change" in run("model", "diff", "appointment", "1", "1").output
+    missing = run("model", "diff", "appointment", "1", "9")
+    assert missing.exit_code == 1 and "has no version 9" in missing.output
