@@ -155,12 +155,13 @@ def _day_month_year(value: date, locale: str) -> str:
 # The words for each state, per kind of thing (the enums share values such as "cancelled", with other words).
 STATUS_LABELS: dict[str, dict[str, object]] = {
     "instance": {InstanceStatus.RUNNING: _l("lopend"), InstanceStatus.COMPLETED: _l("afgerond"),
-                 InstanceStatus.INCIDENT: _l("incident"), InstanceStatus.CANCELLED: _l("stopgezet")},
+                 InstanceStatus.INCIDENT: _l("incident"), InstanceStatus.CANCELLED: _l("stopgezet"),
+                 InstanceStatus.SUSPENDED: _l("opgeschort")},
     "task": {TaskState.READY: _l("open"), TaskState.COMPLETED: _l("afgewerkt"), TaskState.CANCELLED: _l("vervallen")},
     # "firing" and "retrying" are pending timers seen from the outside (app/admin/timer_board.py): due, so a worker
     # fires it now; backing off after a failed attempt.
     "timer": {TimerState.PENDING: _l("wacht"), TimerState.FIRED: _l("afgegaan"), TimerState.CANCELLED: _l("vervallen"),
-              TimerState.FAILED: _l("mislukt"), "firing": _l("wordt nu afgevuurd"),
+              TimerState.FAILED: _l("mislukt"), TimerState.HELD: _l("aangehouden"), "firing": _l("wordt nu afgevuurd"),
               "retrying": _l("wacht op een nieuwe poging")},
     "mail": {MailStatus.HELD: _l("vastgehouden"), MailStatus.QUEUED: _l("wacht op verzending"),
              MailStatus.SENT: _l("verzonden"), MailStatus.FAILED: _l("mislukt")},
@@ -169,7 +170,7 @@ STATUS_LABELS: dict[str, dict[str, object]] = {
 }
 # How a badge looks: badge--danger, badge--ok; every other state is neutral.
 STATUS_TONES: dict[str, dict[str, str]] = {
-    "instance": {InstanceStatus.INCIDENT: "danger", InstanceStatus.COMPLETED: "ok"},
+    "instance": {InstanceStatus.INCIDENT: "danger", InstanceStatus.COMPLETED: "ok", InstanceStatus.SUSPENDED: "soon"},
     "task": {TaskState.COMPLETED: "ok"},
     "timer": {TimerState.FAILED: "danger", TimerState.FIRED: "ok", "firing": "soon", "retrying": "soon"},
     "mail": {MailStatus.FAILED: "danger", MailStatus.SENT: "ok"},

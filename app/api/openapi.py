@@ -13,7 +13,7 @@ _TASK = {"type": "object", "properties": {
     "assignee": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
         "email": {"type": "string"}, "name": {"type": "string"}}}]}}}
 _INSTANCE = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "status": {"type": "string", "enum": ["running", "completed", "incident", "cancelled"]},
+    "id": {"type": "integer"}, "status": {"type": "string", "enum": ["running", "completed", "incident", "cancelled", "suspended"]},
     "model": {"type": "string"}, "version": {"type": "integer"}, "entity": {"type": "string"},
     "subject": {"type": ["string", "null"]}, "started_at": {"type": "string", "format": "date-time"},
     "completed_at": {"type": ["string", "null"], "format": "date-time"},
@@ -25,7 +25,7 @@ _INSTANCE = {"type": "object", "properties": {
         "at": {"type": "string", "format": "date-time"}, "kind": {"type": "string"},
         "step": {"type": ["string", "null"]}, "by": {"type": ["string", "null"]}}}}}}
 
-_STATUS = {"type": "string", "enum": ["running", "completed", "incident", "cancelled"]}
+_STATUS = {"type": "string", "enum": ["running", "completed", "incident", "cancelled", "suspended"]}
 _INSTANCE_SUMMARY = {
     "type": "object", "required": ["id", "status", "model", "version", "entity", "subject", "started_at"],
     "properties": {

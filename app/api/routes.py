@@ -12,7 +12,7 @@ from app.engine import registry
 from app.engine.errors import InvalidData, NotFound
 from app.modeling import versions as modeling
 from app.roster import services as roster
-from app.workflow import claims, inbox, instance_list, instances, services
+from app.workflow import claims, inbox, instance_admin, instance_list, instances, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -86,6 +86,22 @@ def get_instance(instance_id: int):
     if access is not policy.InstanceAccess.FULL:
         return jsonify(out.instance_status(instance))
     return jsonify(out.instance(session(), instance))
+
+
+@bp.post("/process-instances/<id:instance_id>/suspend")
+def suspend_instance(instance_id: int):
+    return jsonify(out.instance_status(instance_admin.suspend(session(), g.api_user, instance_id)))
+
+
+@bp.post("/process-instances/<id:instance_id>/resume")
+def resume_instance(instance_id: int):
+    return jsonify(out.instance_status(instance_admin.resume(session(), g.api_user, instance_id)))
+
+
+@bp.post("/process-instances/<id:instance_id>/terminate")
+def terminate_instance(instance_id: int):
+    reason = _json_body().get("reason")
+    return jsonify(out.instance_status(instance_admin.terminate(session(), g.api_user, instance_id, reason)))
 
 
 @bp.get("/tasks")

@@ -388,6 +388,11 @@ def can_manage_platform(user: User) -> bool:
     return user.has_role(Role.ADMIN)
 
 
+def can_administer_instances(user: User) -> bool:
+    """Suspend, resume and terminate any instance (of a confidential one, knowing only its status)."""
+    return user.has_role(Role.ADMIN)
+
+
 def can_keep_dossiers(user: User) -> bool:
     """Confidants register requests (R6); nobody else keeps dossiers."""
     return user.has_role(Role.CONFIDANT) and user.entity_id is not None

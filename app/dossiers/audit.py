@@ -46,6 +46,10 @@ class Action:
     READ_CONSULTATION = "read_consultation"
     RECOVER = "recover"
     REKEY = "rekey"  # the legacy chain was re-keyed (once, by `vertrouwd init`)
+    # An admin's hand on a process instance (app/engine/lifecycle.py), followed by the instance's id.
+    SUSPEND_INSTANCE = "suspend_instance"
+    RESUME_INSTANCE = "resume_instance"
+    TERMINATE_INSTANCE = "terminate_instance"
 
 
 class ChainError(Exception):

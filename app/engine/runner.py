@@ -64,6 +64,9 @@ def start(session: Session, version: ProcessModelVersion, entity_id: int, actor:
 def complete(session: Session, task_row: Task, data: dict, actor: User) -> None:
     """Complete the READY human task behind ``task_row`` with ``data`` (already validated) and step on."""
     instance = task_row.instance
+    if instance.status == InstanceStatus.SUSPENDED:
+        raise Conflict(_l("Dit proces is opgeschort door een beheerder: de taak kan afgewerkt worden zodra het "
+                          "hervat is."))
     workflow = load(instance)
     before = Snapshot.of(workflow)
     spiff_task = projection.find_task(workflow, task_row.spiff_task_id)

@@ -52,6 +52,11 @@ def fire(session: Session, timer_id: int, owner: str) -> tuple[Outcome, datetime
         session.execute(update(Timer).where(Timer.id == timer_id).values(state=TimerState.CANCELLED),
                         execution_options={"synchronize_session": False})
         return Outcome.GONE, None
+    if instance.status == InstanceStatus.SUSPENDED:  # retried while suspended: held with the others until resumed
+        session.execute(update(Timer).where(Timer.id == timer_id).values(state=TimerState.HELD, lease_owner=None,
+                                                                          lease_expires_at=None),
+                        execution_options={"synchronize_session": False})
+        return Outcome.GONE, None
     runner.fire_timers(session, instance)
     return Outcome.FIRED, None
 
@@ -119,7 +124,7 @@ def fire_now(session: Session, timer_id: int) -> Timer:
         raise NotFound(_l("Deze termijn wacht niet meer."))
     if timer.state == TimerState.FAILED:
         retry(session, timer_id)
-    instance = _locked_instance(session, timer.instance_id)
+    instance = locked_instance(session, timer.instance_id)
     new_due = now() - timedelta(milliseconds=1)
     runner.move_timer(session, instance, timer.spiff_task_id, timer.due_at, new_due)
     timer.due_at, timer.lease_owner, timer.lease_expires_at = new_due, None, None
@@ -183,12 +188,13 @@ def _cause_name(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _locked_instance(session: Session, instance_id: int) -> ProcessInstance:
+def locked_instance(session: Session, instance_id: int) -> ProcessInstance | None:
     """The instance, its row locked until commit (PostgreSQL; SQLite serialises writers anyway), so timers of
-    one instance fired by several workers take turns instead of failing on the version check."""
+    one instance fired by several workers take turns instead of failing on the version check, and an admin's
+    suspend or termination waits for a firing timer (app/engine/lifecycle.py)."""
     return session.scalars(select(ProcessInstance).options(undefer(ProcessInstance.state_json))
                            .where(ProcessInstance.id == instance_id).with_for_update(of=ProcessInstance)
-                           .execution_options(populate_existing=True)).one()
+                           .execution_options(populate_existing=True)).one_or_none()
 
 
 def _locked_instance_of_timer(session: Session, timer_id: int) -> ProcessInstance | None:

@@ -27,6 +27,7 @@ class InstanceStatus(enum.StrEnum):
     COMPLETED = "completed"
     INCIDENT = "incident"
     CANCELLED = "cancelled"
+    SUSPENDED = "suspended"  # by an admin: its tasks cannot be completed, its timers are held until resumed
 
 
 class TaskState(enum.StrEnum):
@@ -42,6 +43,7 @@ class TimerState(enum.StrEnum):
     FIRED = "fired"
     CANCELLED = "cancelled"
     FAILED = "failed"
+    HELD = "held"  # its instance is suspended: pending again, and fired when overdue, once it is resumed
 
 
 class Visibility(enum.StrEnum):

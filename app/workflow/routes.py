@@ -21,9 +21,9 @@ from app.db import session
 from app.engine import registry
 from app.engine.errors import Conflict, InvalidData, TaskNotReady
 from app.forms import parse_submission
-from app.models import Entity, TaskState
+from app.models import Entity, InstanceStatus, TaskState
 from app.web import local_path
-from app.workflow import claims, files, saved_filters, services, views
+from app.workflow import claims, files, instance_admin, saved_filters, services, views
 from app.workflow import instances as instance_pages
 from app.workflow.panels import panels_for
 
@@ -147,12 +147,14 @@ def task(task_id: int):
         flash(_("Deze taak werd al afgewerkt."), "error")
         return redirect(url_for("workflow.instance", instance_id=task.instance_id))
     screen = views.task_screen(session(), task)
-    values, errors = screen.values, {}
+    values, errors, status = screen.values, {}, 200
     if request.method == "POST":
         title = model_texts.task_title(task)
         values, errors = parse_submission(screen.form, request.form, request.files,
                                           store_file=services.file_store(session(), current_user, task))
-        if not errors:
+        if not errors and task.instance.status == InstanceStatus.SUSPENDED:
+            status = 409  # the form stays as filled in, under the notice that says why
+        elif not errors:
             try:
                 services.complete_task(session(), current_user, task.id, values)
             except InvalidData as exc:
@@ -161,7 +163,7 @@ def task(task_id: int):
                 flash(_("Taak '%(title)s' afgewerkt.", title=title), "success")
                 return redirect(url_for("workflow.inbox"))
         values = views.shown_again(screen, values)
-    status = 422 if errors else 200
+    status = 422 if errors else status
     return render_template("workflow/task.html", task=task, screen=screen, values=values, errors=errors,
                            panels=panels_for(session(), current_user, task),
                            colleagues=views.colleagues_for(session(), current_user, task)), status
@@ -184,6 +186,41 @@ def instances():
     screen = views.instances_screen(session(), current_user._get_current_object(), request.args)
     return render_template("workflow/instances.html", screen=screen, page=screen.page, errors=screen.errors,
                            choices=screen.choices), 422 if screen.errors else 200
+
+
+@bp.post("/instances/<id:instance_id>/suspend")
+@login_required
+def suspend_instance(instance_id: int):
+    return _administer(instance_id, lambda: instance_admin.suspend(session(), current_user, instance_id),
+                       _("Het proces is opgeschort."))
+
+
+@bp.post("/instances/<id:instance_id>/resume")
+@login_required
+def resume_instance(instance_id: int):
+    return _administer(instance_id, lambda: instance_admin.resume(session(), current_user, instance_id),
+                       _("Het proces is hervat."))
+
+
+@bp.post("/instances/<id:instance_id>/terminate")
+@login_required
+def terminate_instance(instance_id: int):
+    reason = request.form.get("reason")
+    return _administer(instance_id, lambda: instance_admin.terminate(session(), current_user, instance_id, reason),
+                       _("Het proces is beëindigd."))
+
+
+def _administer(instance_id: int, act, done: str):
+    """Back to the instance page, saying what happened or why not (a state changed meanwhile, no reason)."""
+    try:
+        act()
+    except (Conflict, InvalidData) as refused:
+        session().rollback()
+        reasons = getattr(refused, "errors", {})
+        flash(str(reasons.get("reason") or refused.message), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("workflow.instance", instance_id=instance_id))
 
 
 @bp.get("/instances/<id:instance_id>")

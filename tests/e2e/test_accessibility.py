@@ -229,6 +229,18 @@ def admin_timers(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("button", name="Nu laten afgaan").first).to_be_visible()
 
 
+def admin_instance(page: Page, base: str, log_in) -> None:
+    """The admin on a running appointment, after suspending it: resume, and terminate with a reason."""
+    instance_page(page, base, log_in)
+    url = page.url
+    page.get_by_role("button", name="Afmelden").click()
+    log_in(ADMIN)
+    page.goto(url)
+    page.get_by_role("button", name="Opschorten").click()
+    expect(page.get_by_text("Het proces is opgeschort.")).to_be_visible()
+    expect(page.get_by_role("button", name="Hervatten")).to_be_visible()
+
+
 def admin_fire_now_question(page: Page, base: str, log_in) -> None:
     """The question a browser without JavaScript gets before a timer goes off."""
     admin_timers(page, base, log_in)
@@ -296,6 +308,7 @@ PAGES = {
     "admin-new-user-errors": admin_new_user_with_errors,
     "admin-overview": admin_overview,
     "admin-timers": admin_timers,
+    "admin-instance": admin_instance,
     "admin-fire-now-question": admin_fire_now_question,
     "admin-outbox": admin_outbox,
     "inbox-filtered": inbox_filtered(390),  # used on a phone; audited at both widths like every page

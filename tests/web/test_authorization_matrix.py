@@ -64,6 +64,7 @@ EMAILS = {"omg_confidant": OMG_CONFIDANT, "omg_secretary": OMG_SECRETARY, "omg_p
 LOGIN, INBOX, INSTANCE, NEW, ROSTER = "->login", "->inbox", "->instance", "->new instance", "->roster"
 DOSSIER, NEW_DOSSIER, CODES = "->dossier", "->new dossier", "->recovery codes"
 TAKE_UP_TASK = "->take-up task"
+ADMINISTERED = "->instance, done"  # the admin's suspend or terminate, back on the instance page
 R, S, D, H = "review", "sent_back", "delicate", "handed"
 START, TASK, INST = "/processes/<key>/start", "/tasks/<id:task_id>", "/instances/<id:instance_id>"
 A_INST, A_TASK, A_DONE = "/api/v1/process-instances/<id:instance_id>", "/api/v1/tasks/<id:task_id>", \
@@ -108,6 +109,12 @@ MATRIX = [
     # who may open a real certificate.
     ("GET", "/files/<id:file_id>", "/files/999999", R, None, LOGIN, 404, 404, 404, 404, 404, 404, 404),
     ("GET", INST, "/instances/{instance}", R, None, LOGIN, 403, 200, 200, 403, 403, 403, 200),
+    ("POST", INST + "/suspend", "/instances/{instance}/suspend", R, "suspended",
+     LOGIN, 403, 403, 403, 403, 403, 403, ADMINISTERED),
+    ("POST", INST + "/resume", "/instances/{instance}/resume", R, "nothing",  # it is running: said on the page
+     LOGIN, 403, 403, 403, 403, 403, 403, INSTANCE),
+    ("POST", INST + "/terminate", "/instances/{instance}/terminate", R, "terminated",
+     LOGIN, 403, 403, 403, 403, 403, 403, ADMINISTERED),
     # A delicate case (confidential): its confidant and the PAPSY who may take it up see it; an admin only its status
     # (tests/web/test_confidential_processes.py shows what the admin's page holds); the employer side nothing.
     ("GET", INST, "/instances/{delicate}", D, None, LOGIN, 200, 403, 200, 403, 403, 403, 200),
@@ -158,6 +165,12 @@ MATRIX = [
     ("GET", "/api/v1/process-instances", "/api/v1/process-instances?status=open", R, None,
      401, 422, 422, 422, 422, 422, 422, 422),
     ("GET", A_INST, "/api/v1/process-instances/{instance}", R, None, 401, 403, 200, 200, 403, 403, 403, 200),
+    ("POST", A_INST + "/suspend", "/api/v1/process-instances/{instance}/suspend", R, "suspended",
+     401, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", A_INST + "/resume", "/api/v1/process-instances/{instance}/resume", R, "nothing",  # it is running
+     401, 403, 403, 403, 403, 403, 403, 409),
+    ("POST", A_INST + "/terminate", "/api/v1/process-instances/{instance}/terminate", R, "terminated",
+     401, 403, 403, 403, 403, 403, 403, 200),
     ("GET", A_INST, "/api/v1/process-instances/{delicate}", D, None, 401, 200, 403, 200, 403, 403, 403, 200),
     ("GET", "/api/v1/tasks", "/api/v1/tasks", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", A_TASK, "/api/v1/tasks/{review}", R, None, 401, 403, 403, 200, 403, 403, 403, 403),
@@ -202,7 +215,7 @@ MATRIX = [
     ("POST", "/recovery/tasks/<id:task_id>", "/recovery/tasks/999999", R, "nothing",
      LOGIN, 404, 404, 404, 404, 404, 404, 404),
 ]
-ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, TAKE_UP_TASK, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
+ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, TAKE_UP_TASK, ADMINISTERED, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
 DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
                 "interventions": "listening"}
 APPROVE, WRONG_LOGIN = {"decision": "approve"}, {"email": OMG_CONFIDANT, "password": "not-the-password-1"}
@@ -211,6 +224,10 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/processes/appointment/start": {"entity": "OMG", **appointment_form(candidate_name="Piet Nieuw")},
     "/tasks/{review}": APPROVE, "/tasks/{done}": APPROVE, "/tasks/{correction}": appointment_form(),
     "/api/v1/process-instances": {"model": "appointment", "entity": "OMG", "data": appointment_data()},
+    "/instances/{instance}/suspend": {}, "/instances/{instance}/resume": {},
+    "/instances/{instance}/terminate": {"reason": "Dubbel gestart"},
+    "/api/v1/process-instances/{instance}/suspend": {}, "/api/v1/process-instances/{instance}/resume": {},
+    "/api/v1/process-instances/{instance}/terminate": {"reason": "Dubbel gestart"},
     "/api/v1/process-models/appointment/versions": {"bpmn": (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()},
     "/api/v1/tasks/{review}/complete": {"data": APPROVE}, "/api/v1/tasks/{done}/complete": {"data": APPROVE},
     "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},
@@ -345,6 +362,7 @@ def assert_outcome(response, expected, ids: dict) -> None:
     else:
         wanted = {LOGIN: "/login", INBOX: "/inbox", ROSTER: "/roster/", INSTANCE: f"/instances/{ids['instance']}",
                   DOSSIER: f"/dossiers/{ids['dossier']}", CODES: "/account/recovery-codes",
+                  ADMINISTERED: f"/instances/{ids['instance']}",
                   TAKE_UP_TASK: f"/tasks/{ids.get('take_up')}"}
         assert where == wanted[expected]
 
@@ -379,6 +397,13 @@ def assert_effect(store, effect, allowed: bool, actor: str, ids: dict, before: d
         return
     if effect.startswith("dossier") or effect in ("note", "closed"):
         assert_dossier_effect(effect, actor_id, ids, before, after)
+        return
+    if effect in ("suspended", "terminated"):  # the instance's status, a history line; termination ends its task
+        statuses = {row.id: row.status for row in after["instances"]}
+        assert statuses[ids["instance"]] == ("suspended" if effect == "suspended" else "cancelled")
+        assert after["history"] == before["history"] + 1
+        changed = [(row.id, row.state) for row in after["tasks"] if row not in before["tasks"]]
+        assert changed == ([] if effect == "suspended" else [(ids["review"], TaskState.CANCELLED)])
         return
     tasks = {row.id: row for row in after["tasks"]}
     if effect == "started":
