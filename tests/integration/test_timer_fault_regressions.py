@@ -52,7 +52,7 @@ def test_a_timer_fired_meanwhile_by_the_instance_lock_holder_stays_fired(faults)
 
     holder = Session(bind=db.engine, expire_on_commit=False)  # worker 1, with the job of the first timer
     try:
-        durable._locked_instance(holder, instance_id)  # worker 1 holds the instance row ...
+        durable.locked_instance(holder, instance_id)  # worker 1 holds the instance row ...
         outcome = {}
         job = threading.Thread(target=lambda: outcome.setdefault("second", fire_timer(second.id)))
         job.start()  # ... worker 2 reads the second timer PENDING and waits for the instance lock
