@@ -143,6 +143,27 @@ OPENAPI = {
                                 "anyOf": [{"type": "array", "items": {"type": "object", "properties": {
                                     "element": {"type": ["string", "null"]}, "message": {"type": "string"}}}},
                                           {"type": "object", "additionalProperties": {"type": "string"}}]}}})}}}},
+        "/process-instances/{id}/suspend": {"parameters": [_ID], "post": {
+            "summary": "Suspend a running instance (admins): its tasks answer 409, its timers are held",
+            "responses": _responses((200, "The instance", "InstanceStatus"), 403, 404, 409)}},
+        "/process-instances/{id}/resume": {"parameters": [_ID], "post": {
+            "summary": "Resume a suspended instance (admins): held timers wait again, overdue ones fire at once",
+            "responses": _responses((200, "The instance", "InstanceStatus"), 403, 404, 409)}},
+        "/process-instances/{id}/terminate": {"parameters": [_ID], "post": {
+            "summary": "Terminate an instance with a reason (admins): open tasks and timers are cancelled",
+            "requestBody": {"required": True, **_json({"type": "object", "required": ["reason"], "properties": {
+                "reason": {"type": "string", "maxLength": 500}}})},
+            "responses": _responses((200, "The instance", "InstanceStatus"), 403, 404, 409, 422)}},
+        "/process-instances/{id}/migrate": {"parameters": [_ID], "post": {
+            "summary": "Move an instance to another version of its process (admins); a dry run unless dry_run is "
+                       "false. Refused (409) when a completed or started step was changed or removed",
+            "requestBody": {"required": True, **_json({"type": "object", "required": ["version"], "properties": {
+                "version": {"type": "integer", "minimum": 1}, "dry_run": {"type": "boolean", "default": True}}})},
+            "responses": _responses((200, "What changes (and whether it moved)", {"type": "object", "properties": {
+                "instance": {"type": "integer"}, "from_version": {"type": "integer"},
+                "to_version": {"type": "integer"}, "possible": {"type": "boolean"}, "migrated": {"type": "boolean"},
+                **{name: {"type": "array", "items": {"type": "string"}}
+                   for name in ("blockers", "removed", "changed", "added")}}}), 403, 404, 409, 422)}},
         "/process-instances": {"get": {
             "summary": "The instances the caller may see, newest first, filtered and paged; a bad parameter is 422",
             "parameters": _LIST_PARAMETERS,

@@ -104,6 +104,11 @@ def terminate_instance(instance_id: int):
     return jsonify(out.instance_status(instance_admin.terminate(session(), g.api_user, instance_id, reason)))
 
 
+@bp.post("/process-instances/<id:instance_id>/migrate")
+def migrate_instance(instance_id: int):
+    return jsonify(out.migration_plan(instance_admin.migrate(session(), g.api_user, instance_id, _json_body())))
+
+
 @bp.get("/tasks")
 def tasks():
     page = inbox.inbox_page(session(), g.api_user, inbox.InboxQuery.from_args(request.args))

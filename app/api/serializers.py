@@ -81,3 +81,10 @@ def instance_status(row: ProcessInstance) -> dict:
 def confidant(row: Confidant) -> dict:
     return {"name": row.name, "email": row.email, "entity": row.entity.code, "entity_name": row.entity.name,
             "status": str(row.status), "appointed_on": _iso(row.appointed_on)}
+
+
+def migration_plan(plan) -> dict:
+    """What moving an instance to another version changes (engine/migration.py MigrationPlan), by step name."""
+    return {"instance": plan.instance_id, "from_version": plan.from_version, "to_version": plan.to_version,
+            "possible": plan.possible, "migrated": plan.migrated, "blockers": plan.blockers,
+            "removed": plan.removed, "changed": plan.changed, "added": plan.added}

@@ -50,6 +50,7 @@ class Action:
     SUSPEND_INSTANCE = "suspend_instance"
     RESUME_INSTANCE = "resume_instance"
     TERMINATE_INSTANCE = "terminate_instance"
+    MIGRATE_INSTANCE = "migrate_instance"
 
 
 class ChainError(Exception):

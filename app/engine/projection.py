@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
@@ -60,6 +60,18 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
     if created:
         session.connection().execute(statements.INSERT_TASK, created)
     return created
+
+
+def refresh_ready_rows(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    """The READY rows of an instance moved to another version (app/engine/migration.py) take what the new
+    version says of their step: its name, lane, form and version; who has it and since when stay."""
+    for task in ready_human_tasks(workflow):
+        row = _task_row(instance, task)
+        session.execute(update(Task).where(Task.instance_id == instance.id, Task.spiff_task_id == row["spiff_task_id"],
+                                           Task.state == TaskState.READY)
+                        .values(spec_name=row["spec_name"], title=row["title"], lane=row["lane"],
+                                form_name=row["form_name"], model_version_id=row["model_version_id"]),
+                        execution_options={"synchronize_session": False})
 
 
 def complete_task_row(session: Session, task: Task, user_id: int) -> None:

@@ -7,7 +7,7 @@ timers and history in the caller's transaction. Callers never touch SpiffWorkflo
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -99,6 +99,20 @@ def fire_timers(session: Session, instance: ProcessInstance) -> None:
         workflow.refresh_timers()
         _engine_steps(workflow)
     _save(session, instance, workflow, before, None)
+
+
+def move_to_version(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+                    target: ProcessModelVersion, rewrite: Callable[[], None]) -> None:
+    """Put the instance on ``target``: ``rewrite()`` moves the loaded ``workflow``'s task tree onto it
+    (app/engine/migration.py), then the engine steps on and the state, tasks and timers are saved."""
+    before = Snapshot.of(workflow)
+    with _stepping(session, instance, workflow):
+        rewrite()
+        _engine_steps(workflow)
+    instance.model_version_id = target.id
+    session.flush()
+    _save(session, instance, workflow, before, None)
+    projection.refresh_ready_rows(session, instance, workflow)
 
 
 def move_timer(session: Session, instance: ProcessInstance, spiff_task_id: str, old_due: datetime,
