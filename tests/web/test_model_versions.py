@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
 from app.api.openapi import OPENAPI
-from app.cli import main
 from app.config import PROJECT_ROOT
-from app.db import db
 from app.models import ProcessInstance, ProcessModelVersion
 from tests.api_client import bearer
 from tests.helpers import ADMIN, OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, user
+from tests.unit.test_cli import run  # noqa: F401  (the `vertrouwd` command, in process)
 
 SOURCE = (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()
 RENAMED = SOURCE.replace('name="Aanstelling nakijken"', 'name="Aanstelling controleren"')
@@ -102,19 +100,6 @@ def test_an_unknown_model_has_no_versions(client, admin):
 
 
 # The command line
-
-@pytest.fixture
-def run(app, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("VERTROUWD_INSTANCE", str(tmp_path))
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        result = runner.invoke(main, list(args))
-        db.session.remove()
-        return result
-    return invoke
-
 
 def test_the_command_line_deploys_a_file_as_the_next_version_with_its_comment(run, store, tmp_path):
     folder = tmp_path / "models"
