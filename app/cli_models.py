@@ -103,3 +103,26 @@ def _version(session, key: str, number: int):
     if version is None:
         raise click.ClickException(f"model {key} has no version {number}")
     return version
+
+
+@model.command("rollback")
+@click.argument("key")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--comment", help="Why (kept with the new version).")
+def model_rollback(key: str, number: int, comment: str | None) -> None:
+    """Deploy version NUMBER of model KEY again, as a new version: new instances start on it, running ones stay on
+    theirs (move them with the API's migrate)."""
+    from app.engine.registry import deploy
+
+    if comment is not None and len(comment) > 500:
+        raise click.BadParameter("at most 500 characters", param_hint="--comment")
+    session = db.session()
+    old = _version(session, key, number)
+    current = _current_versions(session).get(key)
+    version = deploy(session, key, dict(old.bpmn_files), dict(old.forms), translations=old.translations or {},
+                     comment=comment or f"version {number} again")
+    session.commit()
+    if version.id == current:
+        click.echo(f"process model {key}: version {version.version} is version {number} already (unchanged)")
+    else:
+        click.echo(f"process model {key}: version {version.version} (the content of version {number})")

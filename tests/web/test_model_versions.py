@@ -157,3 +157,17 @@ def test_the_diff_names_each_element_added_removed_or_changed_and_each_changed_f
     assert "no change" in run("model", "diff", "appointment", "1", "1").output
     missing = run("model", "diff", "appointment", "1", "9")
     assert missing.exit_code == 1 and "has no version 9" in missing.output
+
+
+def test_a_rollback_deploys_an_older_version_again_as_the_newest(run, store, tmp_path):
+    (tmp_path / "appointment.bpmn").write_text(RENAMED)
+    assert run("model", "deploy", str(tmp_path / "appointment.bpmn")).exit_code == 0
+    result = run("model", "rollback", "appointment", "1", "--comment", "terug")
+    assert result.exit_code == 0 and "version 3 (the content of version 1)" in result.output, result.output
+    store.expire_all()
+    versions_by_number = {row.version: row for row in store.scalars(
+        select(ProcessModelVersion).where(ProcessModelVersion.model_key == "appointment"))}
+    assert versions_by_number[3].checksum == versions_by_number[1].checksum and versions_by_number[3].comment == "terug"
+    assert versions_by_number[3].model.current_version_id == versions_by_number[3].id
+    assert "is version 1 already (unchanged)" in run("model", "rollback", "appointment", "1").output
+    assert "no change" in run("model", "diff", "appointment", "1", "3").output
