@@ -42,6 +42,15 @@ _MODEL_VERSION = {"type": "object", "properties": {
     "model": {"type": "string"}, "version": {"type": "integer"}, "current": {"type": "boolean"},
     "created_at": {"type": "string", "format": "date-time"}, "created_by": {"type": ["string", "null"]},
     "comment": {"type": ["string", "null"]}, "checksum": {"type": "string"}}}
+_MIGRATION_RUN = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "model": {"type": "string"}, "from_version": {"type": "integer"},
+    "to_version": {"type": "integer"}, "dry_run": {"type": "boolean"}, "total": {"type": "integer"},
+    "done": {"type": "integer"}, "moved": {"type": "integer"}, "possible": {"type": "integer"},
+    "refused": {"type": "integer"}, "failed": {"type": "integer"}, "finished": {"type": "boolean"},
+    "created_at": {"type": "string", "format": "date-time"}, "finished_at": {"type": ["string", "null"]},
+    "results": {"type": "array", "items": {"type": "object", "properties": {
+        "instance": {"type": "integer"}, "outcome": {"enum": ["moved", "possible", "refused", "failed"]},
+        "reasons": {"type": "array", "items": {"type": "string"}}}}}}}
 _LIST_PARAMETERS = [
     {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "A process model's key"},
     {"name": "status", "in": "query", "schema": _STATUS},
@@ -143,6 +152,22 @@ OPENAPI = {
                                 "anyOf": [{"type": "array", "items": {"type": "object", "properties": {
                                     "element": {"type": ["string", "null"]}, "message": {"type": "string"}}}},
                                           {"type": "object", "additionalProperties": {"type": "string"}}]}}})}}}},
+        "/process-models/{key}/migrations": {
+            "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "post": {
+                "summary": "Move every running instance of one version to another (admins), as a job; a dry run "
+                           "unless dry_run is false. The same request while an earlier run is unfinished continues it",
+                "requestBody": {"required": True, **_json({"type": "object", "required": ["from_version", "to_version"],
+                                                           "properties": {"from_version": {"type": "integer"},
+                                                                          "to_version": {"type": "integer"},
+                                                                          "dry_run": {"type": "boolean",
+                                                                                      "default": True}}})},
+                "responses": {"202": {"description": "The run, queued", **_json(_MIGRATION_RUN)},
+                              **{key: value for key, value in _responses((200, "", {}), 403, 422).items()
+                                 if key != "200"}}}},
+        "/migrations/{id}": {"parameters": [_ID], "get": {
+            "summary": "A bulk migration's progress and what became of each instance so far (admins)",
+            "responses": _responses((200, "The run", _MIGRATION_RUN), 403, 404)}},
         "/process-instances/{id}/suspend": {"parameters": [_ID], "post": {
             "summary": "Suspend a running instance (admins): its tasks answer 409, its timers are held",
             "responses": _responses((200, "The instance", "InstanceStatus"), 403, 404, 409)}},

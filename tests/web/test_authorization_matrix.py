@@ -154,6 +154,11 @@ MATRIX = [
     ("GET", "/api/v1/process-models", "/api/v1/process-models", R, None, 401, 200, 200, 200, 200, 200, 200, 200),
     ("GET", MODEL_VERSIONS, "/api/v1/process-models/appointment/versions", R, None,
      401, 403, 403, 403, 403, 403, 403, 200),
+    # A dry run of version 1 to 1: the admin passes and is told to choose another (tests/process/test_bulk_migration.py)
+    ("POST", "/api/v1/process-models/<key>/migrations", "/api/v1/process-models/appointment/migrations", R, "nothing",
+     401, 403, 403, 403, 403, 403, 403, 422),
+    ("GET", "/api/v1/migrations/<id:run_id>", "/api/v1/migrations/999999", R, None,
+     401, 403, 403, 403, 403, 403, 403, 404),
     # The admin sends the deployed model again: no new version (tests/web/test_model_versions.py deploys one).
     ("POST", MODEL_VERSIONS, "/api/v1/process-models/appointment/versions", R, "nothing",
      401, 403, 403, 403, 403, 403, 403, 200),
@@ -232,6 +237,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/api/v1/process-instances/{instance}/suspend": {}, "/api/v1/process-instances/{instance}/resume": {},
     "/api/v1/process-instances/{instance}/terminate": {"reason": "Dubbel gestart"},
     "/api/v1/process-instances/{instance}/migrate": {"version": 1, "dry_run": False},
+    "/api/v1/process-models/appointment/migrations": {"from_version": 1, "to_version": 1},
     "/api/v1/process-models/appointment/versions": {"bpmn": (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()},
     "/api/v1/tasks/{review}/complete": {"data": APPROVE}, "/api/v1/tasks/{done}/complete": {"data": APPROVE},
     "/api/v1/tasks/{correction}/complete": {"data": appointment_data()},

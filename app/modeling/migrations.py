@@ -1,0 +1,139 @@
+"""Bulk migration (issue 10): an admin moves every running instance of one version of a process to another, or
+first sees what would change (a dry run). A run is a job with its progress; each instance moves in a transaction
+of its own and gets one result, so a worker killed halfway leaves a run that continues where it stopped.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.auth import policy
+from app.clock import now
+from app.engine import hooks
+from app.engine.errors import EngineError, InvalidData, NotAllowed, NotFound
+from app.models import InstanceStatus, MigrationResult, MigrationRun, ProcessInstance, ProcessModelVersion, User
+from app.workflow import instance_admin
+
+log = logging.getLogger(__name__)
+MOVABLE = (InstanceStatus.RUNNING, InstanceStatus.INCIDENT, InstanceStatus.SUSPENDED)
+OUTCOMES = ("moved", "possible", "refused", "failed")
+
+
+def start(session: Session, user: User, key: str, body: dict) -> MigrationRun:
+    """A run for ``body`` ({"from_version": A, "to_version": B, "dry_run": true|false}); the same request while
+    an earlier one is unfinished continues that one. Its job is queued once the transaction commits."""
+    _require_admin(user)
+    source, target, dry_run = _versions(session, key, body)
+    run = session.scalar(select(MigrationRun).where(
+        MigrationRun.model_key == key, MigrationRun.from_version == source.version,
+        MigrationRun.to_version == target.version, MigrationRun.dry_run == dry_run,
+        MigrationRun.finished_at.is_(None)))
+    if run is None:
+        run = MigrationRun(model_key=key, from_version=source.version, to_version=target.version, dry_run=dry_run,
+                           total=len(_remaining(session, source.id, None)), requested_by_id=user.id, created_at=now())
+        session.add(run)
+        session.flush()
+    run_id = run.id
+    hooks.after_commit(session, lambda: enqueue(run_id))
+    return run
+
+
+def run_batch(session: Session, run_id: int, limit: int = 50) -> bool:
+    """Move (or plan) up to ``limit`` instances of the run that have no result yet, each in its own transaction;
+    True when none is left (the run is then finished)."""
+    run = session.get(MigrationRun, run_id)
+    if run is None or run.finished_at is not None:
+        return True
+    source = _version_row(session, run.model_key, run.from_version)
+    admin = session.get(User, run.requested_by_id)
+    remaining = _remaining(session, source.id, run.id)
+    for instance_id in remaining[:limit]:
+        _one(session, run, admin, instance_id)
+    if len(remaining) <= limit:
+        run.finished_at = now()
+        session.commit()
+        return True
+    return False
+
+
+def progress(session: Session, user: User, run_id: int) -> tuple[MigrationRun, dict[str, int], list[MigrationResult]]:
+    _require_admin(user)
+    run = session.get(MigrationRun, run_id)
+    if run is None:
+        raise NotFound(_l("Deze migratie bestaat niet."))
+    counts = dict(session.execute(select(MigrationResult.outcome, func.count()).where(MigrationResult.run_id == run_id)
+                                  .group_by(MigrationResult.outcome)).all())
+    results = list(session.scalars(select(MigrationResult).where(MigrationResult.run_id == run_id)
+                                   .order_by(MigrationResult.id)))
+    return run, {outcome: counts.get(outcome, 0) for outcome in OUTCOMES}, results
+
+
+def _one(session: Session, run: MigrationRun, admin: User, instance_id: int) -> None:
+    run_id, to_version, dry_run = run.id, run.to_version, run.dry_run
+    try:
+        plan = instance_admin.migrate(session, admin, instance_id, {"version": to_version, "dry_run": True})
+        if plan.blockers:
+            outcome, reasons = "refused", plan.blockers
+        elif dry_run:
+            outcome, reasons = "possible", []
+        else:
+            instance_admin.migrate(session, admin, instance_id, {"version": to_version, "dry_run": False})
+            outcome, reasons = "moved", []
+    except EngineError as refused:
+        session.rollback()
+        outcome, reasons = "failed", [str(refused.message)]
+    except Exception as error:  # one instance never stops the run; its class goes to the log, not its text
+        session.rollback()
+        log.warning("migration run %s: instance %s failed: %s", run_id, instance_id, type(error).__name__)
+        outcome, reasons = "failed", [str(_l("een onverwachte fout in het programma"))]
+    session.add(MigrationResult(run_id=run_id, instance_id=instance_id, outcome=outcome, reasons=reasons, at=now()))
+    session.commit()
+
+
+def _remaining(session: Session, source_id: int, run_id: int | None) -> list[int]:
+    """The instances still on the source version, not ended, without a result in the run."""
+    query = select(ProcessInstance.id).where(ProcessInstance.model_version_id == source_id,
+                                              ProcessInstance.status.in_(MOVABLE))
+    if run_id is not None:
+        query = query.where(ProcessInstance.id.not_in(select(MigrationResult.instance_id)
+                                                      .where(MigrationResult.run_id == run_id)))
+    return list(session.scalars(query.order_by(ProcessInstance.id)))
+
+
+def _versions(session: Session, key: str, body: dict) -> tuple[ProcessModelVersion, ProcessModelVersion, bool]:
+    errors, found = {}, {}
+    for name in ("from_version", "to_version"):
+        number = body.get(name)
+        version = _version_row(session, key, number) if isinstance(number, int) and not isinstance(number, bool) \
+            else None
+        if version is None:
+            errors[name] = str(_l("Geef het nummer van een versie van dit proces."))
+        found[name] = version
+    dry_run = body.get("dry_run", True)
+    if not isinstance(dry_run, bool):
+        errors["dry_run"] = str(_l("dry_run is true of false."))
+    if not errors and found["from_version"].id == found["to_version"].id:
+        errors["to_version"] = str(_l("Kies een andere versie dan die waarvan de processen vertrekken."))
+    if errors:
+        raise InvalidData(errors)
+    return found["from_version"], found["to_version"], dry_run
+
+
+def _version_row(session: Session, key: str, number: int) -> ProcessModelVersion | None:
+    return session.scalar(select(ProcessModelVersion).where(ProcessModelVersion.model_key == key,
+                                                            ProcessModelVersion.version == number))
+
+
+def _require_admin(user: User) -> None:
+    if not policy.can_administer_instances(user):
+        raise NotAllowed(_l("Alleen een beheerder verplaatst processen naar een andere versie."))
+
+
+def enqueue(run_id: int) -> None:
+    from workers.connection import queue  # workers depend on the app, not back
+    from workers.migration_jobs import run_migration
+
+    queue().enqueue(run_migration, run_id)
