@@ -241,6 +241,13 @@ def admin_instance(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("button", name="Hervatten")).to_be_visible()
 
 
+def admin_model(page: Page, base: str, log_in) -> None:
+    """A process model's versions, from the admin's overview."""
+    admin_overview(page, base, log_in)
+    page.get_by_role("link", name="appointment").click()
+    expect(page.get_by_role("heading", name="Wat veranderde")).to_be_visible()
+
+
 def admin_fire_now_question(page: Page, base: str, log_in) -> None:
     """The question a browser without JavaScript gets before a timer goes off."""
     admin_timers(page, base, log_in)
@@ -309,6 +316,7 @@ PAGES = {
     "admin-overview": admin_overview,
     "admin-timers": admin_timers,
     "admin-instance": admin_instance,
+    "admin-model": admin_model,
     "admin-fire-now-question": admin_fire_now_question,
     "admin-outbox": admin_outbox,
     "inbox-filtered": inbox_filtered(390),  # used on a phone; audited at both widths like every page

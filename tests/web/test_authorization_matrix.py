@@ -123,6 +123,9 @@ MATRIX = [
     ("GET", "/roster/", "/roster/", R, None, LOGIN, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/admin/", "/admin/", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("GET", "/admin/outbox", "/admin/outbox", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/admin/models/<key>", "/admin/models/appointment", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/admin/models/<key>/versions/<int:number>/files/<name>",
+     "/admin/models/appointment/versions/1/files/appointment.bpmn", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("GET", OUTBOX_MSG, "/admin/outbox/{message}", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("GET", "/admin/timers", "/admin/timers", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
     # The appointment has no timers: the admin reaches the action and is told the timer does not exist (404);

@@ -171,3 +171,25 @@ def test_a_rollback_deploys_an_older_version_again_as_the_newest(run, store, tmp
     assert versions_by_number[3].model.current_version_id == versions_by_number[3].id
     assert "is version 1 already (unchanged)" in run("model", "rollback", "appointment", "1").output
     assert "no change" in run("model", "diff", "appointment", "1", "3").output
+
+
+# The admin's page of a model
+
+def test_the_model_page_lists_each_version_with_its_files_and_shows_what_changed(app, client, store, admin):
+    from tests.helpers import login
+
+    assert post(client, admin, {"bpmn": RENAMED, "comment": "Stap heet nu 'controleren'"}).status_code == 201
+    web = app.test_client()
+    login(web, ADMIN)
+    assert 'href="/admin/models/appointment"' in web.get("/admin/").get_data(as_text=True)
+    page = " ".join(web.get("/admin/models/appointment").get_data(as_text=True).split())
+    assert "Stap heet nu &#39;controleren&#39;" in page and "appointment.bpmn" in page
+    assert "gewijzigd: Aanstelling controleren" in page and "name: &#39;Aanstelling nakijken&#39;" in page
+    download = web.get("/admin/models/appointment/versions/1/files/appointment.bpmn")
+    assert download.status_code == 200 and download.get_data(as_text=True) == SOURCE
+    assert download.headers["Content-Disposition"] == 'attachment; filename="appointment-v1-appointment.bpmn"'
+    assert web.get("/admin/models/appointment/versions/1/files/..%2Fsecret").status_code == 404
+    assert web.get("/admin/models/appointment/versions/9/files/appointment.bpmn").status_code == 404
+    same = web.get("/admin/models/appointment?from=1&to=1").get_data(as_text=True)
+    assert "Geen verschil in de stappen of de formulieren." in same
+    assert web.get("/admin/models/nope").status_code == 404
