@@ -11,7 +11,8 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Browser-side packages from npm (axe-core for the accessibility tests); never committed.
+# Browser-side packages from npm (bpmn-js, dmn-js and the properties panel for the admin's modeler and the instance
+# diagrams, axe-core for the accessibility tests); never committed, served from node_modules by app/assets.py.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -24,7 +25,7 @@ init: install
 demo: init
 	$(BIN)/vertrouwd demo
 
-run: demo
+run: demo node_modules/.installed
 	$(BIN)/vertrouwd run
 
 worker: install

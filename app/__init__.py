@@ -87,6 +87,7 @@ def _configure_queue(settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.assets import bp as assets_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.dossiers.recovery_routes import bp as recovery_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
 
-    for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
+                      assets_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
