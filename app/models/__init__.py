@@ -14,7 +14,7 @@ from app.models.dossiers import (
 from app.models.inbox import SavedFilter
 from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
-from app.models.modeling import MigrationResult, MigrationRun
+from app.models.modeling import MigrationResult, MigrationRun, ModelDraft
 from app.models.people import ApiToken, Entity, LoginThrottle, Role, SetupLink, User, UserRole, papsy_assignment
 from app.models.process import (
     HistoryEvent,
@@ -37,7 +37,7 @@ __all__ = [
     "RecoveryKey", "SummaryKey", "SummaryShare",
     "UserKey", "WebSession",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "InstanceTally", "MailStatus",
-    "LoginThrottle", "MigrationResult", "MigrationRun",
+    "LoginThrottle", "MigrationResult", "MigrationRun", "ModelDraft",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "SavedFilter", "StoredFile", "Task",
     "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

@@ -1,9 +1,10 @@
-"""Bulk migrations of instances from one version of a process to another (app/modeling/migrations.py)."""
+"""What an admin works on in the modeler: drafts (app/modeling/drafts.py) and bulk migrations of instances from one
+version of a process to another (app/modeling/migrations.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import now
@@ -20,6 +21,8 @@ class MigrationRun(Base):
     to_version: Mapped[int]
     dry_run: Mapped[bool]
     total: Mapped[int]  # the instances it found to move when it was asked
+    # The instance list's filters that chose the instances (entity, status, started between...); None: all of them
+    filters: Mapped[dict | None] = mapped_column(JSON)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -37,3 +40,21 @@ class MigrationResult(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     reasons: Mapped[list] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class ModelDraft(Base):
+    """One admin's unfinished change to a process model (or a new model): what the modeler and the form editor
+    save. Users never see a draft; deploying it makes a version (app/modeling/versions.py)."""
+
+    __tablename__ = "model_draft"
+    __table_args__ = (UniqueConstraint("user_id", "model_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # Not a foreign key: a draft may be a model that does not exist yet.
+    model_key: Mapped[str] = mapped_column(String(100))
+    base_version: Mapped[int | None]  # the version it started from: a newer deploy by someone else is shown
+    files: Mapped[dict] = mapped_column(JSON)  # file name -> XML (BPMN and DMN)
+    forms: Mapped[dict] = mapped_column(JSON)  # form name -> {"schema": ..., "ui": ...}
+    scenarios: Mapped[dict] = mapped_column(JSON)  # scenario name -> scenario
+    note: Mapped[str | None] = mapped_column(Text)  # the comment the admin is writing for the deploy
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)

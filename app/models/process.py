@@ -81,6 +81,8 @@ class ProcessModelVersion(Base):
     forms: Mapped[dict] = mapped_column(JSON, deferred=True)  # form name -> {"schema": ..., "ui": ...}
     # locale -> Dutch text -> translation, of this version's own texts (app/model_texts); None: Dutch only
     translations: Mapped[dict | None] = mapped_column(JSON, deferred=True)
+    # scenario name -> scenario (app/modeling/scenarios.py): the model's own tests, run before it is deployed
+    scenarios: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     checksum: Mapped[str] = mapped_column(String(64))
     start_task: Mapped[str] = mapped_column(String(100))
