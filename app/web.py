@@ -5,20 +5,22 @@ import logging
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import DBAPIError
 from werkzeug.routing import IntegerConverter
 
 from app import components, model_texts, ui
 from app.auth import policy, second_factor
 from app.clock import now
 from app.db import db
+from app.db_outage import database_unreachable
 from app.engine import runner
 from app.engine.errors import Conflict, EngineError, ModelInvalid, TaskNotReady
-from app.extensions import LOCALES
+from app.extensions import LOCALES, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,10 @@ def init_app(app: Flask) -> None:
     for status in ERROR_TITLES:
         app.register_error_handler(status, _http_error)
     app.register_error_handler(EngineError, _engine_error)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(503, lambda error: database_unavailable())
+    # Runs before every before_request hook (CSRF's would refuse a form whose session could not be read).
+    app.url_value_preprocessor(_stop_when_the_session_was_out_of_reach)
 
 
 def csrf_token() -> str:
@@ -100,6 +106,8 @@ def local_path(target: str | None, default: str) -> str:
 
 
 def _http_error(error):
+    if database_unreachable(getattr(error, "original_exception", None)):  # the session could not be opened or saved
+        return database_unavailable()
     db.session.rollback()  # a failed flush leaves the session unusable, and the error page reads the user
     status = getattr(error, "code", 500) or 500
     title = str(ERROR_TITLES.get(status, _l("Fout")))
@@ -118,6 +126,39 @@ def _error_message(error, status: int) -> str | None:
     if description and description != getattr(type(error), "description", None):
         return str(description)
     return str(ERROR_MESSAGES[status]) if status in ERROR_MESSAGES else None
+
+
+def _database_error(error: DBAPIError):
+    if not database_unreachable(error):
+        raise error  # a failing statement stays a 500
+    return database_unavailable()
+
+
+RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE = _l("De databank is even niet bereikbaar; er werd niets bewaard. Probeer het over een halve "
+                          "minuut opnieuw.")
+
+
+def database_unavailable():
+    """503 "try again" while the database is out of reach (a restart): a page in Dutch and English that needs no
+    user, session or database, or the API's JSON; the browser keeps its session cookie for when it is back."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass
+    db.session.remove()
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's user of this request: no loading from the database
+    session.database_unreachable = True  # the server-side session is not saved: the cookie stays as it was
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if _wants_json():
+        return jsonify({"error": str(DATABASE_UNAVAILABLE)}), 503, headers
+    again = request.full_path.rstrip("?") if request.method == "GET" else url_for("workflow.home")
+    return render_template("unavailable.html", again=again), 503, headers
+
+
+def _stop_when_the_session_was_out_of_reach(endpoint: str | None, values: dict | None) -> None:
+    if getattr(session, "database_unreachable", False):
+        abort(503)
 
 
 def _engine_error(error: EngineError):

@@ -70,6 +70,7 @@ from tests.integration.timer_support import (
     wait_for,
     worker_ready,
 )
+from bench import timers_cost
 from workers import connection
 
 PROCESS = "bench_timers"
@@ -358,6 +359,7 @@ SCENARIOS = {
 
 
 def main() -> None:
+    quiet()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=1000, help="instances (default 1000)")
     parser.add_argument("--branches", type=int, default=10, help="timers per instance (default 10)")
@@ -367,6 +369,10 @@ def main() -> None:
                         help="fanout: a parallel split to one timer per branch and a join (the default); reminders: "
                              "the training deadline's shape, non-interrupting boundary timers on a waiting user task")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=f"comma-separated, of {', '.join(SCENARIOS)}")
+    parser.add_argument("--cost-instances", type=int, default=100,
+                        help="instances for the firing cost, ours against raw SpiffWorkflow (default 100; 0: skip)")
+    parser.add_argument("--profile", choices=("none", "stages", "cprofile"), default="none",
+                        help="with the firing cost: time the stages of our job, or profile it with cProfile")
     parser.add_argument("--redis-db", type=int, default=TEST_REDIS_DB,
                         help=f"Redis database (default {TEST_REDIS_DB}, the tests' db, flushed in the fault scenarios; "
                              "on another db only this run's keys are deleted)")
@@ -379,6 +385,14 @@ def main() -> None:
     results = []
     try:
         _migrate(database_url)
+        if args.cost_instances:
+            # As dense as the scenarios: the same timers per second, so the dispatcher batches alike.
+            window = args.window * args.cost_instances / args.instances
+            print(timers_cost.measure(database_url, redis_url, args.cost_instances, args.branches, window,
+                                      f"vertrouwd-bench-cost-{os.getpid()}", args.profile), flush=True)
+            delete_run_keys(redis.Redis.from_url(redis_url), f"vertrouwd-bench-cost-{os.getpid()}")
+        if not chosen:
+            return
         per_instance = measure_creation(database_url, redis_url, args.branches, f"vertrouwd-bench-pilot-{os.getpid()}",
                                          args.shape)
         print(f"creating an instance takes {per_instance * 1000:.1f} ms; worker logs in {log_dir}", flush=True)

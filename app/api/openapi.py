@@ -77,9 +77,11 @@ def _responses(ok: tuple[int, str, dict | str], *errors: int) -> dict:
              403: "Not allowed for the caller (for /confidants: a status other than active, asked by someone outside "
                   "the GDPB)", 404: "Not found",
              409: "The task is no longer ready, someone else saved first, or a colleague has the task",
-             422: "Invalid input; errors per field (for /tasks: per query parameter)"}
+             422: "Invalid input; errors per field (for /tasks: per query parameter)",
+             503: "The database is out of reach for a moment (a restart): nothing was saved; try again after the "
+                  "Retry-After header's seconds"}
     responses = {str(ok[0]): {"description": ok[1], **_json(ok[2])}}
-    for status in (401, *errors):
+    for status in (401, *errors, 503):
         responses[str(status)] = {"description": texts[status], **_json("FieldErrors" if status == 422 else "Error")}
     return responses
 

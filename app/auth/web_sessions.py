@@ -27,11 +27,13 @@ from flask import session as flask_session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from app.clock import now
 from app.db import db
+from app.db_outage import database_unreachable
 from app.models.keys import WebSession
 
 COOKIE_NAME = "vertrouwd_session"
@@ -53,6 +55,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token, self.seen_at, self.created_at = token, seen_at, created_at
         self.owner_at_open = _user_id(self)
         self.modified = self.rotated = self.keep_age = self.discard_stored = self.ended_here = False
+        self.database_unreachable = False  # not read, so not saved either: the cookie stays for when it is back
 
     def rotate(self, keep_age: bool = False) -> None:
         """A login step: the old token stops working, the data moves to a new one. ``keep_age``: the session goes
@@ -70,7 +73,14 @@ class ServerSessionInterface(SessionInterface):
         token = request.cookies.get(COOKIE_NAME, "")
         if not TOKEN.fullmatch(token) or request.path.startswith(f"{app.static_url_path}/"):
             return ServerSession()
-        row = db.session().get(WebSession, _row_id(token))
+        try:
+            row = db.session().get(WebSession, _row_id(token))
+        except DBAPIError as exc:
+            if not database_unreachable(exc):
+                raise
+            unread = ServerSession(token=token)
+            unread.database_unreachable = True  # the request gets "try again" (app/web.py)
+            return unread
         if row is None:
             return ServerSession()
         data = self._usable_data(row, token, _client(request))
@@ -81,6 +91,8 @@ class ServerSessionInterface(SessionInterface):
         return ServerSession(data, token=token, seen_at=row.last_seen_at, created_at=row.created_at)
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if session.database_unreachable:
+            return
         if session.accessed:
             response.vary.add("Cookie")
         database = db.session()

@@ -8,6 +8,7 @@ expired afterwards by the callers.
 from __future__ import annotations
 
 from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy.orm import undefer
 
 from app.models import (
     HistoryEvent,
@@ -83,4 +84,38 @@ CLEAR_INCIDENT = (
     update(_instance)
     .where(_instance.c.id == bindparam("b_id"), _instance.c.status == InstanceStatus.INCIDENT.value)
     .values(status=bindparam("b_status"), incident=None)
+)
+
+# A job's first statement: the timer's instance, its row locked, read with its state (ORM: the runner works on it).
+LOCK_INSTANCE_OF_TIMER = (
+    select(ProcessInstance).options(undefer(ProcessInstance.state_json))
+    .join(Timer, Timer.instance_id == ProcessInstance.id).where(Timer.id == bindparam("b_timer"))
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
+)
+
+# The lease on a pending timer that is due (strictly: SpiffWorkflow fires only after the due time) and unheld.
+CLAIM_TIMER = (
+    update(_timer)
+    .where(_timer.c.id == bindparam("b_id"), _timer.c.state == TimerState.PENDING.value,
+           _timer.c.due_at < bindparam("b_now"),
+           or_(_timer.c.lease_expires_at.is_(None), _timer.c.lease_expires_at < bindparam("b_now")))
+    .values(lease_owner=bindparam("b_owner"), lease_expires_at=bindparam("b_expires"))
+)
+
+# A dispatcher batch's first statement: the instances of its timers, each once, locked in one order (two jobs with
+# overlapping batches then wait for each other instead of deadlocking), read with their state.
+LOCK_INSTANCES_OF_TIMERS = (
+    select(ProcessInstance).options(undefer(ProcessInstance.state_json))
+    .where(ProcessInstance.id.in_(select(_timer.c.instance_id)
+                                  .where(_timer.c.id.in_(bindparam("b_timers", expanding=True)))))
+    .order_by(ProcessInstance.id).with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
+)
+
+CLAIM_TIMERS = (
+    update(_timer)
+    .where(_timer.c.id.in_(bindparam("b_ids", expanding=True)), _timer.c.state == TimerState.PENDING.value,
+           _timer.c.due_at < bindparam("b_now"),
+           or_(_timer.c.lease_expires_at.is_(None), _timer.c.lease_expires_at < bindparam("b_now")))
+    .values(lease_owner=bindparam("b_owner"), lease_expires_at=bindparam("b_expires"))
+    .returning(_timer.c.id, _timer.c.instance_id)
 )
