@@ -4,9 +4,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 
 from app.clock import now
 from app.db import db
+from app.db_outage import database_unreachable
 from app.engine import hooks
 from app.engine import notifications as durable_tasks
 from app.engine import timers as durable
@@ -15,6 +17,7 @@ from workers.scheduling import forget_batch, reschedule
 
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
+RECONNECT_SECONDS = 30.0  # how long a job waits for the database to come back (a restart takes seconds)
 
 
 def fire_timer(timer_id: int) -> str:
@@ -23,18 +26,74 @@ def fire_timer(timer_id: int) -> str:
 
 
 def fire_timers(timer_ids: list[int]) -> list[str]:
-    """Fire timers that fell due together (a batch of the dispatcher), each in its own transaction."""
-    outcomes = []
+    """Fire timers that fell due together (a batch of the dispatcher): all in one transaction when each is simply
+    due, else each in its own. A database that drops the connection meanwhile (a restart) is waited for."""
+    outcomes: list[str] = []
+    patience = _Patience()
     try:
+        together = patience.keep_trying(_fire_together, timer_ids) if len(timer_ids) > 1 else None
+        if together is not None:
+            return together
         for timer_id in timer_ids:
-            session = db.session()
-            try:
-                outcomes.append(_fire(session, timer_id))
-            finally:
-                db.session.remove()
+            outcomes.append(patience.keep_trying(_fire_alone, timer_id))
     finally:
         forget_batch(timer_ids)
     return outcomes
+
+
+class _Patience:
+    """Runs a job's unit of work again when the database was out of reach. Its transaction was rolled back (or, cut
+    off during its commit, may have been kept: then the timer is fired and the next try finds it gone), so going
+    again is safe, and it is no failed attempt (a timer's attempts count failures of its steps). The first retry
+    comes at once (a dropped connection: the pool connects anew), then after growing pauses, for RECONNECT_SECONDS
+    per job; then the job fails, and the reconciler puts its timers back once the database answers."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + RECONNECT_SECONDS
+        self.pause = 0.0
+
+    def keep_trying(self, work, *args):
+        while True:
+            try:
+                return work(*args)
+            except Exception as exc:
+                if not database_unreachable(exc) or time.monotonic() + self.pause > self.deadline:
+                    raise
+                log.warning("database out of reach (%s); going again in %.1f s", type(exc).__name__, self.pause)
+                time.sleep(self.pause)  # a real other process (PostgreSQL) is coming back
+                self.pause = min(max(self.pause * 2, 0.1), 2.0)
+
+
+def _fire_together(timer_ids: list[int]) -> list[str] | None:
+    """The outcome of each timer, all fired in one transaction; None when they must go one by one."""
+    session = db.session()
+    try:
+        outcomes = durable.fire_together(session, timer_ids, OWNER)
+        if outcomes is None:
+            session.rollback()
+            return None
+        for timer_id, (outcome, due_at) in outcomes.items():
+            if outcome is durable.Outcome.NOT_DUE:
+                hooks.after_commit(session, lambda timer_id=timer_id, due_at=due_at: reschedule(timer_id, due_at))
+        session.commit()
+        return [str(outcomes[timer_id][0]) for timer_id in timer_ids]
+    except Exception as exc:
+        session.rollback()
+        if database_unreachable(exc):
+            raise
+        # A step failed, or a web request saved an instance first: one by one, each failure counts for its own timer.
+        log.info("timers %s: firing together failed (%s); one by one", timer_ids, type(exc).__name__)
+        return None
+    finally:
+        db.session.remove()
+
+
+def _fire_alone(timer_id: int) -> str:
+    session = db.session()
+    try:
+        return _fire(session, timer_id)
+    finally:
+        db.session.remove()
 
 
 def _fire(session, timer_id: int) -> str:
@@ -50,6 +109,8 @@ def _fire(session, timer_id: int) -> str:
         return "conflict, again"
     except Exception as exc:
         session.rollback()
+        if database_unreachable(exc):  # nothing was kept, and nothing can be counted: the caller goes again
+            raise
         log.warning("timer %s: firing failed: %s", timer_id, type(exc).__name__)
         backoff = durable.record_failure(session, timer_id, exc)
         if backoff is not None:
