@@ -70,7 +70,7 @@ from tests.integration.timer_support import (
     wait_for,
     worker_ready,
 )
-from bench import timers_cost
+from bench import timers_cost, timers_restart
 from workers import connection
 
 PROCESS = "bench_timers"
@@ -125,6 +125,8 @@ class Result:
     fired_per_second: float = 0.0
     last_fired_after_t0: float = 0.0
     redis_disturbed: bool = False
+    worker_cpu: float = 0.0  # CPU seconds of the worker processes (and their RQ schedulers) from T0 - LEAD on
+    server_cpu: float = 0.0  # of the PostgreSQL backends serving the bench's database (see CpuMeter)
     notes: list[str] = field(default_factory=list)
 
     def quantile(self, q: float) -> float:
@@ -213,7 +215,40 @@ def fresh():
     return db.session()
 
 
-def run_scenario(name: str, database_url: str, redis_url: str, args, workers: int, fault: bool,
+class CpuMeter:
+    """CPU the workers (their process groups: RQ forks a scheduler) and the database's PostgreSQL backends spend from
+    now on, from /proc. A SIGKILLed worker's share is lost, so are backends that end before ``spent`` (a restart)."""
+
+    def __init__(self, database_url: str, workers: list) -> None:
+        self.database_url, self.workers = database_url, workers
+        self.before = self._now()
+
+    def _now(self) -> dict[int, float]:
+        pids = [pid for worker in self.workers for pid in _group(worker.pid)]
+        pids += timers_cost.backend_pids(self.database_url)
+        return {pid: timers_cost.process_cpu([pid]) for pid in pids}
+
+    def spent(self) -> tuple[float, float]:
+        after, backends = self._now(), set(timers_cost.backend_pids(self.database_url))
+        delta = {pid: cpu - self.before.get(pid, 0.0) for pid, cpu in after.items()}
+        return (sum(cpu for pid, cpu in delta.items() if pid not in backends),
+                sum(cpu for pid, cpu in delta.items() if pid in backends))
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of the process group ``pgid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[2]) == pgid:  # the 5th field of stat: the process group
+            found.append(int(stat.parent.name))
+    return found
+
+
+def run_scenario(name: str, database_url: str, redis_url: str, args, workers: int, fault: str,
                  per_instance: float, log_dir: Path) -> Result:
     queue = f"vertrouwd-bench-{uuid.uuid4().hex[:8]}"
     client = redis.Redis.from_url(redis_url)
@@ -245,12 +280,17 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
         wait_for(lambda: worker_ready(client, worker) or worker.process.poll() is not None, 20)
         return worker
 
+    browser = timers_restart.logged_in_browser(app) if fault == "pg-restart" else None
     wait_for(lambda: (t0 - datetime.now(UTC)).total_seconds() <= LEAD, estimate + 5, interval=0.1)
     for n in range(workers):
         spawn(f"w{n + 1}")
     t0_mono = time.monotonic() + (t0 - datetime.now(UTC)).total_seconds()
+    cpu = CpuMeter(database_url, procs)
     try:
-        if fault:
+        if fault == "pg-restart":
+            wait_for(lambda: time.monotonic() >= t0_mono + args.window / 2, args.window, interval=0.05)
+            result.notes.append(timers_restart.restart_while_browsing(browser))
+        elif fault == "kill":
             wait_for(lambda: time.monotonic() >= t0_mono + args.window / 2, args.window, interval=0.05)
             procs[0].kill()
             lost_how = lose_redis_data(client, queue)
@@ -262,7 +302,11 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
         deadline = t0_mono + args.window + args.period + MARGIN
         last_report = 0.0
         while time.monotonic() < deadline:
-            left = counts(fresh()).get(TimerState.PENDING, 0)
+            state = timers_restart.reachable_counts(lambda: counts(fresh()))
+            if state is None:
+                time.sleep(0.5)
+                continue
+            left = state.get(TimerState.PENDING, 0)
             if time.monotonic() - last_report >= 10:
                 print(f"  [{name}] T0{time.monotonic() - t0_mono:+6.1f} s: {left} pending", flush=True)
                 last_report = time.monotonic()
@@ -280,6 +324,7 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
             result.backlog_seconds = wait_while_progress(extra)
         state = counts(fresh())
         result.lost_at_end = state.get(TimerState.PENDING, 0) + state.get(TimerState.FAILED, 0)
+        result.worker_cpu, result.server_cpu = cpu.spent()
     finally:
         for worker in procs:
             worker.stop()
@@ -326,35 +371,43 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
     return result
 
 
+def _per_timer_ms(seconds: float, result: Result) -> float:
+    return seconds * 1000 / len(result.lateness) if result.lateness else float("nan")
+
+
 def report(results: list[Result], args) -> None:
     print()
     print(f"{args.instances} instances ({args.shape}) x {args.branches} timers, due uniformly over {args.window:g} s; "
           f"reconciler period {args.period:g} s; lost = pending/failed at T0 + {args.window:g} + {args.period:g} + "
           f"{MARGIN:g} s")
     header = (f"{'scenario':<22}{'timers':>7}{'p50 s':>8}{'p99 s':>8}{'max s':>8}{'lost':>6}{'(end)':>6}"
-              f"{'doubled':>8}{'clobb.':>7}{'jobs':>7}{'recon.':>7}{'fired/s':>8}{'setup s':>8}")
+              f"{'doubled':>8}{'clobb.':>7}{'jobs':>7}{'recon.':>7}{'fired/s':>8}{'w-cpu':>7}{'pg-cpu':>7}"
+              f"{'setup s':>8}")
     print(header)
     print("-" * len(header))
     for r in results:
         print(f"{r.name:<22}{r.timers:>7}{r.quantile(0.5):>8.2f}{r.quantile(0.99):>8.2f}"
               f"{(r.lateness[-1] if r.lateness else float('nan')):>8.2f}{r.lost_at_deadline:>6}{r.lost_at_end:>6}"
               f"{r.doubled:>8}{r.clobbered:>7}{r.jobs_run:>7}{r.reconciler_enqueued:>7}{r.fired_per_second:>8.1f}"
-              f"{r.setup_seconds:>8.1f}")
+              f"{_per_timer_ms(r.worker_cpu, r):>7.2f}{_per_timer_ms(r.server_cpu, r):>7.2f}{r.setup_seconds:>8.1f}")
         if r.backlog_seconds:
             r.notes.insert(0, f"the backlog after the deadline took {r.backlog_seconds:.0f} s more")
         for note in r.notes + (["Redis db 13 was flushed by someone else during the run"] if r.redis_disturbed else []):
             print(f"{'':<22}  {note}")
     print("\ncolumns: lateness = fired_at - due_at; lost = pending or failed at the deadline, (end) = once the backlog "
           "stopped firing (none for LEASE + period + 5 s, or 600 s); doubled = (instance, step after a timer) that ran more than once; clobb. = rows "
-          "fired but left 'cancelled'; jobs = timer jobs the workers ran; recon. = jobs the reconciler enqueued")
+          "fired but left 'cancelled'; jobs = timer jobs the workers ran; recon. = jobs the reconciler enqueued; "
+          "w-cpu, pg-cpu = CPU ms per fired timer of the workers (their whole run: dispatcher, reconciler and RQ "
+          "included) and of the database's PostgreSQL backends")
     print("targets (issue 3): p99 <= 1 s, 0 lost, 0 doubled; with faults 0 lost and p99 <= reconciler period + 1 s")
 
 
 SCENARIOS = {
-    "one-worker": (1, False),
-    "two-workers": (2, False),
-    "one-worker-faults": (1, True),
-    "two-workers-faults": (2, True),
+    "one-worker": (1, ""),
+    "two-workers": (2, ""),
+    "one-worker-faults": (1, "kill"),
+    "two-workers-faults": (2, "kill"),
+    "two-workers-pg-restart": (2, "pg-restart"),
 }
 
 
@@ -368,7 +421,9 @@ def main() -> None:
     parser.add_argument("--shape", choices=("fanout", "reminders"), default="fanout",
                         help="fanout: a parallel split to one timer per branch and a join (the default); reminders: "
                              "the training deadline's shape, non-interrupting boundary timers on a waiting user task")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=f"comma-separated, of {', '.join(SCENARIOS)}")
+    parser.add_argument("--scenarios", default=",".join(s for s in SCENARIOS if SCENARIOS[s][1] != "pg-restart"),
+                        help=f"comma-separated, of {', '.join(SCENARIOS)} (the PostgreSQL restart only when named: it "
+                             "restarts the whole local server, every database on it)")
     parser.add_argument("--cost-instances", type=int, default=100,
                         help="instances for the firing cost, ours against raw SpiffWorkflow (default 100; 0: skip)")
     parser.add_argument("--profile", choices=("none", "stages", "cprofile"), default="none",

@@ -17,6 +17,7 @@ from rq.utils import utcparse
 
 from app.clock import now
 from app.db import db
+from app.db_outage import database_unreachable
 from app.engine import notifications
 from app.engine import timers as durable
 from workers import connection
@@ -104,8 +105,12 @@ def start_thread(period_seconds: float) -> threading.Event:
                 lock = LOCK_KEY.format(queue=connection.queue().name)
                 if connection.redis_connection().set(lock, "1", nx=True, ex=max(int(period_seconds) - 1, 1)):
                     reconcile()
-            except Exception:  # never let the thread die: the next round tries again
-                log.exception("reconciler round failed")
+            except Exception as exc:  # never let the thread die: the next round tries again
+                if database_unreachable(exc):  # a restart: the pool connects anew next round
+                    log.warning("reconciler: database out of reach (%s); next round in %g s", type(exc).__name__,
+                                period_seconds)
+                else:
+                    log.exception("reconciler round failed")
             stop.wait(period_seconds)
 
     threading.Thread(target=loop, name="reconciler", daemon=True).start()
