@@ -242,39 +242,6 @@ def fresh():
     return db.session()
 
 
-class CpuMeter:
-    """CPU the workers (their process groups: RQ forks a scheduler) and the database's PostgreSQL backends spend from
-    now on, from /proc. A SIGKILLed worker's share is lost, so are backends that end before ``spent`` (a restart)."""
-
-    def __init__(self, database_url: str, workers: list) -> None:
-        self.database_url, self.workers = database_url, workers
-        self.before = self._now()
-
-    def _now(self) -> dict[int, float]:
-        pids = [pid for worker in self.workers for pid in _group(worker.pid)]
-        pids += timers_cost.backend_pids(self.database_url)
-        return {pid: timers_cost.process_cpu([pid]) for pid in pids}
-
-    def spent(self) -> tuple[float, float]:
-        after, backends = self._now(), set(timers_cost.backend_pids(self.database_url))
-        delta = {pid: cpu - self.before.get(pid, 0.0) for pid, cpu in after.items()}
-        return (sum(cpu for pid, cpu in delta.items() if pid not in backends),
-                sum(cpu for pid, cpu in delta.items() if pid in backends))
-
-
-def _group(pgid: int) -> list[int]:
-    """The processes of the process group ``pgid``."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if int(fields[2]) == pgid:  # the 5th field of stat: the process group
-            found.append(int(stat.parent.name))
-    return found
-
-
 def run_scenario(name: str, database_url: str, redis_url: str, args, workers: int, fault: str,
                  per_instance: float, log_dir: Path) -> Result:
     queue = f"vertrouwd-bench-{uuid.uuid4().hex[:8]}"
@@ -312,7 +279,7 @@ def run_scenario(name: str, database_url: str, redis_url: str, args, workers: in
     for n in range(workers):
         spawn(f"w{n + 1}")
     t0_mono = time.monotonic() + (t0 - datetime.now(UTC)).total_seconds()
-    cpu = CpuMeter(database_url, procs)
+    cpu = timers_cost.CpuMeter(database_url, procs)
     try:
         if fault == "pg-restart":
             wait_for(lambda: time.monotonic() >= t0_mono + args.window / 2, args.window, interval=0.05)

@@ -87,6 +87,39 @@ def backend_pids(database_url: str) -> list[int]:
         admin.dispose()
 
 
+class CpuMeter:
+    """CPU the workers (their process groups: RQ forks a scheduler) and the database's PostgreSQL backends spend from
+    now on, from /proc. A SIGKILLed worker's share is lost, so are backends that end before ``spent`` (a restart)."""
+
+    def __init__(self, database_url: str, workers: list) -> None:
+        self.database_url, self.workers = database_url, workers
+        self.before = self._now()
+
+    def _now(self) -> dict[int, float]:
+        pids = [pid for worker in self.workers for pid in _group(worker.pid)]
+        pids += backend_pids(self.database_url)
+        return {pid: process_cpu([pid]) for pid in pids}
+
+    def spent(self) -> tuple[float, float]:
+        after, backends = self._now(), set(backend_pids(self.database_url))
+        delta = {pid: cpu - self.before.get(pid, 0.0) for pid, cpu in after.items()}
+        return (sum(cpu for pid, cpu in delta.items() if pid not in backends),
+                sum(cpu for pid, cpu in delta.items() if pid in backends))
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of the process group ``pgid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[2]) == pgid:  # the 5th field of stat: the process group
+            found.append(int(stat.parent.name))
+    return found
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:6.2f} ms"
 
