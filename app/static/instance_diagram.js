@@ -30,6 +30,12 @@
         });
         canvas.zoom("fit-viewport", "auto");
         figure.setAttribute("data-drawn", "true");
+        window.addEventListener("resize", function () { // a phone turned, a window resized: the whole diagram again
+          window.requestAnimationFrame(function () {
+            canvas.resized();
+            canvas.zoom("fit-viewport", "auto");
+          });
+        });
       });
     })
     .catch(function () {
