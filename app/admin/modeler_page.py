@@ -76,8 +76,7 @@ def texts() -> dict[str, str]:
         "condition": _("Voorwaarde (Python)"), "visibility": _("Zichtbaarheid van het proces"),
         "processSettings": _("Het proces"), "formsList": _("Formulieren van dit ontwerp"),
         "schema": _("JSON Schema"), "uiSchema": _("UI-schema (JSON)"), "preview": _("Voorbeeld zoals gebruikers het zien"),
-        "previewFailed": _("Geen voorbeeld: %(reason)s"), "jsonError": _("Geen geldige JSON (regel %(line)s, kolom "
-                                                                          "%(column)s): %(reason)s"),
+        "previewFailed": _("Geen voorbeeld: %(reason)s"), "jsonError": _("Geen geldige JSON op regel %(line)s, kolom %(column)s."),
         "newFormName": _("Naam van het nieuwe formulier"), "addForm": _("Formulier toevoegen"),
         "formNameBad": _("Een formuliernaam is letters, cijfers, _ en -, en bestaat nog niet."),
         "noForms": _("Dit ontwerp heeft nog geen formulieren."), "newFormTitle": _("Nieuw formulier"),

@@ -212,6 +212,15 @@
         function (value) { setProperty(element, process, "visibility", value === "entity" ? "" : value); });
     }
 
+    // The process a pool, a collaboration (its first pool) or the diagram's root stands for.
+    function processOf(bo) {
+      if (!bo || !bo.$instanceOf) { return null; }
+      if (bo.$instanceOf("bpmn:Process")) { return bo; }
+      if (bo.$instanceOf("bpmn:Participant")) { return bo.processRef; }
+      var pools = bo.participants || [];
+      return pools.length ? pools[0].processRef : null;
+    }
+
     function timerOf(bo) {
       return (bo.eventDefinitions || []).filter(function (d) { return d.$instanceOf("bpmn:TimerEventDefinition"); })[0];
     }
@@ -221,8 +230,7 @@
       var bo = element && element.businessObject;
       if (!bo || bo.$instanceOf("bpmn:Collaboration") || bo.$instanceOf("bpmn:Process") || bo.$instanceOf("bpmn:Participant")) {
         var root = element || canvas.getRootElement();
-        var process = bo && bo.$instanceOf("bpmn:Participant") ? bo.processRef : root.businessObject.$instanceOf("bpmn:Process")
-          ? root.businessObject : (root.businessObject.participants || [])[0] && root.businessObject.participants[0].processRef;
+        var process = processOf(root && root.businessObject);
         if (process) { processFields(root, process); } else { heading(text("panelNothing")); }
         return;
       }

@@ -336,5 +336,8 @@
       if (answer.status !== 200) { throw new Error(reason(answer)); }
       return start(answer.json);
     })
-    .catch(function (error) { say(text("bpmnFailed", { reason: error.message })); });
+    .catch(function (error) {
+      say(text("bpmnFailed", { reason: error.message }));
+      window.console.error(error);
+    });
 })();

@@ -291,6 +291,23 @@ def task_hand_over(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("heading", name="Overdragen aan een collega")).to_be_visible()
 
 
+def admin_modeler(page: Page, base: str, log_in) -> None:
+    """The modeler on the appointment, a user task chosen: the diagram, our own panel and bpmn-js's."""
+    admin_model(page, base, log_in)
+    page.get_by_role("link", name="Bewerken").click()
+    page.locator('[data-element-id="review_appointment"]').first.click()
+    expect(page.get_by_label("Formulier", exact=True)).to_have_value("appointment_review")
+
+
+def admin_form_editor(page: Page, base: str, log_in) -> None:
+    """The modeler's form editor: a form's JSON with a parse error, and its preview by our renderer."""
+    admin_modeler(page, base, log_in)
+    page.get_by_role("tab", name="Formulieren").click()
+    expect(page.locator("#form-editor-preview form")).to_be_visible()
+    page.get_by_label("UI-schema (JSON)").fill('{"ui:order": [')
+    expect(page.get_by_text("Geen geldige JSON op regel 1")).to_be_visible()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -322,6 +339,8 @@ PAGES = {
     "inbox-filtered": inbox_filtered(390),  # used on a phone; audited at both widths like every page
     "inbox-bad-filter": inbox_bad_filter,
     "task-hand-over": task_hand_over,
+    "admin-modeler": admin_modeler,
+    "admin-form-editor": admin_form_editor,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

@@ -227,6 +227,21 @@ MATRIX = [
     # shows the decision through the web, tests/dossiers/test_recovery_process.py who may take it.
     ("POST", "/recovery/tasks/<id:task_id>", "/recovery/tasks/999999", R, "nothing",
      LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    # The modeler (admins only): opening the editor makes the admin's own draft; the JSON posts get a web form here,
+    # which they read as an empty body (tests/web/test_model_drafts.py shows what each does with a real one).
+    ("GET", "/admin/models/new", "/admin/models/new", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/new", "/admin/models/new", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 400),
+    ("GET", "/admin/models/<key>/edit", "/admin/models/appointment/edit", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/admin/models/<key>/draft", "/admin/models/appointment/draft", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/<key>/draft", "/admin/models/appointment/draft", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/models/<key>/draft/deploy", "/admin/models/appointment/draft/deploy", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/models/<key>/draft/discard", "/admin/models/appointment/draft/discard", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/forms/preview", "/admin/forms/preview", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 422),
 ]
 ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, TAKE_UP_TASK, ADMINISTERED, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
 DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
@@ -264,6 +279,9 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/tasks/{review}/assign": {"user": OMG_PAPSY_2}, "/api/v1/tasks/{review}/claim": {},
     "/api/v1/tasks/{review}/release": {}, "/api/v1/tasks/{review}/assign": {"user": OMG_PAPSY_2},
     "/inbox/filters": {"name": "Te laat", "query": "due=late"}, "/inbox/filters/{filter}/delete": {},
+    "/admin/models/new": {"key": "Slecht!", "name": ""}, "/admin/models/appointment/draft": {},
+    "/admin/models/appointment/draft/deploy": {}, "/admin/models/appointment/draft/discard": {},
+    "/admin/forms/preview": {},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
