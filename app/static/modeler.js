@@ -315,6 +315,7 @@
     NS.createOwnPanel(modeler, $("modeler-own-fields"), settings, { forms: forms.names, decisions: decisions }, text);
     return modeler.importXML(draft.files[settings.main]).then(function () {
       modeler.get("canvas").zoom("fit-viewport");
+      modeler.get("canvas").scroll({ dx: 80, dy: 10 }); // the palette covers the left edge: the lanes' names
       modeler.on("commandStack.changed", changed);
       savedAt(draft.updated_at);
       say("");
