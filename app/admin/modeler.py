@@ -11,6 +11,7 @@ from app.db import session
 from app.engine.errors import EngineError, InvalidData, ModelInvalid
 from app.forms import FormDefinition, FormError
 from app.modeling import drafts
+from app.modeling.checks import check_submission
 from app.admin.modeler_page import draft_json, page_settings
 
 
@@ -41,6 +42,17 @@ def load_draft(key: str):
 @bp.post("/models/<key>/draft")
 def save_draft(key: str):
     return _answer(lambda: draft_json(session(), drafts.save_draft(session(), current_user, key, _body())))
+
+
+@bp.post("/models/<key>/draft/check")
+def check_draft(key: str):
+    """The checks of a deploy, and the model's scenarios, run on the saved draft; nothing is kept."""
+    def check():
+        draft = drafts.existing_draft(session(), current_user, key)
+        report = check_submission(session(), current_user, key, drafts.submission(draft))
+        return {**report.as_json(), "ok": report.ok}
+
+    return _answer(check)
 
 
 @bp.post("/models/<key>/draft/deploy")

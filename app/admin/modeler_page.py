@@ -18,7 +18,7 @@ from app.models import ModelDraft, Visibility
 def page_settings(key: str, draft: ModelDraft) -> dict:
     return {
         "urls": {"draft": url_for("admin.load_draft", key=key), "save": url_for("admin.save_draft", key=key),
-                 "check": url_for("admin.load_draft", key=key) + "/check", "deploy": url_for("admin.deploy_draft", key=key),
+                 "check": url_for("admin.check_draft", key=key), "deploy": url_for("admin.deploy_draft", key=key),
                  "discard": url_for("admin.discard_draft", key=key), "preview": url_for("admin.preview_form"),
                  },
         # The moddle extension of the spiffworkflow namespace, for bpmn-js to read and write the extensions.

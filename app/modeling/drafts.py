@@ -97,7 +97,7 @@ def create_model(session: Session, user: User, key: str, name: str) -> ModelDraf
 def save_draft(session: Session, user: User, key: str, body: dict) -> ModelDraft:
     """Replace the parts of the draft that ``body`` sends ({"files", "forms", "scenarios", "note"}); one part that
     is not right refuses the whole save, naming each part, and nothing changes."""
-    draft = _existing(session, user, key)
+    draft = existing_draft(session, user, key)
     if not isinstance(body, dict):
         raise InvalidData({"body": str(_l("Stuur het ontwerp als JSON-object."))})
     errors = {part: str(message) for part, check in _CHECKS.items()
@@ -117,7 +117,7 @@ def save_draft(session: Session, user: User, key: str, body: dict) -> ModelDraft
 
 def discard_draft(session: Session, user: User, key: str) -> None:
     """Throw the admin's draft of ``key`` away; the deployed versions stay as they are."""
-    session.delete(_existing(session, user, key))
+    session.delete(existing_draft(session, user, key))
     session.flush()
 
 
@@ -126,7 +126,7 @@ def deploy_draft(session: Session, user: User, key: str, comment: str,
     """Deploy the draft as the next version of ``key`` with ``comment``; the draft is gone afterwards. A model with
     problems is refused whole (ModelInvalid, per element) and the draft stays. A draft begun before a newer version
     was deployed replaces it only with ``replace_newer``."""
-    draft = _existing(session, user, key)
+    draft = existing_draft(session, user, key)
     comment = comment.strip() if isinstance(comment, str) else ""
     if not comment:
         raise InvalidData({"comment": str(_l("Zeg in een opmerking waarom deze versie in gebruik gaat."))})
@@ -174,7 +174,8 @@ def main_file(files: dict, key: str) -> str | None:
                  if name.endswith(".bpmn") and isinstance(xml, str) and pattern.search(xml)), None)
 
 
-def _existing(session: Session, user: User, key: str) -> ModelDraft:
+def existing_draft(session: Session, user: User, key: str) -> ModelDraft:
+    """The admin's draft of ``key``; NotFound when there is none (any more)."""
     draft = draft_of(session, user, key)
     if draft is None:
         raise NotFound(_l("U hebt geen ontwerp van '%(key)s' (meer): open de editor opnieuw.", key=key[:100]))

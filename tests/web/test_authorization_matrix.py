@@ -237,6 +237,8 @@ MATRIX = [
      LOGIN, 403, 403, 403, 403, 403, 403, 200),
     ("POST", "/admin/models/<key>/draft", "/admin/models/appointment/draft", R, "nothing",
      LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/models/<key>/draft/check", "/admin/models/appointment/draft/check", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
     ("POST", "/admin/models/<key>/draft/deploy", "/admin/models/appointment/draft/deploy", R, "nothing",
      LOGIN, 403, 403, 403, 403, 403, 403, 404),
     ("POST", "/admin/models/<key>/draft/discard", "/admin/models/appointment/draft/discard", R, "nothing",
@@ -280,7 +282,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/api/v1/tasks/{review}/release": {}, "/api/v1/tasks/{review}/assign": {"user": OMG_PAPSY_2},
     "/inbox/filters": {"name": "Te laat", "query": "due=late"}, "/inbox/filters/{filter}/delete": {},
     "/admin/models/new": {"key": "Slecht!", "name": ""}, "/admin/models/appointment/draft": {},
-    "/admin/models/appointment/draft/deploy": {}, "/admin/models/appointment/draft/discard": {},
+    "/admin/models/appointment/draft/deploy": {}, "/admin/models/appointment/draft/check": {}, "/admin/models/appointment/draft/discard": {},
     "/admin/forms/preview": {},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")

@@ -235,3 +235,14 @@ def test_the_preview_renders_our_form_widgets_and_escapes_every_text(admin_clien
 def test_an_invalid_form_preview_is_422_with_a_message(admin_client, body):
     answer = send(admin_client, PREVIEW, body, page_token(admin_client))
     assert answer.status_code == 422 and answer.get_json()["error"]
+
+
+def test_the_check_runs_on_the_saved_draft_and_names_each_element(admin_client):
+    token = page_token(admin_client)
+    files = admin_client.get("/admin/models/appointment/draft").get_json()["files"]
+    fine = send(admin_client, "/admin/models/appointment/draft/check", {}, token)
+    assert fine.status_code == 200 and fine.get_json()["errors"] == [] and fine.get_json()["ok"] is True
+    broken = files["appointment.bpmn"].replace('name="papsy"', 'name="baas"')
+    send(admin_client, "/admin/models/appointment/draft", {"files": {"appointment.bpmn": broken}}, token)
+    refused = send(admin_client, "/admin/models/appointment/draft/check", {}, token).get_json()
+    assert refused["ok"] is False and "review_appointment" in {error["element"] for error in refused["errors"]}
