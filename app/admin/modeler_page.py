@@ -28,8 +28,8 @@ def page_settings(key: str, draft: ModelDraft) -> dict:
         "dmn_files": sorted(name for name in draft.files if name.endswith(".dmn")),
         "roles": [[role, ui.role_label(role)] for role in [*ui.Role, "system"]],
         "services": sorted(known_services()),
-        "visibility": [[Visibility.ENTITY.value, _("Gewoon: de rollen van de entiteit zien het proces")],
-                       [Visibility.PARTICIPANTS.value, _("Vertrouwelijk: alleen wie eraan deelneemt")]],
+        "visibility": [[Visibility.ENTITY.value, _("Gewoon: de rollen van de entiteit")],
+                       [Visibility.PARTICIPANTS.value, _("Vertrouwelijk: alleen de deelnemers")]],
         "texts": texts(),
     }
 
