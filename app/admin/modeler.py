@@ -108,8 +108,8 @@ def _answer(work):
         result = work()
     except ModelInvalid as refused:
         session().rollback()
-        return jsonify({"error": _("Het model is niet in orde."), "errors": [
-            {"element": getattr(problem, "element", None), "message": str(problem)} for problem in refused.problems]}), 422
+        errors = [{"element": getattr(problem, "element", None), "message": str(problem)} for problem in refused.problems]
+        return jsonify({"error": _("Het model is niet in orde."), "errors": errors}), 422
     except EngineError as refused:
         session().rollback()
         body = {"error": str(refused.message)}

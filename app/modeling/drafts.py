@@ -194,7 +194,8 @@ def _files_problem(files) -> str | None:
         if not isinstance(name, str) or not FILE_NAME.match(name):
             return str(_l("'%(name)s' is geen geldige bestandsnaam (.bpmn of .dmn).", name=str(name)[:100]))
         if not isinstance(xml, str) or not xml.strip() or len(xml) > versions.MAX_XML or not is_clean_text(xml):
-            return str(_l("%(name)s moet XML-tekst zijn van hoogstens %(max)d tekens.", name=name, max=versions.MAX_XML))
+            return str(_l("%(name)s moet XML-tekst zijn van hoogstens %(max)d tekens.", name=name,
+                          max=versions.MAX_XML))
     return None
 
 
@@ -252,7 +253,9 @@ def _new_model_xml(key: str, name: str, form: str) -> str:
         <bpmn:flowNodeRef>end</bpmn:flowNodeRef>
       </bpmn:lane>
     </bpmn:laneSet>
-    <bpmn:startEvent id="start" name="{escape(str(_l("Start")))}"><bpmn:outgoing>flow_start</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="start" name="{escape(str(_l("Start")))}">
+      <bpmn:outgoing>flow_start</bpmn:outgoing>
+    </bpmn:startEvent>
     <bpmn:userTask id="first_step" name="{escape(str(_l("Eerste stap")))}">
       <bpmn:extensionElements>
         <spiffworkflow:properties>

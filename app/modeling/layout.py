@@ -109,7 +109,9 @@ def _route_edges(plane, process, boxes: dict[str, _Box]) -> None:
     flows = {flow.get("id"): flow for flow in process.iter(f"{{{BPMN}}}sequenceFlow")}
     for edge in plane.findall(f"{{{BPMNDI}}}BPMNEdge"):
         flow = flows.get(edge.get("bpmnElement"))
-        source, target = (boxes.get(flow.get(name)) if flow is not None else None for name in ("sourceRef", "targetRef"))
+        if flow is None:
+            continue
+        source, target = boxes.get(flow.get("sourceRef")), boxes.get(flow.get("targetRef"))
         if source is None or target is None:
             continue
         for point in edge.findall(f"{{{DI}}}waypoint"):

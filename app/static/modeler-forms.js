@@ -71,7 +71,8 @@
       showProblem(schemaArea, document.getElementById("form-editor-schema-error"), selected && schemaProblem, text);
       showProblem(uiArea, document.getElementById("form-editor-ui-error"), selected && uiProblem, text);
       if (selected && !schemaProblem && !uiProblem) {
-        forms[selected].valid = { schema: JSON.parse(schemaArea.value), ui: uiArea.value.trim() ? JSON.parse(uiArea.value) : {} };
+        var ui = uiArea.value.trim() ? JSON.parse(uiArea.value) : {};
+        forms[selected].valid = { schema: JSON.parse(schemaArea.value), ui: ui };
       }
       return !schemaProblem && !uiProblem;
     }
@@ -130,7 +131,8 @@
         forms = {};
         Object.keys(loaded).forEach(function (name) {
           var form = loaded[name];
-          forms[name] = { schema: pretty(form.schema), ui: pretty(form.ui || {}), valid: { schema: form.schema, ui: form.ui || {} } };
+          var ui = form.ui || {};
+          forms[name] = { schema: pretty(form.schema), ui: pretty(ui), valid: { schema: form.schema, ui: ui } };
         });
         var first = Object.keys(forms).sort()[0];
         select(first === undefined ? null : first);

@@ -60,7 +60,8 @@
       if (found && value) {
         modeling.updateModdleProperties(element, found, { value: value });
       } else if (found) {
-        modeling.updateModdleProperties(element, properties, { properties: list.filter(function (p) { return p !== found; }) });
+        var others = list.filter(function (p) { return p !== found; });
+        modeling.updateModdleProperties(element, properties, { properties: others });
       } else if (value) {
         var created = moddle.create("spiffworkflow:Property", { name: name, value: value });
         created.$parent = properties;
@@ -228,7 +229,10 @@
     function render(element) {
       container.textContent = "";
       var bo = element && element.businessObject;
-      if (!bo || bo.$instanceOf("bpmn:Collaboration") || bo.$instanceOf("bpmn:Process") || bo.$instanceOf("bpmn:Participant")) {
+      var whole = !bo || ["bpmn:Collaboration", "bpmn:Process", "bpmn:Participant"].some(function (type) {
+        return bo.$instanceOf(type);
+      });
+      if (whole) {
         var root = element || canvas.getRootElement();
         var process = processOf(root && root.businessObject);
         if (process) { processFields(root, process); } else { heading(text("panelNothing")); }

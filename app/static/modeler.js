@@ -145,8 +145,8 @@
       var scenariosNow = scenarios.collect();
       var warnings = formsNow.broken.map(function (name) { return text("notSavedForm", { name: name }); });
       if (scenariosNow.broken) { warnings.push(text("notSavedScenarios")); }
-      return { body: { files: files, forms: formsNow.forms, scenarios: scenariosNow.scenarios, note: $("modeler-comment").value },
-        warnings: warnings };
+      var body = { files: files, forms: formsNow.forms, scenarios: scenariosNow.scenarios, note: $("modeler-comment").value };
+      return { body: body, warnings: warnings };
     });
   }
 
@@ -257,7 +257,11 @@
       if (!kept) { return; }
       say(text("checking"));
       return post(settings.urls.check, {}).then(function (answer) {
-        if (answer.status === 200) { showReport(answer.json); } else { say(text("checkFailed", { reason: reason(answer) })); }
+        if (answer.status === 200) {
+          showReport(answer.json);
+        } else {
+          say(text("checkFailed", { reason: reason(answer) }));
+        }
       });
     });
   }
@@ -315,7 +319,7 @@
     NS.createOwnPanel(modeler, $("modeler-own-fields"), settings, { forms: forms.names, decisions: decisions }, text);
     return modeler.importXML(draft.files[settings.main]).then(function () {
       modeler.get("canvas").zoom("fit-viewport");
-      modeler.get("canvas").scroll({ dx: 80, dy: 10 }); // the palette covers the left edge: the lanes' names
+      modeler.get("canvas").scroll({ dx: 130, dy: 10 }); // the palette covers the left edge: the lanes' names
       modeler.on("commandStack.changed", changed);
       savedAt(draft.updated_at);
       say("");

@@ -308,6 +308,18 @@ def admin_form_editor(page: Page, base: str, log_in) -> None:
     expect(page.get_by_text("Geen geldige JSON op regel 1")).to_be_visible()
 
 
+def admin_modeler_check(page: Page, base: str, log_in) -> None:
+    """The check's result after the review step lost its form: the error in a list, its step marked on the canvas,
+    and a way to it."""
+    admin_modeler(page, base, log_in)
+    page.get_by_label("Formulier", exact=True).select_option("")
+    page.get_by_role("button", name="Controleren", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("fout(en)")
+    expect(page.locator(".djs-element.modeler-error").first).to_be_visible()
+    page.get_by_role("button", name="Toon in het diagram").first.click()
+    expect(page.locator("#modeler-own-panel")).to_be_focused()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -341,6 +353,7 @@ PAGES = {
     "task-hand-over": task_hand_over,
     "admin-modeler": admin_modeler,
     "admin-form-editor": admin_form_editor,
+    "admin-modeler-check": admin_modeler_check,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

@@ -79,8 +79,9 @@ def test_admin_edits_checks_and_deploys_while_a_running_appointment_stays_on_ver
         review_form = newest.forms["appointment_review"]["schema"]
         assert (review_form["properties"]["decision"]["title"], newest.comment) == \
             ("Uw beslissing", "Nakijken heet nu controleren")
-        steps = dict(session.execute(select(Task.instance_id, Task.title)
-                                     .where(Task.instance_id.in_([before, after]), Task.state == TaskState.READY)).all())
+        open_steps = select(Task.instance_id, Task.title).where(Task.instance_id.in_([before, after]),
+                                                                Task.state == TaskState.READY)
+        steps = dict(session.execute(open_steps).all())
         assert steps == {before: "Aanstelling nakijken", after: "Aanstelling controleren"}
         old_review = session.scalar(select(Task.id).where(Task.instance_id == before, Task.state == TaskState.READY))
         services.complete_task(session, user(session, OMG_PAPSY), old_review, {"decision": "approve"})
