@@ -297,6 +297,35 @@ def task_hand_over(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("heading", name="Overdragen aan een collega")).to_be_visible()
 
 
+def admin_modeler(page: Page, base: str, log_in) -> None:
+    """The modeler on the appointment, a user task chosen: the diagram, our own panel and bpmn-js's."""
+    admin_model(page, base, log_in)
+    page.get_by_role("link", name="Bewerken").click()
+    page.locator('[data-element-id="review_appointment"]').first.click()
+    expect(page.get_by_label("Formulier", exact=True)).to_have_value("appointment_review")
+
+
+def admin_form_editor(page: Page, base: str, log_in) -> None:
+    """The modeler's form editor: a form's JSON with a parse error, and its preview by our renderer."""
+    admin_modeler(page, base, log_in)
+    page.get_by_role("tab", name="Formulieren").click()
+    expect(page.locator("#form-editor-preview form")).to_be_visible()
+    page.get_by_label("UI-schema (JSON)").fill('{"ui:order": [')
+    expect(page.get_by_text("Geen geldige JSON op regel 1")).to_be_visible()
+
+
+def admin_modeler_check(page: Page, base: str, log_in) -> None:
+    """The check's result after the review step lost its form: the error in a list, its step marked on the canvas,
+    and a way to it."""
+    admin_modeler(page, base, log_in)
+    page.get_by_label("Formulier", exact=True).select_option("")
+    page.get_by_role("button", name="Controleren", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("fout(en)")
+    expect(page.locator(".djs-element.modeler-error").first).to_be_visible()
+    page.get_by_role("button", name="Toon in het diagram").first.click()
+    expect(page.locator("#modeler-own-panel")).to_be_focused()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -332,6 +361,9 @@ PAGES = {
     "admin-instance-migrate": admin_instance_migrate,
     "admin-migration-new-errors": admin_migration_new_errors,
     "admin-migration-report": admin_migration_report,
+    "admin-modeler": admin_modeler,
+    "admin-form-editor": admin_form_editor,
+    "admin-modeler-check": admin_modeler_check,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

@@ -249,6 +249,23 @@ MATRIX = [
      LOGIN, 403, 403, 403, 403, 403, 403, 404),
     ("POST", "/admin/migrations/<id:run_id>/run", "/admin/migrations/999999/run", R, "nothing",
      LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    # The modeler (admins only): opening the editor makes the admin's own draft; the JSON posts get a web form here,
+    # which they read as an empty body (tests/web/test_model_drafts.py shows what each does with a real one).
+    ("GET", "/admin/models/new", "/admin/models/new", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/new", "/admin/models/new", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 400),
+    ("GET", "/admin/models/<key>/edit", "/admin/models/appointment/edit", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/admin/models/<key>/draft", "/admin/models/appointment/draft", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/<key>/draft", "/admin/models/appointment/draft", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/models/<key>/draft/check", "/admin/models/appointment/draft/check", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/models/<key>/draft/deploy", "/admin/models/appointment/draft/deploy", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/models/<key>/draft/discard", "/admin/models/appointment/draft/discard", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/forms/preview", "/admin/forms/preview", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 422),
 ]
 ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, TAKE_UP_TASK, ADMINISTERED, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
 DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
@@ -289,6 +306,9 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/instances/{instance}/migrate": {"version": "1"},
     "/admin/models/appointment/migrations/new": {"from_version": "1", "to_version": "1"},
     "/admin/migrations/999999/run": {},
+    "/admin/models/new": {"key": "Slecht!", "name": ""}, "/admin/models/appointment/draft": {},
+    "/admin/models/appointment/draft/deploy": {}, "/admin/models/appointment/draft/check": {}, "/admin/models/appointment/draft/discard": {},
+    "/admin/forms/preview": {},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
