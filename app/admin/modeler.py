@@ -48,7 +48,7 @@ def save_draft(key: str):
 def check_draft(key: str):
     """The checks of a deploy, and the model's scenarios, run on the saved draft; nothing is kept."""
     def check():
-        draft = drafts.existing_draft(session(), current_user, key)
+        draft = drafts.open_draft(session(), current_user, key)
         report = check_submission(session(), current_user, key, drafts.submission(draft))
         return {**report.as_json(), "ok": report.ok}
 

@@ -38,17 +38,30 @@ def versions(store, key: str = "appointment") -> list[tuple[int, str | None]]:
                               .where(ProcessModelVersion.model_key == key).order_by(ProcessModelVersion.version)))
 
 
+def begun(store, admin, key: str):
+    """The admin's draft of ``key``, kept (opening the editor alone keeps nothing; the first save does)."""
+    return drafts.save_draft(store, admin, key, {})
+
+
+def test_opening_the_editor_keeps_nothing_until_the_first_save(store, admin):
+    opened = drafts.open_draft(store, admin, "appointment")
+    store.flush()
+    assert opened.base_version == 1 and drafts.draft_of(store, admin, "appointment") is None
+    assert drafts.save_draft(store, admin, "appointment", {"note": "begonnen"}).id is not None
+    assert drafts.draft_of(store, admin, "appointment").note == "begonnen"
+
+
 def test_a_draft_begins_from_the_current_version_with_a_diagram_and_is_the_admins_alone(store, admin, other_admin):
-    mine = drafts.open_draft(store, admin, "appointment")
+    mine = begun(store, admin, "appointment")
     main = drafts.main_file(mine.files, "appointment")
     assert (mine.base_version, main) == (1, "appointment.bpmn")
     assert "BPMNDiagram" in mine.files[main] and 'bpmnElement="lane_papsy"' in mine.files[main]
     assert set(mine.forms) == {"appointment_request", "appointment_review"}
     drafts.save_draft(store, admin, "appointment", {"note": "mijn notitie"})
-    theirs = drafts.open_draft(store, other_admin, "appointment")
+    theirs = begun(store, other_admin, "appointment")
     assert theirs.id != mine.id and theirs.note is None
     assert [draft.model_key for draft in drafts.drafts_of(store, other_admin)] == ["appointment"]
-    assert drafts.open_draft(store, admin, "appointment").note == "mijn notitie"
+    assert begun(store, admin, "appointment").note == "mijn notitie"
 
 
 @pytest.mark.parametrize("email", [OMG_PAPSY])
@@ -73,7 +86,7 @@ def test_only_an_admin_has_drafts(store, email):
     ({"note": "x" * 501}, "note"),
 ])
 def test_a_bad_part_refuses_the_whole_save_and_changes_nothing(store, admin, body, part):
-    draft = drafts.open_draft(store, admin, "appointment")
+    draft = begun(store, admin, "appointment")
     store.commit()
     before = (dict(draft.files), dict(draft.forms), draft.note)
     with pytest.raises(InvalidData) as refused:
@@ -86,7 +99,7 @@ def test_a_bad_part_refuses_the_whole_save_and_changes_nothing(store, admin, bod
 
 
 def test_deploying_a_draft_makes_version_2_with_its_comment_and_ends_the_draft(store, admin):
-    draft = drafts.open_draft(store, admin, "appointment")
+    draft = begun(store, admin, "appointment")
     renamed = draft.files["appointment.bpmn"].replace('name="Aanstelling nakijken"', 'name="Aanstelling controleren"')
     drafts.save_draft(store, admin, "appointment", {"files": {**draft.files, "appointment.bpmn": renamed}})
     with pytest.raises(InvalidData):
@@ -99,7 +112,7 @@ def test_deploying_a_draft_makes_version_2_with_its_comment_and_ends_the_draft(s
 
 
 def test_a_refused_deploy_keeps_the_draft_and_names_each_element(store, admin):
-    draft = drafts.open_draft(store, admin, "appointment")
+    draft = begun(store, admin, "appointment")
     broken = draft.files["appointment.bpmn"].replace('name="papsy"', 'name="baas"')
     drafts.save_draft(store, admin, "appointment", {"files": {**draft.files, "appointment.bpmn": broken}})
     store.commit()
@@ -111,8 +124,8 @@ def test_a_refused_deploy_keeps_the_draft_and_names_each_element(store, admin):
 
 
 def test_a_version_deployed_since_the_draft_began_is_said_and_replaced_only_when_asked(store, admin, other_admin):
-    drafts.open_draft(store, admin, "appointment")
-    theirs = drafts.open_draft(store, other_admin, "appointment")
+    begun(store, admin, "appointment")
+    theirs = begun(store, other_admin, "appointment")
     changed = theirs.files["appointment.bpmn"].replace('name="Aanstelling indienen"', 'name="Indienen"')
     drafts.save_draft(store, other_admin, "appointment", {"files": {**theirs.files, "appointment.bpmn": changed}})
     drafts.deploy_draft(store, other_admin, "appointment", "van de collega")
@@ -141,7 +154,7 @@ def test_a_new_model_starts_as_a_draft_that_deploys_as_its_version_1(store, admi
 
 
 def test_discarding_ends_the_draft_and_keeps_the_versions(store, admin):
-    drafts.open_draft(store, admin, "appointment")
+    begun(store, admin, "appointment")
     drafts.discard_draft(store, admin, "appointment")
     assert drafts.draft_of(store, admin, "appointment") is None and versions(store) == [(1, None)]
     with pytest.raises(NotFound):
