@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy.orm import Session
 
 from app import ui
+from app.admin import modeler_library_texts
 from app.engine.services import known_services
 from app.modeling import drafts
 from app.models import ModelDraft, Visibility
@@ -31,6 +32,8 @@ def page_settings(key: str, draft: ModelDraft) -> dict:
         "visibility": [[Visibility.ENTITY.value, _("Gewoon: de rollen van de entiteit")],
                        [Visibility.PARTICIPANTS.value, _("Vertrouwelijk: alleen de deelnemers")]],
         "texts": texts(),
+        # bpmn-js and its properties panel speak English; in Dutch they get their own texts (modeler_library_texts)
+        "library_texts": modeler_library_texts.dutch() if str(get_locale()) == "nl" else {},
     }
 
 

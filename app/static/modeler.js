@@ -50,11 +50,19 @@
 
   // ---- The editors ----
 
+  // bpmn-js's own texts in the admin's language: "{name}" marks what it fills in.
+  function translateLibrary(template, replacements) {
+    var said = settings.library_texts[template] || template;
+    return said.replace(/{([^}]+)}/g, function (match, name) {
+      return replacements && name in replacements ? replacements[name] : match;
+    });
+  }
+
   var modeler = new window.BpmnJS({
     container: $("modeler-canvas"),
     propertiesPanel: { parent: $("modeler-properties") },
     additionalModules: [window.BpmnJSPropertiesPanel.BpmnPropertiesPanelModule,
-      window.BpmnJSPropertiesPanel.BpmnPropertiesProviderModule],
+      window.BpmnJSPropertiesPanel.BpmnPropertiesProviderModule, { translate: ["value", translateLibrary] }],
     moddleExtensions: { spiffworkflow: settings.descriptor },
   });
   var forms = NS.createFormEditor(settings, text, post, changed);

@@ -38,7 +38,9 @@ def test_admin_edits_checks_and_deploys_while_a_running_appointment_stays_on_ver
     # The step "Aanstelling nakijken" is renamed in bpmn-js's properties panel; our panel shows its form.
     page.locator('[data-element-id="review_appointment"]').first.click()
     expect(page.get_by_label("Formulier", exact=True)).to_have_value("appointment_review")
-    page.locator(".bio-properties-panel-group-header", has_text="General").click()
+    # bpmn-js's own texts speak Dutch too: its palette and the standard properties.
+    expect(page.get_by_role("button", name="Startgebeurtenis maken")).to_be_visible()
+    page.locator(".bio-properties-panel-group-header", has_text="Algemeen").click()
     page.locator("#bio-properties-panel-name").fill("Aanstelling controleren")
     expect(page.locator('[data-element-id="review_appointment"]').first).to_contain_text("Aanstelling controleren")
     screenshot("modeler")
