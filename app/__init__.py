@@ -1,6 +1,8 @@
 """Vertrouwd: case management for the confidants' network of the Flemish government."""
 from __future__ import annotations
 
+from types import ModuleType
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -64,14 +66,18 @@ def configure_process(settings: Settings, dispatch_factory: dispatch.DispatchFac
     register_areas()
 
 
-def register_areas() -> None:
+def register_areas() -> tuple[ModuleType, ...]:
     """Import the modules with which the areas add to the engine and the task screens: their service tasks
     (``@service``), form checks (``@form_check``), data keepers (``@data_keeper``) and task panels (``@task_panel``)
-    register themselves on import. The registries import no area; a new module that registers something goes here."""
-    from app.dossiers import consultation, escalation, panels, recovery_process  # noqa: F401
-    from app.mail import service  # noqa: F401
-    from app.roster import panels as roster_panels, services as roster_services  # noqa: F401
-    from app.training import services as training_services  # noqa: F401
+    register themselves on import. The registries import no area; a new module that registers something goes here.
+    Returns those modules."""
+    from app.dossiers import consultation, escalation, panels, recovery_process
+    from app.mail import service
+    from app.roster import panels as roster_panels, services as roster_services
+    from app.training import services as training_services
+
+    return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
+            training_services)
 
 
 def _configure_passwords(app: Flask) -> None:

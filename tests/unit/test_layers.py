@@ -68,3 +68,17 @@ def test_the_modules_of_workers_import_each_other_without_a_cycle():
     for name in graph:
         visit(name, [])
     assert cycles == []
+
+
+def test_every_module_that_registers_with_a_registry_is_imported_by_the_app_factory():
+    """A module whose @service, @form_check, @data_keeper or @task_panel nobody imports would register nothing."""
+    from app import register_areas
+
+    decorators = {"service", "form_check", "data_keeper", "task_panel"}
+    registering = set()
+    for path in (PROJECT_ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.FunctionDef) and any(
+                    isinstance(d, ast.Call) and getattr(d.func, "id", None) in decorators for d in node.decorator_list):
+                registering.add(".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts))
+    assert registering and registering == {module.__name__ for module in register_areas()}
