@@ -39,11 +39,24 @@ DispatchFactory = Callable[[Settings], Dispatch]
 class NotConfigured:
     """The dispatcher of a process that was given none: every call fails, and the after-commit hook logs it."""
 
-    def __getattr__(self, name: str):
-        raise RuntimeError(f"no dispatcher configured for this process (asked for {name})")
+    def timers_changed(self, scheduled: Sequence[tuple[int, datetime]], cancelled: Sequence[int]) -> None:
+        _refuse()
+
+    def timers_due_now(self, timer_ids: Sequence[int]) -> None:
+        _refuse()
+
+    def mail_queued(self, message_id: int) -> None:
+        _refuse()
+
+    def migration_queued(self, run_id: int) -> None:
+        _refuse()
 
 
-_current: Dispatch = NotConfigured()  # type: ignore[assignment]
+def _refuse() -> None:
+    raise RuntimeError("no dispatcher configured for this process (create_app(dispatch_factory=...) sets one)")
+
+
+_current: Dispatch = NotConfigured()
 
 
 def configure(dispatch: Dispatch) -> None:

@@ -48,10 +48,6 @@ def schedule_timers(timers: list[tuple[int, datetime]], chunk: int = 5000) -> No
         log.info("scheduled %d timer job(s)", len(timers))
 
 
-def reschedule(timer_id: int, due_at: datetime) -> None:
-    schedule_timers([(timer_id, due_at)])
-
-
 def enqueue_now(timer_ids: list[int]) -> None:
     """Put timer jobs on the queue at once (the dispatcher, the reconciler, an admin's retry); a duplicate
     job is harmless, the timer row decides."""
