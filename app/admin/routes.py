@@ -23,6 +23,7 @@ def index():
     return render_template("admin/index.html", overview=services.overview(session()))
 
 from app.admin import (
+    migrations,  # noqa: E402,F401
     models,  # noqa: E402,F401
     new_user,  # noqa: E402,F401
     outbox,  # noqa: E402,F401

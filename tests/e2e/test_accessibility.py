@@ -18,6 +18,12 @@ from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
 from tests.e2e.test_inbox_journey import arrange_tasks, late_row
 from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
+from tests.e2e.instance_admin_pages import (
+    admin_instance_diagram,
+    admin_instance_migrate,
+    admin_migration_new_errors,
+    admin_migration_report,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -322,6 +328,10 @@ PAGES = {
     "inbox-filtered": inbox_filtered(390),  # used on a phone; audited at both widths like every page
     "inbox-bad-filter": inbox_bad_filter,
     "task-hand-over": task_hand_over,
+    "admin-instance-diagram": admin_instance_diagram,
+    "admin-instance-migrate": admin_instance_migrate,
+    "admin-migration-new-errors": admin_migration_new_errors,
+    "admin-migration-report": admin_migration_report,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
