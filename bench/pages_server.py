@@ -68,7 +68,7 @@ def start_server(url: str, redis: str, workers: int, threads: int) -> tuple[subp
            "LOGIN_RATE_LIMIT": "100000 per minute", "VERTROUWD_INSTANCE": tempfile.mkdtemp(prefix="bench-pages-"),
            "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-                               str(workers), "--threads", str(threads), "--log-level", "warning", "app.wsgi:app"],
+                               str(workers), "--threads", str(threads), "--log-level", "warning", "workers.wsgi:app"],
                               env=env, cwd=ROOT)
     for _ in range(300):
         try:

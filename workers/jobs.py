@@ -1,17 +1,20 @@
-"""RQ jobs: small functions that take ids; the database decides what really happens (app/engine/timers.py)."""
+"""RQ jobs: small functions that take ids; the database decides what really happens (app/engine/timers.py).
+
+RQ finds them by dotted path (workers/scheduling.py names them): keep these names, jobs waiting in Redis carry them.
+"""
 from __future__ import annotations
 
 import logging
 import os
 import socket
 
+from app import dispatch
 from app.clock import now
 from app.db import db
-from app.engine import hooks
 from app.engine import notifications as durable_tasks
 from app.engine import timers as durable
 from app.engine.errors import Conflict
-from workers.scheduling import forget_batch, reschedule
+from workers.scheduling import forget_batch
 
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
@@ -41,19 +44,19 @@ def _fire(session, timer_id: int) -> str:
     try:
         outcome, due_at = durable.fire(session, timer_id, OWNER)
         if outcome is durable.Outcome.NOT_DUE:
-            hooks.after_commit(session, lambda: reschedule(timer_id, due_at))
+            dispatch.on_commit(session, lambda port: port.timers_changed([(timer_id, due_at)], []))
         session.commit()
         return str(outcome)
     except Conflict:  # a web request saved the instance first (SQLite, or no row lock): simply go again
         session.rollback()
-        reschedule(timer_id, now())
+        dispatch.current().timers_changed([(timer_id, now())], [])
         return "conflict, again"
     except Exception as exc:
         session.rollback()
         log.warning("timer %s: firing failed: %s", timer_id, type(exc).__name__)
         backoff = durable.record_failure(session, timer_id, exc)
         if backoff is not None:
-            hooks.after_commit(session, lambda: reschedule(timer_id, now() + backoff))
+            dispatch.on_commit(session, lambda port: port.timers_changed([(timer_id, now() + backoff)], []))
         session.commit()
         return "failed" if backoff is None else f"retry in {int(backoff.total_seconds())} s"
 

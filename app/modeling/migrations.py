@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import dispatch
 from app.auth import policy
 from app.clock import now
-from app.engine import hooks
 from app.engine.errors import Conflict, EngineError, InvalidData, NotAllowed, NotFound
 from app.models import InstanceStatus, MigrationResult, MigrationRun, ProcessInstance, ProcessModelVersion, User
 from app.workflow import instance_admin, instance_list
@@ -42,7 +42,7 @@ def start(session: Session, user: User, key: str, body: dict) -> MigrationRun:
         session.add(run)
         session.flush()
     run_id = run.id
-    hooks.after_commit(session, lambda: enqueue(run_id))
+    dispatch.on_commit(session, lambda port: port.migration_queued(run_id))
     return run
 
 
@@ -193,9 +193,3 @@ def _require_admin(user: User) -> None:
     if not policy.can_administer_instances(user):
         raise NotAllowed(_l("Alleen een beheerder verplaatst processen naar een andere versie."))
 
-
-def enqueue(run_id: int) -> None:
-    from workers.connection import queue  # workers depend on the app, not back
-    from workers.migration_jobs import run_migration
-
-    queue().enqueue(run_migration, run_id)
