@@ -25,4 +25,4 @@ RUN pip install --no-cache-dir -e . \
 
 USER vertrouwd
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "app.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "workers.wsgi:app"]

@@ -1,17 +1,26 @@
 """Vertrouwd: case management for the confidants' network of the Flemish government."""
 from __future__ import annotations
 
+from types import ModuleType
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import Settings
+from app import dispatch
+from app.config import Settings, use_settings
 from app.db import db
 from app.extensions import babel, csrf, limiter, login_manager, select_locale
 from app.logs import configure_logging
 
 
-def create_app(settings: Settings | None = None, config: dict | None = None) -> Flask:
-    """The application factory: web processes, the CLI and tests each call it with their settings."""
+def create_app(settings: Settings | None = None, config: dict | None = None, *,
+               dispatch_factory: dispatch.DispatchFactory | None = None) -> Flask:
+    """The application factory: web processes, the CLI and tests each call it with their settings.
+
+    ``dispatch_factory`` makes, from the settings, the dispatcher that hands work to the workers after a commit
+    (``workers.rq_dispatch.connect`` in web processes, a recorder in tests); without it the process keeps the
+    dispatcher it was given before (the `vertrouwd` command's), or has none.
+    """
     settings = settings or Settings()
     from app import web
 
@@ -19,13 +28,12 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     app.config.update(settings.flask_config())
     app.config.update(config or {})
     app.extensions["vertrouwd_settings"] = settings
-    _configure_audit(settings)
+    configure_process(settings, dispatch_factory)
     configure_logging()
 
     db.init_app(app, settings.database_url)
     _configure_passwords(app)
     _configure_sessions(app, settings)
-    _configure_sandbox(settings)
     from app import i18n
 
     i18n.compile_catalogs()
@@ -34,13 +42,42 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    _configure_queue(settings)
     web.register_converters(app)
     _register_blueprints(app)
     web.init_app(app)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     return app
+
+
+def configure_process(settings: Settings, dispatch_factory: dispatch.DispatchFactory | None = None) -> None:
+    """What every process sets up before it runs the engine, with Flask or without (the worker, the `vertrouwd`
+    command): the database, the settings that mail and jobs read outside a request, the dispatcher, the audit log's
+    key, the sandbox's budget and what each area registers."""
+    from app.dossiers import audit
+    from app.engine import sandbox_budget
+
+    db.configure(settings.database_url)
+    use_settings(settings)
+    if dispatch_factory is not None:
+        dispatch.configure(dispatch_factory(settings))
+    audit.configure(settings.audit_key)  # also for services that append outside a request
+    sandbox_budget.configure(settings.sandbox_max_bytes)
+    register_areas()
+
+
+def register_areas() -> tuple[ModuleType, ...]:
+    """Import the modules with which the areas add to the engine and the task screens: their service tasks
+    (``@service``), form checks (``@form_check``), data keepers (``@data_keeper``) and task panels (``@task_panel``)
+    register themselves on import. The registries import no area; a new module that registers something goes here.
+    Returns those modules."""
+    from app.dossiers import consultation, escalation, panels, recovery_process
+    from app.mail import service
+    from app.roster import panels as roster_panels, services as roster_services
+    from app.training import services as training_services
+
+    return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
+            training_services)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -65,24 +102,6 @@ def _configure_sessions(app: Flask, settings: Settings) -> None:
     app.session_interface = ServerSessionInterface(idle=timedelta(minutes=settings.session_idle_minutes),
                                                    max_age=timedelta(hours=settings.session_max_hours))
     second_factor.configure(settings.totp_key)
-
-
-def _configure_audit(settings: Settings) -> None:
-    from app.dossiers import audit
-
-    audit.configure(settings.audit_key)  # also for services that append outside a request
-
-
-def _configure_sandbox(settings: Settings) -> None:
-    from app.engine import sandbox_budget
-
-    sandbox_budget.configure(settings.sandbox_max_bytes)
-
-
-def _configure_queue(settings: Settings) -> None:
-    from workers import connection
-
-    connection.configure(settings)
 
 
 def _register_blueprints(app: Flask) -> None:

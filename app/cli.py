@@ -1,4 +1,7 @@
-"""The `vertrouwd` command: init, demo data, entities, users, API tokens, process models, run and worker."""
+"""The commands of the app: init, demo data, entities, users, API tokens, process models.
+
+The `vertrouwd` command is these with `worker` and `run` added, wired to the workers: workers/cli.py.
+"""
 from __future__ import annotations
 
 import logging
@@ -20,7 +23,10 @@ def _session():
 @click.group()
 def main() -> None:
     """Vertrouwd: case management for the confidants' network."""
+    from app import register_areas
+
     db.configure(Settings().database_url)
+    register_areas()  # `init` checks the models' service tasks against them
 
 
 @main.command()
@@ -79,11 +85,11 @@ def _demo_cases() -> list[str]:
         made = load_demo_cases(session)
         # Redis may not run yet (`make run` starts it after the demo): the timers are in the database, and the
         # worker's reconciler fires each one when it is due; no traceback for the job queue it could not reach.
-        logging.getLogger("app.engine.hooks").disabled = True
+        logging.getLogger("app.db").disabled = True
         try:
             session.commit()
         finally:
-            logging.getLogger("app.engine.hooks").disabled = False
+            logging.getLogger("app.db").disabled = False
     return made
 
 
@@ -225,26 +231,6 @@ def model_texts(check: bool) -> None:
         click.echo(f"{path}: {count} texts, {untranslated} without a translation")
 
 
-@main.command()
-def run() -> None:
-    """Run everything on one machine: embedded Redis (unless REDIS_URL), one worker and the web server."""
-    from app.setup import run_all
-
-    run_all(Settings())
-
-
-@main.command()
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty (for tests).")
-def worker(burst: bool) -> None:
-    """Run an RQ worker with its scheduler."""
-    from workers.worker import run_worker
-
-    run_worker(Settings(), burst=burst)
-
-
 main.add_command(user)
 main.add_command(token)
 main.add_command(model)
-
-if __name__ == "__main__":
-    main()

@@ -94,10 +94,8 @@ def user_setup_link(email: str) -> None:
 def _setup_link(session, account) -> None:
     """Issue, commit, mail (when SMTP is configured) and print a setup link for ``account``."""
     from app.auth import setup_links
-    from workers import connection
 
     settings = Settings()
-    connection.configure(settings)
     token = setup_links.issue(session, account)
     mailed = setup_links.mail(session, account, token)
     session.commit()

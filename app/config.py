@@ -110,3 +110,19 @@ class Settings:
             "ARGON2_MEMORY_KIB": self.argon2_memory_kib,
             "ARGON2_PARALLELISM": self.argon2_parallelism,
         }
+
+
+_process_settings: Settings | None = None
+
+
+def use_settings(settings: Settings) -> None:
+    """Make ``settings`` this process's (the app factory, the worker and the `vertrouwd` command call it once)."""
+    global _process_settings
+    _process_settings = settings
+
+
+def process_settings() -> Settings:
+    """The settings of this process, for code that runs outside a request (mail, jobs)."""
+    if _process_settings is None:
+        raise RuntimeError("no settings configured for this process (create_app or the worker sets them)")
+    return _process_settings

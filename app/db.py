@@ -1,10 +1,14 @@
-"""The database: SQLAlchemy 2.x engine and session, the declarative base and shared column types.
+"""The database: SQLAlchemy 2.x engine and session, the declarative base and shared column types, and the unit of
+work's after-commit hook.
 
 Services flush; the owner of the unit of work commits once: the request (see ``init_app``),
-a worker job or a CLI command.
+a worker job or a CLI command. What must wait for that commit (a worker's job, a mail) is handed to
+``after_commit`` and runs only when the commit succeeded.
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from flask import Flask
@@ -14,6 +18,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -131,3 +137,26 @@ db = Database()
 def session() -> Session:
     """The current session (request, job or command)."""
     return db.session()
+
+
+_AFTER_COMMIT = "vertrouwd_after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once ``session`` commits; forget it on rollback."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # the database is the truth; the reconciler repairs what did not go out
+            log.exception("after-commit callback failed")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(session: Session, previous_transaction) -> None:
+    if not session.in_transaction():
+        session.info.pop(_AFTER_COMMIT, None)

@@ -190,7 +190,7 @@ def main() -> None:
                "LOGIN_RATE_LIMIT": "10000 per minute", "VERTROUWD_INSTANCE": str(workdir)}
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
                                    str(args.workers), "--threads", str(args.threads), "--log-level", "warning",
-                                   "app.wsgi:app"], env=env, cwd=Path(__file__).resolve().parent.parent)
+                                   "workers.wsgi:app"], env=env, cwd=Path(__file__).resolve().parent.parent)
         base = f"http://127.0.0.1:{port}"
         for _ in range(150):
             try:

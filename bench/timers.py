@@ -4,7 +4,7 @@ Creates INSTANCES instances of a BPMN with a parallel gateway to BRANCHES timer 
 variable per branch), each followed by a script task, then a join and the end; deployed with registry.deploy
 and started through the service layer. The due times are spread uniformly over WINDOW seconds from T0, a moment
 chosen after the instances are created (a pilot run measures how long creating them takes). Then real
-`python -m app.cli worker` processes (RQ SimpleWorker + scheduler + reconciler) fire them, and the figures come
+`python -m workers.cli worker` processes (RQ SimpleWorker + scheduler + reconciler) fire them, and the figures come
 from the database:
 
 - lateness: fired_at - due_at of the timer rows (p50 / p99 / max);

@@ -152,14 +152,18 @@ def make_settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings
 TEST_CONFIG = {"TESTING": True, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}
 
 
-def build_app(database_url: str, redis_url: str, tmp_path: Path, **config):
+def build_app(database_url: str, redis_url: str, tmp_path: Path, *, dispatch_factory=None, **config):
+    """The app on an emptied database with the models and the demo people; its dispatcher hands work to RQ on the
+    test Redis unless ``dispatch_factory`` says otherwise."""
     from app.crypto import recovery
     from app.demo import load_demo
     from app.engine.registry import import_directory
+    from workers import connection, rq_dispatch
 
     empty_database(database_url)
     settings = make_settings(database_url, redis_url, tmp_path)
-    app = create_app(settings, {**TEST_CONFIG, **config})
+    connection.configure(settings)  # tests run worker jobs in this process too, whatever the app's dispatcher
+    app = create_app(settings, {**TEST_CONFIG, **config}, dispatch_factory=dispatch_factory or rq_dispatch.connect)
     session = db.session()
     import_directory(session, settings.bpmn_dir, settings.forms_dir)
     load_demo(session)
@@ -172,16 +176,33 @@ def build_app(database_url: str, redis_url: str, tmp_path: Path, **config):
 
 
 @pytest.fixture
-def app(database_url, redis_url, tmp_path):
-    application = build_app(database_url, redis_url, tmp_path)
+def dispatch_factory():
+    """How the test app hands work to the workers: RQ on the test Redis. A test module that looks only at what the
+    app asked for overrides this fixture with ``recorder.connect`` (tests/fakes.py)."""
+    from workers import rq_dispatch
+
+    return rq_dispatch.connect
+
+
+@pytest.fixture
+def recorder():
+    """A dispatcher that records (tests/fakes.py); hand it in by overriding ``dispatch_factory``."""
+    from tests.fakes import RecordingDispatch
+
+    return RecordingDispatch()
+
+
+@pytest.fixture
+def app(database_url, redis_url, tmp_path, dispatch_factory):
+    application = build_app(database_url, redis_url, tmp_path, dispatch_factory=dispatch_factory)
     yield application
     db.session.remove()
 
 
 @pytest.fixture
-def pg_app(pg_database_url, redis_url, tmp_path):
+def pg_app(pg_database_url, redis_url, tmp_path, dispatch_factory):
     """The app on PostgreSQL, whatever the suite's database is (for PostgreSQL's own behaviour)."""
-    application = build_app(pg_database_url, redis_url, tmp_path)
+    application = build_app(pg_database_url, redis_url, tmp_path, dispatch_factory=dispatch_factory)
     yield application
     db.session.remove()
 

@@ -1,4 +1,7 @@
-"""RQ jobs: small functions that take ids; the database decides what really happens (app/engine/timers.py)."""
+"""RQ jobs: small functions that take ids; the database decides what really happens (app/engine/timers.py).
+
+RQ finds them by dotted path (workers/scheduling.py names them): keep these names, jobs waiting in Redis carry them.
+"""
 from __future__ import annotations
 
 import logging
@@ -6,14 +9,14 @@ import os
 import socket
 import time
 
+from app import dispatch
 from app.clock import now
 from app.db import db
 from app.db_outage import database_unreachable
-from app.engine import hooks
 from app.engine import notifications as durable_tasks
 from app.engine import timers as durable
 from app.engine.errors import Conflict
-from workers.scheduling import forget_batch, reschedule
+from workers.scheduling import forget_batch
 
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
@@ -74,7 +77,8 @@ def _fire_together(timer_ids: list[int]) -> list[str] | None:
             return None
         for timer_id, (outcome, due_at) in outcomes.items():
             if outcome is durable.Outcome.NOT_DUE:
-                hooks.after_commit(session, lambda timer_id=timer_id, due_at=due_at: reschedule(timer_id, due_at))
+                dispatch.on_commit(session, lambda port, timer_id=timer_id, due_at=due_at:
+                                   port.timers_changed([(timer_id, due_at)], []))
         session.commit()
         return [str(outcomes[timer_id][0]) for timer_id in timer_ids]
     except Exception as exc:
@@ -100,12 +104,12 @@ def _fire(session, timer_id: int) -> str:
     try:
         outcome, due_at = durable.fire(session, timer_id, OWNER)
         if outcome is durable.Outcome.NOT_DUE:
-            hooks.after_commit(session, lambda: reschedule(timer_id, due_at))
+            dispatch.on_commit(session, lambda port: port.timers_changed([(timer_id, due_at)], []))
         session.commit()
         return str(outcome)
     except Conflict:  # a web request saved the instance first (SQLite, or no row lock): simply go again
         session.rollback()
-        reschedule(timer_id, now())
+        dispatch.current().timers_changed([(timer_id, now())], [])
         return "conflict, again"
     except Exception as exc:
         session.rollback()
@@ -114,7 +118,7 @@ def _fire(session, timer_id: int) -> str:
         log.warning("timer %s: firing failed: %s", timer_id, type(exc).__name__)
         backoff = durable.record_failure(session, timer_id, exc)
         if backoff is not None:
-            hooks.after_commit(session, lambda: reschedule(timer_id, now() + backoff))
+            dispatch.on_commit(session, lambda port: port.timers_changed([(timer_id, now() + backoff)], []))
         session.commit()
         return "failed" if backoff is None else f"retry in {int(backoff.total_seconds())} s"
 

@@ -1,4 +1,5 @@
-"""RQ jobs for the outbox: send one message by id; requeue messages whose job was lost.
+"""RQ jobs for the outbox: put a message's send job on the queue, send one message by id, requeue messages whose
+job was lost.
 
 The row is the truth: a message that is not QUEUED (already sent, held, failed) is left alone, so
 running a job twice never sends a mail twice.
@@ -7,19 +8,24 @@ from __future__ import annotations
 
 import logging
 
+from rq import Retry
+
 from app.auth import setup_links
 from app.clock import now
 from app.db import db
-from app.mail.outbox import (
-    MAX_ATTEMPTS,
-    current_settings,
-    enqueue_send,
-    stale_queued_ids,
-)
+from app.mail.outbox import MAX_ATTEMPTS, RETRY_INTERVALS, current_settings, stale_queued_ids
 from app.mail.smtp import deliver
 from app.models import MailStatus, OutboxMessage
+from workers.connection import queue
 
 log = logging.getLogger(__name__)
+
+
+def enqueue_send(message_id: int) -> None:
+    """Put the send job for one outbox row on RQ, with retries (deterministic job id per row)."""
+    q = queue()
+    q.enqueue(send_mail, message_id, job_id=f"{q.name}-mail-{message_id}",
+              retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
 
 
 def send_mail(message_id: int) -> str:

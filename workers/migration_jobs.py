@@ -2,8 +2,15 @@
 rest, so a long run shows its progress and a killed worker loses at most the instance it was moving."""
 from __future__ import annotations
 
+from app import dispatch
 from app.db import db
 from app.modeling import migrations
+from workers.connection import queue
+
+
+def enqueue(run_id: int) -> None:
+    """Put the next batch of the run on the queue."""
+    queue().enqueue(run_migration, run_id)
 
 
 def run_migration(run_id: int) -> str:
@@ -16,6 +23,6 @@ def run_migration(run_id: int) -> str:
     finally:
         db.session.remove()
     if not finished:
-        migrations.enqueue(run_id)
+        dispatch.current().migration_queued(run_id)
         return "continues"
     return "finished"

@@ -1,4 +1,5 @@
-"""Putting timer jobs on RQ: one job per timer row, under a deterministic id, after the commit.
+"""Putting timer jobs on RQ: one job per timer row, under a deterministic id, after the commit (the timer side of
+workers/rq_dispatch.py).
 
 RQ's own scheduler keeps whole seconds and polls once a second, so a timer would run 0 to 2 s after its
 due time. Timers therefore wait in a sorted set of their own (``vertrouwd:<queue>:timers``, timer id ->
@@ -11,13 +12,20 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from rq import Queue
+
+from workers.connection import queue, redis_connection, settings
+
 log = logging.getLogger(__name__)
 NOT_BEFORE = timedelta(milliseconds=1)  # SpiffWorkflow fires a timer only strictly after its due time
+# The jobs by dotted path, as RQ stores them with each job: jobs already waiting in Redis carry these names, so
+# they stay valid (workers/jobs.py keeps the functions under these names).
+FIRE_TIMER = "workers.jobs.fire_timer"
+FIRE_TIMERS = "workers.jobs.fire_timers"
+NOTIFY_TASKS = "workers.jobs.notify_tasks"
 
 
 def _queue_name() -> str:
-    from workers.connection import settings
-
     return settings().rq_queue
 
 
@@ -33,8 +41,6 @@ def timers_key(queue_name: str | None = None) -> str:
 def schedule_timers(timers: list[tuple[int, datetime]], chunk: int = 5000) -> None:
     """Let the dispatchers enqueue ``fire_timer`` for each (timer id, due time) once it is due; scheduling
     a timer again only moves its time."""
-    from workers.connection import redis_connection
-
     for start in range(0, len(timers), chunk):
         redis_connection().zadd(timers_key(), {str(timer_id): (due_at + NOT_BEFORE).timestamp()
                                                for timer_id, due_at in timers[start:start + chunk]})
@@ -42,22 +48,13 @@ def schedule_timers(timers: list[tuple[int, datetime]], chunk: int = 5000) -> No
         log.info("scheduled %d timer job(s)", len(timers))
 
 
-def reschedule(timer_id: int, due_at: datetime) -> None:
-    schedule_timers([(timer_id, due_at)])
-
-
 def enqueue_now(timer_ids: list[int]) -> None:
     """Put timer jobs on the queue at once (the dispatcher, the reconciler, an admin's retry); a duplicate
     job is harmless, the timer row decides."""
-    from rq import Queue
-
-    from workers.connection import queue
-    from workers.jobs import fire_timer
-
     if not timer_ids:
         return
     q = queue()
-    q.enqueue_many([Queue.prepare_data(fire_timer, (timer_id,), job_id=job_id(timer_id), result_ttl=0)
+    q.enqueue_many([Queue.prepare_data(FIRE_TIMER, (timer_id,), job_id=job_id(timer_id), result_ttl=0)
                     for timer_id in timer_ids])
 
 
@@ -75,23 +72,16 @@ def batch_map_key() -> str:
 
 
 def enqueue_batch(batch_job_id: str, timer_ids: list[int]) -> None:
-    from workers.connection import queue
-    from workers.jobs import fire_timers
-
-    queue().enqueue(fire_timers, timer_ids, job_id=batch_job_id, result_ttl=0)
+    queue().enqueue(FIRE_TIMERS, timer_ids, job_id=batch_job_id, result_ttl=0)
 
 
 def forget_batch(timer_ids: list[int]) -> None:
-    from workers.connection import redis_connection
-
     if timer_ids:
         redis_connection().hdel(batch_map_key(), *[str(timer_id) for timer_id in timer_ids])
 
 
 def cancel_jobs(timer_ids: list[int]) -> None:
     """Drop the waiting entries of cancelled timers (a job already queued finds its timer cancelled)."""
-    from workers.connection import redis_connection
-
     if timer_ids:
         redis_connection().zrem(timers_key(), *[str(timer_id) for timer_id in timer_ids])
 
@@ -102,7 +92,4 @@ def notify_job_id() -> str:
 
 def enqueue_notifications() -> None:
     """Ask a worker to tell people of their new tasks (one job at a time covers every task waiting for it)."""
-    from workers.connection import queue
-    from workers.jobs import notify_tasks
-
-    queue().enqueue(notify_tasks, job_id=notify_job_id())
+    queue().enqueue(NOTIFY_TASKS, job_id=notify_job_id())

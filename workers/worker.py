@@ -1,30 +1,29 @@
 """`vertrouwd worker`: an RQ worker with its scheduler, on the same database as the web."""
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
+from app import configure_process
 from app.config import Settings
-from app.db import db
-from app.dossiers import audit
-from app.engine import sandbox_budget
-from app.engine.services import load_services
 from app.logs import configure_logging
-from workers import connection, dispatcher, reconciler
+from workers import connection, dispatcher, reconciler, rq_dispatch
 
 log = logging.getLogger(__name__)
+# Comma-separated modules with more service tasks: tests and benchmarks give worker processes services of their own.
+EXTRA_SERVICES = "VERTROUWD_EXTRA_SERVICE_MODULES"
 
 
 def run_worker(settings: Settings, burst: bool = False) -> None:
     """Work the queue until stopped. SimpleWorker runs jobs in-process: no fork per timer, one DB pool."""
     configure_logging()
-    db.configure(settings.database_url)
-    connection.configure(settings)
-    audit.configure(settings.audit_key)  # a job that appends to the audit log has no app context
-    sandbox_budget.configure(settings.sandbox_max_bytes)  # the worker runs scripts too (timers, services)
-    load_services()
+    # The jobs run the engine (timers, service tasks, scripts) and hand new work back through RQ.
+    configure_process(settings, rq_dispatch.connect)
+    _import_extra_services()
     worker = SimpleWorker([connection.queue()], connection=connection.redis_connection(),
                           serializer=JSONSerializer)
     log.info("worker %s on queue %s", worker.name, settings.rq_queue)
@@ -35,3 +34,9 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     finally:
         stop_dispatcher.set()
         stop_reconciler.set()
+
+
+def _import_extra_services() -> None:
+    for module in os.environ.get(EXTRA_SERVICES, "").split(","):
+        if module.strip():
+            importlib.import_module(module.strip())

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app import dispatch
 from app.dossiers import audit
-from app.engine import hooks, runner
+from app.engine import runner
 from app.engine.errors import Conflict, InvalidData, NotFound
 from app.engine.timers import locked_instance
 from app.models import InstanceStatus, ProcessInstance, Task, TaskState, Timer, TimerState, User
@@ -26,7 +27,7 @@ def suspend(session: Session, instance_id: int, actor: User) -> ProcessInstance:
     held = _set_timers(session, instance.id, (TimerState.PENDING,), TimerState.HELD)
     instance.status = InstanceStatus.SUSPENDED
     _note(session, instance, "suspended", actor, audit.Action.SUSPEND_INSTANCE)
-    hooks.after_commit(session, lambda: _cancel_jobs([timer_id for timer_id, _ in held]))
+    dispatch.on_commit(session, lambda port: port.timers_changed([], [timer_id for timer_id, _ in held]))
     return instance
 
 
@@ -39,7 +40,7 @@ def resume(session: Session, instance_id: int, actor: User) -> ProcessInstance:
                                                    Timer.state == TimerState.FAILED).limit(1))
     instance.status = InstanceStatus.INCIDENT if failed is not None else InstanceStatus.RUNNING
     _note(session, instance, "resumed", actor, audit.Action.RESUME_INSTANCE)
-    hooks.after_commit(session, lambda: _schedule(waiting))
+    dispatch.on_commit(session, lambda port: port.timers_changed(waiting, []))
     return instance
 
 
@@ -55,7 +56,7 @@ def terminate(session: Session, instance_id: int, actor: User, reason: object) -
                     .values(state=TaskState.CANCELLED), execution_options={"synchronize_session": False})
     instance.status, instance.incident = InstanceStatus.CANCELLED, None
     _note(session, instance, "terminated", actor, audit.Action.TERMINATE_INSTANCE, reason.strip())
-    hooks.after_commit(session, lambda: _cancel_jobs([timer_id for timer_id, _ in cancelled]))
+    dispatch.on_commit(session, lambda port: port.timers_changed([], [timer_id for timer_id, _ in cancelled]))
     return instance
 
 
@@ -81,14 +82,3 @@ def _note(session: Session, instance: ProcessInstance, kind: str, actor: User, a
     runner.record(session, instance, kind, None, actor, detail)
     audit.record(session, actor.id, None, f"{action} {instance.id}")
 
-
-def _schedule(timers: list[tuple[int, object]]) -> None:
-    from workers.scheduling import schedule_timers  # workers depend on the engine, not back
-
-    schedule_timers(timers)
-
-
-def _cancel_jobs(timer_ids: list[int]) -> None:
-    from workers.scheduling import cancel_jobs
-
-    cancel_jobs(timer_ids)

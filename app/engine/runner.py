@@ -19,8 +19,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy.orm import Session
 
+from app import dispatch
 from app.clock import now
-from app.engine import hooks, projection, statements
+from app.engine import projection, statements
 from app.engine.errors import Conflict, EngineError, ProcessFailed, TaskNotReady
 from app.engine.projection import Snapshot
 from app.engine.sandbox import SandboxedScriptEngine
@@ -267,7 +268,7 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, b
         _clear_incident_when_resolved(session, instance.id, workflow)
     session.expire(instance)  # reloaded on next use, with what was just written
     if timers.created or timers.cancelled:
-        hooks.after_commit(session, lambda: _after_commit_timers(timers))
+        dispatch.on_commit(session, lambda port: port.timers_changed(timers.created, timers.cancelled))
 
 
 def _clear_incident_when_resolved(session: Session, instance_id: int, workflow: BpmnWorkflow) -> None:
@@ -276,16 +277,6 @@ def _clear_incident_when_resolved(session: Session, instance_id: int, workflow: 
     if connection.execute(statements.FAILED_TIMERS_LEFT, {"b_instance": instance_id}).first() is None:
         status = InstanceStatus.COMPLETED if workflow.completed else InstanceStatus.RUNNING
         connection.execute(statements.CLEAR_INCIDENT, {"b_id": instance_id, "b_status": str(status)})
-
-
-def _after_commit_timers(timers: projection.TimerChanges) -> None:
-    from workers.scheduling import (  # workers depend on the engine, not back
-        cancel_jobs,
-        schedule_timers,
-    )
-
-    schedule_timers(timers.created)
-    cancel_jobs(timers.cancelled)
 
 
 def record(session: Session, instance: ProcessInstance, kind: str, step: str | None, actor: User | None,

@@ -1,16 +1,15 @@
-"""Service tasks call named functions from this one registry (``roster.activate``, ``mail.send``, ...)."""
+"""Service tasks call named functions from this one registry (``roster.activate``, ``mail.send``, ...).
+
+The areas register their functions with ``@service``; the process imports them at start (``register_areas`` in
+app/__init__.py), so the engine knows no area.
+"""
 from __future__ import annotations
 
-import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
-
-# Modules that register services when imported; the engine loads them before it runs anything.
-SERVICE_MODULES = ["app.roster.services", "app.mail.service", "app.training.services", "app.dossiers.escalation"]
 
 
 @dataclass(frozen=True)
@@ -36,22 +35,12 @@ def service(name: str) -> Callable[[ServiceFunction], ServiceFunction]:
     return register
 
 
-def load_services() -> None:
-    # VERTROUWD_EXTRA_SERVICE_MODULES: comma-separated modules with more services (tests and benchmarks use it
-    # to give worker processes services of their own).
-    extra = [m for m in os.environ.get("VERTROUWD_EXTRA_SERVICE_MODULES", "").split(",") if m.strip()]
-    for module in [*SERVICE_MODULES, *extra]:
-        importlib.import_module(module.strip())
-
-
 def known_services() -> frozenset[str]:
-    load_services()
     return frozenset(_registry)
 
 
 def service_caller(context: ServiceContext) -> Callable[[str, dict, dict], Any]:
     """A caller for the sandboxed script engine, bound to one unit of work and instance."""
-    load_services()
 
     def call(operation_name: str, params: dict, task_data: dict) -> Any:
         try:

@@ -19,8 +19,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, undefer
 
+from app import dispatch
 from app.clock import now
-from app.engine import hooks, runner, statements
+from app.engine import runner, statements
 from app.engine.errors import NotFound, ProcessFailed
 from app.models import InstanceStatus, ProcessInstance, Timer, TimerState
 
@@ -156,10 +157,8 @@ def fire_now(session: Session, timer_id: int) -> Timer:
 
 
 def schedule_now(session: Session, timer_id: int) -> None:
-    """Put the timer's job on the queue once this transaction commits."""
-    from workers.scheduling import enqueue_now  # workers depend on the engine, not back
-
-    hooks.after_commit(session, lambda: enqueue_now([timer_id]))
+    """Have a worker fire the timer once this transaction commits."""
+    dispatch.on_commit(session, lambda port: port.timers_due_now([timer_id]))
 
 
 def due_unleased(session: Session, grace: timedelta) -> list[tuple[int, datetime]]:

@@ -7,7 +7,7 @@ never the names of the people a dossier is about. Callers build the context fiel
 templates use StrictUndefined, so they can show nothing they were not given.
 
 Without SMTP_HOST every mail is HELD in the outbox, which admins read at /admin/outbox; with it,
-the row is QUEUED and ``workers.mail_jobs.send_mail`` sends it after the commit.
+the row is QUEUED and a worker sends it after the commit (handed over through ``app.dispatch``).
 """
 from app.mail.notify import notify_new_tasks
 from app.mail.outbox import queue_mail

@@ -7,26 +7,24 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import dispatch
 from app.clock import now
-from app.config import Settings
-from app.engine.hooks import after_commit
+from app.config import Settings, process_settings
 from app.mail.render import render
 from app.models import MailStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-# RQ retries a failed send after these many seconds; the row is FAILED after the last attempt.
+# A failed send is tried again after these many seconds; the row is FAILED after the last attempt.
 RETRY_INTERVALS = [10, 60, 300]
 MAX_ATTEMPTS = 1 + len(RETRY_INTERVALS)
-# A QUEUED row older than this lost its job (Redis flushed, enqueue failed): requeue_stale() sends it again.
+# A QUEUED row older than this lost its job (Redis flushed, enqueue failed): the reconciler sends it again.
 STALE_AFTER = timedelta(minutes=15)
 
 
 def current_settings() -> Settings:
-    """The process's settings (web and worker configure ``workers.connection`` with them)."""
-    from workers.connection import settings
-
-    return settings()
+    """The process's settings (the app factory and the worker configure them)."""
+    return process_settings()
 
 
 def locale_of(user) -> str:
@@ -39,8 +37,8 @@ def queue_mail(session: Session, to_address: str, kind: str, template: str, cont
     """Render ``template`` with ``context`` into a new outbox row, in the caller's transaction (flush only), in
     ``locale`` (the recipient's ``User.locale``; the configured default language when they chose none).
 
-    Without SMTP_HOST the row is HELD (admins read it in the outbox); with it, QUEUED and a send job
-    is enqueued once the caller commits. ``context`` follows the rule in ``app.mail``: no dossier content.
+    Without SMTP_HOST the row is HELD (admins read it in the outbox); with it, QUEUED and handed to the
+    dispatcher once the caller commits. ``context`` follows the rule in ``app.mail``: no dossier content.
     """
     settings = current_settings()
     subject, body = render(template, {**context, "public_url": settings.public_url}, locale or settings.default_locale)
@@ -51,21 +49,9 @@ def queue_mail(session: Session, to_address: str, kind: str, template: str, cont
     session.flush()
     if message.status == MailStatus.QUEUED:
         message_id = message.id
-        after_commit(session, lambda: enqueue_send(message_id))
+        dispatch.on_commit(session, lambda port: port.mail_queued(message_id))
     log.info("mail %s (%s) %s", message.id, kind, message.status)
     return message
-
-
-def enqueue_send(message_id: int) -> None:
-    """Put the send job for one outbox row on RQ, with retries (deterministic job id per row)."""
-    from rq import Retry
-
-    from workers.connection import queue
-    from workers.mail_jobs import send_mail
-
-    q = queue()
-    q.enqueue(send_mail, message_id, job_id=f"{q.name}-mail-{message_id}",
-              retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
 
 
 def stale_queued_ids(session: Session) -> list[int]:

@@ -5,6 +5,8 @@ problem naming its element.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +24,7 @@ MAX_COMMENT = 500
 
 def versions_of(session: Session, user: User, key: str) -> list[ProcessModelVersion]:
     """Every version of the model ``key``, the newest first (admins only)."""
-    _require_admin(user)
+    require_admin(user)
     model = session.get(ProcessModel, key) if is_clean_text(key) else None
     if model is None:
         raise NotFound(_l("Onbekend proces '%(key)s'.", key=key[:100]))
@@ -34,7 +36,28 @@ def deploy_submitted(session: Session, user: User, key: str, body: dict) -> tupl
     """Deploy ``body`` ({"bpmn": XML, "dmn": {NAME: XML}, "forms": {NAME: SCHEMA}, "comment": TEXT}) as the next
     version of ``key``; the files and forms it does not send are the current version's. Returns the version and
     whether it is new (an unchanged model keeps its version)."""
-    _require_admin(user)
+    require_admin(user)
+    submission = read_submission(session, key, body)
+    newest = submission.current.id if submission.current is not None else None
+    version = registry.deploy(session, key, submission.files, submission.forms, created_by=user,
+                              comment=submission.comment)
+    return version, version.id != newest
+
+
+@dataclass
+class Submission:
+    """What a deploy (or a check before one) is about: the model's files and forms as they would be deployed."""
+
+    key: str
+    files: dict[str, str]
+    forms: dict[str, dict]
+    comment: str | None
+    current: ProcessModelVersion | None
+
+
+def read_submission(session: Session, key: str, body: dict) -> Submission:
+    """``body`` checked (InvalidData naming each bad field) and completed with the current version's files and forms
+    it does not send."""
     bpmn, decisions, forms, comment = _submitted(body)
     model = session.get(ProcessModel, key) if is_clean_text(key) else None
     current = model.current_version if model is not None else None
@@ -43,12 +66,10 @@ def deploy_submitted(session: Session, user: User, key: str, body: dict) -> tupl
                                            key=key[:100])), key)])
     files = {**(current.bpmn_files if current is not None else {}), _file_name(current, key): bpmn, **decisions}
     known_forms = dict(current.forms) if current is not None else {}
-    newest = current.id if current is not None else None
-    version = registry.deploy(session, key, files, {**known_forms, **forms}, created_by=user, comment=comment)
-    return version, version.id != newest
+    return Submission(key, files, {**known_forms, **forms}, comment, current)
 
 
-def _require_admin(user: User) -> None:
+def require_admin(user: User) -> None:
     if not policy.can_manage_platform(user):
         raise NotAllowed(_l("Alleen een beheerder beheert de procesmodellen."))
 

@@ -5,13 +5,11 @@ form after the schema validation, for the web pages and the API alike.
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 FormCheck = Callable[..., dict[str, str]]
-CHECK_MODULES = ["app.roster.services", "app.dossiers.consultation", "app.dossiers.recovery_process"]
 _checks: dict[str, list[tuple[FormCheck, bool]]] = {}
 
 
@@ -28,8 +26,6 @@ def form_check(form_name: str, *, with_instance: bool = False) -> Callable[[Form
 
 def run_checks(session: Session, form_name: str, entity_id: int, data: dict,
                instance_id: int | None = None) -> dict[str, str]:
-    for module in CHECK_MODULES:
-        importlib.import_module(module)
     errors: dict[str, str] = {}
     for check, with_instance in _checks.get(form_name, []):
         found = check(session, entity_id, data, instance_id) if with_instance else check(session, entity_id, data)

@@ -4,7 +4,6 @@ services call a form's keeper after its checks and before the engine, in the sam
 and the API alike."""
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -12,7 +11,6 @@ from sqlalchemy.orm import Session
 from app.models import Task, User
 
 Keeper = Callable[[Session, User, Task, dict], dict]
-KEEPER_MODULES = ["app.dossiers.escalation", "app.dossiers.consultation"]
 _keepers: dict[str, Keeper] = {}
 
 
@@ -29,7 +27,5 @@ def data_keeper(form_name: str) -> Callable[[Keeper], Keeper]:
 
 def for_the_workflow(session: Session, user: User, form_name: str, task: Task, data: dict) -> dict:
     """What of a task's checked ``data`` goes to the engine: all of it, unless the form has a keeper."""
-    for module in KEEPER_MODULES:
-        importlib.import_module(module)
     keeper = _keepers.get(form_name)
     return keeper(session, user, task, data) if keeper else data

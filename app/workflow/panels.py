@@ -2,7 +2,6 @@
 shown to the PAPSY who may act on the task). A panel returns HTML, or None when it has nothing to show."""
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from markupsafe import Markup
@@ -11,7 +10,6 @@ from sqlalchemy.orm import Session
 from app.models import Task, User
 
 TaskPanel = Callable[[Session, User, Task], Markup | None]
-PANEL_MODULES = ["app.dossiers.panels", "app.roster.panels"]
 _panels: dict[str, list[TaskPanel]] = {}
 
 
@@ -24,7 +22,5 @@ def task_panel(model_key: str) -> Callable[[TaskPanel], TaskPanel]:
 
 
 def panels_for(session: Session, user: User, task: Task) -> list[Markup]:
-    for module in PANEL_MODULES:
-        importlib.import_module(module)
     shown = (panel(session, user, task) for panel in _panels.get(task.instance.model_version.model_key, []))
     return [html for html in shown if html]

@@ -38,7 +38,7 @@ def _environment(instance: Path, port: int) -> dict:
 
 
 def _cli(*args: str, env: dict, **kwargs):
-    return subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=PROJECT_ROOT, env=env, **kwargs)
+    return subprocess.Popen([sys.executable, "-m", "workers.cli", *args], cwd=PROJECT_ROOT, env=env, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Durable timers under faults (issue 3): real PostgreSQL, the real test Redis (db 13) and real `vertrouwd worker`
-processes (`python -m app.cli worker`: SimpleWorker + RQ scheduler + reconciler thread).
+processes (`python -m workers.cli worker`: SimpleWorker + RQ scheduler + reconciler thread).
 
 What is real and what is moved, per test:
 - SIGKILL, FLUSHDB, two workers: everything real (processes, Redis, clock); timers due a few seconds ahead.

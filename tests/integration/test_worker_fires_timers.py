@@ -34,7 +34,7 @@ def deploy_short_timer(session):
 
 def start_worker(database_url: str, redis_url: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "RQ_QUEUE": "vertrouwd-test"}
-    return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=PROJECT_ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "workers.cli", "worker"], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 

@@ -180,7 +180,7 @@ class WorkerProcess:
 
 def start_worker(database_url: str, redis_url: str, log_path: Path, reconcile_seconds: float | None = None,
                  extra_env: dict | None = None, queue: str = QUEUE) -> WorkerProcess:
-    """`python -m app.cli worker` in its own process group, its output to ``log_path`` (a pipe nobody reads
+    """`python -m workers.cli worker` in its own process group, its output to ``log_path`` (a pipe nobody reads
     would fill up and block a chatty worker)."""
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "RQ_QUEUE": queue,
            "VERTROUWD_EXTRA_SERVICE_MODULES": SERVICES_MODULE, **(extra_env or {})}
@@ -188,7 +188,7 @@ def start_worker(database_url: str, redis_url: str, log_path: Path, reconcile_se
         env["RECONCILE_SECONDS"] = str(reconcile_seconds)
     log = open(log_path, "ab")  # noqa: SIM115 - the child keeps the descriptor
     try:
-        process = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=PROJECT_ROOT, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "workers.cli", "worker"], cwd=PROJECT_ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     finally:
         log.close()

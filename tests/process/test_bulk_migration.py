@@ -45,17 +45,18 @@ def outcomes(body: dict, ids: dict) -> dict[str, str]:
     return {names[row["instance"]]: row["outcome"] for row in body["results"]}
 
 
-def test_a_dry_run_says_which_instances_can_move_and_why_not(app, client, store, instances, redis_client):
-    from workers.connection import queue
+@pytest.fixture
+def dispatch_factory(recorder):
+    return recorder.connect
 
+
+def test_a_dry_run_says_which_instances_can_move_and_why_not(app, client, store, instances, recorder):
     admin = bearer(app, ADMIN)
     started = client.post(URL, json={"from_version": 1, "to_version": 2}, headers=admin)
     assert started.status_code == 202, started.get_json()
     body = started.get_json()
     assert (body["total"], body["done"], body["finished"], body["dry_run"]) == (3, 0, False, True)
-    with app.app_context():
-        queued = [(job.func_name, job.args) for job in queue().jobs]
-    assert ("workers.migration_jobs.run_migration", [body["id"]]) in queued, queued
+    assert recorder.migrations == [body["id"]], "the run is handed to the workers once the request committed"
     assert run_migration(body["id"]) == "finished"
     body = client.get(f"/api/v1/migrations/{body['id']}", headers=admin).get_json()
     documented = OPENAPI["paths"]["/migrations/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
@@ -68,7 +69,7 @@ def test_a_dry_run_says_which_instances_can_move_and_why_not(app, client, store,
     assert {store.get(ProcessInstance, i).model_version.version for i in instances.values()} == {1}
 
 
-def test_a_run_left_halfway_continues_and_moves_each_instance_once(app, client, store, instances):
+def test_a_run_left_halfway_continues_and_moves_each_instance_once(app, client, store, instances, recorder):
     admin = bearer(app, ADMIN)
     run_id = client.post(URL, json={"from_version": 1, "to_version": 2, "dry_run": False}, headers=admin) \
         .get_json()["id"]
@@ -77,6 +78,7 @@ def test_a_run_left_halfway_continues_and_moves_each_instance_once(app, client, 
     assert (halfway["done"], halfway["moved"], halfway["finished"]) == (1, 1, False)
     again = client.post(URL, json={"from_version": 1, "to_version": 2, "dry_run": False}, headers=admin)
     assert again.get_json()["id"] == run_id, "the same request continues the unfinished run"
+    assert recorder.migrations == [run_id, run_id], "and hands it to the workers again"
     assert run_migration(run_id) == "finished"
     body = client.get(f"/api/v1/migrations/{run_id}", headers=admin).get_json()
     assert (body["total"], body["done"], body["moved"], body["refused"]) == (3, 3, 2, 1)

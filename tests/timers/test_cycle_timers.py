@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -31,13 +32,16 @@ CYCLE = """
 REFS = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in ("hold", "tick", "done", "ticked"))
 
 
-def test_a_fired_cycle_timer_row_ends_fired_not_cancelled(session, monkeypatch):
+@pytest.fixture
+def dispatch_factory(recorder):
+    return recorder.connect
+
+
+def test_a_fired_cycle_timer_row_ends_fired_not_cancelled(session, recorder):
     """When a tick of a non-interrupting cycle timer fires, its row ends FIRED (not CANCELLED), the job says
-    'fired', and the next tick is a row of its own."""
-    import workers.scheduling
+    'fired', and the next tick is a row of its own, handed to the workers."""
     from workers.jobs import fire_timer
 
-    monkeypatch.setattr(workers.scheduling, "schedule_timers", lambda timers: None)
     deploy(session, "review_cycle", CYCLE, refs=REFS)
     instance = services.start_process(session, user(session, OMG_SECRETARY), "review_cycle",
                                       entity(session, "OMG"), {"decision": "approve"})
@@ -54,3 +58,5 @@ def test_a_fired_cycle_timer_row_ends_fired_not_cancelled(session, monkeypatch):
     assert len(rows) == 2, "the next cycle is scheduled as a new row"
     fired = rows[first_id]
     assert (fired.state, result) == (TimerState.FIRED, "fired"), (fired.state, result, fired.fired_at)
+    [following] = [row for row in rows.values() if row.id != first_id]
+    assert [timer_id for timer_id, _ in recorder.scheduled] == [first_id, following.id], recorder.scheduled
