@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -30,3 +31,14 @@ def _drop_callbacks(session: Session, previous_transaction) -> None:
     if not session.in_transaction():
         session.info.pop(_KEY, None)
 
+
+
+@contextmanager
+def dropped_at_end(session: Session) -> Iterator[None]:
+    """Forget the callbacks registered inside the block: its work is rolled back to a savepoint, so the jobs and mail
+    it asked for must not go out when the outer transaction commits (a scenario test, app/modeling/scenarios.py)."""
+    before = list(session.info.get(_KEY, []))
+    try:
+        yield
+    finally:
+        session.info[_KEY] = before
