@@ -41,7 +41,8 @@ def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, d
 
     ``translations`` (locale -> Dutch text -> text) may hold more than this model: the version keeps its own texts'.
     Without them, the current version's translations carry over to the texts that stay. ``scenarios`` (name ->
-    scenario) are kept with the version; ``verify`` runs them first and refuses the version when one fails.
+    scenario; None: the current version's) are kept with the version; ``verify`` runs them first and refuses the
+    version when one fails.
     """
     checked = validate(key, files, forms)
     if checked.problems:
@@ -51,6 +52,8 @@ def deploy(session: Session, key: str, files: dict[str, str], forms: dict[str, d
     model = session.get(ProcessModel, key)
     if translations is None and model is not None and model.current_version is not None:
         translations = model.current_version.translations
+    if scenarios is None and model is not None and model.current_version is not None:
+        scenarios = model.current_version.scenarios
     translations = catalogs.for_version(translations or {}, files, forms)
     if problems := catalogs.placeholder_problems(translations):
         raise ModelInvalid(problems)

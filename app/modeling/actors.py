@@ -1,11 +1,13 @@
 """The people a scenario test acts as: one throw-away account per role in a throw-away entity, made inside the
 scenario's savepoint (app/modeling/scenarios.py) and gone with it. Scenario data refers to them with placeholders:
 ``${confidant.user_id}``, ``${confidant.confidant_id}`` (their place on the list of confidants), ``${papsy.email}``,
-``${entity.id}``, ``${entity.code}``, and dates on the scenario's clock: ``${today}``, ``${today+P2Y}``."""
+``${entity.id}``, ``${entity.code}``, dates on the scenario's clock: ``${today}``, ``${today+P2Y}``, and in a task's
+data ``${file}``: a small PDF uploaded for that task."""
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -69,14 +71,14 @@ class Actors:
             self.session.flush()
         return user
 
-    def resolve(self, data: object) -> object:
-        """``data`` with every placeholder replaced by its value."""
+    def resolve(self, data: object, upload: Callable[[], str] | None = None) -> object:
+        """``data`` with every placeholder replaced by its value; ``upload`` stores a file for "${file}"."""
         if isinstance(data, dict):
-            return {key: self.resolve(value) for key, value in data.items()}
+            return {key: self.resolve(value, upload) for key, value in data.items()}
         if isinstance(data, list):
-            return [self.resolve(value) for value in data]
+            return [self.resolve(value, upload) for value in data]
         if isinstance(data, str):
-            return self._value(data)
+            return upload() if data == "${file}" and upload is not None else self._value(data)
         return data
 
     def _value(self, text: str) -> object:

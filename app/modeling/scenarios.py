@@ -30,6 +30,7 @@ from app.modeling.actors import Actors, ScenarioFailed
 from app.workflow import services
 
 MAX_TIMER_ROUNDS = 50  # a clock move fires what falls due, and what that makes due in turn, up to this many rounds
+SAMPLE_FILE = b"%PDF-1.4\n%%EOF\n"  # what "${file}" in a task's data uploads: the smallest PDF
 _DURATION = re.compile(r"^[+]?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 
 
@@ -133,7 +134,7 @@ class _Run:
 
     def _step(self, step: object) -> None:
         if isinstance(step, dict) and "complete" in step:
-            self._complete(str(step["complete"]), step.get("as"), self.actors.resolve(step.get("data") or {}))
+            self._complete(str(step["complete"]), step.get("as"), step.get("data") or {})
         elif isinstance(step, dict) and "clock" in step:
             self._move_clock(str(step["clock"]))
         else:
@@ -146,7 +147,10 @@ class _Run:
         if task is None:
             raise ScenarioFailed(str(_l("'%(element)s' staat niet klaar (wel: %(ready)s)", element=element,
                                         ready=", ".join(self._ready()) or "-")), element)
-        services.complete_task(self.session, self.actors.user(role or task.lane), task.id, data)
+        actor = self.actors.user(role or task.lane)
+        upload = services.file_store(self.session, actor, task)
+        data = self.actors.resolve(data, upload=lambda: upload(None, SAMPLE_FILE, "application/pdf"))
+        services.complete_task(self.session, actor, task.id, data)
 
     def _move_clock(self, value: str) -> None:
         delta = _clock_move(value)

@@ -227,6 +227,9 @@ MATRIX = [
     # shows the decision through the web, tests/dossiers/test_recovery_process.py who may take it.
     ("POST", "/recovery/tasks/<id:task_id>", "/recovery/tasks/999999", R, "nothing",
      LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    # The checks before a deploy store nothing: the admin gets the report (tests/process/test_checks.py).
+    ("POST", "/api/v1/process-models/<key>/checks", "/api/v1/process-models/appointment/checks", R, "nothing",
+     401, 403, 403, 403, 403, 403, 403, 200),
 ]
 ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, TAKE_UP_TASK, ADMINISTERED, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
 DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
@@ -264,6 +267,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/tasks/{review}/assign": {"user": OMG_PAPSY_2}, "/api/v1/tasks/{review}/claim": {},
     "/api/v1/tasks/{review}/release": {}, "/api/v1/tasks/{review}/assign": {"user": OMG_PAPSY_2},
     "/inbox/filters": {"name": "Te laat", "query": "due=late"}, "/inbox/filters/{filter}/delete": {},
+    "/api/v1/process-models/appointment/checks": {"bpmn": (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
