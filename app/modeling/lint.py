@@ -55,31 +55,35 @@ _CONFIG = {"extends": "bpmnlint:recommended",
 
 def lint(xml: str) -> tuple[list[Problem], list[Problem]]:
     """(problems, warnings) of one BPMN file; a file bpmn-io cannot read gives none (the engine's parser says why)."""
-    return tuple(list(found) for found in _lint(xml))  # type: ignore[return-value]
+    problems, warnings = [], []
+    for rule, element_id, name in _findings(xml):
+        label = f"'{name}' ({element_id})" if name else (element_id or "BPMN")
+        if rule in ERRORS:
+            problems.append(Problem(f"{label}: {ERRORS[rule]}", element_id))
+        elif rule in WARNINGS:
+            warnings.append(Problem(f"{label}: {WARNINGS[rule]}", element_id))
+    return problems, warnings
 
 
 @functools.lru_cache(maxsize=64)  # a deploy of unchanged files (every `vertrouwd init`, the tests) lints them once
-def _lint(xml: str) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
+def _findings(xml: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(rule, element id, element name) of every finding; words are added per reader, in their language."""
     try:
         parsed = create_moddle().from_xml(xml)
     except ParseError:
-        return (), ()
+        return ()
     _connect_flows(parsed.elements_by_id.values())
     try:
         reports = Linter(resolver=NodeResolver()).lint(parsed.root_element, _CONFIG)
     except Exception as exc:  # a rule of the port that trips over an odd model must not stop the engine's own checks
         log.warning("bpmnlint failed: %s", type(exc).__name__)
-        return (), ()
-    problems, warnings = [], []
-    for rule, findings in sorted(reports.items()):
-        for finding in findings:
+        return ()
+    findings = []
+    for rule, reported in sorted(reports.items()):
+        for finding in reported:
             element = parsed.elements_by_id.get(finding.get("id"))
-            words = ERRORS.get(rule) or WARNINGS.get(rule)
-            if words is None:
-                continue
-            problem = Problem(f"{_label(element, finding.get('id'))}: {words}", finding.get("id"))
-            (problems if rule in ERRORS else warnings).append(problem)
-    return tuple(problems), tuple(warnings)
+            findings.append((rule, finding.get("id"), element.get("name") if element is not None else None))
+    return tuple(findings)
 
 
 def _connect_flows(elements) -> None:
@@ -93,7 +97,3 @@ def _connect_flows(elements) -> None:
             if isinstance(node, Base) and flow not in (listed := node.get(side)):  # not an unresolved reference
                 listed.append(flow)
 
-
-def _label(element, element_id: str | None) -> str:
-    name = element.get("name") if element is not None else None
-    return f"'{name}' ({element_id})" if name else (element_id or "BPMN")

@@ -8,6 +8,7 @@ job is enqueued and no mail leaves. The format is described in the README ("How 
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from app.models import ProcessInstance, ProcessModelVersion, Task, TaskState, Ti
 from app.modeling.actors import Actors, ScenarioFailed
 from app.workflow import services
 
+log = logging.getLogger(__name__)
 MAX_TIMER_ROUNDS = 50  # a clock move fires what falls due, and what that makes due in turn, up to this many rounds
 SAMPLE_FILE = b"%PDF-1.4\n%%EOF\n"  # what "${file}" in a task's data uploads: the smallest PDF
 _DURATION = re.compile(r"^[+]?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
@@ -69,9 +71,15 @@ def run(session: Session, version: ProcessModelVersion, name: str, scenario: obj
     path: list[str] = []
     try:
         with throwaway(session), moved_clock() as move_clock:
+            version.model.current_version = version  # what the start form and the services start from
+            session.flush()
             _Run(session, version, scenario, move_clock, path).play()
     except ScenarioFailed as failed:
         return ScenarioResult(name, False, failed.message, path, failed.element)
+    except Exception as exc:  # a test that breaks must fail as a test, never end the request that runs it
+        log.warning("scenario %s of %s stopped: %s", name, version.model_key, type(exc).__name__)
+        return ScenarioResult(name, False, str(_l("het scenario stopte op een onverwachte fout (%(kind)s)",
+                                                  kind=type(exc).__name__)), path)
     return ScenarioResult(name, True, "", path)
 
 
@@ -120,7 +128,7 @@ class _Run:
         self._check_expectations(self.scenario.get("expect") or {})
 
     def _start(self, start: dict) -> None:
-        role, data = start.get("as"), self.actors.resolve(start.get("data") or {})
+        role, data = start.get("as"), self.actors.resolve(_object(start.get("data")))
         try:
             if self.version.start_task:
                 self.instance = services.start_process(self.session, self.actors.user(role), self.version.model_key,
@@ -134,7 +142,7 @@ class _Run:
 
     def _step(self, step: object) -> None:
         if isinstance(step, dict) and "complete" in step:
-            self._complete(str(step["complete"]), step.get("as"), step.get("data") or {})
+            self._complete(str(step["complete"]), step.get("as"), _object(step.get("data")))
         elif isinstance(step, dict) and "clock" in step:
             self._move_clock(str(step["clock"]))
         else:
@@ -246,6 +254,14 @@ def _clock_move(value: str) -> timedelta | None:
     except ValueError:
         return None
     return target - now() if target.tzinfo is not None else None
+
+
+def _object(data: object) -> dict:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioFailed(str(_l("'data' is een object: {\"veld\": waarde}")))
+    return data
 
 
 def _refusal(refused: EngineError) -> str:

@@ -64,6 +64,19 @@ def test_a_failing_scenario_says_at_which_element_what_was_expected_and_what_hap
     assert failed.element == "correct_appointment"
 
 
+@pytest.mark.parametrize(("broken", "message"), [
+    ({"steps": "x"}, "'steps' is een lijst"),
+    ({"steps": [{"wait": 1}]}, "stap 1: een stap is"),
+    ({"steps": [{"complete": "review_appointment", "as": "boss"}]}, "stap 1: 'boss' is geen rol"),
+    ({"steps": [{"complete": "review_appointment", "data": ["approve"]}]}, "stap 1: 'data' is een object"),
+    ({"steps": [{"complete": "review_appointment", "data": {"decision": "maybe"}}]}, "stap 1: decision: "),
+    ({"steps": [{"clock": "-P1D"}]}, "stap 1: de klok gaat alleen vooruit"),
+])
+def test_a_malformed_scenario_fails_with_a_message_and_is_no_error(session, broken, message):
+    result = run(session, registry.current_version(session, "appointment"), "broken", {**APPROVED, **broken})
+    assert not result.passed and result.message.startswith(message), result.message
+
+
 def test_a_scenario_leaves_no_row_no_job_and_no_mail_behind(session, redis_client):
     version = registry.current_version(session, "training_deadline")
     before = rows(session)
