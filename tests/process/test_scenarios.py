@@ -126,6 +126,12 @@ def test_the_api_checks_a_submission_and_answers_the_report(client, admin):
                        json={"bpmn": APPOINTMENT, "scenarios": "x"}).status_code == 422
 
 
+def test_a_confidential_process_s_scenario_runs_when_an_admin_checks_it_through_the_api(client, admin):
+    source = (PROJECT_ROOT / "bpmn" / "key_recovery.bpmn").read_text()
+    body = client.post("/api/v1/process-models/key_recovery/checks", headers=admin, json={"bpmn": source}).get_json()
+    assert body["errors"] == [] and [item["passed"] for item in body["scenarios"]] == [True], body
+
+
 def test_the_command_line_refuses_a_deploy_whose_scenario_fails_and_model_test_says_which(cli, store, tmp_path):
     folder = tmp_path / "scenarios" / "appointment"
     folder.mkdir(parents=True)
