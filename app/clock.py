@@ -32,7 +32,7 @@ def moved_clock() -> Iterator[Callable[[timedelta], None]]:
 
 
 class _AnyDatetime(type):
-    """Plain datetimes count as ClockDatetime, so ``isinstance(value, datetime)`` keeps working where it is swapped in."""
+    """Plain datetimes count as ClockDatetime: ``isinstance(value, datetime)`` keeps working where it is swapped in."""
 
     def __instancecheck__(cls, instance: object) -> bool:
         return isinstance(instance, datetime)

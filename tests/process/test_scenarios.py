@@ -36,7 +36,8 @@ def wrong_path() -> dict:
 
 
 def rows(session) -> dict[str, int]:
-    return {table.name: session.scalar(select(func.count()).select_from(table)) for table in Base.metadata.sorted_tables}
+    return {table.name: session.scalar(select(func.count()).select_from(table))
+            for table in Base.metadata.sorted_tables}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[f"{path.parent.name}/{path.stem}" for path in SHIPPED])
@@ -49,7 +50,8 @@ def test_every_shipped_scenario_passes(session, path):
 def test_the_shipped_models_have_their_happy_path_and_main_alternative():
     assert {(path.parent.name, path.stem) for path in SHIPPED} >= {
         ("appointment", "approved"), ("appointment", "sent_back_for_correction"),
-        ("training_deadline", "reminded_then_certified"), ("training_deadline", "deadline_missed_role_ends")}
+        ("training_deadline", "reminded_then_certified"), ("training_deadline", "deadline_missed_role_ends"),
+        ("key_recovery", "requested_waits_for_an_admin")}
 
 
 def test_a_failing_scenario_says_at_which_element_what_was_expected_and_what_happened(session):
@@ -80,7 +82,8 @@ def test_a_malformed_scenario_fails_with_a_message_and_is_no_error(session, brok
 def test_a_scenario_leaves_no_row_no_job_and_no_mail_behind(session, redis_client):
     version = registry.current_version(session, "training_deadline")
     before = rows(session)
-    scenario = json.loads((PROJECT_ROOT / "bpmn/scenarios/training_deadline/deadline_missed_role_ends.json").read_text())
+    scenario = json.loads((PROJECT_ROOT / "bpmn" / "scenarios" / "training_deadline" / "deadline_missed_role_ends.json")
+                          .read_text())
     assert run(session, version, "missed", scenario).passed  # mails three reminders, starts and fires timers
     session.commit()  # what the scenario asked for after a commit must not go out with the caller's commit
     assert rows(session) == before
@@ -108,7 +111,8 @@ def test_the_api_refuses_a_deploy_whose_scenario_fails_naming_the_element(client
                            json={"bpmn": APPOINTMENT, "scenarios": {"wrong": wrong_path()}})
     assert response.status_code == 422, response.get_json()
     [error] = response.get_json()["errors"]
-    assert error["element"] == "correct_appointment" and error["message"].startswith("Scenario 'wrong': 'correct_appointment' werd niet")
+    assert error["element"] == "correct_appointment"
+    assert error["message"].startswith("Scenario 'wrong': 'correct_appointment' werd niet")
     assert store.scalar(select(func.count()).select_from(ProcessModelVersion)
                         .where(ProcessModelVersion.model_key == "appointment")) == 1
 
