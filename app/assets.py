@@ -24,6 +24,13 @@ VENDOR_FILES: dict[str, str] = {
     "dmn-font/css/dmn-embedded.css": "dmn-js/dist/assets/dmn-font/css/dmn-embedded.css",
     "properties-panel.js": "bpmn-js-properties-panel/dist/bpmn-js-properties-panel.umd.js",
     "properties-panel.css": "@bpmn-io/properties-panel/dist/assets/properties-panel.css",
+    # The icon fonts as files: the page's CSP (default-src 'self') refuses the fonts the *-embedded.css carry as data:
+    "bpmn-font/css/bpmn.css": "bpmn-js/dist/assets/bpmn-font/css/bpmn.css",
+    "bpmn-font/font/bpmn.woff2": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff2",
+    "bpmn-font/font/bpmn.woff": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff",
+    "dmn-font/css/dmn.css": "dmn-js/dist/assets/dmn-font/css/dmn.css",
+    "dmn-font/font/dmn.woff2": "dmn-js/dist/assets/dmn-font/font/dmn.woff2",
+    "dmn-font/font/dmn.woff": "dmn-js/dist/assets/dmn-font/font/dmn.woff",
 }
 
 

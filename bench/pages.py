@@ -22,10 +22,8 @@ import argparse
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,13 +35,15 @@ sys.path.insert(0, str(ROOT))
 
 import pyotp  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench import pages_data  # noqa: E402
+from bench.pages_server import (  # noqa: E402
+    backend_pids, cpu_seconds, cpu_spent, create_database, database_url, drop_database, instance_count, redis_url,
+    start_server, worker_pids,
+)
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 COOKIE = "vertrouwd_session"
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -188,69 +188,9 @@ def measure(page: Page, clients: list[Client], rounds: int) -> Result:
     return result
 
 
-def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """utime + stime of each process (with its threads), from /proc."""
-    seconds = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime: fields 14 and 15 of stat
-    return seconds
-
-
-def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds between two readings; a process that started in between counts from zero."""
-    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
-
-
-def worker_pids(master: int) -> list[int]:
-    return [int(path.parent.name) for path in Path("/proc").glob("[0-9]*/stat")
-            if _parent(path) == master]
-
-
-def _parent(stat: Path) -> int | None:
-    try:
-        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
-    except (FileNotFoundError, IndexError, ValueError):
-        return None
-
-
-def backend_pids(database, name: str) -> list[int]:
-    """The PostgreSQL backends serving the app (not this script's own connection)."""
-    with database.connect() as connection:
-        return list(connection.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = :d "
-                                            "AND pid <> pg_backend_pid()"), {"d": name}))
-
-
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(q * len(ordered) + 0.5) - 1)]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(url: str, redis: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {**os.environ, **pages_data.SETTINGS, "DATABASE_URL": url, "REDIS_URL": redis,
-           "LOGIN_RATE_LIMIT": "100000 per minute", "VERTROUWD_INSTANCE": tempfile.mkdtemp(prefix="bench-pages-"),
-           "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-                               str(workers), "--threads", str(threads), "--log-level", "warning", "app.wsgi:app"],
-                              env=env, cwd=ROOT)
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server, port
-        except OSError:
-            assert server.poll() is None, "gunicorn exited"
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
 
 
 BLOCK = 10  # requests per page to one size before the other's turn (one client)
@@ -401,41 +341,6 @@ def generate(server_url: str, name: str, url: str) -> None:
     counts = pages_data.generate(url, pages_data.Size.of(int(name.rsplit("_", 1)[1])))
     print(f"{name}: generated in {time.perf_counter() - started:.0f} s: "
           + ", ".join(f"{count:,} {table}" for table, count in counts.items()), flush=True)
-
-
-def database_url(server_url: str, name: str) -> str:
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def create_database(server_url: str, name: str) -> str:
-    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    return database_url(server_url, name)
-
-
-def drop_database(server_url: str, name: str) -> None:
-    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _on_server(server_url: str, *statements: str) -> None:
-    admin = create_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
-    admin.dispose()
-
-
-def redis_url() -> str:
-    """Database 8 of REDIS_URL's server (the local one by default): apart from the tests' and the other benches'."""
-    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    return re.sub(r"/\d*$", "", base.rstrip("/")) + "/8"
-
-
-def instance_count(url: str) -> int:
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        count = connection.scalar(text("SELECT count(*) FROM process_instance"))
-    engine.dispose()
-    return count
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import db  # noqa: E402
 from bench import pages_data  # noqa: E402
-from bench.pages import DEFAULT_PG, PAGES, bench_accounts, database_url, log_in, redis_url  # noqa: E402
+from bench.pages import DEFAULT_PG, PAGES, bench_accounts, log_in  # noqa: E402
+from bench.pages_server import database_url, redis_url  # noqa: E402
 
 
 class InProcessClient:

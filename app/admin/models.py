@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.admin.routes import bp
 from app.db import session
-from app.modeling import versions
+from app.modeling import drafts, versions
 from app.modeling.diff import diff_versions
 
 
@@ -19,7 +19,7 @@ def model(key: str):
     difference = diff_versions(by_number[pair[0]], by_number[pair[1]]) if pair else None
     choices = [(str(number), str(number)) for number in sorted(by_number)]
     return render_template("admin/model.html", key=key, versions=listed, pair=pair, difference=difference,
-                           choices=choices)
+                           choices=choices, draft=drafts.draft_of(session(), current_user, key))
 
 
 @bp.get("/models/<key>/versions/<int:number>/files/<name>")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.admin import services
 from app.auth import policy
 from app.db import session
+from app.modeling import drafts
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,9 +21,12 @@ def require_admin():
 
 @bp.get("/")
 def index():
-    return render_template("admin/index.html", overview=services.overview(session()))
+    return render_template("admin/index.html", overview=services.overview(session()),
+                           my_drafts=drafts.drafts_of(session(), current_user))
 
 from app.admin import (
+    migrations,  # noqa: E402,F401
+    modeler,  # noqa: E402,F401
     models,  # noqa: E402,F401
     new_user,  # noqa: E402,F401
     outbox,  # noqa: E402,F401

@@ -9,6 +9,7 @@ from app.admin import timer_board
 from app.admin.routes import bp
 from app.db import session
 from app.engine.errors import Conflict
+from app.web import local_path
 
 
 @bp.get("/timers")
@@ -41,5 +42,7 @@ def fire_timer_now(timer_id: int):
 
 
 def _back(timer_id: int, message: str, category: str):
+    """Back where the button was: the timers page, or the instance page it was pressed on (``next``)."""
     flash(message, category)
-    return redirect(url_for("admin.timers", _anchor=f"timer-{timer_id}"))
+    board = url_for("admin.timers", _anchor=f"timer-{timer_id}")
+    return redirect(local_path(request.form.get("next"), board))

@@ -48,9 +48,15 @@ _MIGRATION_RUN = {"type": "object", "properties": {
     "done": {"type": "integer"}, "moved": {"type": "integer"}, "possible": {"type": "integer"},
     "refused": {"type": "integer"}, "failed": {"type": "integer"}, "finished": {"type": "boolean"},
     "created_at": {"type": "string", "format": "date-time"}, "finished_at": {"type": ["string", "null"]},
+    "filters": {"type": ["object", "null"], "additionalProperties": {"type": "string"},
+                "description": "The instance list's filters that chose the instances, with the zone of their days"},
     "results": {"type": "array", "items": {"type": "object", "properties": {
         "instance": {"type": "integer"}, "outcome": {"enum": ["moved", "possible", "refused", "failed"]},
         "reasons": {"type": "array", "items": {"type": "string"}}}}}}}
+_RUN_FILTERS = {"type": "object", "description": "Only the instances the instance list's filters choose (each a string "
+                "as in its query)", "additionalProperties": False, "properties": {
+                    name: {"type": "string"} for name in ("entity", "status", "started_from", "started_to",
+                                                          "incident")}}
 _LIST_PARAMETERS = [
     {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "A process model's key"},
     {"name": "status", "in": "query", "schema": _STATUS},
@@ -63,6 +69,10 @@ _LIST_PARAMETERS = [
      "description": "Text in the subject, any case; never matches a confidential instance the caller takes no part in"},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+    {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1},
+     "description": "A version of the process named by model (required with it)"},
+    {"name": "incident", "in": "query", "schema": {"enum": ["1", "true"]},
+     "description": "Only instances with an incident (a failed timer), whatever their status"},
 ]
 
 
@@ -99,6 +109,10 @@ _TASK_QUERY = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
      "description": "Pages reach 10,000 tasks deep; narrow the filter to go further"},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+    {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1},
+     "description": "A version of the process named by model (required with it)"},
+    {"name": "incident", "in": "query", "schema": {"enum": ["1", "true"]},
+     "description": "Only instances with an incident (a failed timer), whatever their status"},
 ]
 
 _SCENARIOS = {"type": "object", "additionalProperties": {"type": "object"},
@@ -186,7 +200,8 @@ OPENAPI = {
                                                            "properties": {"from_version": {"type": "integer"},
                                                                           "to_version": {"type": "integer"},
                                                                           "dry_run": {"type": "boolean",
-                                                                                      "default": True}}})},
+                                                                                      "default": True},
+                                                                          "filters": _RUN_FILTERS}})},
                 "responses": {"202": {"description": "The run, queued", **_json(_MIGRATION_RUN)},
                               **{key: value for key, value in _responses((200, "", {}), 403, 422).items()
                                  if key != "200"}}}},

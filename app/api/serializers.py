@@ -93,7 +93,7 @@ def migration_plan(plan) -> dict:
 def migration_run(run, counts: dict[str, int], results: list) -> dict:
     """A bulk migration with its progress: how many instances it found, what became of each so far."""
     return {"id": run.id, "model": run.model_key, "from_version": run.from_version, "to_version": run.to_version,
-            "dry_run": run.dry_run, "total": run.total, "done": sum(counts.values()), **counts,
+            "dry_run": run.dry_run, "filters": run.filters, "total": run.total, "done": sum(counts.values()), **counts,
             "finished": run.finished_at is not None, "created_at": _iso(run.created_at),
             "finished_at": _iso(run.finished_at),
             "results": [{"instance": row.instance_id, "outcome": row.outcome, "reasons": row.reasons}

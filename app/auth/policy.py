@@ -401,3 +401,9 @@ def can_keep_dossiers(user: User) -> bool:
 def can_open_dossier(user: User, confidant_id: int) -> bool:
     """A dossier is its confidant's alone (R2): not a PAPSY's, not an admin's."""
     return can_keep_dossiers(user) and user.id == confidant_id and can_read_confidential(user)
+
+
+def can_view_data_names(user: User, access: InstanceAccess) -> bool:
+    """The names of an instance's workflow data (never their values) are an admin's, to administer it; of a
+    confidential instance only when he takes part in it (only then is his access full)."""
+    return user.has_role(Role.ADMIN) and access is InstanceAccess.FULL

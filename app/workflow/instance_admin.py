@@ -2,7 +2,7 @@
 rules: app/engine/lifecycle.py, migration.py). Of a confidential instance an admin sees only its status, and acts on that alone."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.engine import lifecycle, migration
 from app.engine.errors import Conflict, InvalidData, NotAllowed
-from app.models import ProcessInstance, User
+from app.models import ProcessInstance, ProcessModelVersion, Timer, TimerState, User
 
 
 def suspend(session: Session, user: User, instance_id: int) -> ProcessInstance:
@@ -64,3 +64,23 @@ def _without_steps(plan: migration.MigrationPlan) -> migration.MigrationPlan:
 def _require(user: User) -> None:
     if not policy.can_administer_instances(user):
         raise NotAllowed(_l("Alleen een beheerder kan een proces opschorten, hervatten of beëindigen."))
+
+
+@dataclass(frozen=True)
+class AdminPanel:
+    """What the instance page offers an admin beyond suspend, resume and terminate."""
+
+    versions: list[int]  # the other versions of its process it could move to
+    failed_timers: list[int]  # the ids of its failed timers (its incident), to retry
+
+
+def panel(session: Session, user: User, instance: ProcessInstance) -> AdminPanel | None:
+    """None for who is not an admin."""
+    if not policy.can_administer_instances(user):
+        return None
+    versions = session.scalars(select(ProcessModelVersion.version).where(
+        ProcessModelVersion.model_key == instance.model_version.model_key,
+        ProcessModelVersion.id != instance.model_version_id).order_by(ProcessModelVersion.version))
+    failed = session.scalars(select(Timer.id).where(Timer.instance_id == instance.id,
+                                                    Timer.state == TimerState.FAILED).order_by(Timer.id))
+    return AdminPanel(list(versions), list(failed))

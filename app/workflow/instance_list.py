@@ -32,7 +32,7 @@ PER_PAGE = 50
 MAX_PER_PAGE = 200  # the API's limit
 MAX_PAGE = 1_000_000
 MAX_QUERY = 200  # as long as a subject
-FILTER_NAMES = ("model", "status", "entity", "started_from", "started_to", "q")
+FILTER_NAMES = ("model", "version", "status", "entity", "started_from", "started_to", "incident", "q")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"\d{1,7}")
 
@@ -42,17 +42,21 @@ class InstanceFilters:
     """What the list is narrowed to; None is "any". The dates are days in the display time zone, both included."""
 
     model: str | None = None
+    version: int | None = None  # of the model: only with a model
     status: InstanceStatus | None = None
     entity: Entity | None = None
     started_from: date | None = None
     started_to: date | None = None
+    incident: bool = False  # only those with an incident (a failed timer), whatever their status
     q: str | None = None
     page: int = 1
     per_page: int = PER_PAGE
+    zone: str | None = None  # the time zone of the days; None: the app's (display_zone)
 
     @property
     def narrowed(self) -> bool:
-        return any((self.model, self.status, self.entity, self.started_from, self.started_to, self.q))
+        return any((self.model, self.version, self.status, self.entity, self.started_from, self.started_to,
+                    self.incident, self.q))
 
 
 @dataclass(slots=True)  # not frozen: fifty a page, and frozen costs six times as much to build
@@ -89,13 +93,17 @@ class InstancePage:
         return max(1, math.ceil(self.total / self.filters.per_page))
 
 
-def parse_filters(session: Session, args: Mapping[str, str], *, api: bool = False) -> InstanceFilters:
+def parse_filters(session: Session, args: Mapping[str, str], *, api: bool = False,
+                  zone: str | None = None) -> InstanceFilters:
     """The filters in ``args`` (a query string); every bad one is named in InvalidData, none ignored.
-    ``per_page`` is the API's (at most 200); the web page shows 50."""
+    ``per_page`` is the API's (at most 200); the web page shows 50. ``zone``: of the days, by default the app's."""
     errors: dict[str, str] = {}
     values = {name: _text(args.get(name), name, errors) for name in (*FILTER_NAMES, "page", "per_page")}
+    model = _model(session, values["model"], errors)
     filters = InstanceFilters(
-        model=_model(session, values["model"], errors), status=_status(values["status"], errors),
+        model=model, version=_version(session, model, values["version"], errors),
+        status=_status(values["status"], errors), incident=_yes(values["incident"], errors),
+        zone=zone,
         entity=_entity(session, values["entity"], errors),
         started_from=_day(values["started_from"], "started_from", errors),
         started_to=_day(values["started_to"], "started_to", errors), q=_query(values["q"], errors),
@@ -114,7 +122,7 @@ def list_instances(session: Session, user: User, args: Mapping[str, str], *, api
     """The page of instances ``user`` may list that ``args`` asks for, newest first (bad filters: InvalidData).
     ``versions``: process versions by id the caller read already."""
     filters = parse_filters(session, args, api=api)
-    visible, narrowing = policy.visible_instance_parts(user), _conditions(user, filters)
+    visible, narrowing = policy.visible_instance_parts(user), conditions(user, filters)
     per_status = _count_per_status(session, user, filters, visible, narrowing)
     total = per_status.get(filters.status, 0) if filters.status else sum(per_status.values())
     if filters.status:
@@ -156,21 +164,27 @@ def filter_choices(session: Session, user: User, current: list[ProcessModelVersi
                          [(code, name) for code, name in entities])
 
 
-def _conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool]]:
+def conditions(user: User, filters: InstanceFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses of the list but for what ``user`` may see (policy.visible_instance_parts) and the status
     (counted per status first)."""
     conditions = []
-    if filters.model:
+    if filters.version:  # an admin knows the version of a confidential row too: he moves them (bulk migration)
+        conditions.append(ProcessInstance.model_version_id == select(ProcessModelVersion.id).where(
+            ProcessModelVersion.model_key == filters.model, ProcessModelVersion.version == filters.version)
+            .scalar_subquery())
+    elif filters.model:
         conditions.append(ProcessInstance.model_version_id.in_(
             select(ProcessModelVersion.id).where(ProcessModelVersion.model_key == filters.model)))
+    if filters.incident:
+        conditions.append(ProcessInstance.incident.is_not(None))
     if filters.entity or filters.started_from or filters.started_to or filters.q:
         conditions.append(policy.instance_details_visible_to(user))
     if filters.entity:
         conditions.append(ProcessInstance.entity_id == filters.entity.id)
     if filters.started_from:
-        conditions.append(ProcessInstance.started_at >= _start_of(filters.started_from))
+        conditions.append(ProcessInstance.started_at >= _start_of(filters.started_from, filters.zone))
     if filters.started_to:
-        conditions.append(ProcessInstance.started_at < _start_of(filters.started_to + timedelta(days=1)))
+        conditions.append(ProcessInstance.started_at < _start_of(filters.started_to + timedelta(days=1), filters.zone))
     if filters.q:
         conditions.append(ProcessInstance.subject.ilike(f"%{_escape_like(filters.q)}%", escape="\\"))
     return conditions
@@ -180,7 +194,7 @@ def _count_per_status(session: Session, user: User, filters: InstanceFilters, vi
                       conditions: list[ColumnElement[bool]]) -> dict[str, int]:
     """Counted apart in each part of what ``user`` may see (they do not overlap), in one statement. Unless the
     dates or a search narrow the list, an entity's ordinary instances are counted from the tally."""
-    if filters.started_from or filters.started_to or filters.q:
+    if filters.started_from or filters.started_to or filters.q or filters.incident:  # not in the tally
         counts = [_row_counts(part, conditions) for part in visible]
     else:
         entities, others = policy.counted_instance_parts(user)
@@ -201,8 +215,10 @@ def _tally_counts(entities: set[int] | None, filters: InstanceFilters):
     if entities is not None:
         conditions.append(InstanceTally.entity_id.in_(entities) if entities else false())
     if filters.model:
-        conditions.append(InstanceTally.model_version_id.in_(
-            select(ProcessModelVersion.id).where(ProcessModelVersion.model_key == filters.model)))
+        versions = select(ProcessModelVersion.id).where(ProcessModelVersion.model_key == filters.model)
+        if filters.version:
+            versions = versions.where(ProcessModelVersion.version == filters.version)
+        conditions.append(InstanceTally.model_version_id.in_(versions))
     if filters.entity:
         conditions.append(InstanceTally.entity_id == filters.entity.id)
     return select(InstanceTally.status, func.sum(InstanceTally.count)).where(*conditions) \
@@ -232,10 +248,14 @@ def _page_rows(session: Session, conditions: list[ColumnElement[bool]], filters:
     return [by_id[row_id] for row_id in ids]
 
 
-def _start_of(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the display time zone, as the database keeps it (UTC)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(), zone).astimezone(ZoneInfo("UTC"))
+def display_zone() -> str:
+    """The time zone the days of the filters are in (the app's display zone)."""
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def _start_of(day: date, zone: str | None) -> datetime:
+    """Midnight at the start of ``day`` in ``zone`` (None: display_zone()), as the database keeps it (UTC)."""
+    return datetime.combine(day, time(), ZoneInfo(zone or display_zone())).astimezone(ZoneInfo("UTC"))
 
 
 def _escape_like(text: str) -> str:
@@ -256,6 +276,30 @@ def _model(session: Session, key: str | None, errors: dict) -> str | None:
         errors["model"] = _l("Onbekend proces.")
         return None
     return key
+
+
+def _version(session: Session, model: str | None, value: str | None, errors: dict) -> int | None:
+    if value is None:
+        return None
+    if model is None:
+        errors["version"] = _l("Kies eerst een proces.")
+        return None
+    number = int(value) if _NUMBER.fullmatch(value) else None
+    if number is None or session.scalar(select(ProcessModelVersion.id).where(
+            ProcessModelVersion.model_key == model, ProcessModelVersion.version == number)) is None:
+        errors["version"] = _l("Dit proces heeft die versie niet.")
+        return None
+    return number
+
+
+def _yes(value: str | None, errors: dict) -> bool:
+    """A checkbox's "1" (the web page) or the API's "true"; empty is no."""
+    if value is None:
+        return False
+    if value not in ("1", "true", "yes", "on"):
+        errors["incident"] = _l("Kies 1 (alleen met een incident) of laat leeg.")
+        return False
+    return True
 
 
 def _status(value: str | None, errors: dict) -> InstanceStatus | None:

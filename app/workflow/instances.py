@@ -16,6 +16,7 @@ from app.engine import runner
 from app.engine.errors import NotAllowed, NotFound
 from app.forms import FormDefinition
 from app.models import HistoryEvent, ProcessInstance, Task, TaskState, Timer, TimerState, User
+from app.workflow import instance_diagram
 from app.workflow.services import form_of
 
 
@@ -39,6 +40,8 @@ class InstancePage:
     can_act: set[int] = field(default_factory=set)
     timers: list[tuple[Timer, str | None]] = field(default_factory=list)  # with the diagram's name for each
     closed_tasks: list[ClosedTask] = field(default_factory=list)
+    steps: list[instance_diagram.Step] = field(default_factory=list)  # where it stands, as a list
+    data_names: list[str] = field(default_factory=list)  # for an admin: the names of its data, never the values
 
 
 def instance_for(session: Session, user: User, instance_id: int) -> tuple[ProcessInstance, policy.InstanceAccess]:
@@ -60,12 +63,14 @@ def instance_page(session: Session, user: User, instance_id: int) -> InstancePag
     if access is not policy.InstanceAccess.FULL:
         return InstancePage(instance, access)
     tasks = open_tasks(session, instance)
+    steps, data_names = instance_diagram.instance_steps(instance)
     return InstancePage(
         instance, access, history=history(session, instance), open_tasks=tasks,
         can_act={task.id for task in tasks if policy.can_complete(user, task)},
         timers=[(timer, runner.step_title(instance.model_version, timer.spec_name))
-                for timer in pending_timers(session, instance)],
-        closed_tasks=closed_tasks(session, instance))
+                for timer in open_timers(session, instance)],
+        closed_tasks=closed_tasks(session, instance), steps=steps,
+        data_names=data_names if policy.can_view_data_names(user, access) else [])
 
 
 def history(session: Session, instance: ProcessInstance) -> list[HistoryEvent]:
@@ -80,6 +85,13 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[Task]:
 def pending_timers(session: Session, instance: ProcessInstance) -> list[Timer]:
     return list(session.scalars(select(Timer).where(Timer.instance_id == instance.id,
                                                     Timer.state == TimerState.PENDING).order_by(Timer.due_at)))
+
+
+def open_timers(session: Session, instance: ProcessInstance) -> list[Timer]:
+    """The timers still to fire: waiting, held (the instance is suspended) or failed (an incident)."""
+    return list(session.scalars(select(Timer).where(
+        Timer.instance_id == instance.id, Timer.state.in_((TimerState.PENDING, TimerState.HELD, TimerState.FAILED)))
+        .order_by(Timer.due_at)))
 
 
 def closed_tasks(session: Session, instance: ProcessInstance) -> list[ClosedTask]:

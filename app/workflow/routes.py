@@ -227,6 +227,10 @@ def _administer(instance_id: int, act, done: str):
 @login_required
 def instance(instance_id: int):
     page = instance_pages.instance_page(session(), current_user, instance_id)
+    admin_panel = instance_admin.panel(session(), current_user, page.instance)
     if page.access is not policy.InstanceAccess.FULL:
-        return render_template("workflow/instance_status.html", instance=page.instance)
-    return render_template("workflow/instance.html", page=page, instance=page.instance)
+        return render_template("workflow/instance_status.html", instance=page.instance, admin_panel=admin_panel)
+    return render_template("workflow/instance.html", page=page, instance=page.instance, admin_panel=admin_panel)
+
+
+from app.workflow import instance_routes  # noqa: E402,F401  (the diagram and the migration of one instance)

@@ -18,6 +18,12 @@ from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
 from tests.e2e.test_inbox_journey import arrange_tasks, late_row
 from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
+from tests.e2e.instance_admin_pages import (
+    admin_instance_diagram,
+    admin_instance_migrate,
+    admin_migration_new_errors,
+    admin_migration_report,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -291,6 +297,35 @@ def task_hand_over(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("heading", name="Overdragen aan een collega")).to_be_visible()
 
 
+def admin_modeler(page: Page, base: str, log_in) -> None:
+    """The modeler on the appointment, a user task chosen: the diagram, our own panel and bpmn-js's."""
+    admin_model(page, base, log_in)
+    page.get_by_role("link", name="Bewerken").click()
+    page.locator('[data-element-id="review_appointment"]').first.click()
+    expect(page.get_by_label("Formulier", exact=True)).to_have_value("appointment_review")
+
+
+def admin_form_editor(page: Page, base: str, log_in) -> None:
+    """The modeler's form editor: a form's JSON with a parse error, and its preview by our renderer."""
+    admin_modeler(page, base, log_in)
+    page.get_by_role("tab", name="Formulieren").click()
+    expect(page.locator("#form-editor-preview form")).to_be_visible()
+    page.get_by_label("UI-schema (JSON)").fill('{"ui:order": [')
+    expect(page.get_by_text("Geen geldige JSON op regel 1")).to_be_visible()
+
+
+def admin_modeler_check(page: Page, base: str, log_in) -> None:
+    """The check's result after the review step lost its form: the error in a list, its step marked on the canvas,
+    and a way to it."""
+    admin_modeler(page, base, log_in)
+    page.get_by_label("Formulier", exact=True).select_option("")
+    page.get_by_role("button", name="Controleren", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("fout(en)")
+    expect(page.locator(".djs-element.modeler-error").first).to_be_visible()
+    page.get_by_role("button", name="Toon in het diagram").first.click()
+    expect(page.locator("#modeler-own-panel")).to_be_focused()
+
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -322,6 +357,13 @@ PAGES = {
     "inbox-filtered": inbox_filtered(390),  # used on a phone; audited at both widths like every page
     "inbox-bad-filter": inbox_bad_filter,
     "task-hand-over": task_hand_over,
+    "admin-instance-diagram": admin_instance_diagram,
+    "admin-instance-migrate": admin_instance_migrate,
+    "admin-migration-new-errors": admin_migration_new_errors,
+    "admin-migration-report": admin_migration_report,
+    "admin-modeler": admin_modeler,
+    "admin-form-editor": admin_form_editor,
+    "admin-modeler-check": admin_modeler_check,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

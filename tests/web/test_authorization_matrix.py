@@ -227,6 +227,45 @@ MATRIX = [
     # shows the decision through the web, tests/dossiers/test_recovery_process.py who may take it.
     ("POST", "/recovery/tasks/<id:task_id>", "/recovery/tasks/999999", R, "nothing",
      LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    # Where an instance stands (its diagram's states): who sees the instance's steps, as its page; of a delicate case
+    # its participants, not the admin (tests/web/test_instance_admin_pages.py shows the states).
+    ("GET", INST + "/diagram", "/instances/{instance}/diagram", R, None, LOGIN, 403, 200, 200, 403, 403, 403, 200),
+    ("GET", INST + "/diagram", "/instances/{delicate}/diagram", D, None, LOGIN, 200, 403, 200, 403, 403, 403, 403),
+    # Moving one instance from its page: the admin asks for the version it is on and is told so on its page
+    # (tests/web/test_instance_admin_pages.py moves one).
+    ("GET", INST + "/migrate", "/instances/{instance}/migrate?version=1", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, INSTANCE),
+    ("POST", INST + "/migrate", "/instances/{instance}/migrate", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, INSTANCE),
+    # Bulk migration pages (tests/web/test_bulk_migration_pages.py runs one): the admin's choice of version 1 to 1 is
+    # refused with a message; there is no run 999999.
+    ("GET", "/admin/models/<key>/migrations/new", "/admin/models/appointment/migrations/new", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/<key>/migrations/new", "/admin/models/appointment/migrations/new", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 422),
+    ("GET", "/admin/migrations/<id:run_id>", "/admin/migrations/999999", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("GET", "/admin/migrations/<id:run_id>/progress", "/admin/migrations/999999/progress", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/migrations/<id:run_id>/run", "/admin/migrations/999999/run", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    # The modeler (admins only): the first save makes the admin's own draft; the JSON posts get a web form here,
+    # which they read as an empty body (tests/web/test_model_drafts.py shows what each does with a real one).
+    ("GET", "/admin/models/new", "/admin/models/new", R, None, LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/new", "/admin/models/new", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 400),
+    ("GET", "/admin/models/<key>/edit", "/admin/models/appointment/edit", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("GET", "/admin/models/<key>/draft", "/admin/models/appointment/draft", R, None,
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/<key>/draft", "/admin/models/appointment/draft", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/<key>/draft/check", "/admin/models/appointment/draft/check", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "/admin/models/<key>/draft/deploy", "/admin/models/appointment/draft/deploy", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/models/<key>/draft/discard", "/admin/models/appointment/draft/discard", R, "nothing",
+     LOGIN, 403, 403, 403, 403, 403, 403, 404),
+    ("POST", "/admin/forms/preview", "/admin/forms/preview", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 422),
     # The checks before a deploy store nothing: the admin gets the report (tests/process/test_checks.py).
     ("POST", "/api/v1/process-models/<key>/checks", "/api/v1/process-models/appointment/checks", R, "nothing",
      401, 403, 403, 403, 403, 403, 403, 200),
@@ -267,6 +306,12 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/tasks/{review}/assign": {"user": OMG_PAPSY_2}, "/api/v1/tasks/{review}/claim": {},
     "/api/v1/tasks/{review}/release": {}, "/api/v1/tasks/{review}/assign": {"user": OMG_PAPSY_2},
     "/inbox/filters": {"name": "Te laat", "query": "due=late"}, "/inbox/filters/{filter}/delete": {},
+    "/instances/{instance}/migrate": {"version": "1"},
+    "/admin/models/appointment/migrations/new": {"from_version": "1", "to_version": "1"},
+    "/admin/migrations/999999/run": {},
+    "/admin/models/new": {"key": "Slecht!", "name": ""}, "/admin/models/appointment/draft": {},
+    "/admin/models/appointment/draft/deploy": {}, "/admin/models/appointment/draft/check": {}, "/admin/models/appointment/draft/discard": {},
+    "/admin/forms/preview": {},
     "/api/v1/process-models/appointment/checks": {"bpmn": (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")

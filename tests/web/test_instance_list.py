@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from app.api.openapi import OPENAPI
 from app.auth.accounts import create_api_token
+from app.config import PROJECT_ROOT
 from app.engine import registry
 from app.models import ProcessInstance
 from app.workflow.instance_list import list_instances
@@ -302,3 +303,55 @@ def test_a_papsy_counts_each_instance_once_however_they_take_part_and_another_pa
     assert sorted(row.id for row in page.rows) == sorted([rows["jana"], rows["training"], rows["piet"], offered])
     assert (page.total, page.per_status) == (4, {"running": 2, "completed": 1, "incident": 1})
     assert sorted(listed(store, AWV_PAPSY)) == sorted([rows["piet"], offered, not_yet])
+
+
+@pytest.fixture
+def second_version(store, rows) -> dict[str, int]:
+    """Appointment version 2, with one OMG instance on it; "training" and a suspended "jana" have an incident."""
+    source = (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text().replace("Aanstelling nakijken", "Nakijken")
+    registry.deploy(store, "appointment", {"appointment.bpmn": source}, registry.load_forms(PROJECT_ROOT / "forms"))
+    newer = add_instance(store, "appointment", "OMG", datetime(2026, 3, 3, 9, tzinfo=UTC), "Nieuwe kandidaat")
+    incident = '{"attempts": 4, "cause": "database", "timer": "remind"}'
+    store.get(ProcessInstance, rows["training"]).incident = incident
+    jana = store.get(ProcessInstance, rows["jana"])
+    jana.status, jana.incident = "suspended", incident  # suspended while its timer failed: still an incident
+    store.commit()
+    return {**rows, "newer": newer}
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ({"model": "appointment", "version": "2"}, ["newer"]),
+    ({"model": "appointment", "version": "1"}, ["jana", "piet"]),
+    ({"model": "delicate_case", "version": "1"}, ["secret"]),  # the admin moves confidential instances too
+    ({"incident": "1"}, ["jana", "training"]),
+    ({"incident": "1", "status": "incident"}, ["training"]),
+    ({"model": "appointment", "version": "1", "incident": "1"}, ["jana"]),
+])
+def test_the_list_filters_on_the_version_of_a_process_and_on_having_an_incident(session, second_version, args,
+                                                                                 expected):
+    assert listed(session, ADMIN, **args) == [second_version[name] for name in expected]
+    page = list_instances(session, user(session, ADMIN), args)
+    assert page.total == len(expected), "the counts follow the same filters"
+
+
+@pytest.mark.parametrize(("query", "field"), [("version=2", "version"), ("model=appointment&version=9", "version"),
+                                              ("model=appointment&version=x", "version"), ("incident=maybe", "incident")])
+def test_a_bad_version_or_incident_filter_is_named_on_the_page_and_in_the_api(client, store, second_version, bearer,
+                                                                              query, field):
+    api = client.get(f"/api/v1/process-instances?{query}", headers=bearer(ADMIN))
+    assert api.status_code == 422 and set(api.get_json()["errors"]) == {field}
+    login(client, ADMIN)
+    page = client.get(f"/instances?{query}")
+    assert page.status_code == 422 and f'href="#field-{field}"' in page.get_data(as_text=True)
+
+
+def test_a_list_of_one_version_links_an_admin_to_moving_those_instances(client, store, second_version, bearer):
+    login(client, ADMIN)
+    page = html_unescape(client.get("/instances?model=appointment&version=1&entity=OMG&q=x").get_data(as_text=True))
+    link = re.search(r'href="(/admin/models/appointment/migrations/new\?[^"]+)"', page)
+    assert link and parse_qs(urlsplit(link[1]).query) == {"from_version": ["1"], "entity": ["OMG"]}
+    items = client.get("/api/v1/process-instances?model=appointment&version=2", headers=bearer(ADMIN)).get_json()
+    assert [item["id"] for item in items["items"]] == [second_version["newer"]]
+    secretary = client.application.test_client()
+    login(secretary, OMG_SECRETARY)
+    assert "migrations/new" not in secretary.get("/instances?model=appointment&version=1").get_data(as_text=True)
