@@ -37,16 +37,19 @@ def model_list() -> None:
 @click.option("--comment", help="Why this version (kept with it).")
 def model_deploy(bpmn_file: Path, forms_dir: Path | None, comment: str | None) -> None:
     """Deploy the executable processes of BPMN_FILE as new versions, with the processes and decisions beside it that
-    they use. Running instances stay on their version; a model with a problem is refused whole."""
+    they use and their scenarios (scenarios/KEY/*.json beside it). Running instances stay on their version; a model
+    with a problem or a failing scenario is refused whole."""
     from app.engine.errors import ModelInvalid
     from app.engine.registry import deploy_file
+    from app.modeling import scenarios
 
     if comment is not None and len(comment) > 500:
         raise click.BadParameter("at most 500 characters", param_hint="--comment")
     session = db.session()
     current = _current_versions(session)
     try:
-        versions = deploy_file(session, bpmn_file, forms_dir or Settings().forms_dir, comment=comment)
+        versions = deploy_file(session, bpmn_file, forms_dir or Settings().forms_dir, comment=comment,
+                               verify=scenarios.gate)
     except ModelInvalid as refused:
         session.rollback()
         for problem in refused.problems:
@@ -120,9 +123,35 @@ def model_rollback(key: str, number: int, comment: str | None) -> None:
     old = _version(session, key, number)
     current = _current_versions(session).get(key)
     version = deploy(session, key, dict(old.bpmn_files), dict(old.forms), translations=old.translations or {},
-                     comment=comment or f"version {number} again")
+                     comment=comment or f"version {number} again", scenarios=old.scenarios or {})
     session.commit()
     if version.id == current:
         click.echo(f"process model {key}: version {version.version} is version {number} already (unchanged)")
     else:
         click.echo(f"process model {key}: version {version.version} (the content of version {number})")
+
+
+@model.command("test")
+@click.argument("key")
+def model_test(key: str) -> None:
+    """Run the scenarios of the current version of model KEY: a line per scenario; exit code 1 when one fails. Nothing
+    they do is kept."""
+    from app.engine.errors import NotFound
+    from app.engine.registry import current_version
+    from app.modeling.scenarios import run_all
+
+    session = db.session()
+    try:
+        version = current_version(session, key)
+    except NotFound:
+        raise click.ClickException(f"unknown process model {key}") from None
+    results = run_all(session, version)
+    session.rollback()
+    if not results:
+        click.echo(f"{key} version {version.version}: no scenarios")
+    for result in results:
+        where = f" [{result.element}]" if result.element else ""
+        click.echo(f"{'passed' if result.passed else 'FAILED'}  {result.name}" + ("" if result.passed else
+                                                                                   f": {result.message}{where}"))
+    if not all(result.passed for result in results):
+        raise SystemExit(1)

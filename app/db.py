@@ -8,7 +8,8 @@ a worker job or a CLI command. What must wait for that commit (a worker's job, a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from flask import Flask
@@ -160,3 +161,15 @@ def _run_after_commit(session: Session) -> None:
 def _drop_after_commit(session: Session, previous_transaction) -> None:
     if not session.in_transaction():
         session.info.pop(_AFTER_COMMIT, None)
+
+
+@contextmanager
+def dropped_at_end(session: Session) -> Iterator[None]:
+    """Forget the after-commit work registered inside the block: its changes are rolled back to a savepoint, so the
+    jobs and mail it asked for must not go out when the outer transaction commits (a scenario test,
+    app/modeling/scenarios.py)."""
+    before = list(session.info.get(_AFTER_COMMIT, []))
+    try:
+        yield
+    finally:
+        session.info[_AFTER_COMMIT] = before

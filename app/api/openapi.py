@@ -117,6 +117,17 @@ _TASK_QUERY = [
      "description": "Only instances with an incident (a failed timer), whatever their status"},
 ]
 
+_SCENARIOS = {"type": "object", "additionalProperties": {"type": "object"},
+              "description": "Scenario tests by name (README: How to add a process); absent: the current version's"}
+_ELEMENT_MESSAGES = {"type": "array", "items": {"type": "object", "required": ["element", "message"], "properties": {
+    "element": {"type": ["string", "null"]}, "message": {"type": "string"}}}}
+_CHECK_REPORT = {"type": "object", "required": ["errors", "warnings", "scenarios"], "properties": {
+    "errors": _ELEMENT_MESSAGES, "warnings": _ELEMENT_MESSAGES,
+    "scenarios": {"type": "array", "items": {"type": "object", "required": ["name", "passed", "message", "path"],
+                                             "properties": {"name": {"type": "string"}, "passed": {"type": "boolean"},
+                                                            "message": {"type": "string"},
+                                                            "path": {"type": "array", "items": {"type": "string"}}}}}}}
+
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "Vertrouwd API", "version": "1",
@@ -156,7 +167,8 @@ OPENAPI = {
                             "description": "Decision files by name: their DMN XML"},
                     "forms": {"type": "object", "additionalProperties": {"type": "object"},
                               "description": "Forms by name: their JSON Schema (or {schema, ui})"},
-                    "comment": {"type": "string", "maxLength": 500}}})},
+                    "comment": {"type": "string", "maxLength": 500},
+                    "scenarios": _SCENARIOS}})},
                 "responses": {
                     "201": {"description": "The new version", **_json(_MODEL_VERSION)},
                     "200": {"description": "Nothing changed: the current version", **_json(_MODEL_VERSION)},
@@ -168,6 +180,19 @@ OPENAPI = {
                                 "anyOf": [{"type": "array", "items": {"type": "object", "properties": {
                                     "element": {"type": ["string", "null"]}, "message": {"type": "string"}}}},
                                           {"type": "object", "additionalProperties": {"type": "string"}}]}}})}}}},
+        "/process-models/{key}/checks": {
+            "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "post": {
+                "summary": "Check a version before deploying it (admins): the same body as a deploy; nothing is "
+                           "stored. Problems block a deploy, warnings do not; each scenario is run (in a transaction "
+                           "that is rolled back) and a failed one is also a problem",
+                "requestBody": {"required": True, **_json({"type": "object", "required": ["bpmn"], "properties": {
+                    "bpmn": {"type": "string"}, "dmn": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "forms": {"type": "object", "additionalProperties": {"type": "object"}},
+                    "comment": {"type": "string", "maxLength": 500}, "scenarios": _SCENARIOS}})},
+                "responses": {"200": {"description": "The report", **_json(_CHECK_REPORT)},
+                              **{key: value for key, value in _responses((200, "", {}), 403, 422).items()
+                                 if key != "200"}}}},
         "/process-models/{key}/migrations": {
             "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
             "post": {

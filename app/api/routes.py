@@ -10,7 +10,7 @@ from app.auth.accounts import user_for_token
 from app.db import session
 from app.engine import registry
 from app.engine.errors import InvalidData, NotFound
-from app.modeling import migrations
+from app.modeling import checks, migrations
 from app.modeling import versions as modeling
 from app.roster import services as roster
 from app.workflow import claims, inbox, instance_admin, instance_list, instances, services
@@ -56,6 +56,11 @@ def model_versions(key: str):
 def deploy_model_version(key: str):
     version, created = modeling.deploy_submitted(session(), g.api_user, key, _json_body())
     return jsonify(out.model_version(version, True)), 201 if created else 200
+
+
+@bp.post("/process-models/<key>/checks")
+def check_model_version(key: str):
+    return jsonify(checks.check_submission(session(), g.api_user, key, _json_body()).as_json())
 
 
 @bp.post("/process-models/<key>/migrations")

@@ -17,9 +17,15 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import (
     BasePythonScriptEngineEnvironment,
 )
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timers
 
+from app.clock import ClockDatetime
 from app.engine import sandbox_guards as guards
 from app.engine.sandbox_budget import SandboxError, check_data, running
+
+# SpiffWorkflow's timers read the time with datetime.now() and offer no hook: give them the program's clock, so that a
+# scenario test's moved clock (app/clock.py) reaches them too. With the real clock nothing changes.
+spiff_timers.datetime = ClockDatetime
 
 __all__ = ["SandboxError", "SandboxedEnvironment", "SandboxedScriptEngine", "check_expression", "check_script"]
 

@@ -5,7 +5,7 @@ import operator
 import re
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from RestrictedPython.Guards import (
     guarded_iter_unpack_sequence,
@@ -13,6 +13,7 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
+from app.clock import ClockDatetime
 from app.engine.sandbox_budget import (
     _SEQUENCES,
     MAX_FORMAT_WIDTH,
@@ -302,7 +303,7 @@ BUILTINS = {
     "sum": numeric_sum, "sorted": charged_sorted, "range": capped_range, "isinstance": guarded_isinstance,
     "str": _CheckedType(str, _str_size), "list": _CheckedType(list), "tuple": _CheckedType(tuple),
     "set": _CheckedType(set), "dict": _CheckedType(dict),
-    "datetime": datetime, "date": date, "timedelta": timedelta, "timezone": timezone,
+    "datetime": ClockDatetime, "date": date, "timedelta": timedelta, "timezone": timezone,
     "Exception": Exception, "ValueError": ValueError, "TypeError": TypeError, "KeyError": KeyError,
     "IndexError": IndexError, "LookupError": LookupError, "ArithmeticError": ArithmeticError,
     "ZeroDivisionError": ZeroDivisionError, "AttributeError": AttributeError,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
@@ -68,8 +69,7 @@ def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> Pars
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key)
     except (ValidationException, Exception) as exc:  # the parser raises lxml and Spiff errors alike
-        return ParsedModel(key, key, None, {}, problems=[Problem(f"BPMN kan niet gelezen worden: {exc}",
-                                                                 getattr(exc, "id", None) or None)])
+        return ParsedModel(key, key, None, {}, problems=[_unreadable(exc)])
     parsed = ParsedModel(key, spec.description or key, spec, subprocess_specs)
     if hasattr(spec, "bpmn_name") and spec.bpmn_name:
         parsed.name = spec.bpmn_name
@@ -81,6 +81,13 @@ def parse_model(key: str, files: dict[str, str], forms: dict[str, dict]) -> Pars
     if not _process_property(parser, parsed.key, STARTED_FROM_PROPERTY):
         _find_start(parsed)
     return parsed
+
+
+def _unreadable(exc: Exception) -> Problem:
+    """A parse error, naming the element SpiffWorkflow names (its text is the parser's own, in English)."""
+    line = getattr(exc, "line_number", None)
+    reason = str(exc) + (str(_l(" (regel %(line)s)", line=line)) if line else "")
+    return Problem(str(_l("BPMN kan niet gelezen worden: %(reason)s", reason=reason)), getattr(exc, "id", None) or None)
 
 
 def _process_property(parser: SpiffBpmnParser, key: str, name: str) -> str | None:
@@ -100,24 +107,27 @@ def _read_visibility(parser: SpiffBpmnParser, parsed: ParsedModel) -> None:
         parsed.visibility = Visibility(value)
     except ValueError:
         allowed = ", ".join(member.value for member in Visibility)
-        parsed.problems.append(Problem(f"{parsed.name}: zichtbaarheid '{value[:50]}' is onbekend (kies {allowed})",
-                                       parsed.key))
+        parsed.problems.append(Problem(str(_l("%(process)s: zichtbaarheid '%(value)s' is onbekend (kies %(allowed)s)",
+                                              process=parsed.name, value=value[:50], allowed=allowed)), parsed.key))
 
 
 # Column sizes of the task table (app/models/process.py): a longer value would fail at the first save.
-_LIMITS = (("name", 100, "id"), ("bpmn_name", 200, "naam"), ("lane", 50, "lane"))
+_LIMITS = (("name", 100, _l("het id is langer dan %(limit)d tekens")),
+           ("bpmn_name", 200, _l("de naam is langer dan %(limit)d tekens")),
+           ("lane", 50, _l("de naam van de lane is langer dan %(limit)d tekens")))
 
 
 def _check_task_spec(task_spec, forms: dict[str, dict]) -> list[str]:
     label = f"{task_spec.bpmn_name or task_spec.name}"
     problems: list[str] = []
-    for attribute, limit, what in _LIMITS:
+    for attribute, limit, words in _LIMITS:
         if len(getattr(task_spec, attribute, None) or "") > limit:
-            problems.append(f"{label}: {what} langer dan {limit} tekens")
+            problems.append(f"{label}: {words % {'limit': limit}}")
     if isinstance(task_spec, UserTask) or getattr(task_spec, "manual", False):
         problems.extend(_check_user_task(task_spec, label, forms))
     if isinstance(task_spec, ServiceTask) and task_spec.operation_name not in known_services():
-        problems.append(f"{label}: onbekende service '{task_spec.operation_name}'")
+        problems.append(str(_l("%(step)s: onbekende service '%(service)s'", step=label,
+                               service=task_spec.operation_name)))
     for source, checker in _expressions(task_spec):
         try:
             checker(source)
@@ -130,21 +140,23 @@ def _check_user_task(task_spec, label: str, forms: dict[str, dict]) -> list[str]
     """Every human task (user or manual) has a known role as lane and a valid form."""
     problems = []
     if task_spec.lane not in HUMAN_LANES:
-        problems.append(f"{label}: de lane '{task_spec.lane}' is geen gekende rol ({', '.join(sorted(HUMAN_LANES))})")
+        problems.append(str(_l("%(step)s: de lane '%(lane)s' is geen gekende rol (%(roles)s)", step=label,
+                               lane=task_spec.lane, roles=", ".join(sorted(HUMAN_LANES)))))
     properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
     schema_file = properties.get(FORM_PROPERTY)
     if not schema_file:
-        return [*problems, f"{label}: geen formulier ({FORM_PROPERTY})"]
+        return [*problems, str(_l("%(step)s: er is geen formulier gekozen", step=label))]
     form = forms.get(form_name(schema_file))
     if form is None:
-        return [*problems, f"{label}: formulier '{schema_file}' bestaat niet"]
+        return [*problems, str(_l("%(step)s: formulier '%(form)s' bestaat niet", step=label, form=schema_file))]
     try:
         FormDefinition.from_dicts(form_name(schema_file), form["schema"], form.get("ui"))
     except FormError as exc:
-        problems.append(f"{label}: formulier '{schema_file}' is ongeldig: {exc}")
+        problems.append(str(_l("%(step)s: formulier '%(form)s' is ongeldig: %(reason)s", step=label, form=schema_file,
+                               reason=exc)))
     shown = properties.get("showDataOfForm")
     if shown and shown not in forms:
-        problems.append(f"{label}: showDataOfForm '{shown}' bestaat niet")
+        problems.append(str(_l("%(step)s: het getoonde formulier '%(form)s' bestaat niet", step=label, form=shown)))
     return problems
 
 

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.engine import registry
 from app.engine.errors import ModelInvalid
-from app.engine.specs import Problem, parse_model
+from app.engine.specs import Problem
 from app.models import User
+from app.modeling import scenarios
+from app.modeling.scenarios import ScenarioResult
+from app.modeling.validation import validate
 from app.modeling.versions import read_submission, require_admin
 
-
-@dataclass
-class ScenarioResult:
-    """One scenario run: passed or not, why not, and the diagram elements the instance reached, in order."""
-
-    name: str
-    passed: bool
-    message: str = ""
-    path: list[str] = field(default_factory=list)
+__all__ = ["CheckReport", "ScenarioResult", "check_submission"]
 
 
 @dataclass
@@ -55,8 +52,23 @@ def check_submission(session: Session, user: User, key: str, body: dict) -> Chec
         submission = read_submission(session, key, body)
     except ModelInvalid as refused:
         return CheckReport(problems=[_as_problem(problem) for problem in refused.problems])
-    parsed = parse_model(key, submission.files, submission.forms)
-    return CheckReport(problems=list(parsed.problems))
+    checked = validate(key, submission.files, submission.forms)
+    report = CheckReport(problems=list(checked.problems), warnings=list(checked.warnings))
+    if not submission.scenarios:
+        report.warnings.append(Problem(str(_l("Dit proces heeft geen scenario's: niets test het voor het in gebruik "
+                                              "gaat."))))
+    if report.problems:
+        return report
+    with scenarios.throwaway(session):
+        try:
+            version = registry.deploy(session, key, submission.files, submission.forms, created_by=user,
+                                      scenarios=submission.scenarios)
+        except ModelInvalid as refused:  # what only storing finds (the texts' translations)
+            report.problems.extend(_as_problem(problem) for problem in refused.problems)
+            return report
+        report.scenarios = scenarios.run_all(session, version)
+    report.problems.extend(scenarios.failures(report.scenarios))
+    return report
 
 
 def _as_problem(problem: str) -> Problem:

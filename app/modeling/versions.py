@@ -5,6 +5,7 @@ problem naming its element.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from app.engine.errors import InvalidData, ModelInvalid, NotAllowed, NotFound
 from app.engine.specs import Problem
 from app.forms import is_clean_text
 from app.models import ProcessModel, ProcessModelVersion, User
+from app.modeling import scenarios
 
 MAX_XML = 2_000_000  # characters of one BPMN or DMN file
 MAX_COMMENT = 500
@@ -40,7 +42,7 @@ def deploy_submitted(session: Session, user: User, key: str, body: dict) -> tupl
     submission = read_submission(session, key, body)
     newest = submission.current.id if submission.current is not None else None
     version = registry.deploy(session, key, submission.files, submission.forms, created_by=user,
-                              comment=submission.comment)
+                              comment=submission.comment, scenarios=submission.scenarios, verify=scenarios.gate)
     return version, version.id != newest
 
 
@@ -53,12 +55,14 @@ class Submission:
     forms: dict[str, dict]
     comment: str | None
     current: ProcessModelVersion | None
+    scenarios: dict[str, dict]
 
 
 def read_submission(session: Session, key: str, body: dict) -> Submission:
-    """``body`` checked (InvalidData naming each bad field) and completed with the current version's files and forms
-    it does not send."""
+    """``body`` checked (InvalidData naming each bad field) and completed with the current version's files, forms and
+    scenarios it does not send."""
     bpmn, decisions, forms, comment = _submitted(body)
+    sent_scenarios = _scenarios(body)
     model = session.get(ProcessModel, key) if is_clean_text(key) else None
     current = model.current_version if model is not None else None
     if key not in registry.process_ids(bpmn, executable_only=True):
@@ -66,7 +70,9 @@ def read_submission(session: Session, key: str, body: dict) -> Submission:
                                            key=key[:100])), key)])
     files = {**(current.bpmn_files if current is not None else {}), _file_name(current, key): bpmn, **decisions}
     known_forms = dict(current.forms) if current is not None else {}
-    return Submission(key, files, {**known_forms, **forms}, comment, current)
+    known_scenarios = dict(current.scenarios or {}) if current is not None else {}
+    return Submission(key, files, {**known_forms, **forms}, comment, current,
+                      sent_scenarios if sent_scenarios is not None else known_scenarios)
 
 
 def require_admin(user: User) -> None:
@@ -91,6 +97,19 @@ def _submitted(body: dict) -> tuple[str, dict[str, str], dict[str, dict], str | 
         raise InvalidData({name: str(message) for name, message in errors.items()})
     decisions = {name if name.endswith(".dmn") else f"{name}.dmn": xml for name, xml in decisions.items()}
     return bpmn, decisions, {name: _form(schema) for name, schema in forms.items()}, (comment or "").strip() or None
+
+
+def _scenarios(body: dict) -> dict[str, dict] | None:
+    """The scenarios sent ({name: scenario}), None when none were sent (the current version's stay)."""
+    sent = body.get("scenarios")
+    if sent is None:
+        return None
+    if not isinstance(sent, dict) or not all(isinstance(name, str) and is_clean_text(name) and 0 < len(name) <= 100
+                                             and isinstance(scenario, dict) for name, scenario in sent.items()):
+        raise InvalidData({"scenarios": str(_l("Geef de scenario's als {naam: scenario}."))})
+    if len(json.dumps(sent)) > MAX_XML:
+        raise InvalidData({"scenarios": str(_l("De scenario's zijn te groot."))})
+    return sent
 
 
 def _form(schema: dict) -> dict:

@@ -25,5 +25,5 @@ def test_a_manual_task_without_a_form_is_refused_at_deploy(session):
         deploy(session, "review_manual", MANUAL, refs="".join(
             f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in ("confirm", "done")))
     session.rollback()
-    assert refused.value.problems == ["Bevestigen: geen formulier (formJsonSchemaFilename)"]
+    assert refused.value.problems == ["Bevestigen: er is geen formulier gekozen"]
     assert session.scalar(select(ProcessModel).where(ProcessModel.key == "review_manual")) is None

@@ -266,6 +266,9 @@ MATRIX = [
     ("POST", "/admin/models/<key>/draft/discard", "/admin/models/appointment/draft/discard", R, "nothing",
      LOGIN, 403, 403, 403, 403, 403, 403, 404),
     ("POST", "/admin/forms/preview", "/admin/forms/preview", R, "nothing", LOGIN, 403, 403, 403, 403, 403, 403, 422),
+    # The checks before a deploy store nothing: the admin gets the report (tests/process/test_checks.py).
+    ("POST", "/api/v1/process-models/<key>/checks", "/api/v1/process-models/appointment/checks", R, "nothing",
+     401, 403, 403, 403, 403, 403, 403, 200),
 ]
 ALLOWED = {INBOX, NEW, NEW_DOSSIER, DOSSIER, TAKE_UP_TASK, ADMINISTERED, 200, 201}  # outcomes of a POST that did what it asks ("started", "approved", "corrected")
 DOSSIER_FORM = {"opened_on": "2026-11-02", "requester": "Verzoeker X", "themes": "stress", "persons": "colleague",
@@ -309,6 +312,7 @@ BODIES = {  # what each POST sends: web form fields, or the JSON body of the API
     "/admin/models/new": {"key": "Slecht!", "name": ""}, "/admin/models/appointment/draft": {},
     "/admin/models/appointment/draft/deploy": {}, "/admin/models/appointment/draft/check": {}, "/admin/models/appointment/draft/discard": {},
     "/admin/forms/preview": {},
+    "/api/v1/process-models/appointment/checks": {"bpmn": (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()},
 }
 CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
          for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]

@@ -141,7 +141,9 @@ def test_the_diff_names_each_element_added_removed_or_changed_and_each_changed_f
         (forms / f"{name}.schema.json").write_text(json.dumps(schema))
         if form.get("ui"):
             (forms / f"{name}.uischema.json").write_text(json.dumps(form["ui"]))
-    added = RENAMED.replace("</bpmn:process>", '<bpmn:endEvent id="extra_end" name="Extra einde"/></bpmn:process>', 1)
+    added = RENAMED.replace("</bpmn:process>", '<bpmn:endEvent id="extra_end" name="Extra einde"/><bpmn:sequenceFlow '
+                            'id="extra_flow" sourceRef="review_decision" targetRef="extra_end"><bpmn:conditionExpression>'
+                            'decision == "withdraw"</bpmn:conditionExpression></bpmn:sequenceFlow></bpmn:process>', 1)
     (tmp_path / "appointment.bpmn").write_text(added)
     assert run("model", "deploy", str(tmp_path / "appointment.bpmn"), "--forms", str(forms)).exit_code == 0
     result = run("model", "diff", "appointment", "1", "2")
@@ -151,8 +153,9 @@ def test_the_diff_names_each_element_added_removed_or_changed_and_each_changed_f
     assert "  changed  userTask review_appointment 'Aanstelling controleren': name: 'Aanstelling nakijken' -> " \
            "'Aanstelling controleren'" in lines
     assert "  added    endEvent extra_end 'Extra einde'" in lines
+    assert "  added    sequenceFlow extra_flow" in lines
     assert "  changed  form appointment_review" in lines
-    assert len(lines) == 4, lines
+    assert len(lines) == 5, lines
     assert run("model", "diff", "appointment", "2", "1").output.count("removed  endEvent extra_end") == 1
     assert "no change" in run("model", "diff", "appointment", "1", "1").output
     missing = run("model", "diff", "appointment", "1", "9")
