@@ -5,17 +5,16 @@ participants, not an admin)."""
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass
 
-import bpmn_io
 from flask_babel import lazy_gettext as _l
 from lxml import etree
 
-from app import model_texts
+from app import model_texts, ui
 from app.auth import policy
 from app.engine import positions
 from app.engine.errors import NotAllowed
+from app.modeling.layout import with_diagram
 from app.models import ProcessInstance, ProcessModelVersion
 
 log = logging.getLogger(__name__)
@@ -66,11 +65,7 @@ def _draw(version: ProcessModelVersion, locale: str) -> str | None:
     if xml is None:
         return None
     try:
-        if "BPMNDiagram" not in xml:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the layouter warns about what it leaves out (lanes)
-                xml = bpmn_io.layout_process(xml)
-        return _translated(xml, model_texts.for_version(version, locale))
+        return _translated(with_diagram(xml), model_texts.for_version(version, locale))
     except Exception as error:  # a diagram that cannot be drawn leaves the list of steps
         log.warning("diagram of %s version %s not drawn: %s", version.model_key, version.version,
                     type(error).__name__)
@@ -93,7 +88,9 @@ def _translated(xml: str, translate) -> str:
     root = etree.fromstring(xml.encode(), parser=etree.XMLParser(resolve_entities=False, no_network=True))
     for element in root.iter(f"{{{BPMN_NS}}}*"):
         name = element.get("name")
-        if name:
+        if name and element.tag == f"{{{BPMN_NS}}}lane":  # a lane is named by its role's key: say the role
+            element.set("name", ui.role_label(name))
+        elif name:
             element.set("name", translate(name))
     return etree.tostring(root, encoding="unicode")
 

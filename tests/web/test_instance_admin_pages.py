@@ -92,7 +92,7 @@ def test_the_diagram_marks_the_completed_the_ready_and_the_waiting_steps_and_the
     assert 'data-diagram-url="/instances/%d/diagram"' % waiting in page and "/vendor/bpmn-viewer.js" in page
 
 
-def test_the_diagram_names_its_steps_in_the_readers_language(app, client, store):
+def test_the_diagram_names_its_steps_and_lanes_in_the_readers_language(app, client, store):
     instance_id = services.start_process(store, user(store, OMG_SECRETARY), "appointment", entity(store, "OMG"),
                                          appointment_data()).id
     store.commit()
@@ -101,6 +101,9 @@ def test_the_diagram_names_its_steps_in_the_readers_language(app, client, store)
                                    "csrf_token": csrf_token(client.get("/inbox").get_data(as_text=True))})
     xml = client.get(f"/instances/{instance_id}/diagram").get_json()["xml"]
     assert 'name="Review the appointment"' in xml and "Aanstelling nakijken" not in xml
+    # Each role keeps its lane, which is said by the role, never by its key.
+    assert 'name="PAPSY"' in xml and 'name="EOC secretary"' in xml and 'name="eoc_secretary"' not in xml
+    assert "BPMNShape" in xml and 'bpmnElement="lane_papsy"' in xml
 
 
 @pytest.mark.parametrize(("who", "status"), [(AWV_SECRETARY, 403), (OMG_CONFIDANT, 403), (None, 302)])
