@@ -12,11 +12,16 @@ from app.admin.routes import bp
 from app.db import session
 from app.engine import registry
 from app.engine.errors import Conflict, InvalidData
+from app.engine.migration import reason_text
 from app.models import Entity
 from app.modeling import migration_report, migrations
 from app.modeling.versions import versions_of
 
 FIELDS = ("from_version", "to_version", *migrations.RUN_FILTERS)
+
+
+# ``reasons|map('migration_reason')``: why an instance did not move, in the reader's language
+bp.add_app_template_filter(reason_text, "migration_reason")
 
 
 @bp.route("/models/<key>/migrations/new", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.engine.migration import reason_text
 from app.models import Confidant, ProcessInstance, ProcessModelVersion, Task
 from app.workflow import instances
 from app.workflow.instances import incident_text
@@ -96,5 +97,5 @@ def migration_run(run, counts: dict[str, int], results: list) -> dict:
             "dry_run": run.dry_run, "filters": run.filters, "total": run.total, "done": sum(counts.values()), **counts,
             "finished": run.finished_at is not None, "created_at": _iso(run.created_at),
             "finished_at": _iso(run.finished_at),
-            "results": [{"instance": row.instance_id, "outcome": row.outcome, "reasons": row.reasons}
+            "results": [{"instance": row.instance_id, "outcome": row.outcome, "reasons": [reason_text(reason) for reason in row.reasons]}
                         for row in results]}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, gettext, lazy_gettext as _l
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
@@ -35,6 +35,7 @@ class MigrationPlan:
     from_version: int
     to_version: int
     blockers: list[str] = field(default_factory=list)
+    kept_blockers: list[dict | str] = field(default_factory=list)  # the same as a result keeps them (said)
     removed: list[str] = field(default_factory=list)  # open or future steps the target no longer has
     changed: list[str] = field(default_factory=list)  # open or future steps the target defines otherwise
     added: list[str] = field(default_factory=list)  # steps only the target has
@@ -88,13 +89,34 @@ def _plan(instance: ProcessInstance, workflow, target: ProcessModelVersion) -> t
         new = new_subprocess_specs.get(subprocess.spec.name)
         if new is None:
             if any(task.state & _DONE for task in subprocess.tasks.values()):
-                plan.blockers.append(str(_l("het opgeroepen proces '%(name)s' bestaat niet meer",
-                                            name=subprocess.spec.name)))
+                _block(plan, _l("het opgeroepen proces '%(name)s' bestaat niet meer", name=subprocess.spec.name))
             continue
         diffs[subprocess_id] = _diff(subprocess, subprocess.spec, new, plan)
-    for name in ("blockers", "removed", "changed", "added"):
+    for name in ("removed", "changed", "added"):
         setattr(plan, name, sorted(set(getattr(plan, name))))
     return plan, diffs
+
+
+def _block(plan: MigrationPlan, reason: LazyString) -> None:
+    if str(reason) not in plan.blockers:
+        plan.blockers.append(str(reason))
+        plan.kept_blockers.append(said(reason))
+
+
+def said(reason) -> dict | str:
+    """A reason as a result keeps it, so that each reader later gets it in their own language: the Dutch message and
+    its values (what a lazy_gettext string holds); any other text as it is."""
+    if isinstance(reason, LazyString) and reason._args:
+        return {"text": reason._args[0], "values": {name: value if isinstance(value, (int, float)) else str(value)
+                                                    for name, value in reason._kwargs.items()}}
+    return str(reason)
+
+
+def reason_text(reason: dict | str) -> str:
+    """A kept reason in the reader's language; a result of an older version kept the Dutch text itself."""
+    if isinstance(reason, dict):
+        return gettext(reason["text"], **reason.get("values", {}))
+    return str(reason)
 
 
 def _diff(workflow, spec, new_spec, plan: MigrationPlan) -> WorkflowDiff:
@@ -103,7 +125,7 @@ def _diff(workflow, spec, new_spec, plan: MigrationPlan) -> WorkflowDiff:
     for task in diff.removed + diff.changed:
         name = _name(task.task_spec)
         if task.state & _DONE:
-            plan.blockers.append(str(_l("de afgewerkte stap '%(name)s' werd gewijzigd of verwijderd", name=name)))
+            _block(plan, _l("de afgewerkte stap '%(name)s' werd gewijzigd of verwijderd", name=name))
         elif name:
             (plan.removed if task in diff.removed else plan.changed).append(name)
     plan.added.extend(name for spec in spec_diff.added if (name := _name(spec)))

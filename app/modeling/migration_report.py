@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.engine.migration import reason_text
 from app.models import MigrationResult, MigrationRun, User
 from app.modeling import migrations
 
@@ -64,5 +65,5 @@ def _reasons(session: Session, run_id: int) -> list[tuple[str, int]]:
     counted: Counter[str] = Counter()
     for reasons in session.scalars(select(MigrationResult.reasons).where(
             MigrationResult.run_id == run_id, MigrationResult.outcome.in_(("refused", "failed")))):
-        counted.update(set(reasons or []))
+        counted.update({reason_text(reason) for reason in reasons or []})
     return sorted(counted.items(), key=lambda item: (-item[1], item[0]))

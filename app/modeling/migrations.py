@@ -14,6 +14,7 @@ from app import dispatch
 from app.auth import policy
 from app.clock import now
 from app.engine.errors import Conflict, EngineError, InvalidData, NotAllowed, NotFound
+from app.engine.migration import said
 from app.models import InstanceStatus, MigrationResult, MigrationRun, ProcessInstance, ProcessModelVersion, User
 from app.workflow import instance_admin, instance_list
 
@@ -102,7 +103,7 @@ def _one(session: Session, run: MigrationRun, admin: User, instance_id: int) -> 
     try:
         plan = instance_admin.migrate(session, admin, instance_id, {"version": to_version, "dry_run": True})
         if plan.blockers:
-            outcome, reasons = "refused", plan.blockers
+            outcome, reasons = "refused", plan.kept_blockers
         elif dry_run:
             outcome, reasons = "possible", []
         else:
@@ -110,11 +111,11 @@ def _one(session: Session, run: MigrationRun, admin: User, instance_id: int) -> 
             outcome, reasons = "moved", []
     except EngineError as refused:
         session.rollback()
-        outcome, reasons = "failed", [str(refused.message)]
+        outcome, reasons = "failed", [said(refused.message)]
     except Exception as error:  # one instance never stops the run; its class goes to the log, not its text
         session.rollback()
         log.warning("migration run %s: instance %s failed: %s", run_id, instance_id, type(error).__name__)
-        outcome, reasons = "failed", [str(_l("een onverwachte fout in het programma"))]
+        outcome, reasons = "failed", [said(_l("een onverwachte fout in het programma"))]
     session.add(MigrationResult(run_id=run_id, instance_id=instance_id, outcome=outcome, reasons=reasons, at=now()))
     session.commit()
 

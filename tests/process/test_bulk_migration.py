@@ -65,6 +65,10 @@ def test_a_dry_run_says_which_instances_can_move_and_why_not(app, client, store,
     assert outcomes(body, instances) == {"a": "possible", "b": "possible", "sent_back": "refused"}
     refused = next(row for row in body["results"] if row["outcome"] == "refused")
     assert refused["reasons"] == ["de afgewerkte stap 'Aanstelling nakijken' werd gewijzigd of verwijderd"]
+    # The worker keeps why, not its words: who reads English reads it in English.
+    english = client.get(f"/api/v1/migrations/{body['id']}?lang=en", headers=admin).get_json()
+    assert next(row["reasons"] for row in english["results"] if row["outcome"] == "refused") == \
+        ["the completed step 'Aanstelling nakijken' was changed or removed"]
     store.expire_all()
     assert {store.get(ProcessInstance, i).model_version.version for i in instances.values()} == {1}
 
