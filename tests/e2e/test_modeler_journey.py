@@ -1,6 +1,6 @@
 """The admin's modeler, end to end in Chromium (issue 10): the admin opens the appointment model, renames a step in
-the properties panel, changes a form's label in the form editor (the preview follows), runs the checks, deploys
-with a comment; then a new appointment starts on version 2 while one started before finishes on version 1."""
+the properties panel, changes a form's label in the form editor (the preview follows), runs the checks and the
+model's scenarios, deploys with a comment; then a new appointment starts on version 2 while one started before finishes on version 1."""
 from __future__ import annotations
 
 import pytest
@@ -56,6 +56,9 @@ def test_admin_edits_checks_and_deploys_while_a_running_appointment_stays_on_ver
     # The checks run on the saved draft and find nothing that blocks.
     page.get_by_role("button", name="Controleren", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("De controle vond geen fouten.")
+    # The model's scenarios ran on the draft (the renamed step changes no path) and each says it passed.
+    expect(page.locator(".modeler-results__passed")).to_have_text(["approved: geslaagd",
+                                                                   "sent_back_for_correction: geslaagd"])
     screenshot("check")
     page.set_viewport_size({"width": 390, "height": 800})  # a phone: said to be awkward, yet it works
     expect(page.get_by_text("Op een klein scherm is een diagram moeilijk te tekenen.")).to_be_visible()
