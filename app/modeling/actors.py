@@ -1,8 +1,9 @@
 """The people a scenario test acts as: one throw-away account per role in a throw-away entity, made inside the
 scenario's savepoint (app/modeling/scenarios.py) and gone with it. Scenario data refers to them with placeholders:
 ``${confidant.user_id}``, ``${confidant.confidant_id}`` (their place on the list of confidants), ``${papsy.email}``,
-``${entity.id}``, ``${entity.code}``, ``${dossier.id}`` (the dossier of the scenario's "given"), dates on the scenario's clock: ``${today}``, ``${today+P2Y}``, and in a task's
-data ``${file}``: a small PDF uploaded for that task."""
+``${entity.id}``, ``${entity.code}``, ``${dossier.id}`` (the dossier of the scenario's "given"), dates on the
+scenario's clock: ``${today}``, ``${today+P2Y}``, and in a task's data ``${file}``: a small PDF uploaded for that
+task."""
 from __future__ import annotations
 
 import re
