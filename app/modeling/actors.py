@@ -1,8 +1,9 @@
 """The people a scenario test acts as: one throw-away account per role in a throw-away entity, made inside the
 scenario's savepoint (app/modeling/scenarios.py) and gone with it. Scenario data refers to them with placeholders:
 ``${confidant.user_id}``, ``${confidant.confidant_id}`` (their place on the list of confidants), ``${papsy.email}``,
-``${entity.id}``, ``${entity.code}``, dates on the scenario's clock: ``${today}``, ``${today+P2Y}``, and in a task's
-data ``${file}``: a small PDF uploaded for that task."""
+``${entity.id}``, ``${entity.code}``, ``${dossier.id}`` (the dossier of the scenario's "given"), dates on the
+scenario's clock: ``${today}``, ``${today+P2Y}``, and in a task's data ``${file}``: a small PDF uploaded for that
+task."""
 from __future__ import annotations
 
 import re
@@ -41,6 +42,7 @@ class Actors:
         session.flush()
         self._users: dict[Role, User] = {}
         self._confidants: dict[int, Confidant] = {}
+        self.values: dict[str, object] = {}  # what the scenario's "given" made: "${dossier.id}"
 
     def user(self, role: object) -> User:
         try:
@@ -87,6 +89,8 @@ class Actors:
         if (placeholder := _PLACEHOLDER.match(text)) is None:
             return text
         subject, attribute = placeholder.groups()
+        if f"{subject}.{attribute}" in self.values:
+            return self.values[f"{subject}.{attribute}"]
         if subject == "entity" and attribute in ("id", "code"):
             return getattr(self.entity, attribute)
         user = self.user(subject)

@@ -29,6 +29,8 @@ from app.engine.errors import EngineError, InvalidData
 from app.engine.projection import all_tasks
 from app.engine.specs import Problem
 from app.models import ProcessInstance, ProcessModelVersion, Task, TaskState, Timer, TimerState
+from app.models.dossiers import Dossier
+from app.modeling import given
 from app.modeling.actors import Actors, ScenarioFailed
 from app.workflow import services
 
@@ -117,15 +119,21 @@ class _Run:
 
     def __init__(self, session: Session, version: ProcessModelVersion, scenario: object,
                  move_clock: Callable[[timedelta], None], path: list[str]) -> None:
-        if not isinstance(scenario, dict) or not isinstance(scenario.get("start"), dict):
-            raise ScenarioFailed(str(_l("een scenario is een object met minstens 'start'")))
+        if not isinstance(scenario, dict) or not isinstance(scenario.get("start", {} if "given" in scenario else None),
+                                                             dict):
+            raise ScenarioFailed(str(_l("een scenario is een object met minstens 'start' (of 'given')")))
         self.session, self.version, self.scenario, self.move_clock, self.path = (
             session, version, scenario, move_clock, path)
         self.actors = Actors(session)
         self.instance: ProcessInstance | None = None
 
     def play(self) -> None:
-        self._start(self.scenario["start"])
+        dossier = given.make(self.session, self.actors, self.scenario.get("given"))
+        if dossier is not None:
+            self.actors.values["dossier.id"] = dossier.id
+            self._started_from(dossier)
+        else:
+            self._start(self.scenario["start"])
         steps = self.scenario.get("steps") or []
         if not isinstance(steps, list):
             raise ScenarioFailed(str(_l("'steps' is een lijst")))
@@ -155,6 +163,14 @@ class _Run:
         except EngineError as refused:
             raise ScenarioFailed(str(_l("start: %(message)s", message=_refusal(refused))),
                                  self.version.start_task or None) from None
+
+    def _started_from(self, dossier: Dossier) -> None:
+        """The process the given dossier started, as the dossier services start it (e.g. a delicate dossier's)."""
+        self.instance = self.session.get(ProcessInstance, dossier.escalation_instance_id or 0)
+        if self.instance is None or self.instance.model_version_id != self.version.id:
+            self.instance = None
+            raise ScenarioFailed(str(_l("het gegeven dossier startte dit proces niet (zijn thema's en personen "
+                                        "maken het niet delicaat, of dit proces start niet vanuit een dossier)")))
 
     def _step(self, step: object) -> None:
         if isinstance(step, dict) and "complete" in step:

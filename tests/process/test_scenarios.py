@@ -51,7 +51,8 @@ def test_the_shipped_models_have_their_happy_path_and_main_alternative():
     assert {(path.parent.name, path.stem) for path in SHIPPED} >= {
         ("appointment", "approved"), ("appointment", "sent_back_for_correction"),
         ("training_deadline", "reminded_then_certified"), ("training_deadline", "deadline_missed_role_ends"),
-        ("key_recovery", "requested_waits_for_an_admin")}
+        ("key_recovery", "requested_waits_for_an_admin"),
+        ("delicate_case", "papsy_takes_it_up"), ("delicate_case", "late_papsy_reminded_then_offered")}
 
 
 def test_a_failing_scenario_says_at_which_element_what_was_expected_and_what_happened(session):
