@@ -179,6 +179,31 @@ def delicate_case(session, summary: str = "Samenvatting voor de PAPSY") -> tuple
     return dossier.id, dossier.escalation_instance_id
 
 
+def appointments_before_a_renamed_review(session, started: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Appointments started as ``started`` says (name -> the secretary's e-mail and the entity's code), the one named
+    "sent_back" sent back by the OMG PAPSY; then version 2 renames the review step, which that one completed (it
+    cannot move there, the others can). Returns the instances' ids by name."""
+    from app.config import PROJECT_ROOT
+    from app.engine.registry import deploy, load_forms
+    from app.models import Task, TaskState
+    from app.workflow import services
+
+    ids = {}
+    for name, (email, code) in started.items():
+        ids[name] = services.start_process(session, user(session, email), "appointment", entity(session, code),
+                                           appointment_data(candidate_name=f"Kandidaat {name}")).id
+        session.commit()
+    review = session.scalar(select(Task.id).where(Task.instance_id == ids["sent_back"], Task.state == TaskState.READY))
+    services.complete_task(session, user(session, OMG_PAPSY), review,
+                           {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
+    source = (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()
+    deploy(session, "appointment", {"appointment.bpmn": source.replace('name="Aanstelling nakijken"',
+                                                                       'name="Aanstelling controleren"')},
+           load_forms(PROJECT_ROOT / "forms"))
+    session.commit()
+    return ids
+
+
 def lived_in(session) -> dict[str, int]:
     """The platform in use, for tests that look at every page: an appointment approved (the new confidant's
     training timers wait), a delicate case whose PAPSY let the reminder and the offer to the other PAPSY go by,

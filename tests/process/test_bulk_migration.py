@@ -5,39 +5,21 @@ from __future__ import annotations
 
 import pytest
 from jsonschema import Draft202012Validator
-from sqlalchemy import select
 
 from app.api.openapi import OPENAPI
-from app.config import PROJECT_ROOT
-from app.engine.registry import deploy, load_forms
 from app.modeling import migrations
-from app.models import ProcessInstance, Task, TaskState
-from app.workflow import services
+from app.models import ProcessInstance
 from tests.api_client import bearer
-from tests.helpers import ADMIN, OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, user
+from tests.helpers import ADMIN, OMG_PAPSY, OMG_SECRETARY, appointments_before_a_renamed_review
 from workers.migration_jobs import run_migration
 
-SOURCE = (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()
 URL = "/api/v1/process-models/appointment/migrations"
 
 
 @pytest.fixture
 def instances(store) -> dict[str, int]:
     """Two appointments at their review (they can move), one sent back (its review, completed, was renamed)."""
-    ids = {}
-    for name in ("a", "b", "sent_back"):
-        instance = services.start_process(store, user(store, OMG_SECRETARY), "appointment", entity(store, "OMG"),
-                                          appointment_data(candidate_name=f"Kandidaat {name}"))
-        store.commit()
-        ids[name] = instance.id
-    review = store.scalar(select(Task.id).where(Task.instance_id == ids["sent_back"], Task.state == TaskState.READY))
-    services.complete_task(store, user(store, OMG_PAPSY), review,
-                           {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
-    deploy(store, "appointment", {"appointment.bpmn": SOURCE.replace('name="Aanstelling nakijken"',
-                                                                     'name="Aanstelling controleren"')},
-           load_forms(PROJECT_ROOT / "forms"))
-    store.commit()
-    return ids
+    return appointments_before_a_renamed_review(store, dict.fromkeys(("a", "b", "sent_back"), (OMG_SECRETARY, "OMG")))
 
 
 def outcomes(body: dict, ids: dict) -> dict[str, str]:

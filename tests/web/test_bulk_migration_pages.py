@@ -10,14 +10,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.config import PROJECT_ROOT
-from app.engine.registry import deploy, load_forms
-from app.models import MigrationRun, ProcessInstance, Task, TaskState
-from app.workflow import services
-from tests.helpers import ADMIN, AWV_SECRETARY, OMG_PAPSY, OMG_SECRETARY, appointment_data, csrf_token, entity, login, user
+from app.models import MigrationRun, ProcessInstance
+from tests.helpers import (ADMIN, AWV_SECRETARY, OMG_PAPSY, OMG_SECRETARY, appointments_before_a_renamed_review,
+                           csrf_token, login)
 from workers.migration_jobs import run_migration
 
-SOURCE = (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()
 NEW = "/admin/models/appointment/migrations/new"
 REFUSED = "de afgewerkte stap 'Aanstelling nakijken' werd gewijzigd of verwijderd"
 
@@ -26,20 +23,9 @@ REFUSED = "de afgewerkte stap 'Aanstelling nakijken' werd gewijzigd of verwijder
 def instances(store, redis_client) -> dict[str, int]:
     """OMG: two appointments at their review ("a", "b": they can move) and one sent back ("sent_back": its completed
     review was renamed in version 2); AWV: one at its review ("awv")."""
-    ids = {}
-    for name, who, code in (("a", OMG_SECRETARY, "OMG"), ("b", OMG_SECRETARY, "OMG"),
-                            ("sent_back", OMG_SECRETARY, "OMG"), ("awv", AWV_SECRETARY, "AWV")):
-        ids[name] = services.start_process(store, user(store, who), "appointment", entity(store, code),
-                                           appointment_data(candidate_name=f"Kandidaat {name}")).id
-        store.commit()
-    review = store.scalar(select(Task.id).where(Task.instance_id == ids["sent_back"], Task.state == TaskState.READY))
-    services.complete_task(store, user(store, OMG_PAPSY), review,
-                           {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
-    deploy(store, "appointment", {"appointment.bpmn": SOURCE.replace('name="Aanstelling nakijken"',
-                                                                     'name="Aanstelling controleren"')},
-           load_forms(PROJECT_ROOT / "forms"))
-    store.commit()
-    return ids
+    return appointments_before_a_renamed_review(store, {
+        "a": (OMG_SECRETARY, "OMG"), "b": (OMG_SECRETARY, "OMG"), "sent_back": (OMG_SECRETARY, "OMG"),
+        "awv": (AWV_SECRETARY, "AWV")})
 
 
 @pytest.fixture
