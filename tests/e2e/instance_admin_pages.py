@@ -6,14 +6,10 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from app.config import PROJECT_ROOT
 from app.db import db
-from app.engine.registry import deploy, load_forms
-from app.models import MigrationRun, Task, TaskState
-from app.workflow import services
-from tests.helpers import ADMIN, OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, user
+from app.models import MigrationRun
+from tests.helpers import ADMIN, OMG_SECRETARY, appointments_before_a_renamed_review
 from workers.migration_jobs import run_migration
 
 
@@ -22,20 +18,8 @@ def arrange_two_versions() -> int:
     version 2, so it cannot move); returns the first one's id."""
     session = db.session()
     try:
-        secretary, omg = user(session, OMG_SECRETARY), entity(session, "OMG")
-        first = services.start_process(session, secretary, "appointment", omg, appointment_data()).id
-        sent_back = services.start_process(session, secretary, "appointment", omg,
-                                           appointment_data(candidate_name="Piet Peeters")).id
-        session.commit()
-        review = session.scalar(select(Task.id).where(Task.instance_id == sent_back, Task.state == TaskState.READY))
-        services.complete_task(session, user(session, OMG_PAPSY), review,
-                               {"decision": "send_back", "send_back_reason": "Referentie ontbreekt"})
-        source = (PROJECT_ROOT / "bpmn" / "appointment.bpmn").read_text()
-        deploy(session, "appointment", {"appointment.bpmn": source.replace('name="Aanstelling nakijken"',
-                                                                           'name="Aanstelling controleren"')},
-               load_forms(PROJECT_ROOT / "forms"))
-        session.commit()
-        return first
+        return appointments_before_a_renamed_review(session, {"first": (OMG_SECRETARY, "OMG"),
+                                                              "sent_back": (OMG_SECRETARY, "OMG")})["first"]
     finally:
         db.session.remove()
 
