@@ -112,10 +112,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.dossiers.recovery_routes import bp as recovery_bp
     from app.dossiers.routes import bp as dossiers_bp
     from app.dossiers.take_up_routes import bp as delicate_bp
+    from app.intervision import blueprints as intervision_blueprints
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
 
     for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
-                      assets_bp):
+                      assets_bp, *intervision_blueprints()):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)

@@ -182,3 +182,6 @@ def _data(body: dict) -> dict:
     if not isinstance(data, dict):
         raise InvalidData({"data": "data moet een JSON-object zijn."})
     return data
+
+
+from app.api import intervision_compliance, intervision_groups  # noqa: E402,F401 (their routes join bp)

@@ -407,3 +407,6 @@ def can_view_data_names(user: User, access: InstanceAccess) -> bool:
     """The names of an instance's workflow data (never their values) are an admin's, to administer it; of a
     confidential instance only when he takes part in it (only then is his access full)."""
     return user.has_role(Role.ADMIN) and access is InstanceAccess.FULL
+
+
+from app.auth.network_policy import *  # noqa: E402,F401,F403 (intervision and trainings: one policy, two files)

@@ -12,6 +12,19 @@ from app.models.dossiers import (
     SummaryShare,
 )
 from app.models.inbox import SavedFilter
+from app.models.intervision import (
+    Attendance,
+    CalendarFeed,
+    CertificateStatus,
+    EventKind,
+    EventParticipant,
+    GroupMembership,
+    IntervisionGroup,
+    IntervisionYearResult,
+    NetworkEvent,
+    ParticipantStatus,
+    PreventionUnitEntry,
+)
 from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
 from app.models.modeling import MigrationResult, MigrationRun, ModelDraft
@@ -36,6 +49,8 @@ __all__ = [
     "AuditEntry", "Consultation", "ConsultationKey", "Dossier", "DossierFact", "DossierKey", "DossierNote", "EscalationSummary", "RecoveryCode",
     "RecoveryKey", "SummaryKey", "SummaryShare",
     "UserKey", "WebSession",
+    "Attendance", "CalendarFeed", "CertificateStatus", "EventKind", "EventParticipant", "GroupMembership",
+    "IntervisionGroup", "IntervisionYearResult", "NetworkEvent", "ParticipantStatus", "PreventionUnitEntry",
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "InstanceTally", "MailStatus",
     "LoginThrottle", "MigrationResult", "MigrationRun", "ModelDraft",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "SavedFilter", "StoredFile", "Task",

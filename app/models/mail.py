@@ -37,3 +37,7 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One attachment at most: a calendar invitation (text/calendar); names, dates and places only
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment_body: Mapped[str | None] = mapped_column(Text)

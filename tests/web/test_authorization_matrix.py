@@ -531,10 +531,23 @@ def test_matrix(app, store, row, actor, expected):
 def test_every_route_has_a_row_in_the_matrix(app):
     routes = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
               for method in rule.methods - {"HEAD", "OPTIONS"}}
-    covered = {(row[1], row[0]) for row in MATRIX}
+    rows = [*MATRIX, *area_matrix_rows()]
+    covered = {(row[1], row[0]) for row in rows}
     assert routes - covered == set(), "routes without a row in the authorization matrix"
     assert covered - routes == set(), "matrix rows for routes that do not exist"
-    assert all(len(row) == 5 + len(ACTORS) for row in MATRIX)
+    assert all(len(row) == 5 + len(ACTORS) for row in rows)
+
+
+def area_matrix_rows() -> list[tuple]:
+    """The rows of the areas' own matrices (tests/web/test_*_authorization.py, each with its ``MATRIX`` of the same
+    shape, its own arrangement and effects)."""
+    import importlib
+    from pathlib import Path
+
+    rows = []
+    for path in sorted(Path(__file__).parent.glob("test_*_authorization.py")):
+        rows += importlib.import_module(f"tests.web.{path.stem}").MATRIX
+    return rows
 
 
 # The four cases the issue names, and the other promises, each on its own.

@@ -1,0 +1,4 @@
+"""JSON API v1 of the intervision area (compliance); the routes join the API blueprint."""
+from __future__ import annotations
+
+from app.api.routes import bp  # noqa: F401

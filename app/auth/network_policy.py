@@ -1,0 +1,75 @@
+"""Who may do what in intervision and trainings (R12, R13). Part of the one authorization policy: ``policy``
+re-exports these, so callers ask ``policy.can_lead(user, group)`` like any other rule."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Confidant, ConfidantStatus, EventKind, EventParticipant, IntervisionGroup, NetworkEvent, Role, User
+
+
+def can_manage_groups(user: User) -> bool:
+    """The GDPB's prevention advisers make groups and place confidants in them (groups span entities)."""
+    return user.has_role(Role.PAPSY)
+
+
+def can_lead(user: User, group: IntervisionGroup) -> bool:
+    """The group's own PAPSY plans its sessions and records their attendance."""
+    return user.has_role(Role.PAPSY) and group.leader_id == user.id
+
+
+def can_organise_events(user: User) -> bool:
+    """Open intervision sessions (GDPB, IDEWE), trainings and info sessions are published by a PAPSY."""
+    return user.has_role(Role.PAPSY)
+
+
+def can_record_attendance(user: User, event: NetworkEvent) -> bool:
+    if event.kind == EventKind.GROUP_SESSION:
+        return event.group is not None and can_lead(user, event.group)
+    return user.has_role(Role.PAPSY) and event.organiser_id == user.id
+
+
+def can_change_event(user: User, event: NetworkEvent) -> bool:
+    return can_record_attendance(user, event)
+
+
+def can_decide_for_confidant(user: User, confidant: Confidant) -> bool:
+    """An IDEWE registration or certificate is decided by a PAPSY of the confidant's entity (its units pay)."""
+    return user.has_role(Role.PAPSY) and any(entity.id == confidant.entity_id for entity in user.papsy_entities)
+
+
+def own_confidant(session: Session, user: User) -> Confidant | None:
+    """The user's own roster entry when they are an active confidant (the one who registers and attends)."""
+    if not user.has_role(Role.CONFIDANT):
+        return None
+    return session.scalar(select(Confidant).where(Confidant.user_id == user.id,
+                                                  Confidant.status == ConfidantStatus.ACTIVE))
+
+
+def may_see_event(session: Session, user: User, event: NetworkEvent) -> bool:
+    """PAPSY see the whole calendar; a confidant sees the open sessions and trainings, and the sessions of the
+    groups they take part in; nobody else sees any."""
+    if user.has_role(Role.PAPSY):
+        return True
+    if not user.has_role(Role.CONFIDANT):
+        return False
+    if event.kind != EventKind.GROUP_SESSION:
+        return True
+    confidant = own_confidant(session, user)
+    return confidant is not None and session.scalar(select(EventParticipant.id).where(
+        EventParticipant.event_id == event.id, EventParticipant.confidant_id == confidant.id)) is not None
+
+
+def compliance_entity_ids(user: User) -> set[int]:
+    """R12/R18's compliance per entity: a PAPSY for their entities, an EOC secretary for their own entity; admins,
+    as admins, none (the platform's operators do not read who attended)."""
+    ids: set[int] = set()
+    if user.has_role(Role.PAPSY):
+        ids |= {entity.id for entity in user.papsy_entities}
+    if user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None:
+        ids.add(user.entity_id)
+    return ids
+
+
+def can_view_compliance(user: User, entity_id: int) -> bool:
+    return entity_id in compliance_entity_ids(user)
