@@ -15,6 +15,7 @@ from app.auth import policy
 from app.engine import runner
 from app.engine.errors import InvalidData
 from app.forms import FormDefinition
+from app.intervision.compliance_export import OwnPanel, own_panel
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
 from app.ui import Deadline, Deadlines, format_datetime
 from app.web import url_pattern
@@ -146,6 +147,7 @@ class InboxScreen:
     saved: list[SavedFilter] = field(default_factory=list)
     rows: list[InboxRow] = field(default_factory=list)  # the page's tasks
     startable: list[ProcessModelVersion] = field(default_factory=list)  # the processes the user may start
+    intervision: OwnPanel | None = None  # a confidant's own intervision and training this year (R12, R13)
 
     def table_body(self) -> Markup:
         return inbox_table.body(self.rows, inbox_table.Words.translated())
@@ -174,7 +176,7 @@ def inbox_screen(session: Session, user: User, args: Mapping[str, str]) -> Inbox
         entities.append((query.entity, session.scalar(select(Entity.name).where(Entity.code == query.entity))))
     rows = inbox_rows(user, page.tasks) if page else []
     return InboxScreen(query, page, errors, processes, entities, saved_filters.filters_of(session, user), rows,
-                       startable(user, current))
+                       startable(user, current), own_panel(session, user))
 
 
 @dataclass
