@@ -24,6 +24,7 @@ from tests.e2e.instance_admin_pages import (
     admin_migration_new_errors,
     admin_migration_report,
 )
+from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
 
 pytestmark = pytest.mark.browser
 
@@ -364,6 +365,9 @@ PAGES = {
     "admin-modeler": admin_modeler,
     "admin-form-editor": admin_form_editor,
     "admin-modeler-check": admin_modeler_check,
+    "intervision-compliance": compliance_view,
+    "intervision-compliance-bad-year": compliance_bad_year,
+    "confidant-home-intervision": confidant_home_intervision,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

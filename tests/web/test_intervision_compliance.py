@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from app.auth.accounts import create_api_token
 from app.db import db
 from app.intervision import compliance
-from app.models import Confidant, ConfidantStatus
+from app.models import Confidant, ConfidantStatus, EventKind
 from app.ui import local_today
 from tests.helpers import ADMIN, AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, entity, login, user
 from tests.web.intervision_compliance_data import KOEN, add_training, arrange, confidant, session_on, take_part
@@ -66,7 +67,7 @@ def test_r12_the_view_costs_the_same_queries_for_two_confidants_or_twenty(app, s
 
     store.expire_all()
     few = statements()
-    group_session = session_on(store, compliance.EventKind.GROUP_SESSION, ids["year"], 11, 20, group_id=ids["group"])
+    group_session = session_on(store, EventKind.GROUP_SESSION, ids["year"], 11, 20, group_id=ids["group"])
     for number in range(18):
         extra = Confidant(entity_id=omg.id, name=f"Extra {number}", email=f"extra{number}@omgeving.example",
                           status=ConfidantStatus.ACTIVE, appointed_on=local_today().replace(year=ids["year"] - 1))
@@ -85,7 +86,7 @@ def test_r13_recommendation_shown_not_enforced(app, store):
     rows = {row.email: row for row in report_of(store, ids["year"]).rows}
     sofie, koen = rows[OMG_CONFIDANT], rows[KOEN]
     assert (sofie.training_days, sofie.compliant, sofie.recommendation_met) == (0, True, False)
-    assert (koen.training_days, koen.recommendation_met) == (compliance.Decimal("0.5"), False)
+    assert (koen.training_days, koen.recommendation_met) == (Decimal("0.5"), False)
     papsy = app.test_client()
     login(papsy, OMG_PAPSY)
     html = papsy.get(f"/compliance?year={ids['year']}&entity=OMG").get_data(as_text=True)
@@ -94,7 +95,7 @@ def test_r13_recommendation_shown_not_enforced(app, store):
     # This year on the confidant's own home page: short of intervision says what to do; training only recommended.
     this_year = compliance.this_year()
     sofie_row = confidant(store, OMG_CONFIDANT)
-    take_part(store, session_on(store, compliance.EventKind.GROUP_SESSION, this_year, 3, 10, group_id=ids["group"]),
+    take_part(store, session_on(store, EventKind.GROUP_SESSION, this_year, 3, 10, group_id=ids["group"]),
               sofie_row, attendance="present")
     store.commit()
     home = app.test_client()
