@@ -63,7 +63,7 @@ def current_members(session: Session, group: IntervisionGroup) -> list[GroupMemb
 def member_counts(session: Session) -> dict[int, int]:
     """group id -> current members (groups without members are left out)."""
     return dict(session.execute(select(GroupMembership.group_id, func.count()).where(
-        GroupMembership.left_on.is_(None)).group_by(GroupMembership.group_id)).tuples())
+        GroupMembership.left_on.is_(None)).group_by(GroupMembership.group_id)).all())
 
 
 def history(session: Session, group: IntervisionGroup) -> list[GroupMembership]:
@@ -134,12 +134,15 @@ def archive_group(session: Session, actor: User, group: IntervisionGroup) -> Non
 
 # Members
 
-def add_member(session: Session, group: IntervisionGroup, confidant: Confidant, actor: User | None) -> GroupMembership:
+def add_member(session: Session, group: IntervisionGroup, confidant: Confidant | None,
+               actor: User | None) -> GroupMembership:
     """Put ``confidant`` in ``group``: an active confidant, in no other group, in a group of fewer than 12.
     ``actor`` None is the system (a process's service task, whose lane decided who may do it)."""
     if actor is not None:
         _check_manager(actor)
     _check_open(group)
+    if confidant is None:
+        raise InvalidData({"confidant": _l("Kies een vertrouwenspersoon.")})
     _lock(session, group)
     if confidant.status != ConfidantStatus.ACTIVE:
         raise InvalidData({"confidant": _l("%(name)s is geen actieve vertrouwenspersoon; enkel actieve "
@@ -154,16 +157,20 @@ def add_member(session: Session, group: IntervisionGroup, confidant: Confidant, 
     return _join(session, group, confidant, actor)
 
 
-def move_member(session: Session, actor: User, confidant: Confidant, to: IntervisionGroup) -> GroupMembership:
-    """End the confidant's membership of their group and start one in ``to``: the history keeps both."""
+def move_member(session: Session, actor: User, confidant: Confidant, to: IntervisionGroup | None,
+                from_group: IntervisionGroup | None = None) -> GroupMembership:
+    """End the confidant's membership of their group (``from_group`` when given) and start one in ``to``: the
+    history keeps both."""
     _check_manager(actor)
+    if to is None:
+        raise InvalidData({"to": _l("Kies de groep waarnaar de vertrouwenspersoon gaat.")})
     _check_open(to)
     membership = current_membership(session, confidant)
-    if membership is None:
-        raise InvalidData({"group": _l("%(name)s zit in geen groep; voeg de vertrouwenspersoon toe.",
+    if membership is None or (from_group is not None and membership.group_id != from_group.id):
+        raise InvalidData({"to": _l("%(name)s zit niet in deze groep.",
                                        name=confidant.name)})
     if membership.group_id == to.id:
-        raise InvalidData({"group": _l("%(name)s zit al in de groep %(group)s. Kies een andere groep.",
+        raise InvalidData({"to": _l("%(name)s zit al in de groep %(group)s. Kies een andere groep.",
                                        name=confidant.name, group=to.name)})
     _lock(session, to)
     _check_room(session, to)
