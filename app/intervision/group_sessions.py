@@ -87,7 +87,7 @@ def change(session: Session, actor: User, event: NetworkEvent, fields: SessionFi
     """New times or place; those taking part get the updated invitation when something they see changed."""
     group = _group_of(event)
     _check_leader(actor, group)
-    if events.is_over(event) or event.starts_at <= now():
+    if event.starts_at <= now():
         raise InvalidData({}, _l("Deze sessie is al begonnen of voorbij en verandert niet meer."))
     _check_future(fields)
     announced = events.change(session, event, **fields.as_dict())
