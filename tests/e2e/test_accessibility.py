@@ -327,6 +327,13 @@ def admin_modeler_check(page: Page, base: str, log_in) -> None:
     expect(page.locator("#modeler-own-panel")).to_be_focused()
 
 
+from tests.e2e.intervision_group_pages import (  # noqa: E402 (the intervision groups' pages)
+    intervision_group,
+    intervision_group_refused,
+    intervision_groups,
+    intervision_mine,
+)
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -368,6 +375,10 @@ PAGES = {
     "intervision-compliance": compliance_view,
     "intervision-compliance-bad-year": compliance_bad_year,
     "confidant-home-intervision": confidant_home_intervision,
+    "intervision-groups": intervision_groups,
+    "intervision-group": intervision_group,
+    "intervision-group-refused": intervision_group_refused,
+    "intervision-mine": intervision_mine,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
