@@ -75,9 +75,10 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
+    from app.intervision import external as intervision_external
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services)
+            training_services, intervision_external)
 
 
 def _configure_passwords(app: Flask) -> None:

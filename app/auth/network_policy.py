@@ -73,3 +73,8 @@ def compliance_entity_ids(user: User) -> set[int]:
 
 def can_view_compliance(user: User, entity_id: int) -> bool:
     return entity_id in compliance_entity_ids(user)
+
+
+def can_keep_prevention_units(user: User, entity) -> bool:
+    """An entity's prevention-unit account (IDEWE) is kept by the PAPSY of that entity: units bought, history."""
+    return user.has_role(Role.PAPSY) and any(own.id == entity.id for own in user.papsy_entities)

@@ -333,6 +333,59 @@ from tests.e2e.intervision_group_pages import (  # noqa: E402 (the intervision g
     intervision_groups,
     intervision_mine,
 )
+def open_session_form_with_errors(page: Page, base: str, log_in) -> None:
+    """R12.2: a PAPSY's publish form sent empty: every problem beside its field."""
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/sessions/new?kind=open_idewe")
+    page.get_by_role("button", name="Publiceren").click()
+    expect(page.get_by_text("Geef een datum")).to_be_visible()
+
+
+def open_session_published(page: Page, base: str, log_in) -> None:
+    """R12.2: the PAPSY published an open GDPB session and sees its page."""
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/sessions/new?kind=open_gdpb")
+    page.get_by_label(re.compile("^Datum")).fill("2031-03-12")
+    page.get_by_label(re.compile("^Beginuur")).fill("09:00")
+    page.get_by_label(re.compile("^Einduur")).fill("12:30")
+    page.get_by_label(re.compile("^Plaats")).fill("Herman Teirlinck, Brussel")
+    page.get_by_label(re.compile("^Aantal plaatsen")).fill("10")
+    page.get_by_role("button", name="Publiceren").click()
+    expect(page.get_by_role("heading", name="Open intervisie GDPB")).to_be_visible()
+
+
+def open_sessions_list(page: Page, base: str, log_in) -> None:
+    open_session_published(page, base, log_in)
+    page.goto(f"{base}/sessions/")
+    expect(page.get_by_role("link", name="Open intervisie GDPB")).to_be_visible()
+
+
+def open_session_for_a_confidant(page: Page, base: str, log_in) -> None:
+    """The confidant's view of the session, registered."""
+    open_session_published(page, base, log_in)
+    url = page.url
+    page.get_by_role("button", name="Afmelden").click()
+    log_in(OMG_CONFIDANT)
+    page.goto(url)
+    page.get_by_role("button", name="Inschrijven").click()
+    expect(page.get_by_text("Ingeschreven", exact=True)).to_be_visible()
+
+
+def idewe_requests(page: Page, base: str, log_in) -> None:
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/sessions/requests")
+    expect(page.get_by_role("heading", name="Aanvragen IDEWE")).to_be_visible()
+
+
+def prevention_units(page: Page, base: str, log_in) -> None:
+    """The entity's units page after a credit sent without a note."""
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/sessions/units")
+    page.get_by_role("link").filter(has_text="Omgeving").first.click()
+    page.get_by_label(re.compile("^Aantal eenheden")).fill("5")
+    page.get_by_role("button", name="Bijboeken").click()
+    expect(page.get_by_text("Geef een korte notitie")).to_be_visible()
+
 
 PAGES = {
     "login": login_page,
@@ -379,6 +432,12 @@ PAGES = {
     "intervision-group": intervision_group,
     "intervision-group-refused": intervision_group_refused,
     "intervision-mine": intervision_mine,
+    "open-session-form-errors": open_session_form_with_errors,
+    "open-session": open_session_published,
+    "open-sessions": open_sessions_list,
+    "open-session-confidant": open_session_for_a_confidant,
+    "idewe-requests": idewe_requests,
+    "prevention-units": prevention_units,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
