@@ -73,3 +73,9 @@ def compliance_entity_ids(user: User) -> set[int]:
 
 def can_view_compliance(user: User, entity_id: int) -> bool:
     return entity_id in compliance_entity_ids(user)
+
+
+def can_view_calendar(user: User) -> bool:
+    """The calendar page and a personal calendar feed are for PAPSY and confidants; the employer side (EOC
+    secretaries) and admins, as such, have no sessions to see."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)
