@@ -115,7 +115,7 @@ class Row:
     event: NetworkEvent
     day: date
     weekday: str
-    date: str
+    written: str  # the day as pages write it: "9 mrt. 2027"
     time: str
     kind: str
     name: str
