@@ -196,6 +196,7 @@ MAIL_KIND_LABELS = {
     "certificate_rejected": _l("attest niet goedgekeurd"), "setup_link": _l("link om het wachtwoord te kiezen"),
     "account_reset": _l("account opnieuw ingesteld"), "delicate_reminder": _l("herinnering delicate zaak"),
     "delicate_offered": _l("delicate zaak voor elke PAPSY"),
+    "session_invitation": _l("uitnodiging voor een sessie"), "session_cancelled": _l("sessie geannuleerd"),
 }
 
 

@@ -78,3 +78,9 @@ def can_view_compliance(user: User, entity_id: int) -> bool:
 def can_keep_prevention_units(user: User, entity) -> bool:
     """An entity's prevention-unit account (IDEWE) is kept by the PAPSY of that entity: units bought, history."""
     return user.has_role(Role.PAPSY) and any(own.id == entity.id for own in user.papsy_entities)
+
+
+def can_view_calendar(user: User) -> bool:
+    """The calendar page and a personal calendar feed are for PAPSY and confidants; the employer side (EOC
+    secretaries) and admins, as such, have no sessions to see."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)

@@ -123,12 +123,19 @@ def password():
                             request.form.get("new", ""), request.form.get("repeat", ""))
         except AccountError as exc:
             flash(str(exc), "error")
-            return render_template("auth/password.html"), 400
+            return _account_page(), 400
         login_steps.continue_in_new_session()
         flash(_("Uw wachtwoord is gewijzigd. Uw dossiers blijven leesbaar. Op uw andere toestellen bent u "
                 "afgemeld."), "info")
         return redirect(url_for("workflow.inbox"))
-    return render_template("auth/password.html")
+    return _account_page()
+
+
+def _account_page() -> str:
+    """The account page: the password form, and the personal calendar feed's section (app/intervision)."""
+    from app.intervision.calendar_routes import account_section
+
+    return render_template("auth/password.html", **account_section(current_user))
 
 
 @bp.post("/logout")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -22,6 +23,16 @@ MAX_ATTEMPTS = 1 + len(RETRY_INTERVALS)
 STALE_AFTER = timedelta(minutes=15)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file a mail carries (a calendar invitation): its name, its content type with parameters
+    ("text/calendar; method=REQUEST") and its text."""
+
+    name: str
+    content_type: str
+    body: str
+
+
 def current_settings() -> Settings:
     """The process's settings (the app factory and the worker configure them)."""
     return process_settings()
@@ -33,18 +44,24 @@ def locale_of(user) -> str:
 
 
 def queue_mail(session: Session, to_address: str, kind: str, template: str, context: dict,
-               instance_id: int | None = None, locale: str | None = None) -> OutboxMessage:
+               instance_id: int | None = None, locale: str | None = None,
+               attachment: Attachment | None = None) -> OutboxMessage:
     """Render ``template`` with ``context`` into a new outbox row, in the caller's transaction (flush only), in
     ``locale`` (the recipient's ``User.locale``; the configured default language when they chose none).
 
     Without SMTP_HOST the row is HELD (admins read it in the outbox); with it, QUEUED and handed to the
-    dispatcher once the caller commits. ``context`` follows the rule in ``app.mail``: no dossier content.
+    dispatcher once the caller commits. ``context`` follows the rule in ``app.mail``: no dossier content, and
+    neither does ``attachment`` (one at most: a calendar file of names, dates and places).
     """
     settings = current_settings()
     subject, body = render(template, {**context, "public_url": settings.public_url}, locale or settings.default_locale)
     message = OutboxMessage(to_address=to_address, subject=subject, body=body, kind=kind, instance_id=instance_id,
                             status=MailStatus.QUEUED if settings.smtp_host else MailStatus.HELD, attempts=0,
                             created_at=now())
+    if attachment is not None:
+        message.attachment_name = attachment.name
+        message.attachment_type = attachment.content_type
+        message.attachment_body = attachment.body
     session.add(message)
     session.flush()
     if message.status == MailStatus.QUEUED:

@@ -25,7 +25,7 @@ def deliver(settings: Settings, message: OutboxMessage) -> None:
 
 
 def as_email(settings: Settings, message: OutboxMessage) -> EmailMessage:
-    """The outbox row as a plain-text (UTF-8) e-mail."""
+    """The outbox row as a plain-text (UTF-8) e-mail, with its attachment when it has one."""
     email = EmailMessage()
     email["From"] = settings.mail_from
     email["To"] = message.to_address
@@ -35,4 +35,16 @@ def as_email(settings: Settings, message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
     email.set_content(message.body)
+    if message.attachment_body is not None:
+        attach(email, message.attachment_name or "bijlage.txt", message.attachment_type or "text/plain",
+               message.attachment_body)
     return email
+
+
+def attach(email: EmailMessage, name: str, content_type: str, body: str) -> None:
+    """A text attachment: ``content_type`` is "maintype/subtype" with optional parameters ("; method=REQUEST"),
+    which travel in the part's Content-Type (a calendar invitation needs its method there too)."""
+    kind, *parameters = (part.strip() for part in content_type.split(";"))
+    subtype = kind.partition("/")[2] or "plain"
+    params = dict(parameter.partition("=")[::2] for parameter in parameters if "=" in parameter)
+    email.add_attachment(body, subtype=subtype, filename=name, params=params)

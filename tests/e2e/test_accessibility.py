@@ -18,6 +18,7 @@ from app.demo import DEMO_PASSWORD
 from tests.e2e.test_appointment_journey import UNION, fill_candidate, open_start_form
 from tests.e2e.test_inbox_journey import arrange_tasks, late_row
 from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY
+from tests.e2e.calendar_pages import account_calendar_feed, calendar_bad_month, calendar_month
 from tests.e2e.instance_admin_pages import (
     admin_instance_diagram,
     admin_instance_migrate,
@@ -438,6 +439,9 @@ PAGES = {
     "open-session-confidant": open_session_for_a_confidant,
     "idewe-requests": idewe_requests,
     "prevention-units": prevention_units,
+    "calendar-month": calendar_month,
+    "calendar-bad-month": calendar_bad_month,
+    "account-calendar-feed": account_calendar_feed,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

@@ -17,11 +17,18 @@ FIELDS = {
     "delicate_offered": {"entity", "due_date", "task_id", "public_url"},
     "setup_link": {"name", "link", "hours", "public_url"},
     "account_reset": {"name", "admin", "what", "at", "public_url"},
+    "session_invitation": {"summary", "date", "start_time", "end_date", "end_time", "place", "online_url", "changed",
+                           "month", "public_url"},
+    "session_cancelled": {"summary", "date", "start_time", "end_date", "end_time", "place", "online_url",
+                          "event_cancelled", "month", "public_url"},
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
         "reason": "Onleesbaar", "name": "Jana Vermeulen", "link": "https://vertrouwd.example/setup/abc", "hours": 72,
-        "admin": "Anouk Beheer", "at": "05-12-2026 14:05"}
+        "admin": "Anouk Beheer", "at": "05-12-2026 14:05",
+        "summary": "Intervisie Groep Noord", "date": "12 mrt. 2027", "start_time": "09:00", "end_date": None,
+        "end_time": "12:30", "place": "Herman Teirlinckgebouw", "online_url": "https://meet.example/abc",
+        "changed": False, "event_cancelled": True, "month": "2027-03"}
 
 
 def test_the_templates_read_exactly_the_documented_fields():
