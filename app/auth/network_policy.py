@@ -73,3 +73,9 @@ def compliance_entity_ids(user: User) -> set[int]:
 
 def can_view_compliance(user: User, entity_id: int) -> bool:
     return entity_id in compliance_entity_ids(user)
+
+
+def can_see_trainings(user: User) -> bool:
+    """R13: the GDPB's trainings and info sessions are for the confidants and the PAPSY who organise them; the
+    employer side (EOC secretaries) and admins, as such, have no business there."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)

@@ -48,7 +48,7 @@ def move_up(session: Session, event: NetworkEvent) -> EventParticipant | None:
         return None
     first = session.scalar(select(EventParticipant).where(
         EventParticipant.event_id == event.id, EventParticipant.status == ParticipantStatus.WAITING,
-    ).order_by(EventParticipant.registered_at, EventParticipant.id).limit(1).with_for_update())
+    ).order_by(EventParticipant.registered_at, EventParticipant.id).limit(1).with_for_update(of=EventParticipant))
     if first is not None:
         first.status = ParticipantStatus.REGISTERED
         session.flush()
