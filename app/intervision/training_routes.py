@@ -97,7 +97,7 @@ def edit(event_id: int):
     event = _organised(event_id)
     if request.method == "GET":
         return _form_page(event, training_form.values_of(event), {})
-    details, values, errors = training_form.parse({**request.form, "kind": event.kind.value})
+    details, values, errors = training_form.parse({**request.form, "kind": str(event.kind)})
     if details is not None:
         try:
             announced = trainings.change(session(), current_user, event, details)

@@ -191,3 +191,12 @@ def test_r13_a_two_day_training_spans_its_days(app):
     assert errors == {} and parsed.duration_days == Decimal("1.5") and parsed.capacity is None
     assert parsed.starts_at.isoformat() == "2027-03-15T09:00:00+01:00"
     assert (parsed.ends_at - parsed.starts_at) == timedelta(days=1, hours=7, minutes=30)
+
+
+def test_r13_the_place_freed_mail_names_an_intervision_session_in_words():
+    from app.mail.render import render
+
+    context = {"title": None, "starts_at": "15 Mar 2027, 09:00", "page": None, "public_url": "https://v.example"}
+    subject, body = render("place_freed", context, "en")
+    assert "A place became free for Intervision on 15 Mar 2027, 09:00" in body and "registered" in subject
+    assert "Er kwam een plaats vrij voor Intervisie op" in render("place_freed", context)[1]

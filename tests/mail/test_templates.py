@@ -17,11 +17,13 @@ FIELDS = {
     "delicate_offered": {"entity", "due_date", "task_id", "public_url"},
     "setup_link": {"name", "link", "hours", "public_url"},
     "account_reset": {"name", "admin", "what", "at", "public_url"},
+    "place_freed": {"title", "starts_at", "page", "public_url"},  # R12/R13: moved up from a waiting list
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
         "reason": "Onleesbaar", "name": "Jana Vermeulen", "link": "https://vertrouwd.example/setup/abc", "hours": 72,
-        "admin": "Anouk Beheer", "at": "05-12-2026 14:05"}
+        "admin": "Anouk Beheer", "at": "05-12-2026 14:05", "title": "Omgaan met agressie",
+        "starts_at": "15 mrt. 2027 09:00", "page": "/trainings/3"}
 
 
 def test_the_templates_read_exactly_the_documented_fields():
