@@ -84,3 +84,9 @@ def can_view_calendar(user: User) -> bool:
     """The calendar page and a personal calendar feed are for PAPSY and confidants; the employer side (EOC
     secretaries) and admins, as such, have no sessions to see."""
     return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)
+
+
+def can_see_trainings(user: User) -> bool:
+    """R13: the GDPB's trainings and info sessions are for the confidants and the PAPSY who organise them; the
+    employer side (EOC secretaries) and admins, as such, have no business there."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)

@@ -7,5 +7,6 @@ def blueprints() -> tuple:
     from app.intervision.compliance_routes import bp as compliance_bp
     from app.intervision.group_routes import bp as groups_bp
     from app.intervision.open_routes import bp as open_bp
+    from app.intervision.training_routes import bp as trainings_bp
 
-    return groups_bp, open_bp, calendar_bp, compliance_bp
+    return groups_bp, open_bp, calendar_bp, compliance_bp, trainings_bp

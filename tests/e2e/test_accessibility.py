@@ -386,6 +386,57 @@ def prevention_units(page: Page, base: str, log_in) -> None:
     page.get_by_label(re.compile("^Aantal eenheden")).fill("5")
     page.get_by_role("button", name="Bijboeken").click()
     expect(page.get_by_text("Geef een korte notitie")).to_be_visible()
+def trainings_publish_errors(page: Page, base: str, log_in) -> None:
+    """R13: a PAPSY's publish form sent with a duration that is no half day and no place: the reasons, per field."""
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/trainings/new")
+    page.locator("#field-title").fill("Omgaan met agressie")
+    page.locator("#field-duration_days").fill("0,3")
+    page.get_by_role("button", name="Publiceren").click()
+    expect(page.get_by_role("alert")).to_contain_text("per halve dag")
+
+
+def publish_training(page: Page, base: str, log_in) -> None:
+    """The OMG PAPSY publishes a half-day training with one place, through the form."""
+    from datetime import date, timedelta
+
+    log_in(OMG_PAPSY)
+    page.goto(f"{base}/trainings/new")
+    page.locator("#field-title").fill("Omgaan met agressie")
+    page.locator("#field-description").fill("Oefenen met moeilijke gesprekken.")
+    page.locator("#field-starts_on").fill((date.today() + timedelta(days=30)).isoformat())
+    page.locator("#field-start_time").fill("09:00")
+    page.locator("#field-end_time").fill("12:30")
+    page.locator("#field-duration_days").fill("0,5")
+    page.locator("#field-capacity").fill("1")
+    page.locator("#field-place").fill("Herman Teirlinckgebouw, Brussel")
+    page.get_by_role("button", name="Publiceren").click()
+    expect(page.get_by_role("heading", level=1, name="Omgaan met agressie")).to_be_visible()
+
+
+def training_registered(page: Page, base: str, log_in) -> None:
+    """A confidant registered for a training: where they stand, and the recommended day a year with its status."""
+    publish_training(page, base, log_in)
+    page.get_by_role("button", name="Afmelden").click()
+    log_in(OMG_CONFIDANT)
+    page.goto(f"{base}/trainings/")
+    page.get_by_role("link", name="Omgaan met agressie").click()
+    page.get_by_role("button", name="Inschrijven").click()
+    expect(page.get_by_text("Aanbevolen: 1 dag aanvullende vorming per jaar")).to_be_visible()
+
+
+def trainings_list(page: Page, base: str, log_in) -> None:
+    """The list of trainings, for the confidant who registered (a full session, their status, the recommendation)."""
+    training_registered(page, base, log_in)
+    page.get_by_role("link", name="Vormingen en infosessies").click()
+    expect(page.get_by_role("heading", level=1, name="Vormingen en infosessies")).to_be_visible()
+
+
+def training_participants(page: Page, base: str, log_in) -> None:
+    """The organiser's list of participants (attendance is recorded once the session is over)."""
+    publish_training(page, base, log_in)
+    page.get_by_role("link", name="Deelnemers en aanwezigheid").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Deelnemers")
 
 
 PAGES = {
@@ -442,6 +493,10 @@ PAGES = {
     "calendar-month": calendar_month,
     "calendar-bad-month": calendar_bad_month,
     "account-calendar-feed": account_calendar_feed,
+    "trainings-publish-errors": trainings_publish_errors,
+    "training-registered": training_registered,
+    "trainings-list": trainings_list,
+    "training-participants": training_participants,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

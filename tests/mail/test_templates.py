@@ -21,11 +21,13 @@ FIELDS = {
                            "month", "public_url"},
     "session_cancelled": {"summary", "date", "start_time", "end_date", "end_time", "place", "online_url",
                           "event_cancelled", "month", "public_url"},
+    "place_freed": {"title", "starts", "place", "path", "public_url"},  # R12/R13: moved up from a waiting list
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
         "reason": "Onleesbaar", "name": "Jana Vermeulen", "link": "https://vertrouwd.example/setup/abc", "hours": 72,
-        "admin": "Anouk Beheer", "at": "05-12-2026 14:05",
+        "admin": "Anouk Beheer", "at": "05-12-2026 14:05", "title": "Omgaan met agressie", "starts": "15 mrt. 2027 09:00",
+        "path": "/trainings/3",
         "summary": "Intervisie Groep Noord", "date": "12 mrt. 2027", "start_time": "09:00", "end_date": None,
         "end_time": "12:30", "place": "Herman Teirlinckgebouw", "online_url": "https://meet.example/abc",
         "changed": False, "event_cancelled": True, "month": "2027-03"}
