@@ -90,3 +90,8 @@ def can_see_trainings(user: User) -> bool:
     """R13: the GDPB's trainings and info sessions are for the confidants and the PAPSY who organise them; the
     employer side (EOC secretaries) and admins, as such, have no business there."""
     return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)
+
+
+def can_register_for_sessions(user: User) -> bool:
+    """A confidant takes part: their own group, the open sessions, trainings (an inactive one is refused later)."""
+    return user.has_role(Role.CONFIDANT)

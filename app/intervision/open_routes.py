@@ -6,13 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from app import i18n, ui
 from app.auth import policy
 from app.db import session
 from app.engine.errors import EngineError, InvalidData, NotAllowed, NotFound
-from app.intervision import events, idewe, notices, open_sessions, units
+from app.intervision import attendance, events, idewe, notices, open_sessions, units
 from app.models import Entity, EventKind, EventParticipant, ParticipantStatus, Role
 
 bp = Blueprint("intervision_open", __name__, url_prefix="/sessions")
@@ -133,7 +132,7 @@ def show(event_id: int):
         "intervision/open_show.html", event=event, listed=open_sessions.listed(session(), event), confidant=confidant,
         mine=mine, waiting_place=open_sessions.waiting_place(session(), event, mine) if mine else None,
         organiser=organiser, over=events.is_over(event),
-        people=_participants(event) if organiser else [], attendance_url=_attendance_url(event) if organiser else None)
+        people=_participants(event) if organiser else [], takes_attendance=organiser and _takes_attendance(event))
 
 
 def _participants(event):
@@ -144,14 +143,27 @@ def _participants(event):
         .order_by(EventParticipant.registered_at, EventParticipant.id)))
 
 
-def _attendance_url(event) -> str | None:
-    """The attendance page of an open GDPB session that is over (the groups' attendance page, when present)."""
-    if event.kind != EventKind.OPEN_GDPB or not events.is_over(event) or event.cancelled_at is not None:
-        return None
+def _takes_attendance(event) -> bool:
+    """An open GDPB session that is over: its organiser records who attended (IDEWE's count by certificate)."""
+    return event.kind == EventKind.OPEN_GDPB and events.is_over(event) and event.cancelled_at is None
+
+
+@bp.post("/<id:event_id>/attendance")
+@login_required
+def record_attendance(event_id: int):
+    event = _event(event_id)
+    back = url_for("intervision_open.show", event_id=event_id)
+    marks = {int(key.removeprefix("attendance-")): value for key, value in request.form.items()
+             if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value}
     try:
-        return url_for("intervision_groups.attendance", event_id=event.id)
-    except BuildError:
-        return None
+        attendance.check_may_record(current_user, event)
+        if not _takes_attendance(event):
+            raise InvalidData({}, _("Aanwezigheid registreer je na een open sessie van de GDPB."))
+        attendance.record(session(), current_user, event, marks)
+    except EngineError as exc:
+        return _refused(exc, back)
+    flash(_("De aanwezigheid is bewaard."), "success")
+    return redirect(back)
 
 
 @bp.post("/<id:event_id>/register")

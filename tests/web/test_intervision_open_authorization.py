@@ -37,6 +37,9 @@ MATRIX = [
     # Only the OMG confidant asked for the IDEWE session; the AWV confidant is told there is nothing to withdraw.
     ("POST", EVENT + "/unregister", "/sessions/{idewe}/unregister", X, "participants",
      LOGIN, SESSION_DONE, 403, 403, 403, 403, SESSION, 403),
+    # Before the session is over its organiser is told to wait; nothing changes (the effect: tests/process/...open.py)
+    ("POST", EVENT + "/attendance", "/sessions/{gdpb}/attendance", X, None,
+     LOGIN, 403, 403, SESSION, 403, 403, 403, 403),
     ("GET", "/sessions/requests", "/sessions/requests", X, None, LOGIN, 403, 403, 200, 403, 200, 403, 403),
     ("POST", PARTICIPANT + "/approve", "/sessions/requests/{request}/approve", X, "units",
      LOGIN, 403, 403, REQUESTS_DONE, 403, 403, 403, 403),
