@@ -31,7 +31,7 @@ def check_may_record(actor: User, event: NetworkEvent) -> None:
         raise NotAllowed(_l("Enkel wie de sessie begeleidt, registreert de aanwezigheid."))
     events.check_not_cancelled(event)
     if event.starts_at > now():
-        raise InvalidData({}, _l("De sessie is nog niet begonnen; de aanwezigheid registreer je erna."))
+        raise InvalidData({}, _l("De sessie is nog niet begonnen; de aanwezigheid wordt erna geregistreerd."))
 
 
 def record(session: Session, actor: User, event: NetworkEvent, marks: dict[int, str]) -> list[EventParticipant]:

@@ -25,7 +25,7 @@ def request(session: Session, event: NetworkEvent, confidant: Confidant) -> Even
         raise InvalidData({}, str(_l("Deze sessie is begonnen of voorbij; aanvragen kan niet meer.")))
     row = events.participant(session, event, confidant)
     if row is not None and row.status not in (ParticipantStatus.CANCELLED, ParticipantStatus.REFUSED):
-        raise InvalidData({}, str(_l("Je hebt deze sessie al aangevraagd.")))
+        raise InvalidData({}, str(_l("U hebt deze sessie al aangevraagd.")))
     _check_capacity(session, event)
     if row is None:
         row = EventParticipant(event_id=event.id, confidant_id=confidant.id, event=event, confidant=confidant)
@@ -100,7 +100,7 @@ def withdraw(session: Session, user: User, event: NetworkEvent, confidant: Confi
                                                         EventParticipant.confidant_id == confidant.id)
                          .with_for_update(of=EventParticipant))
     if row is None or row.status not in (ParticipantStatus.REQUESTED, ParticipantStatus.APPROVED):
-        raise InvalidData({}, str(_l("Je hebt deze sessie niet aangevraagd.")))
+        raise InvalidData({}, str(_l("U hebt deze sessie niet aangevraagd.")))
     if row.status == ParticipantStatus.APPROVED:
         if event.starts_at <= now():
             raise InvalidData({}, str(_l("De sessie is al begonnen; intrekken kan niet meer.")))

@@ -158,7 +158,7 @@ def record_attendance(event_id: int):
     try:
         attendance.check_may_record(current_user, event)
         if not _takes_attendance(event):
-            raise InvalidData({}, _("Aanwezigheid registreer je na een open sessie van de GDPB."))
+            raise InvalidData({}, _("De aanwezigheid wordt geregistreerd na een open sessie van de GDPB."))
         attendance.record(session(), current_user, event, marks)
     except EngineError as exc:
         return _refused(exc, back)
@@ -175,10 +175,10 @@ def register(event_id: int):
         row = open_sessions.register(session(), current_user, event)
     except EngineError as exc:
         return _refused(exc, back)
-    flash({ParticipantStatus.REGISTERED: _("Je bent ingeschreven; de uitnodiging komt per mail."),
-           ParticipantStatus.WAITING: _("De sessie is volzet: je staat op de wachtlijst. Komt er een plaats vrij, "
-                                        "dan krijg je een mail."),
-           ParticipantStatus.REQUESTED: _("Je aanvraag is verstuurd; een PAPSY van je entiteit beslist erover.")}
+    flash({ParticipantStatus.REGISTERED: _("U bent ingeschreven; de uitnodiging komt per mail."),
+           ParticipantStatus.WAITING: _("De sessie is volzet: u staat op de wachtlijst. Komt er een plaats vrij, "
+                                        "dan krijgt u een mail."),
+           ParticipantStatus.REQUESTED: _("Uw aanvraag is verstuurd; een PAPSY van uw entiteit beslist erover.")}
           [ParticipantStatus(row.status)], "success")
     return redirect(back)
 
@@ -192,8 +192,8 @@ def unregister(event_id: int):
         open_sessions.unregister(session(), current_user, event)
     except EngineError as exc:
         return _refused(exc, back)
-    flash(_("Je inschrijving is ingetrokken.") if event.kind == EventKind.OPEN_IDEWE
-          else _("Je bent uitgeschreven."), "success")
+    flash(_("Uw inschrijving is ingetrokken.") if event.kind == EventKind.OPEN_IDEWE
+          else _("U bent uitgeschreven."), "success")
     return redirect(back)
 
 

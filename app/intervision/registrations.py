@@ -19,7 +19,7 @@ def register(session: Session, event: NetworkEvent, confidant: Confidant) -> Eve
         raise InvalidData({}, "Deze sessie is voorbij; inschrijven kan niet meer.")
     row = events.participant(session, event, confidant)
     if row is not None and row.status != ParticipantStatus.CANCELLED:
-        raise InvalidData({}, "Je bent al ingeschreven (of staat op de wachtlijst) voor deze sessie.")
+        raise InvalidData({}, "U bent al ingeschreven (of staat op de wachtlijst) voor deze sessie.")
     status = ParticipantStatus.REGISTERED if has_place(session, event) else ParticipantStatus.WAITING
     if row is None:
         row = EventParticipant(event_id=event.id, confidant_id=confidant.id, event=event, confidant=confidant)
@@ -33,7 +33,7 @@ def unregister(session: Session, event: NetworkEvent, confidant: Confidant) -> E
     """Give up a place (or a spot on the waiting list); returns the participant who moved up into the place, if any."""
     row = events.participant(session, event, confidant)
     if row is None or row.status not in (ParticipantStatus.REGISTERED, ParticipantStatus.WAITING):
-        raise InvalidData({}, "Je bent niet ingeschreven voor deze sessie.")
+        raise InvalidData({}, "U bent niet ingeschreven voor deze sessie.")
     if events.is_over(event):
         raise InvalidData({}, "Deze sessie is voorbij; uitschrijven kan niet meer.")
     freed = row.status == ParticipantStatus.REGISTERED

@@ -84,7 +84,7 @@ def test_r13_capacity_and_waiting_list_moves_up_with_a_mail(session, announced):
     assert announced == [(event.id, [OMG_CONFIDANT], True), (event.id, [AWV_CONFIDANT], False)]
     mail = session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == AWV_CONFIDANT,
                                                       OutboxMessage.kind == "place_freed"))
-    assert mail is not None and "Omgaan met agressie" in mail.body and "Je hebt een plaats" in mail.body
+    assert mail is not None and "Omgaan met agressie" in mail.body and "U hebt een plaats" in mail.body
     assert f"/trainings/{event.id}" in mail.body
 
 

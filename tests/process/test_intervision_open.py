@@ -67,7 +67,7 @@ def test_r12_open_group_when_missed(session, clock, announced):
     assert moved.id == els.id and els.status == ParticipantStatus.REGISTERED
     assert announced[1:] == [(event.id, [OMG_CONFIDANT], True), (event.id, [AWV_CONFIDANT], False)]
     [mail] = mails(session, "place_freed")
-    assert mail.to_address == AWV_CONFIDANT and mail.subject.startswith("Je hebt een plaats")
+    assert mail.to_address == AWV_CONFIDANT and mail.subject.startswith("U hebt een plaats")
     assert "20 nov. 2026 09:00" in mail.subject  # Brussels time
 
 
