@@ -72,12 +72,13 @@ def register_areas() -> tuple[ModuleType, ...]:
     register themselves on import. The registries import no area; a new module that registers something goes here.
     Returns those modules."""
     from app.dossiers import consultation, escalation, panels, recovery_process
+    from app.intervision import year as intervision_year
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services)
+            training_services, intervision_year)
 
 
 def _configure_passwords(app: Flask) -> None:

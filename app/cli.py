@@ -14,6 +14,7 @@ from app.cli_accounts import token, user
 from app.cli_models import model
 from app.config import Settings
 from app.db import db
+from app.intervision.cli import intervision
 
 
 def _session():
@@ -234,3 +235,4 @@ def model_texts(check: bool) -> None:
 main.add_command(user)
 main.add_command(token)
 main.add_command(model)
+main.add_command(intervision)

@@ -17,11 +17,13 @@ FIELDS = {
     "delicate_offered": {"entity", "due_date", "task_id", "public_url"},
     "setup_link": {"name", "link", "hours", "public_url"},
     "account_reset": {"name", "admin", "what", "at", "public_url"},
+    "intervision_reminder": {"year", "attended", "required", "deadline", "public_url"},
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
         "reason": "Onleesbaar", "name": "Jana Vermeulen", "link": "https://vertrouwd.example/setup/abc", "hours": 72,
-        "admin": "Anouk Beheer", "at": "05-12-2026 14:05"}
+        "admin": "Anouk Beheer", "at": "05-12-2026 14:05", "year": 2027, "attended": 1, "required": 2,
+        "deadline": "31 dec. 2027"}
 
 
 def test_the_templates_read_exactly_the_documented_fields():
