@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import now
@@ -101,13 +101,15 @@ def _start(session: Session, version: ProcessModelVersion, confidant: Confidant,
 
 
 def years_started(session: Session, year: int) -> set[tuple[int, int]]:
-    """(confidant id, year) of the instances of this process that may be ``year``'s: those started since the
-    beginning of the year before (the year's own instance is started at the end of the year before, or later). Read
-    from the start data in their state: the instance table has no column for it."""
-    since = datetime.combine(date(year - 1, 1, 1), time(0), BRUSSELS)
+    """(confidant id, year) of the instances of this process that may be ``year``'s: those not completed (running, or
+    ended by an admin) and those completed since ``year`` began (a year completes at its close or later; it may have
+    been started long before, by the command). Read from the start data in their state: the instance table has no
+    column for it."""
+    since = datetime.combine(date(year, 1, 1), time(0), BRUSSELS)
     states = session.scalars(
         select(ProcessInstance.state_json).join(ProcessModelVersion)
-        .where(ProcessModelVersion.model_key == MODEL, ProcessInstance.started_at >= since))
+        .where(ProcessModelVersion.model_key == MODEL,
+               or_(ProcessInstance.completed_at.is_(None), ProcessInstance.completed_at >= since)))
     found = set()
     for state in states:
         dct = orjson.loads(state)

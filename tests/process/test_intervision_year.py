@@ -46,6 +46,7 @@ from tests.helpers import (
     ready_task,
     user,
 )
+from tests.unit.test_cli import run as cli  # noqa: F401  (the `vertrouwd` command, in process)
 
 UTC = timezone.utc
 # Brussels: 1 October 09:00 is 07:00 UTC (summer time), 1 December 09:00 is 08:00 UTC, 31 December 23:59:59 is 22:59:59.
@@ -183,3 +184,13 @@ def test_r12_the_13th_member_is_refused_in_the_task_with_the_reason(app, session
     session.rollback()
     assert post_form(client, f"/tasks/{task_id}", {"group_id": str(open_one.id)}).status_code == 302
     assert ready_task(session, "assign_group") is None
+
+
+def test_r12_the_start_year_command_starts_each_active_confidant_s_year_once(cli, session):
+    first = cli("intervision", "start-year", "--year", "2030")
+    assert first.exit_code == 0 and "intervision 2030: 4 confidant(s) started" in first.output, first.output
+    again = cli("intervision", "start-year", "--year", "2030")
+    assert again.exit_code == 0 and "intervision 2030: 0 confidant(s) started" in again.output
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Timer).where(Timer.spec_name == "start")) == 4
+    assert cli("intervision", "start-year", "--year", "nope").exit_code != 0
