@@ -72,13 +72,13 @@ def register_areas() -> tuple[ModuleType, ...]:
     register themselves on import. The registries import no area; a new module that registers something goes here.
     Returns those modules."""
     from app.dossiers import consultation, escalation, panels, recovery_process
+    from app.intervision import external as intervision_external, year as intervision_year
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
-    from app.intervision import external as intervision_external
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services, intervision_external)
+            training_services, intervision_external, intervision_year)
 
 
 def _configure_passwords(app: Flask) -> None:

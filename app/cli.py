@@ -15,6 +15,7 @@ from app.cli_intervision import intervision
 from app.cli_models import model
 from app.config import Settings
 from app.db import db
+from app.intervision.cli import intervision
 
 
 def _session():

@@ -19,7 +19,7 @@ from app.intervision.compliance_export import OwnPanel, own_panel
 from app.models import Entity, ProcessModel, ProcessModelVersion, SavedFilter, Task, User, UserRole
 from app.ui import Deadline, Deadlines, format_datetime
 from app.web import url_pattern
-from app.workflow import files, inbox_table, instance_table, saved_filters, services
+from app.workflow import choices, files, inbox_table, instance_table, saved_filters, services
 from app.workflow.inbox import InboxPage, InboxQuery, InboxTask, filter_options, inbox_page
 from app.workflow.instance_list import FilterChoices, InstancePage, list_instances
 from app.workflow.instance_list import filter_choices as filter_choices_of_instances
@@ -41,6 +41,7 @@ def task_screen(session: Session, task: Task) -> TaskScreen:
     view = runner.task_view(task)
     shown = view.extensions.get("properties", {}).get("showDataOfForm")
     form = services.form_of(version, task.form_name) if task.form_name else None
+    form = choices.offered(session, task, form) if form is not None else None
     return TaskScreen(
         form=form,
         data=view.data,

@@ -22,6 +22,7 @@ FIELDS = {
     "session_cancelled": {"summary", "date", "start_time", "end_date", "end_time", "place", "online_url",
                           "event_cancelled", "month", "public_url"},
     "place_freed": {"title", "starts", "place", "path", "public_url"},  # R12/R13: moved up from a waiting list
+    "intervision_reminder": {"year", "attended", "required", "deadline", "public_url"},
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
@@ -30,7 +31,8 @@ FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijk
         "path": "/trainings/3",
         "summary": "Intervisie Groep Noord", "date": "12 mrt. 2027", "start_time": "09:00", "end_date": None,
         "end_time": "12:30", "place": "Herman Teirlinckgebouw", "online_url": "https://meet.example/abc",
-        "changed": False, "event_cancelled": True, "month": "2027-03"}
+        "changed": False, "event_cancelled": True, "month": "2027-03", "year": 2027, "attended": 1, "required": 2,
+        "deadline": "31 dec. 2027"}
 
 
 def test_the_templates_read_exactly_the_documented_fields():

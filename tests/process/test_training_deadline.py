@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.models import Confidant, OutboxMessage, Timer, TimerState
+from app.models import Confidant, OutboxMessage, ProcessInstance, ProcessModelVersion, Timer, TimerState
 from app.workflow import services
 from tests.helpers import OMG_PAPSY, OMG_SECRETARY, appointment_data, entity, fire_due, ready_task, user
 
@@ -97,7 +97,8 @@ def test_r11_no_reminders_after_approval(session, appointed, clock):
     fire_due(session, clock, DEADLINE + timedelta(days=30))
     assert reminders(session) == []
     assert confidant(session).training_certified_on == date(2027, 5, 20)
-    assert session.scalar(select(Timer).where(Timer.state == TimerState.PENDING)) is None
+    assert session.scalar(select(Timer).join(ProcessInstance).join(ProcessModelVersion).where(
+        Timer.state == TimerState.PENDING, ProcessModelVersion.model_key == "training_deadline")) is None
 
 
 def test_r11_rejection_mails_the_reason_and_the_confidant_uploads_again(session, appointed, clock):

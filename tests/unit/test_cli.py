@@ -48,7 +48,8 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     assert "process model training_deadline: version 1" in second.output
     assert "process model delicate_case: version 1" in second.output
     assert "process model key_recovery: version 1" in second.output
-    assert count(ProcessModelVersion) == 4  # one version of each model in bpmn/
+    assert "process model intervision_year: version 1" in second.output
+    assert count(ProcessModelVersion) == 5  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
