@@ -11,7 +11,6 @@ import click
 from sqlalchemy import select
 
 from app.cli_accounts import token, user
-from app.cli_intervision import intervision
 from app.cli_models import model
 from app.config import Settings
 from app.db import db

@@ -1,6 +1,7 @@
 """Demo intervision and trainings (`vertrouwd demo`): two groups across both demo entities, each with a half day
 behind it (attendance recorded) and one ahead; an open GDPB session with a registration; a training; AWV's
-prevention units and an IDEWE registration whose attendance certificate waits for its PAPSY's review.
+prevention units and an IDEWE registration whose attendance certificate waits for its PAPSY's review; this year's
+intervision cycle of every confidant (the one appointed in the demo, in no group yet, waits for a PAPSY to place her).
 
 Everything goes through the services and the engine, as a PAPSY and the confidants would. Sessions in the past are
 planned with the clock moved back to before them (a PAPSY can only plan ahead), then recorded at the real time.
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.auth.accounts import entity_by_code, find_user
 from app.clock import moved_clock, now
 from app.engine import timers
-from app.intervision import attendance, events, group_sessions, groups, idewe, open_sessions, trainings, units
+from app.intervision import attendance, events, group_sessions, groups, idewe, open_sessions, trainings, units, year
 from app.intervision.training_form import TrainingDetails
 from app.models import Confidant, EventKind, IntervisionGroup, NetworkEvent, Task, TaskState, Timer, TimerState
 from app.workflow import services as workflow
@@ -41,6 +42,9 @@ def load_intervision_demo(session: Session) -> list[str]:
     made.append(_open_session_with_a_registration(session))
     made.append(_training(session))
     made.append(_idewe_certificate_to_review(session))
+    this_year = year.this_year()
+    started = year.start_year(session, this_year)
+    made.append(f"the intervision year {this_year} of {started} confidants (one without a group waits for a PAPSY)")
     return made
 
 

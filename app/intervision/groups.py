@@ -201,6 +201,10 @@ def _join(session: Session, group: IntervisionGroup, confidant: Confidant, actor
         row.status, row.registered_at = ParticipantStatus.INVITED, now()
         session.flush()
         invitations.announce(session, event, [confidant])
+    if actor is not None:
+        from app.intervision import year  # the yearly process uses this module: imported when needed
+
+        year.assignment_made(session, confidant, group, actor)
     return membership
 
 

@@ -16,20 +16,20 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.engine import registry, runner
 from app.engine.errors import InvalidData
 from app.engine.services import ServiceContext, service
+from app.intervision import groups
 from app.intervision.counting import half_days_attended
 from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due
 from app.models import (
     Confidant,
     ConfidantStatus,
-    GroupMembership,
     IntervisionGroup,
     IntervisionYearResult,
     ProcessInstance,
@@ -118,18 +118,6 @@ def years_started(session: Session, year: int) -> set[tuple[int, int]]:
     return found
 
 
-def current_group(session: Session, confidant_id: int) -> IntervisionGroup | None:
-    """The group the confidant is in now (their membership that has not ended)."""
-    return session.scalar(select(IntervisionGroup).join(GroupMembership, GroupMembership.group_id == IntervisionGroup.id)
-                          .where(GroupMembership.confidant_id == confidant_id, GroupMembership.left_on.is_(None))
-                          .limit(1))
-
-
-def _members(session: Session, group_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(GroupMembership)
-                          .where(GroupMembership.group_id == group_id, GroupMembership.left_on.is_(None)))
-
-
 def group_refusal(session: Session, group_id: Any) -> str | None:
     """Why the confidant cannot join this group (R12.1: at most 12), None when they can. The group's row stays locked
     until the transaction ends (PostgreSQL), so two people filling its last place one after the other are counted
@@ -140,7 +128,7 @@ def group_refusal(session: Session, group_id: Any) -> str | None:
                                .with_for_update(of=IntervisionGroup))
     if group is None or group.archived_at is not None:
         return str(_l("Kies een bestaande intervisiegroep."))
-    if _members(session, group.id) >= GROUP_SIZE:
+    if groups.member_counts(session).get(group.id, 0) >= GROUP_SIZE:
         return str(_l("De groep '%(name)s' telt al %(size)d leden, het maximum: kies een andere groep.",
                       name=group.name, size=GROUP_SIZE))
     return None
@@ -155,12 +143,9 @@ def _group_has_room(session: Session, entity_id: int, data: dict) -> dict[str, s
 @choice_source("intervision.groups")
 def group_choices(session: Session, task: Task) -> list[tuple[int, str]]:
     """Every group in use, with its leader and its places; a full one says so (choosing it is refused with why)."""
-    counts = dict(session.execute(select(GroupMembership.group_id, func.count()).where(GroupMembership.left_on.is_(None))
-                                  .group_by(GroupMembership.group_id)).all())
-    groups = session.scalars(select(IntervisionGroup).where(IntervisionGroup.archived_at.is_(None))
-                             .order_by(IntervisionGroup.name))
+    counts = groups.member_counts(session)
     choices = []
-    for group in groups:
+    for group in groups.active_groups(session):
         members = counts.get(group.id, 0)
         places = (_l("volzet") if members >= GROUP_SIZE else
                   _l("%(members)d van %(size)d plaatsen bezet", members=members, size=GROUP_SIZE))
@@ -185,7 +170,7 @@ def start_for_new_confidant(context: ServiceContext, params: dict, data: dict) -
 
 @service("intervision.has_group")
 def has_group(context: ServiceContext, params: dict, data: dict) -> bool:
-    return current_group(context.session, data["confidant_id"]) is not None
+    return groups.current_group(context.session, _confidant(context.session, data)) is not None
 
 
 @service("intervision.join_group")
@@ -193,19 +178,26 @@ def join_group(context: ServiceContext, params: dict, data: dict) -> int:
     """The PAPSY's choice: the confidant joins the group (leaving the one they are in, which stays in the history)."""
     session, confidant = context.session, _confidant(context.session, data)
     group_id = data.get("group_id")
-    current = current_group(session, confidant.id)
-    if current is not None and current.id == group_id:
+    current = groups.current_group(session, confidant)
+    if current is not None:  # placed on the group pages meanwhile (which completed this task), or the same group
         return current.id
     if reason := group_refusal(session, group_id):  # checked with the form already: only a race gets here
         raise InvalidData({"group_id": reason})
-    today = now().astimezone(BRUSSELS).date()
-    for membership in session.scalars(select(GroupMembership).where(GroupMembership.confidant_id == confidant.id,
-                                                                   GroupMembership.left_on.is_(None))):
-        membership.left_on = today
-    session.add(GroupMembership(group_id=group_id, confidant_id=confidant.id, joined_on=today,
-                                added_by_id=_assigned_by(session, context.instance_id)))
-    session.flush()
+    assigned_by = session.get(User, _assigned_by(session, context.instance_id))
+    groups.add_member(session, session.get(IntervisionGroup, group_id), confidant, assigned_by)
     return group_id
+
+
+def assignment_made(session: Session, confidant: Confidant, group: IntervisionGroup, actor: User) -> None:
+    """A PAPSY placed the confidant in a group on the group pages: the open assignment task of their year is done,
+    with that group (it would otherwise wait in the PAPSY's inbox until the year ends)."""
+    open_tasks = session.scalars(select(Task).join(ProcessInstance, ProcessInstance.id == Task.instance_id)
+                                 .join(ProcessModelVersion).where(
+        ProcessModelVersion.model_key == MODEL, Task.spec_name == "assign_group", Task.state == TaskState.READY,
+        ProcessInstance.entity_id == confidant.entity_id, ProcessInstance.subject == confidant.name)).all()
+    for task in open_tasks:
+        if runner.task_view(task).data.get("confidant_id") == confidant.id:
+            runner.complete(session, task, {"group_id": group.id}, actor)
 
 
 def _assigned_by(session: Session, instance_id: int) -> int | None:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.auth import policy
 from app.engine.errors import InvalidData
-from app.intervision import events
+from app.intervision import events, groups
 from app.intervision.year import start_year
 from app.models import (
     Attendance,
@@ -155,6 +155,16 @@ def test_r12_a_new_confidant_without_a_group_is_assigned_one_by_the_papsy_of_the
     membership = session.scalar(select(GroupMembership).where(GroupMembership.confidant_id == jana.id))
     assert membership.group_id == chosen.id and membership.left_on is None
     assert membership.added_by_id == user(session, OMG_PAPSY).id
+
+
+def test_r12_placing_the_confidant_on_the_group_pages_completes_the_assignment_task(session, appointed):
+    chosen = group(session, "Groep Noord")
+    jana, papsy = confidant(session, CANDIDATE), user(session, AWV_PAPSY)  # any PAPSY manages the groups
+    groups.add_member(session, chosen, jana, papsy)
+    session.commit()
+    assert ready_task(session, "assign_group") is None
+    memberships = session.scalars(select(GroupMembership).where(GroupMembership.confidant_id == jana.id)).all()
+    assert [(row.group_id, row.added_by_id, row.left_on) for row in memberships] == [(chosen.id, papsy.id, None)]
 
 
 def test_r12_the_13th_member_is_refused_in_the_task_with_the_reason(app, session, appointed):
