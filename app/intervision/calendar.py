@@ -7,19 +7,24 @@ calendar marks them), for a PAPSY those they organise and the sessions of the gr
 """
 from __future__ import annotations
 
+import hashlib
+
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.auth import policy
+from app.clock import now
 from app.engine.errors import InvalidData
 from app.intervision.events import BRUSSELS
 from app.models import Confidant, EventKind, EventParticipant, IntervisionGroup, NetworkEvent, Role, User
 from app.models.intervision import TAKING_PART
+
+FEED_HISTORY = timedelta(days=400)  # last year's sessions, and a little more
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the months the calendar pages through
@@ -94,7 +99,9 @@ def visible_event(session: Session, user: User, event_id: int) -> NetworkEvent |
 
 
 def feed_events(session: Session, user: User) -> list[NetworkEvent]:
-    """The sessions of ``user``'s personal feed: taken part in (as a confidant), organised or led (as a PAPSY)."""
+    """The sessions of ``user``'s personal feed: taken part in (as a confidant), organised or led (as a PAPSY), from
+    FEED_HISTORY ago on. A calendar application asks for the whole feed every few hours: years of a PAPSY's
+    sessions would make each answer slow and long, and the older ones are in the application already."""
     mine = []
     confidant_id = session.scalar(select(Confidant.id).where(Confidant.user_id == user.id))
     if user.has_role(Role.CONFIDANT) and confidant_id is not None:
@@ -106,5 +113,12 @@ def feed_events(session: Session, user: User) -> list[NetworkEvent]:
         mine.append(NetworkEvent.group_id.in_(select(IntervisionGroup.id).where(IntervisionGroup.leader_id == user.id)))
     if not mine:
         return []
-    return list(session.scalars(select(NetworkEvent).where(or_(*mine))
+    return list(session.scalars(select(NetworkEvent).where(or_(*mine), NetworkEvent.starts_at >= now() - FEED_HISTORY)
                                 .order_by(NetworkEvent.starts_at, NetworkEvent.id)))
+
+
+def fingerprint(events: list[NetworkEvent], locale: str) -> str:
+    """What a feed's answer depends on, for its ETag: the events, their versions, the language."""
+    parts = [locale] + [f"{event.id}:{event.sequence}:{event.updated_at.isoformat()}:{event.cancelled_at is not None}"
+                        for event in events]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -65,10 +65,16 @@ def feed(token: str):
     owner = feeds.owner(db_session(), token)
     if owner is None:
         abort(404)
-    with ics.in_language(locale_of(owner)):
+    locale, events = locale_of(owner), calendar.feed_events(db_session(), owner)
+    etag = calendar.fingerprint(events, locale)
+    if request.if_none_match.contains(etag):  # asked again and nothing changed: the application keeps what it has
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
+    with ics.in_language(locale):
         name = _("Vertrouwd: mijn sessies")
-    body = ics.publication(calendar.feed_events(db_session(), owner), locale_of(owner), name=name)
-    return calendar_response(body, "vertrouwd.ics", inline=True)
+    response = calendar_response(ics.publication(events, locale, name=name), "vertrouwd.ics", inline=True)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"  # may be kept, but asked again each time (If-None-Match)
+    return response
 
 
 @bp.post("/account/calendar-feed")

@@ -9,9 +9,9 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app.intervision import events, feeds
-from app.models import CalendarFeed
+from app.models import CalendarFeed, EventKind, NetworkEvent
 from tests.helpers import AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, csrf_token, login, user, visible_text
-from tests.intervision.calendar_data import arrange
+from tests.intervision.calendar_data import arrange, at
 
 
 @pytest.fixture
@@ -135,3 +135,21 @@ def test_a_renewed_or_revoked_link_and_an_unknown_one_are_404(app, store, made):
     assert feeds.revoke(store, user(store, OMG_CONFIDANT))
     store.commit()
     assert client.get(f"/calendar/{new}.ics").status_code == 404
+
+
+def test_a_feed_reaches_back_a_year_and_answers_304_until_something_changes(app, store, made):
+    papsy = user(store, AWV_PAPSY)
+    long_ago = events.create(store, EventKind.GROUP_SESSION, papsy, at(10, 13, 30, year=2024),
+                             at(10, 17, year=2024), group_id=made.south.group_id, place="Brussel")
+    token = feeds.renew(store, papsy)
+    store.commit()
+    client = app.test_client()
+    first = client.get(f"/calendar/{token}.ics")
+    assert long_ago.uid not in uids(first) and made.south.uid in uids(first)
+    again = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert (again.status_code, again.data) == (304, b"")
+    south = store.get(NetworkEvent, made.south.id)  # the requests closed the session that loaded ``made``
+    assert events.change(store, south, place="Boudewijngebouw")
+    store.commit()
+    changed = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
