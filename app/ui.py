@@ -197,6 +197,7 @@ MAIL_KIND_LABELS = {
     "account_reset": _l("account opnieuw ingesteld"), "delicate_reminder": _l("herinnering delicate zaak"),
     "delicate_offered": _l("delicate zaak voor elke PAPSY"),
     "session_invitation": _l("uitnodiging voor een sessie"), "session_cancelled": _l("sessie geannuleerd"),
+    "place_freed": _l("plaats vrijgekomen"), "intervision_reminder": _l("herinnering intervisie"),
 }
 
 

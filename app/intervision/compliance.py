@@ -125,6 +125,7 @@ class OwnStatus:
     year: int
     half_days: int
     training_days: Decimal
+    confidant_id: int
     required_half_days: int = REQUIRED_HALF_DAYS
     recommended_training_days: Decimal = RECOMMENDED_TRAINING_DAYS
 
@@ -208,7 +209,7 @@ def own_status(session: Session, user: User) -> OwnStatus | None:
         .select_from(EventParticipant).join(NetworkEvent, NetworkEvent.id == EventParticipant.event_id)
         .where(EventParticipant.confidant_id == confidant.id, NetworkEvent.year == year,
                NetworkEvent.cancelled_at.is_(None))).one()
-    return OwnStatus(year, int(half_days or 0), Decimal(str(training_days or 0)))
+    return OwnStatus(year, int(half_days or 0), Decimal(str(training_days or 0)), confidant.id)
 
 
 def _roster(session: Session, entity: Entity, year: int, today: date) -> list[ConfidantCompliance]:

@@ -7,14 +7,16 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import now
+
 from app.intervision.compliance import Attended, ConfidantCompliance, EntityCompliance, OwnStatus, Source, own_status
-from app.models import User
-from app.models import CertificateStatus
+from app.models import CertificateStatus, EventParticipant, NetworkEvent, User
+from app.models.intervision import TAKING_PART
 from app.ui import format_date
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
@@ -76,17 +78,14 @@ def own_status_words(status: OwnStatus) -> str:
              half_days=half_days_words(status.half_days, status.required_half_days))
 
 
-OPEN_SESSIONS_PATH = "/sessions/"  # the list of open intervision sessions to register for
-
-
 @dataclass(frozen=True)
 class OwnPanel:
-    """The home page's panel of a confidant: their year's intervision and training, and where to register."""
+    """The home page's panel of a confidant: their year's intervision and training, their next session."""
 
     status: OwnStatus
     heading: str
     recommendation: str
-    open_sessions: str | None  # the open sessions' page, when the app has one
+    next_session: NetworkEvent | None
 
 
 def own_panel(session: Session, user: User) -> OwnPanel | None:
@@ -94,17 +93,17 @@ def own_panel(session: Session, user: User) -> OwnPanel | None:
     if status is None:
         return None
     return OwnPanel(status, own_status_words(status),
-                    recommendation_words(status.training_days, status.recommended_training_days), open_sessions_path())
+                    recommendation_words(status.training_days, status.recommended_training_days),
+                    next_session(session, status.confidant_id))
 
 
-def open_sessions_path() -> str | None:
-    """The open sessions' page if this app serves it (looked up once per app)."""
-    known = current_app.extensions.get("vertrouwd_open_sessions_path")
-    if known is None:
-        served = any(rule.rule == OPEN_SESSIONS_PATH and "GET" in rule.methods
-                     for rule in current_app.url_map.iter_rules())
-        known = current_app.extensions["vertrouwd_open_sessions_path"] = OPEN_SESSIONS_PATH if served else ""
-    return known or None
+def next_session(session: Session, confidant_id: int) -> NetworkEvent | None:
+    """The first session ahead that the confidant takes part in (their group's, an open one, a training)."""
+    return session.scalar(select(NetworkEvent).join(EventParticipant, EventParticipant.event_id == NetworkEvent.id)
+                          .where(EventParticipant.confidant_id == confidant_id,
+                                 EventParticipant.status.in_(TAKING_PART), NetworkEvent.cancelled_at.is_(None),
+                                 NetworkEvent.starts_at > now())
+                          .order_by(NetworkEvent.starts_at).limit(1))
 
 
 def safe_cell(value: object) -> str:

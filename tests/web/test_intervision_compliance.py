@@ -12,7 +12,7 @@ from sqlalchemy import event
 from app.auth.accounts import create_api_token
 from app.db import db
 from app.intervision import compliance
-from app.models import Confidant, ConfidantStatus, EventKind
+from app.models import Confidant, ConfidantStatus, EventKind, ParticipantStatus
 from app.ui import local_today
 from tests.helpers import ADMIN, AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, entity, login, user
 from tests.web.intervision_compliance_data import KOEN, add_training, arrange, confidant, session_on, take_part
@@ -97,6 +97,8 @@ def test_r13_recommendation_shown_not_enforced(app, store):
     sofie_row = confidant(store, OMG_CONFIDANT)
     take_part(store, session_on(store, EventKind.GROUP_SESSION, this_year, 3, 10, group_id=ids["group"]),
               sofie_row, attendance="present")
+    ahead = session_on(store, EventKind.OPEN_GDPB, this_year + 1, 1, 20, place="Boudewijngebouw")
+    take_part(store, ahead, sofie_row, status=ParticipantStatus.REGISTERED)
     store.commit()
     home = app.test_client()
     login(home, OMG_CONFIDANT)
@@ -105,7 +107,8 @@ def test_r13_recommendation_shown_not_enforced(app, store):
     assert "Nog 1 halve dag te volgen vóór 31 december." in inbox
     assert "Bijkomende opleiding: aanbevolen: 1 dag — 0 dagen gevolgd." in inbox
     assert "Dat is een aanbeveling, geen verplichting." in inbox
-    assert "Intervisie" not in papsy.get("/inbox").get_data(as_text=True)
+    assert f"Uw volgende sessie: Open intervisie GDPB, 20 jan. {this_year + 1} 09:00–13:00 (Boudewijngebouw)" in inbox
+    assert "own-intervision-title" not in papsy.get("/inbox").get_data(as_text=True)  # no panel for a PAPSY
 
 
 def test_the_csv_has_a_header_a_row_per_confidant_and_no_formulas(app, store):
