@@ -61,6 +61,7 @@ def test_r12_a_half_day_planned_seen_in_the_calendar_attended_and_followed_up(pa
 
     log_in(OMG_CONFIDANT)
     expect(page.get_by_text(f"Intervisie {year}: 1 van 2 halve dagen")).to_be_visible()
+    page.get_by_role("link", name="Intervisie", exact=True).click()
     page.get_by_role("link", name="Agenda").click()
     if ahead.month != now().astimezone(events.BRUSSELS).month:
         page.get_by_role("link", name="Volgende maand").click()

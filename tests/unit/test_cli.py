@@ -49,7 +49,8 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     assert "process model delicate_case: version 1" in second.output
     assert "process model key_recovery: version 1" in second.output
     assert "process model intervision_year: version 1" in second.output
-    assert count(ProcessModelVersion) == 5  # one version of each model in bpmn/
+    assert "process model intervision_external: version 1" in second.output
+    assert count(ProcessModelVersion) == 6  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
@@ -64,10 +65,11 @@ def test_demo_is_idempotent_and_prints_the_logins(run):
 
 
 def test_defect_10_the_demo_shows_each_state_a_user_meets_once_however_often_it_runs(run):
-    """A late task, one due soon, a claimed one, a closed process, a confidant with a certificate task."""
+    """A late task, one due soon, a claimed one, a closed process, a confidant with a certificate task; intervision:
+    an IDEWE certificate to review and a new confidant to place in a group, both for the AWV PAPSY."""
     first, second = run("demo"), run("demo")
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert first.output.count("Demo case made") == 5 and "Demo case made" not in second.output
+    assert first.output.count("Demo case made") == 11 and "Demo case made" not in second.output
     session, at = db.session(), now()
     ready = list(session.scalars(select(Task).where(Task.state == TaskState.READY)))
     late = [task for task in ready if task.due_at and task.due_at < at]
@@ -81,6 +83,9 @@ def test_defect_10_the_demo_shows_each_state_a_user_meets_once_however_often_it_
     assert [(task.spec_name, task.assignee_id) for task in claimed] == [("review_appointment", user(session, OMG_PAPSY).id)]
     assert session.scalar(select(func.count()).select_from(HistoryEvent).where(HistoryEvent.kind == "claimed")) == 1
     assert len(certificate) == 1
+    intervision = sorted((task.spec_name, task.entity.code, task.subject) for task in ready
+                         if task.spec_name in ("assign_group", "review_attest"))
+    assert intervision == [("assign_group", "AWV", "Lotte Janssens"), ("review_attest", "AWV", "Tom Peeters")]
     assert [(instance.model_version.model_key, instance.subject) for instance in closed] == \
         [("appointment", "Lotte Janssens")]
 
