@@ -25,7 +25,7 @@ def intervision_groups():
 @bp.get("/intervision/sessions")
 def intervision_sessions():
     year = request.args.get("year", "")
-    if not (year.isdigit() and 2000 <= int(year) <= 2100):
+    if not (year.isascii() and year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):
         return jsonify({"error": "Geef het jaar (year=JJJJ).", "errors": {"year": "Geef het jaar (year=JJJJ)."}}), 400
     return jsonify({"year": int(year), "sessions": [_session(event) for event in visible_sessions(int(year))]})
 
@@ -33,7 +33,7 @@ def intervision_sessions():
 @bp.post("/intervision/sessions/<id:event_id>/attendance")
 def intervision_attendance(event_id: int):
     event = session().get(NetworkEvent, event_id)
-    if event is None:
+    if event is None or not policy.may_see_event(session(), g.api_user, event):  # hidden looks like unknown
         raise NotFound("Deze sessie bestaat niet.")
     if not policy.can_record_attendance(g.api_user, event):
         raise NotAllowed("Enkel wie de sessie begeleidt, registreert de aanwezigheid.")

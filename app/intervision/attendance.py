@@ -52,6 +52,16 @@ def record(session: Session, actor: User, event: NetworkEvent, marks: dict[int, 
     return list(rows.values())
 
 
+def marks_from(form) -> dict[int, str]:
+    """A page's marks: its fields ``attendance-<confidant id>`` with a value (others, and odd ids, are not marks)."""
+    marks = {}
+    for name, value in form.items():
+        key = name.removeprefix("attendance-")
+        if name.startswith("attendance-") and key.isascii() and key.isdigit() and len(key) <= 9 and value:
+            marks[int(key)] = value
+    return marks
+
+
 def record_by_email(session: Session, actor: User, event: NetworkEvent,
                     marks: dict[str, str]) -> list[EventParticipant]:
     """``record`` with the participants named by e-mail address (the API); each unknown address or bad value is

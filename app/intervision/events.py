@@ -6,7 +6,7 @@ invitation (``invitations.announce``); the ``uid`` never changes, so calendars u
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from app.models.intervision import TAKING_PART
 BRUSSELS = ZoneInfo("Europe/Brussels")
 UID_DOMAIN = "vertrouwd.vlaanderen.example"
 ANNOUNCED_FIELDS = ("title", "description", "starts_at", "ends_at", "place", "online_url")
+LAST_YEAR = 2100  # the last year a session can be planned in, as the calendar pages (calendar files end with 9999)
 
 
 def year_of(moment: datetime) -> int:
@@ -63,6 +64,20 @@ def cancel(session: Session, event: NetworkEvent) -> None:
 def check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise InvalidData({"ends_at": "Het einde moet na het begin liggen."})
+
+
+def time_of_day(text: str) -> time:
+    """A form's "09:30" as a time of day (in Brussels); ValueError for anything else, a time with a UTC offset too
+    (it is no time of day in Brussels, and cannot be compared with one)."""
+    moment = time.fromisoformat(text)
+    if moment.tzinfo is not None:
+        raise ValueError("a time of day has no UTC offset")
+    return moment
+
+
+def within_reach(day: date) -> bool:
+    """A day a session can be planned on: up to LAST_YEAR (a calendar file of the year 9999 cannot be made)."""
+    return day.year <= LAST_YEAR
 
 
 def check_not_cancelled(event: NetworkEvent) -> None:

@@ -112,8 +112,7 @@ def cancel(group_id: int, event_id: int):
 @bp.post("/groups/<id:group_id>/sessions/<id:event_id>/attendance")
 def record_attendance(group_id: int, event_id: int):
     target, event = _group(group_id), _event(group_id, event_id)
-    marks = {int(key.removeprefix("attendance-")): value for key, value in request.form.items()
-             if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value}
+    marks = attendance.marks_from(request.form)
     return _act(target, f"attendance-{event.id}", lambda: attendance.record(session(), current_user, event, marks),
                 _("De aanwezigheid is bewaard."))
 
@@ -142,7 +141,8 @@ def _group(group_id: int):
 
 
 def _optional_group(value: str | None):
-    return groups.get_group(session(), int(value)) if value and value.isdigit() else None
+    chosen = _form_id(value)
+    return groups.get_group(session(), chosen) if chosen else None
 
 
 def _member(confidant_id: int) -> Confidant:
@@ -160,11 +160,19 @@ def _event(group_id: int, event_id: int) -> NetworkEvent:
 
 
 def _confidant(value: str | None) -> Confidant | None:
-    return session().get(Confidant, int(value)) if value and value.isdigit() else None
+    chosen = _form_id(value)
+    return session().get(Confidant, chosen) if chosen else None
 
 
 def _user(value: str | None) -> User | None:
-    return session().get(User, int(value)) if value and value.isdigit() else None
+    chosen = _form_id(value)
+    return session().get(User, chosen) if chosen else None
+
+
+def _form_id(value: str | None) -> int | None:
+    """A select's id, when it is one a row can have (not "²", which str.isdigit accepts, nor beyond the column)."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31 else None
 
 
 def _try(action) -> InvalidData | NotAllowed | None:
@@ -202,7 +210,8 @@ def _group_page(target, refusal: InvalidData | NotAllowed | None = None, form: s
 
 def _year() -> int:
     value = request.args.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else group_sessions.this_year()
+    return int(value) if value.isascii() and value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100 \
+        else group_sessions.this_year()
 
 
 def _message(refusal) -> str | None:

@@ -43,10 +43,12 @@ def read_fields(form: dict) -> SessionFields:
     """The form's day, start and end (HH:MM, Brussels), place and online link; every problem at once."""
     errors: dict[str, str] = {}
     day = _parse(date.fromisoformat, form.get("day"))
-    start, end = _parse(time.fromisoformat, form.get("start")), _parse(time.fromisoformat, form.get("end"))
+    start, end = _parse(events.time_of_day, form.get("start")), _parse(events.time_of_day, form.get("end"))
     place, online = _text(form.get("place")), _text(form.get("online_url"))
     if day is None:
         errors["day"] = _l("Geef de datum (jjjj-mm-dd).")
+    elif not events.within_reach(day):
+        errors["day"] = _l("Kies een datum uiterlijk in %(year)d.", year=events.LAST_YEAR)
     if start is None:
         errors["start"] = _l("Geef het beginuur (uu:mm).")
     if end is None:
@@ -70,6 +72,7 @@ def plan(session: Session, actor: User, group: IntervisionGroup, fields: Session
     if group.archived_at is not None:
         raise InvalidData({}, _l("De groep %(group)s is gearchiveerd.", group=group.name))
     _check_future(fields)
+    _check_free(session, group, fields)
     event = events.create(session, EventKind.GROUP_SESSION, group.leader, fields.starts_at, fields.ends_at,
                           group_id=group.id, group=group, title=str(_l("Intervisie %(group)s", group=group.name)),
                           place=fields.place, online_url=fields.online_url, half_days=1)
@@ -90,6 +93,7 @@ def change(session: Session, actor: User, event: NetworkEvent, fields: SessionFi
     if event.starts_at <= now():
         raise InvalidData({}, _l("Deze sessie is al begonnen of voorbij en verandert niet meer."))
     _check_future(fields)
+    _check_free(session, group, fields, event)
     announced = events.change(session, event, **fields.as_dict())
     if announced:
         taking_part = events.taking_part(session, event)
@@ -151,6 +155,21 @@ def _check_leader(actor: User, group: IntervisionGroup) -> None:
 def _check_future(fields: SessionFields) -> None:
     if fields.starts_at <= now():
         raise InvalidData({"day": _l("Plan een sessie in de toekomst.")})
+
+
+def _check_free(session: Session, group: IntervisionGroup, fields: SessionFields,
+                changed: NetworkEvent | None = None) -> None:
+    """A group meets once at a time: a second click on "Plannen" would otherwise plan (and announce) the half day
+    twice. The group's row is locked first (PostgreSQL), so two clicks at once are counted one after the other."""
+    session.execute(select(IntervisionGroup.id).where(IntervisionGroup.id == group.id).with_for_update())
+    query = select(NetworkEvent.id).where(
+        NetworkEvent.group_id == group.id, NetworkEvent.kind == EventKind.GROUP_SESSION,
+        NetworkEvent.cancelled_at.is_(None), NetworkEvent.starts_at < fields.ends_at,
+        NetworkEvent.ends_at > fields.starts_at)
+    if changed is not None:
+        query = query.where(NetworkEvent.id != changed.id)
+    if session.scalar(query.limit(1)) is not None:
+        raise InvalidData({"day": _l("De groep heeft op dat moment al een sessie.")})
 
 
 def _utc(day: date, moment: time) -> datetime:

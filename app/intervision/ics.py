@@ -33,7 +33,7 @@ def invitation(event: NetworkEvent, attendee_name: str, attendee_email: str, loc
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"an invitation's method is REQUEST or CANCEL, not {method!r}")
     attendee = vCalAddress(f"mailto:{attendee_email}")
-    attendee.params.update({"CN": vText(attendee_name), "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE",
+    attendee.params.update({"CN": vText(_lines(attendee_name)), "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE",
                             "PARTSTAT": "NEEDS-ACTION" if method == REQUEST else "DECLINED"})
     return build([event], locale, method=method, attendee=attendee)
 
@@ -79,22 +79,28 @@ def vevent(event: NetworkEvent, stamp: datetime, attendee: vCalAddress | None = 
     component.add("last-modified", event.updated_at)
     component.add("dtstart", event.starts_at.astimezone(BRUSSELS))
     component.add("dtend", event.ends_at.astimezone(BRUSSELS))
-    component.add("summary", summary(event))
+    component.add("summary", _lines(summary(event)))
     component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     component.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     if event.place:
-        component.add("location", event.place)
+        component.add("location", _lines(event.place))
     elif event.online_url:
-        component.add("location", event.online_url)
+        component.add("location", _lines(event.online_url))
     if event.online_url:
-        component.add("url", event.online_url)
-    component.add("description", description(event))
+        component.add("url", _lines(event.online_url))
+    component.add("description", _lines(description(event)))
     organiser = vCalAddress(f"mailto:{event.organiser.email}")
-    organiser.params["CN"] = vText(event.organiser.name)
+    organiser.params["CN"] = vText(_lines(event.organiser.name))
     component.add("organizer", organiser)
     if attendee is not None:
         component.add("attendee", attendee)
     return component
+
+
+def _lines(text: str) -> str:
+    """Line breaks as the library escapes them ("\\n"): a lone CR would go out as is, and a calendar program that
+    breaks lines at it would read what follows as a property of its own."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def summary(event: NetworkEvent) -> str:

@@ -12,7 +12,7 @@ from app.auth import policy
 from app.clock import now
 from app.engine import lifecycle
 from app.engine.errors import InvalidData, NotAllowed, NotFound
-from app.intervision import events, external, invitations, units
+from app.intervision import events, external, invitations, registrations, units
 from app.models import (Confidant, EventKind, EventParticipant, InstanceStatus, NetworkEvent, ParticipantStatus,
                         ProcessInstance, User)
 
@@ -136,5 +136,6 @@ def _decide(row: EventParticipant, user: User, status: ParticipantStatus, reason
 def _check_capacity(session: Session, event: NetworkEvent) -> None:
     from app.intervision.open_sessions import taken
 
+    registrations.lock(session, event)  # two approvals for the last place: the second counts the first
     if event.capacity is not None and taken(session, event) >= event.capacity:
         raise InvalidData({}, str(_l("Deze sessie is volzet.")))

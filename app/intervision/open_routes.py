@@ -153,8 +153,7 @@ def _takes_attendance(event) -> bool:
 def record_attendance(event_id: int):
     event = _event(event_id)
     back = url_for("intervision_open.show", event_id=event_id)
-    marks = {int(key.removeprefix("attendance-")): value for key, value in request.form.items()
-             if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value}
+    marks = attendance.marks_from(request.form)
     try:
         attendance.check_may_record(current_user, event)
         if not _takes_attendance(event):

@@ -6,7 +6,7 @@ A PAPSY publishes, changes and cancels them; whoever takes part hears of it by a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -99,9 +99,14 @@ def publish(session: Session, user: User, kind: object, values: dict) -> Network
 
 
 def change(session: Session, user: User, event: NetworkEvent, values: dict) -> bool:
-    """Apply the form; those taking part get the changed invitation when something they see changed."""
+    """Apply the form; those taking part get the changed invitation when something they see changed. A session
+    that has started no longer changes, nor moves into the past."""
     _may_change(user, event)
+    if event.starts_at <= now():
+        raise InvalidData({"day": str(_l("Deze sessie is al begonnen of voorbij en verandert niet meer."))})
     fields = parse(EventKind(event.kind), values)
+    if fields["starts_at"] <= now():
+        raise InvalidData({"day": str(_l("Kies een moment in de toekomst."))})
     if event.kind == EventKind.OPEN_GDPB and fields["capacity"] < taken(session, event):
         raise InvalidData({"capacity": str(_l("Er zijn al %(count)s plaatsen ingenomen.",
                                               count=taken(session, event)))})
@@ -115,10 +120,13 @@ def change(session: Session, user: User, event: NetworkEvent, values: dict) -> b
 
 
 def cancel(session: Session, user: User, event: NetworkEvent) -> None:
-    """Cancel the session: the cancellation goes to those taking part; IDEWE units spent on it are refunded."""
+    """Cancel a session that has not started: the cancellation goes to those taking part; IDEWE units spent on it are
+    refunded (once held, its units were spent and its certificates count)."""
     from app.intervision import idewe
 
     _may_change(user, event)
+    if event.starts_at <= now():
+        raise InvalidData({}, str(_l("Deze sessie is al begonnen of voorbij; annuleren kan niet meer.")))
     confidants = events.taking_part(session, event)
     events.cancel(session, event)
     if event.kind == EventKind.OPEN_IDEWE:
@@ -136,8 +144,10 @@ def parse(kind: EventKind, values: dict) -> dict:
     errors: dict[str, str] = {}
     text = {name: str(values.get(name) or "").strip() for name in FIELDS}
     day = _parsed(date.fromisoformat, text["day"], errors, "day", _l("Geef een datum (jjjj-mm-dd)."))
-    starts = _parsed(time.fromisoformat, text["starts"], errors, "starts", _l("Geef een beginuur (uu:mm)."))
-    ends = _parsed(time.fromisoformat, text["ends"], errors, "ends", _l("Geef een einduur (uu:mm)."))
+    if day and not events.within_reach(day):
+        errors["day"] = str(_l("Kies een datum uiterlijk in %(year)d.", year=events.LAST_YEAR))
+    starts = _parsed(events.time_of_day, text["starts"], errors, "starts", _l("Geef een beginuur (uu:mm)."))
+    ends = _parsed(events.time_of_day, text["ends"], errors, "ends", _l("Geef een einduur (uu:mm)."))
     if starts and ends and ends <= starts:
         errors["ends"] = str(_l("Het einde moet na het begin liggen."))
     if not text["place"] and not text["online_url"]:
@@ -171,7 +181,7 @@ def _number(value: str, errors: dict, name: str, maximum: int, required: bool) -
         if required:
             errors[name] = str(_l("Geef een aantal."))
         return None
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not (value.isascii() and value.isdigit() and len(value) <= 9) or not 1 <= int(value) <= maximum:
         errors[name] = str(_l("Geef een geheel getal tussen 1 en %(max)s.", max=maximum))
         return None
     return int(value)

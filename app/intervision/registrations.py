@@ -17,6 +17,7 @@ def register(session: Session, event: NetworkEvent, confidant: Confidant) -> Eve
     events.check_not_cancelled(event)
     if events.is_over(event):
         raise InvalidData({}, "Deze sessie is voorbij; inschrijven kan niet meer.")
+    lock(session, event)
     row = events.participant(session, event, confidant)
     if row is not None and row.status != ParticipantStatus.CANCELLED:
         raise InvalidData({}, "U bent al ingeschreven (of staat op de wachtlijst) voor deze sessie.")
@@ -44,6 +45,7 @@ def unregister(session: Session, event: NetworkEvent, confidant: Confidant) -> E
 
 def move_up(session: Session, event: NetworkEvent) -> EventParticipant | None:
     """The first one on the waiting list takes a free place."""
+    lock(session, event)
     if not has_place(session, event):
         return None
     first = session.scalar(select(EventParticipant).where(
@@ -53,6 +55,12 @@ def move_up(session: Session, event: NetworkEvent) -> EventParticipant | None:
         first.status = ParticipantStatus.REGISTERED
         session.flush()
     return first
+
+
+def lock(session: Session, event: NetworkEvent) -> None:
+    """The event's row, locked until the transaction ends (PostgreSQL): two people taking the last place at once
+    queue, and the second counts the first's place (SQLite lets one writer at a time)."""
+    session.execute(select(NetworkEvent.id).where(NetworkEvent.id == event.id).with_for_update())
 
 
 def places_taken(session: Session, event: NetworkEvent) -> int:

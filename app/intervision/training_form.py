@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
+from app.intervision import events
 from app.intervision.events import BRUSSELS
 from app.models import EventKind, NetworkEvent
 
@@ -103,10 +104,14 @@ def _date(values: dict, name: str, errors: dict, required: bool) -> date | None:
             errors[name] = str(_l("Geef een datum."))
         return None
     try:
-        return date.fromisoformat(values[name])
+        day = date.fromisoformat(values[name])
     except ValueError:
         errors[name] = str(_l("Geef een datum als 2027-03-15."))
         return None
+    if not events.within_reach(day):
+        errors[name] = str(_l("Kies een datum uiterlijk in %(year)d.", year=events.LAST_YEAR))
+        return None
+    return day
 
 
 def _time(values: dict, name: str, errors: dict) -> time | None:
@@ -134,7 +139,7 @@ def _days(text: str, errors: dict) -> Decimal | None:
 def _capacity(text: str, errors: dict) -> int | None:
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_CAPACITY:
+    if not (text.isascii() and text.isdigit() and len(text) <= 9) or not 1 <= int(text) <= MAX_CAPACITY:
         errors["capacity"] = str(_l("Geef een aantal plaatsen van 1 tot %(limit)s, of laat leeg.", limit=MAX_CAPACITY))
         return None
     return int(text)

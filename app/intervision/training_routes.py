@@ -180,7 +180,7 @@ def _attendance_marks(form) -> tuple[dict[int, Attendance | None], dict[str, str
         if not name.startswith("attendance-"):
             continue
         key = name.removeprefix("attendance-")
-        if not key.isdigit() or value not in ("", *Attendance):
+        if not (key.isascii() and key.isdigit() and len(key) <= 9) or value not in ("", *Attendance):
             return {}, {"": _("Kies per deelnemer aanwezig, afwezig of verontschuldigd.")}
         marks[int(key)] = Attendance(value) if value else None
     return marks, {}

@@ -123,7 +123,7 @@ def group_refusal(session: Session, group_id: Any) -> str | None:
     until the transaction ends (PostgreSQL), so two people filling its last place one after the other are counted
     right."""
     group = None
-    if isinstance(group_id, int) and not isinstance(group_id, bool):
+    if isinstance(group_id, int) and not isinstance(group_id, bool) and 0 < group_id < 2**31:  # a row's id
         group = session.scalar(select(IntervisionGroup).where(IntervisionGroup.id == group_id)
                                .with_for_update(of=IntervisionGroup))
     if group is None or group.archived_at is not None:

@@ -50,8 +50,9 @@ MATRIX = [
     # Everyone signed in gets the sessions they may see (none for the employer's side and admins).
     ("GET", "/api/v1/intervision/sessions", "/api/v1/intervision/sessions?year={year}", "groups", None,
      401, 200, 200, 200, 200, 200, 200, 200),
+    # A session the caller may not see is 404, as an unknown one (the members see it: 403).
     ("POST", "/api/v1/intervision/sessions/<id:event_id>/attendance", "/api/v1/intervision/sessions/{past}/attendance",
-     "groups", "recorded", 401, 403, 403, 200, 403, 403, 403, 403),
+     "groups", "recorded", 401, 403, 404, 200, 404, 403, 403, 404),
 ]
 ALLOWED = {GROUP, NEW_GROUP, 200}
 SESSION_FORM = {"day": "2099-03-02", "start": "09:00", "end": "12:30", "place": "Herman Teirlinck"}
