@@ -118,7 +118,8 @@ def feed_events(session: Session, user: User) -> list[NetworkEvent]:
 
 
 def fingerprint(events: list[NetworkEvent], locale: str) -> str:
-    """What a feed's answer depends on, for its ETag: the events, their versions, the language."""
+    """What a feed's answer depends on, for its ETag: the events, their versions, the names of their group and
+    organiser (a renamed group is no new version of its sessions), the language."""
     parts = [locale] + [f"{event.id}:{event.sequence}:{event.updated_at.isoformat()}:{event.cancelled_at is not None}"
-                        for event in events]
+                        f":{event.group.name if event.group else ''}:{event.organiser.name}" for event in events]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

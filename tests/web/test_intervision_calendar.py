@@ -153,3 +153,7 @@ def test_a_feed_reaches_back_a_year_and_answers_304_until_something_changes(app,
     store.commit()
     changed = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    south.group.name = "Groep Zuid-West"  # its sessions' titles change with it
+    store.commit()
+    renamed = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": changed.headers["ETag"]})
+    assert renamed.status_code == 200 and "Groep Zuid-West" in renamed.get_data(as_text=True)
