@@ -6,11 +6,14 @@ confidant uploads the certificate; a PAPSY approves it (the half day counts, see
 reason (a mail, and the confidant uploads again)."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import dispatch
 from app.engine import registry, runner
 from app.engine.services import ServiceContext, service
-from app.models import CertificateStatus, EventParticipant, ProcessInstance, User
+from app.models import (CertificateStatus, EventParticipant, InstanceStatus, NetworkEvent, ParticipantStatus,
+                        ProcessInstance, Timer, TimerState, User)
 
 MODEL_KEY = "intervision_external"
 
@@ -22,6 +25,24 @@ def start(session: Session, participant: EventParticipant, actor: User) -> Proce
         "participant_id": participant.id, "confidant_user_id": confidant.user_id,
         "session_ends_at": participant.event.ends_at.isoformat(),
     })
+
+
+def follow_session_end(session: Session, event: NetworkEvent) -> None:
+    """The session's end moved: each approved registration's certificate process waits for the new end (its upload
+    task would otherwise open at the old one)."""
+    waiting = session.execute(
+        select(Timer, ProcessInstance).join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+        .join(EventParticipant, EventParticipant.instance_id == ProcessInstance.id)
+        .where(EventParticipant.event_id == event.id, EventParticipant.status == ParticipantStatus.APPROVED,
+               ProcessInstance.status == InstanceStatus.RUNNING, Timer.state == TimerState.PENDING)).all()
+    for timer, instance in waiting:
+        if timer.due_at != event.ends_at:
+            runner.move_timer(session, instance, timer.spiff_task_id, timer.due_at, event.ends_at)
+            timer.due_at = event.ends_at
+    moved = [(timer.id, event.ends_at) for timer, _instance in waiting]
+    if moved:
+        session.flush()
+        dispatch.on_commit(session, lambda port: port.timers_changed(moved, []))
 
 
 @service("intervision.certificate_status")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.clock import now
 from app.engine.errors import InvalidData, NotAllowed, NotFound
-from app.intervision import events, invitations, notices, registrations
+from app.intervision import events, external, invitations, notices, registrations
 from app.models import Confidant, EventKind, EventParticipant, NetworkEvent, ParticipantStatus, User
 
 OPEN_KINDS = (EventKind.OPEN_GDPB, EventKind.OPEN_IDEWE)
@@ -107,10 +107,12 @@ def change(session: Session, user: User, event: NetworkEvent, values: dict) -> b
     fields = parse(EventKind(event.kind), values)
     if fields["starts_at"] <= now():
         raise InvalidData({"day": str(_l("Kies een moment in de toekomst."))})
-    if event.kind == EventKind.OPEN_GDPB and fields["capacity"] < taken(session, event):
+    if fields["capacity"] is not None and fields["capacity"] < taken(session, event):
         raise InvalidData({"capacity": str(_l("Er zijn al %(count)s plaatsen ingenomen.",
                                               count=taken(session, event)))})
     announced = events.change(session, event, **fields)
+    if event.kind == EventKind.OPEN_IDEWE:
+        external.follow_session_end(session, event)
     if event.kind == EventKind.OPEN_GDPB:  # a larger capacity lets the waiting list move up
         while (moved := registrations.move_up(session, event)) is not None:
             notices.place_freed(session, event, moved)

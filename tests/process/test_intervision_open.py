@@ -166,6 +166,27 @@ def test_r12_external_certificate(session, clock, announced):
     assert counting.half_days_attended(session, row.confidant_id, 2026) == 1
 
 
+def test_r12_a_later_end_of_an_idewe_session_moves_the_certificate_task_with_it(session, clock, announced):
+    papsy = user(session, OMG_PAPSY)
+    units.credit(session, papsy, entity(session, "OMG"), "4", "Bestelling")
+    event = idewe_session(session, cost=4)
+    idewe.approve(session, papsy, open_sessions.register(session, user(session, OMG_CONFIDANT), event).id)
+    units.credit(session, user(session, AWV_PAPSY), entity(session, "AWV"), "4", "Bestelling")
+    idewe.approve(session, user(session, AWV_PAPSY), open_sessions.register(session, user(session, AWV_CONFIDANT),
+                                                                           event).id)
+    session.commit()
+    with pytest.raises(InvalidData) as refused:  # two places are approved: the capacity cannot go under them
+        open_sessions.change(session, user(session, AWV_PAPSY), event, {**FORM, "cost_units": "4", "capacity": "1"})
+    assert refused.value.errors["capacity"] == "Er zijn al 2 plaatsen ingenomen."
+    session.rollback()
+    open_sessions.change(session, user(session, AWV_PAPSY), event, {**FORM, "ends": "16:30", "cost_units": "4"})
+    session.commit()
+    fire_due(session, clock, SESSION_END.replace(minute=31))  # the old end: nothing to upload yet
+    assert ready_task(session, "upload_attest") is None
+    fire_due(session, clock, datetime(2026, 11, 20, 15, 31, tzinfo=timezone.utc))  # 16:31 in Brussels
+    assert ready_task(session, "upload_attest") is not None
+
+
 def _second_omg_confidant(session) -> Confidant:
     from app.models import User
 
