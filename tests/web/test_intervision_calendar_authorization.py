@@ -16,7 +16,8 @@ from app.intervision import feeds
 from app.models import CalendarFeed, NetworkEvent
 from tests.helpers import OMG_CONFIDANT, user
 from tests.intervision.calendar_data import arrange
-from tests.web.test_authorization_matrix import ACTORS, EMAILS, LOGIN, as_actor, session_csrf
+from tests.web.matrix_support import app, cells, store  # noqa: F401 (the fixtures app and store)
+from tests.web.test_authorization_matrix import EMAILS, LOGIN, as_actor, session_csrf
 
 FEED_SET, REVOKED = "feed", "revoked"
 ACCOUNT = "->account page"
@@ -38,20 +39,7 @@ MATRIX = [
     ("POST", REVOKE, REVOKE, FEED_SET, "feed_revoked", LOGIN, ACCOUNT, 403, ACCOUNT, 403, ACCOUNT, ACCOUNT, 403),
 ]
 ALLOWED = {200, ACCOUNT}
-CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {row[3]} {actor}")
-         for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
-
-
-@pytest.fixture
-def app(app):
-    app.extensions["vertrouwd_settings"].login_rate_limit = "1000 per minute"  # tests log in often
-    return app
-
-
-@pytest.fixture
-def store(store):
-    yield store
-    store.rollback()
+CELLS = cells(MATRIX, (0, 2, 3))
 
 
 def arrange_calendar(store, scenario: str) -> dict:

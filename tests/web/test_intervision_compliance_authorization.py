@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.intervision_compliance_data import arrange, intervision_snapshot, last_year
+from tests.web.matrix_support import app  # noqa: F401 (the fixtures app)
 from tests.web.test_authorization_matrix import ACTORS, LOGIN, as_actor, assert_outcome
 
 PAGE, CSV, API = "/compliance", "/compliance.csv", "/api/v1/intervision/compliance"
@@ -22,12 +23,6 @@ MATRIX = [
     ("GET", API, "/api/v1/intervision/compliance?year={year}&entity=AWV", C, None,
      401, 403, 403, 403, 200, 200, 403, 403),
 ]
-
-
-@pytest.fixture
-def app(app):
-    app.extensions["vertrouwd_settings"].login_rate_limit = "1000 per minute"  # tests log in often
-    return app
 
 
 @pytest.mark.parametrize("actor", ACTORS)

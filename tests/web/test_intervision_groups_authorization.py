@@ -17,7 +17,8 @@ from app.intervision.group_sessions import this_year
 from app.models import EventParticipant, GroupMembership, IntervisionGroup, NetworkEvent
 from tests.helpers import AWV_PAPSY, user
 from tests.intervision.groups_support import arrange_group, make_confidants, record_announcements
-from tests.web.test_authorization_matrix import ACTORS, LOGIN, as_actor, session_csrf
+from tests.web.matrix_support import app, cells  # noqa: F401 (the fixtures app)
+from tests.web.test_authorization_matrix import LOGIN, as_actor, session_csrf
 
 GROUP = "->group"  # back on group Noord's page
 NEW_GROUP = "->new group"
@@ -69,14 +70,7 @@ def bodies(ids: dict) -> dict:
     }
 
 
-CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
-         for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
-
-
-@pytest.fixture
-def app(app):
-    app.extensions["vertrouwd_settings"].login_rate_limit = "1000 per minute"  # tests log in often
-    return app
+CELLS = cells(MATRIX)
 
 
 def arrange(store) -> dict:

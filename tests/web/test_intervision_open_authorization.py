@@ -15,6 +15,7 @@ from app.clock import now
 from app.intervision import events, invitations, open_sessions, units
 from app.models import EventParticipant, NetworkEvent, OutboxMessage, PreventionUnitEntry
 from tests.helpers import OMG_CONFIDANT, OMG_PAPSY, entity, user
+from tests.web.matrix_support import cells, store  # noqa: F401 (the fixtures store)
 from tests.web.test_authorization_matrix import as_actor, session_csrf
 
 LOGIN, SESSION, SESSION_DONE, NEW_SESSION = "->login", "->session", "->session!", "->new session!"
@@ -58,8 +59,7 @@ SESSION_FORM = {"kind": "open_gdpb", "day": DAY, "starts": "13:30", "ends": "17:
 BODIES = {"/sessions/new": SESSION_FORM, "/sessions/{gdpb}/edit": {**SESSION_FORM, "starts": "14:00"},
           "/sessions/units/OMG": {"units": "5", "note": "Bestelling 42"},
           "/sessions/requests/{request}/refuse": {"reason": "Ga liever naar de GDPB-sessie."}}
-CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
-         for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
+CELLS = cells(MATRIX)
 
 
 @pytest.fixture
@@ -67,12 +67,6 @@ def app(app, monkeypatch):
     app.extensions["vertrouwd_settings"].login_rate_limit = "1000 per minute"
     monkeypatch.setattr(invitations, "announce", lambda *args, **kwargs: None)  # the calendar work's
     return app
-
-
-@pytest.fixture
-def store(store):
-    yield store
-    store.rollback()
 
 
 def arrange(store) -> dict:

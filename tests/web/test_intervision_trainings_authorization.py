@@ -25,7 +25,8 @@ from app.models import (
     ParticipantStatus,
 )
 from tests.helpers import AWV_CONFIDANT, OMG_CONFIDANT, OMG_PAPSY, user
-from tests.web.test_authorization_matrix import ACTORS, EMAILS, as_actor, session_csrf
+from tests.web.matrix_support import app, cells, store  # noqa: F401 (the fixtures app and store)
+from tests.web.test_authorization_matrix import EMAILS, as_actor, session_csrf
 
 LOGIN, TRAINING, NEW, PARTICIPANTS = "->login", "->training", "->new training", "->participants"
 ALLOWED = {TRAINING, NEW, PARTICIPANTS}
@@ -55,20 +56,7 @@ MATRIX = [
 ]
 FORM = {"kind": "training", "title": "Grenzen bewaken", "starts_on": "", "start_time": "09:00",
         "end_time": "12:30", "duration_days": "0,5", "capacity": "12", "place": "Gent"}
-CELLS = [pytest.param(row, actor, expected, id=f"{row[0]} {row[2]} {actor}")
-         for row in MATRIX for actor, expected in zip(ACTORS, row[5:], strict=True)]
-
-
-@pytest.fixture
-def app(app):
-    app.extensions["vertrouwd_settings"].login_rate_limit = "1000 per minute"  # tests log in often
-    return app
-
-
-@pytest.fixture
-def store(store):
-    yield store
-    store.rollback()
+CELLS = cells(MATRIX)
 
 
 @pytest.fixture
