@@ -111,13 +111,20 @@ def _form(event, values: dict, errors: dict | None = None, status: int = 200):
 @bp.post("/<id:event_id>/cancel")
 @login_required
 def cancel(event_id: int):
+    return _on_session(event_id, lambda event: open_sessions.cancel(session(), current_user, event),
+                       lambda result, event: _("De sessie is geannuleerd; wie deelnam, krijgt de annulering."))
+
+
+def _on_session(event_id: int, act, said):
+    """Do ``act(event)`` to the session, then back to its page saying ``said(result, event)``; a refusal is said
+    there, and changes nothing."""
     event = _event(event_id)
     back = url_for("intervision_open.show", event_id=event_id)
     try:
-        open_sessions.cancel(session(), current_user, event)
+        result = act(event)
     except EngineError as exc:
         return _refused(exc, back)
-    flash(_("De sessie is geannuleerd; wie deelnam, krijgt de annulering."), "success")
+    flash(said(result, event), "success")
     return redirect(back)
 
 
@@ -144,56 +151,35 @@ def _participants(event):
 
 
 def _takes_attendance(event) -> bool:
-    """An open GDPB session that is over: its organiser records who attended (IDEWE's count by certificate)."""
-    return event.kind == EventKind.OPEN_GDPB and events.is_over(event) and event.cancelled_at is None
+    return events.is_over(event) and open_sessions.takes_attendance(event)
 
 
 @bp.post("/<id:event_id>/attendance")
 @login_required
 def record_attendance(event_id: int):
-    event = _event(event_id)
-    back = url_for("intervision_open.show", event_id=event_id)
     marks = attendance.marks_from(request.form)
-    try:
-        attendance.check_may_record(current_user, event)
-        if not _takes_attendance(event):
-            raise InvalidData({}, _("De aanwezigheid wordt geregistreerd na een open sessie van de GDPB."))
-        attendance.record(session(), current_user, event, marks)
-    except EngineError as exc:
-        return _refused(exc, back)
-    flash(_("De aanwezigheid is bewaard."), "success")
-    return redirect(back)
+    return _on_session(event_id, lambda event: open_sessions.record_attendance(session(), current_user, event, marks),
+                       lambda result, event: _("De aanwezigheid is bewaard."))
 
 
 @bp.post("/<id:event_id>/register")
 @login_required
 def register(event_id: int):
-    event = _event(event_id)
-    back = url_for("intervision_open.show", event_id=event_id)
-    try:
-        row = open_sessions.register(session(), current_user, event)
-    except EngineError as exc:
-        return _refused(exc, back)
-    flash({ParticipantStatus.REGISTERED: _("U bent ingeschreven; de uitnodiging komt per mail."),
-           ParticipantStatus.WAITING: _("De sessie is volzet: u staat op de wachtlijst. Komt er een plaats vrij, "
-                                        "dan krijgt u een mail."),
-           ParticipantStatus.REQUESTED: _("Uw aanvraag is verstuurd; een PAPSY van uw entiteit beslist erover.")}
-          [ParticipantStatus(row.status)], "success")
-    return redirect(back)
+    return _on_session(event_id, lambda event: open_sessions.register(session(), current_user, event),
+                       lambda row, event: {
+                           ParticipantStatus.REGISTERED: _("U bent ingeschreven; de uitnodiging komt per mail."),
+                           ParticipantStatus.WAITING: _("De sessie is volzet: u staat op de wachtlijst. Komt er een "
+                                                        "plaats vrij, dan krijgt u een mail."),
+                           ParticipantStatus.REQUESTED: _("Uw aanvraag is verstuurd; een PAPSY van uw entiteit "
+                                                          "beslist erover.")}[ParticipantStatus(row.status)])
 
 
 @bp.post("/<id:event_id>/unregister")
 @login_required
 def unregister(event_id: int):
-    event = _event(event_id)
-    back = url_for("intervision_open.show", event_id=event_id)
-    try:
-        open_sessions.unregister(session(), current_user, event)
-    except EngineError as exc:
-        return _refused(exc, back)
-    flash(_("Uw inschrijving is ingetrokken.") if event.kind == EventKind.OPEN_IDEWE
-          else _("U bent uitgeschreven."), "success")
-    return redirect(back)
+    return _on_session(event_id, lambda event: open_sessions.unregister(session(), current_user, event),
+                       lambda result, event: _("Uw inschrijving is ingetrokken.") if event.kind == EventKind.OPEN_IDEWE
+                       else _("U bent uitgeschreven."))
 
 
 @bp.get("/requests")

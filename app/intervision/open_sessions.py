@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.clock import now
 from app.engine.errors import InvalidData, NotAllowed, NotFound
-from app.intervision import events, external, invitations, notices, registrations
+from app.intervision import attendance, events, external, invitations, notices, registrations
 from app.models import Confidant, EventKind, EventParticipant, NetworkEvent, ParticipantStatus, User
 
 OPEN_KINDS = (EventKind.OPEN_GDPB, EventKind.OPEN_IDEWE)
@@ -134,6 +134,19 @@ def cancel(session: Session, user: User, event: NetworkEvent) -> None:
     if event.kind == EventKind.OPEN_IDEWE:
         idewe.refund_all(session, user, event)
     invitations.announce(session, event, confidants, cancel=True)
+
+
+def takes_attendance(event: NetworkEvent) -> bool:
+    """An open GDPB session, not cancelled: its organiser records who attended (IDEWE's count by certificate)."""
+    return event.kind == EventKind.OPEN_GDPB and event.cancelled_at is None
+
+
+def record_attendance(session: Session, user: User, event: NetworkEvent, marks: dict[int, str]) -> None:
+    """The organiser's marks after the session (``attendance.record`` checks who and when)."""
+    attendance.check_may_record(user, event)
+    if not takes_attendance(event) or not events.is_over(event):
+        raise InvalidData({}, str(_l("De aanwezigheid wordt geregistreerd na een open sessie van de GDPB.")))
+    attendance.record(session, user, event, marks)
 
 
 def _may_change(user: User, event: NetworkEvent) -> None:
