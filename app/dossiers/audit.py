@@ -45,6 +45,15 @@ class Action:
     RECORD_CONSULTATION = "record_consultation"
     READ_CONSULTATION = "read_consultation"
     RECOVER = "recover"
+    # The life of the network (app/lifecycle, app/retention): re-keying with the requester's consent, the keys a
+    # former confidant loses, and the shredding of a closed dossier after its retention period.
+    HANDOVER = "handover"  # the keeper's key wrapped the dossier for the next keeper (R19)
+    SHARE_STAND_IN = "share_stand_in"  # ... for a stand-in during an inactivity period (R14)
+    END_STAND_IN = "end_stand_in"  # the stand-in's wrap was deleted at the period's end
+    DROP_KEYS = "drop_keys"  # a former confidant's wraps were deleted on the role's effective date
+    LEGAL_HOLD = "legal_hold"
+    LIFT_LEGAL_HOLD = "lift_legal_hold"
+    SHRED = "shred"  # ciphertexts and every key wrap deleted (M27)
     REKEY = "rekey"  # the legacy chain was re-keyed (once, by `vertrouwd init`)
     # An admin's hand on a process instance (app/engine/lifecycle.py), followed by the instance's id.
     SUSPEND_INSTANCE = "suspend_instance"

@@ -8,6 +8,7 @@ from app.models.dossiers import (
     DossierKey,
     DossierNote,
     EscalationSummary,
+    LegalHold,
     SummaryKey,
     SummaryShare,
 )
@@ -24,6 +25,16 @@ from app.models.intervision import (
     NetworkEvent,
     ParticipantStatus,
     PreventionUnitEntry,
+)
+from app.models.library import LibraryDigest, LibraryDocument, LibraryFolder, LibraryVersion
+from app.models.lifecycle import (
+    ConsentWay,
+    DossierShare,
+    EndingKind,
+    EndingState,
+    InactivityPeriod,
+    RoleEnding,
+    ShareKind,
 )
 from app.models.keys import RecoveryCode, RecoveryKey, UserKey, WebSession
 from app.models.mail import MailStatus, OutboxMessage
@@ -43,6 +54,7 @@ from app.models.process import (
     TimerState,
     Visibility,
 )
+from app.models.room import BookingStatus, RoomBooking, RoomSlot
 from app.models.roster import Confidant, ConfidantStatus
 
 __all__ = [
@@ -54,5 +66,8 @@ __all__ = [
     "ApiToken", "Confidant", "ConfidantStatus", "Entity", "HistoryEvent", "InstanceStatus", "InstanceTally", "MailStatus",
     "LoginThrottle", "MigrationResult", "MigrationRun", "ModelDraft",
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "SavedFilter", "StoredFile", "Task",
+    "LegalHold", "LibraryDigest", "LibraryDocument", "LibraryFolder", "LibraryVersion",
+    "ConsentWay", "DossierShare", "EndingKind", "EndingState", "InactivityPeriod", "RoleEnding", "ShareKind",
+    "BookingStatus", "RoomBooking", "RoomSlot",
     "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

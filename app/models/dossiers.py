@@ -84,6 +84,10 @@ class Dossier(Base):
     escalation_state: Mapped[str | None] = mapped_column(String(20))
     escalation_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     requester_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Retention (M27): told to its confidant 30 days before; crypto-shredded after DOSSIER_RETENTION_YEARS from
+    # closing (ciphertexts and every key wrap gone, the categorical facts kept), unless a legal hold stops it.
+    retention_notice_on: Mapped[date | None] = mapped_column(Date)
+    shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
@@ -109,6 +113,7 @@ class ReaderKind(enum.StrEnum):
     OWNER = "owner"
     RECOVERY = "recovery"
     PAPSY = "papsy"  # the escalation summary and the consultation only
+    STAND_IN = "stand_in"  # a stand-in during the keeper's inactivity, with the requester's consent (R14)
 
 
 class DossierKey(Base):
@@ -190,6 +195,20 @@ class SummaryShare(Base):
     confidant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LegalHold(Base):
+    """A PAPSY's stop on the shredding of a closed dossier (M27), with a reason, until lifted."""
+
+    __tablename__ = "legal_hold"
+    __table_args__ = (Index("ix_legal_hold_dossier", "dossier_id", "lifted_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEntry(Base):

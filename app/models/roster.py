@@ -26,6 +26,9 @@ class Confidant(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     function: Mapped[str | None] = mapped_column(String(200))
+    # Published with the name (R14), as the confidant gives them
+    phone: Mapped[str | None] = mapped_column(String(40))
+    work_location: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[ConfidantStatus] = mapped_column(String(20), default=ConfidantStatus.ACTIVE)
     appointed_on: Mapped[date] = mapped_column(Date)
     eoc_reference: Mapped[str | None] = mapped_column(String(100))
@@ -34,7 +37,10 @@ class Confidant(Base):
     training_due_on: Mapped[date | None] = mapped_column(Date)
     training_certified_on: Mapped[date | None] = mapped_column(Date)
     training_role_ended_on: Mapped[date | None] = mapped_column(Date)  # decided after a missed deadline
+    ended_on: Mapped[date | None] = mapped_column(Date)  # former: the role ended on this date (R19)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Any change of the row, the published list's Last-Modified among them
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
     entity: Mapped[Entity] = relationship(lazy="joined")
 
