@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.cli_accounts import token, user
 from app.cli_models import model
+from app.cli_periodic import periodic_group
 from app.config import Settings
 from app.db import db
 from app.intervision.cli import intervision
@@ -236,3 +237,4 @@ main.add_command(user)
 main.add_command(token)
 main.add_command(model)
 main.add_command(intervision)
+main.add_command(periodic_group)

@@ -3,7 +3,8 @@
 Every pending timer that is overdue by more than GRACE and that no worker holds is enqueued again:
 its job was lost (Redis flushed, a worker killed while firing it or between taking it from the waiting set and
 enqueueing it, no worker running). Expired leases are released. New tasks not yet announced get the job that
-mails their people: the web never waits for Redis or mail when it creates a task. It runs at worker start and
+mails their people: the web never waits for Redis or mail when it creates a task. The periodic jobs
+(app/periodic.py) that are due run here too. It runs at worker start and
 then every RECONCILE_SECONDS, in a thread of each worker; a short Redis lock keeps the workers from all doing it at the same moment, and if Redis lost
 the lock too, running twice only enqueues a harmless duplicate.
 """
@@ -12,9 +13,11 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rq.utils import utcparse
 
+from app import periodic
 from app.clock import now
 from app.db import db
 from app.db_outage import database_unreachable
@@ -58,6 +61,8 @@ def reconcile() -> int:
     if unannounced:
         enqueue_notifications()
     requeue_stale_mail()
+    periodic.run_due(db.session, ZoneInfo(connection.settings().display_timezone))
+    db.session.remove()
     return len(restored)
 
 

@@ -54,6 +54,7 @@ from app.models.process import (
     TimerState,
     Visibility,
 )
+from app.models.periodic import PeriodicRun
 from app.models.room import BookingStatus, RoomBooking, RoomSlot
 from app.models.roster import Confidant, ConfidantStatus
 
@@ -68,6 +69,6 @@ __all__ = [
     "OutboxMessage", "ProcessInstance", "ProcessModel", "ProcessModelVersion", "Role", "SavedFilter", "StoredFile", "Task",
     "LegalHold", "LibraryDigest", "LibraryDocument", "LibraryFolder", "LibraryVersion",
     "ConsentWay", "DossierShare", "EndingKind", "EndingState", "InactivityPeriod", "RoleEnding", "ShareKind",
-    "BookingStatus", "RoomBooking", "RoomSlot",
+    "BookingStatus", "PeriodicRun", "RoomBooking", "RoomSlot",
     "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

@@ -1,5 +1,5 @@
 """The confidant's life in the network: role endings, inactivity periods, dossier shares (hand-over, stand-in),
-legal holds and retention marks on dossiers, published contact details on the roster, the document library and
+legal holds and retention marks on dossiers, the runs of periodic jobs, published contact details on the roster, the document library and
 the conversation room.
 
 Revision ID: e1f8a0000016
@@ -26,6 +26,14 @@ def upgrade() -> None:
     _lifecycle()
     _library()
     _room()
+    op.create_table(
+        "periodic_run",
+        sa.Column("job", sa.String(60), primary_key=True),
+        sa.Column("period", sa.String(20), primary_key=True),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.Column("finished_at", UTCDateTime(), nullable=True),
+        sa.Column("result", sa.Integer(), nullable=True),
+    )
 
 
 def _roster_and_dossiers() -> None:
@@ -180,7 +188,7 @@ def _room() -> None:
 
 
 def downgrade() -> None:
-    for table in ("room_slot", "room_booking", "library_digest", "library_version", "library_document",
+    for table in ("periodic_run", "room_slot", "room_booking", "library_digest", "library_version", "library_document",
                   "library_folder", "dossier_share", "inactivity_period", "role_ending", "legal_hold"):
         op.drop_table(table)
     with op.batch_alter_table("dossier") as batch:
