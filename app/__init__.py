@@ -76,9 +76,10 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
+    from app.library import digest as library_digest
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services, intervision_external, intervision_year)
+            training_services, intervision_external, intervision_year, library_digest)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -114,10 +115,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.dossiers.routes import bp as dossiers_bp
     from app.dossiers.take_up_routes import bp as delicate_bp
     from app.intervision import blueprints as intervision_blueprints
+    from app.library.routes import bp as library_bp
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
 
     for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
                       assets_bp, *intervision_blueprints()):
         app.register_blueprint(blueprint)
+    app.register_blueprint(library_bp)
     csrf.exempt(api_bp)
