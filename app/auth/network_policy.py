@@ -142,3 +142,10 @@ def may_read_document(session: Session, user: User, document) -> bool:
         return True
     reader = library_reader(session, user)
     return reader is not None and document.archived_at is None and document.entity_id in (None, reader.entity_id)
+
+
+def can_open_library(user: User) -> bool:
+    """The menu's question, asked in templates where no session is at hand: ``can_read_library`` in the request's."""
+    from app.db import session
+
+    return user.is_authenticated and can_read_library(session(), user)

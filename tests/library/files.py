@@ -10,16 +10,18 @@ from werkzeug.datastructures import FileStorage
 from app.library import content, services
 from app.library.forms import DocumentDetails, FolderDetails
 
+DATE = (2027, 1, 4, 9, 0, 0)
 PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
 
 
 def zipped(entries: dict[str, bytes | str], stored_first: str | None = None) -> bytes:
+    """A ZIP of ``entries``, the same bytes every time (a fixed date on each entry)."""
     buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w") as archive:
         if stored_first:  # OpenDocument: the mimetype entry first and not compressed
-            archive.writestr(zipfile.ZipInfo(stored_first), entries.pop(stored_first), zipfile.ZIP_STORED)
+            archive.writestr(zipfile.ZipInfo(stored_first, DATE), entries.pop(stored_first), zipfile.ZIP_STORED)
         for name, data in entries.items():
-            archive.writestr(name, data)
+            archive.writestr(zipfile.ZipInfo(name, DATE), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
