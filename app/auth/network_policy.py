@@ -110,8 +110,13 @@ def library_reader(session: Session, user: User) -> Confidant | None:
     who is temporarily inactive keeps reading; the weekly digest is for active ones only)."""
     if not user.has_role(Role.CONFIDANT):
         return None
-    return session.scalar(select(Confidant).where(
-        Confidant.user_id == user.id, Confidant.status.in_([ConfidantStatus.ACTIVE, ConfidantStatus.INACTIVE])))
+    from flask import g, has_request_context
+
+    found = g.setdefault("library_readers", {}) if has_request_context() else {}
+    if user.id not in found:  # a page asks several times (the menu, the area's check, each list)
+        found[user.id] = session.scalar(select(Confidant).where(
+            Confidant.user_id == user.id, Confidant.status.in_([ConfidantStatus.ACTIVE, ConfidantStatus.INACTIVE])))
+    return found[user.id]
 
 
 def can_read_library(session: Session, user: User) -> bool:

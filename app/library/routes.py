@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from babel.numbers import format_decimal
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,9 +21,17 @@ from app.forms.uploads import FileRejected
 from app.library import content, listing, services
 from app.library.forms import ALL, document_values, parse_document, parse_folder
 from app.models import LibraryDocument, LibraryVersion
+from app.web import url_pattern
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 UPLOADS = ("library.publish", "library.add_version")
+
+
+@dataclass(frozen=True)
+class DocumentLinks:
+    document: Callable[[int], str]
+    folder: Callable[[int], str]
+    download: Callable[[int], str]
 
 
 @bp.url_value_preprocessor
@@ -55,10 +67,21 @@ def too_large(error):
 @bp.app_template_filter("file_size")
 def file_size(size: int) -> str:
     """"340 kB", "2,4 MB" (in English "2.4 MB")."""
-    locale = i18n.display().locale
     if size < 1024 * 1024:
-        return f"{format_decimal(max(1, round(size / 1024)), locale=locale)} kB"
-    return f"{format_decimal(round(size / 1024 / 1024, 1), format='#,##0.#', locale=locale)} MB"
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{round(size / 1024 / 1024, 1):g} MB".replace(".", _decimal_sign(i18n.display().locale))
+
+
+@lru_cache(maxsize=8)
+def _decimal_sign(locale: str) -> str:
+    return get_decimal_symbol(locale)
+
+
+@bp.app_template_global()
+def library_links() -> DocumentLinks:
+    """The links of a list's rows, each built once per page (url_for for every row costs a long list dearly)."""
+    return DocumentLinks(url_pattern("library.document", "document_id"), url_pattern("library.folder", "folder_id"),
+                         url_pattern("library.download", "document_id"))
 
 
 @bp.app_template_filter("document_type")

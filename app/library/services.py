@@ -108,7 +108,8 @@ def add_version(session: Session, user: User, document_id: int, checked: Checked
     """The next version of a document; the older ones stay downloadable. The document counts as published again,
     so the digest tells of it."""
     _check_manager(user)
-    document = session.scalar(select(LibraryDocument).where(LibraryDocument.id == document_id).with_for_update())
+    document = session.scalar(select(LibraryDocument).where(LibraryDocument.id == document_id)
+                              .with_for_update(of=LibraryDocument))
     if document is None:
         raise NotFound(str(_l("Dit document bestaat niet (meer).")))
     if document.archived_at is not None:
