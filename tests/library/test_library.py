@@ -3,7 +3,6 @@
 and download; what is new reaches them in a weekly digest mail, once."""
 from __future__ import annotations
 
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
