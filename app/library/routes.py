@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from app import i18n
 from app.auth import policy
 from app.db import session
-from app.engine.errors import InvalidData
+from app.engine.errors import EngineError, InvalidData, NotAllowed
 from app.forms.uploads import FileRejected
 from app.library import content, listing, services
 from app.library.forms import ALL, document_values, parse_document, parse_folder
@@ -54,13 +54,15 @@ def only_readers():
 def too_large(error):
     """A file far over the limit is refused before its form is read: the same form again, saying why."""
     session().rollback()
-    if not (current_user.is_authenticated and policy.can_manage_library(current_user)):
-        return render_template("error.html", status=413, title=_("Bestand te groot"),
-                               message=content.too_large_message()), 413
     errors = {"file": content.too_large_message()}
-    if request.endpoint == "library.add_version":
-        document = services.find_document(session(), current_user, request.view_args["document_id"])
-        return _document_page(document, errors), 413
+    try:
+        if not (current_user.is_authenticated and policy.can_manage_library(current_user)):
+            raise NotAllowed(errors["file"])
+        if request.endpoint == "library.add_version":
+            document = services.find_document(session(), current_user, request.view_args["document_id"])
+            return _document_page(document, errors), 413
+    except EngineError:  # no form to show again: the reason alone
+        return render_template("error.html", status=413, title=_("Bestand te groot"), message=errors["file"]), 413
     return _publish_page({"folder": request.args.get("folder", ""), "audience": ALL}, errors), 413
 
 

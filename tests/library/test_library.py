@@ -131,10 +131,10 @@ def test_r16_real_documents_of_each_type_are_accepted(app):
         assert content.read_checked(upload(b"", "leeg.pdf")) is None
 
 
-def post_file(client, url: str, data: bytes, name: str, **fields):
-    """POST a form with a file as a browser does; the body is built in memory (the test client's own temporary file
-    for a large body is never closed)."""
-    form = client.get(url.removesuffix("/versions")).get_data(as_text=True)
+def post_file(client, url: str, data: bytes, name: str, page_url: str | None = None, **fields):
+    """POST a form with a file as a browser does, after GETting its page; the body is built in memory (the test
+    client's own temporary file for a large body is never closed)."""
+    form = client.get(page_url or url.removesuffix("/versions")).get_data(as_text=True)
     boundary, body = encode_multipart({**fields, "csrf_token": csrf_token(form), "file": upload(data, name)})
     return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
@@ -241,3 +241,19 @@ def mails_by_recipient(session) -> dict[str, str]:
         latest[to] = body
     assert len(rows) == len({(to, body) for to, body in rows}), "a confidant got the same digest twice"
     return latest
+
+
+def test_r16_a_new_version_far_over_the_limit_is_refused_on_the_documents_page(app, store):
+    papsy = user(store, OMG_PAPSY)
+    document = publish(store, papsy, folder(store, papsy).id)
+    store.commit()
+    client = app.test_client()
+    login(client, OMG_PAPSY)
+    url = f"/library/documents/{document.id}/versions"
+    response = post_file(client, url, PDF + bytes(content.MAX_REQUEST_BYTES), "gids.pdf")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "te groot: hoogstens 20 MB" in page and "Nieuwe versie opladen" in page
+    response = post_file(client, f"/library/documents/{document.id + 1}/versions",  # a document that does not exist
+                         PDF + bytes(content.MAX_REQUEST_BYTES), "gids.pdf", page_url=url.removesuffix("/versions"))
+    assert response.status_code == 413 and "te groot" in response.get_data(as_text=True)
+    assert store.scalar(select(func.count()).select_from(LibraryVersion)) == 1
