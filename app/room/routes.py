@@ -141,6 +141,7 @@ def decline(booking_id: int):
 @bp.post("/bookings/<id:booking_id>/cancel")
 @login_required
 def cancel(booking_id: int):
+    _may_see()
     back = url_for("room.index", _anchor="eigen")
     try:
         booking, was_approved = bookings.cancel(session(), current_user, booking_id)
@@ -154,6 +155,7 @@ def cancel(booking_id: int):
 @bp.get("/bookings/<id:booking_id>.ics")
 @login_required
 def booking_file(booking_id: int):
+    _may_see()
     booking = session().get(RoomBooking, booking_id)
     if booking is None or booking.status != BookingStatus.APPROVED \
             or not policy.can_open_room_booking_file(current_user, booking):
