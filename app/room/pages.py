@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, lazyload
 
 from app.auth import policy
 from app.clock import now
-from app.models import BookingStatus, Confidant, Entity, Role, RoomBooking, RoomSlot, User
+from app.models import BookingStatus, Confidant, Entity, RoomBooking, RoomSlot, User
 from app.room import slots
 from app.room.wording import runs
 from app.workdays import is_working_day
@@ -73,9 +73,21 @@ def week(session: Session, user: User, shown: slots.Week) -> list[Day]:
 
 
 def _with_who(query):
-    """``query`` with the asker's name and entity code (outer joins: a former confidant keeps their bookings)."""
+    """``query`` with the asker's name and entity code (outer joins: a former confidant keeps their bookings); the
+    asker's account itself is not loaded (with its roles and entities it would cost a query per list)."""
     return query.add_columns(User.name, Entity.code).join(User, User.id == RoomBooking.requested_by_id).outerjoin(
-        Confidant, Confidant.user_id == RoomBooking.requested_by_id).outerjoin(Entity, Entity.id == Confidant.entity_id)
+        Confidant, Confidant.user_id == RoomBooking.requested_by_id).outerjoin(
+        Entity, Entity.id == Confidant.entity_id).options(lazyload(RoomBooking.requested_by))
+
+
+def _waiting(query, entity_ids: set[int]):
+    """``query`` narrowed to the requests of ``entity_ids``' confidants (or of no confidant any more) that wait for a
+    decision and have not begun."""
+    today = slots.today()
+    return query.where(RoomBooking.status == BookingStatus.REQUESTED,
+                       or_(RoomBooking.day > today, and_(RoomBooking.day == today,
+                                                         RoomBooking.start_slot >= slots.next_free_slot(today))),
+                       or_(Confidant.entity_id.in_(entity_ids), Confidant.id.is_(None)))
 
 
 def _who(name: str, code: str | None) -> str:
@@ -97,34 +109,38 @@ def to_decide(session: Session, user: User) -> list[Pending]:
     entity_ids = policy.room_decision_entity_ids(session, user)
     if not entity_ids:
         return []
-    rows = [row for row in session.execute(_with_who(select(RoomBooking)).where(
-        RoomBooking.status == BookingStatus.REQUESTED, RoomBooking.day >= slots.today(),
-        or_(Confidant.entity_id.in_(entity_ids), Confidant.id.is_(None)))
-        .order_by(RoomBooking.requested_at, RoomBooking.id)).all()
-        if slots.moment(row[0].day, row[0].start_slot) > now()]
+    rows = session.execute(_waiting(_with_who(select(RoomBooking)), entity_ids)
+                           .order_by(RoomBooking.requested_at, RoomBooking.id)).all()
     days = {booking.day for booking, _name, _code in rows}
     held: dict[date, set[int]] = {}
     for day, slot in session.execute(select(RoomSlot.day, RoomSlot.slot).where(RoomSlot.day.in_(days))):
         held.setdefault(day, set()).add(slot)
-    open_requests = session.execute(_with_who(select(RoomBooking)).where(
-        RoomBooking.status == BookingStatus.REQUESTED, RoomBooking.day.in_(days))).all() if days else []
+    asked: dict[date, list[Shown]] = {}
+    for other, name, code in session.execute(_with_who(select(RoomBooking)).where(
+            RoomBooking.status == BookingStatus.REQUESTED, RoomBooking.day.in_(days))) if days else []:
+        asked.setdefault(other.day, []).append(Shown(other, _who(name, code), False))
     return [Pending(booking, _who(name, code),
                     runs([s for s in range(booking.start_slot, booking.end_slot) if s in held.get(booking.day, ())]),
-                    [Shown(other, _who(other_name, other_code), False) for other, other_name, other_code in open_requests
-                     if other.id != booking.id and other.day == booking.day
-                     and other.start_slot < booking.end_slot and other.end_slot > booking.start_slot])
+                    [other for other in asked.get(booking.day, []) if other.booking.id != booking.id
+                     and other.start < booking.end_slot and other.end > booking.start_slot])
             for booking, name, code in rows]
 
 
 def count_to_decide(session: Session, user: User) -> int:
-    return len(to_decide(session, user)) if user.has_role(Role.PAPSY) else 0
+    """How many requests wait for ``user``'s decision (the week page's button)."""
+    entity_ids = policy.room_decision_entity_ids(session, user)
+    if not entity_ids:
+        return 0
+    waiting = _waiting(select(func.count()).select_from(RoomBooking).outerjoin(
+        Confidant, Confidant.user_id == RoomBooking.requested_by_id), entity_ids)
+    return session.scalar(waiting) or 0
 
 
 def own(session: Session, user: User) -> list[RoomBooking]:
     """The user's requests and bookings from last month on, in the order of their days."""
     return list(session.scalars(select(RoomBooking).where(
         RoomBooking.requested_by_id == user.id, RoomBooking.day >= slots.today() - OWN_HISTORY)
-        .order_by(RoomBooking.day, RoomBooking.start_slot, RoomBooking.id)))
+        .order_by(RoomBooking.day, RoomBooking.start_slot, RoomBooking.id).options(lazyload(RoomBooking.requested_by))))
 
 
 def has_begun(booking: RoomBooking) -> bool:

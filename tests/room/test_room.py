@@ -180,18 +180,31 @@ def test_r17_a_request_holds_no_free_text(app, store):
 
 def test_r17_the_week_shows_what_is_taken_and_only_a_papsy_sees_by_whom(app, store):
     day = working_day()
+    late = ask(store, OMG_CONFIDANT, day, "10:30", "11:30")  # asked before Koen's booking was approved
     approved(store, KOEN, day, "10:00", "11:00")
+    free = ask(store, OMG_CONFIDANT, day, "15:00", "16:00")
     ask(store, AWV_CONFIDANT, day, "14:00", "15:00")
     store.commit()
-    pages = {}
+    clients, pages = {}, {}
     for email in (OMG_CONFIDANT, OMG_PAPSY):
-        client = app.test_client()
-        login(client, email)
-        pages[email] = client.get(f"/room/?week={day.isoformat()}").get_data(as_text=True)
+        clients[email] = app.test_client()
+        login(clients[email], email)
+        pages[email] = clients[email].get(f"/room/?week={day.isoformat()}").get_data(as_text=True)
     assert "10:00–11:00" in pages[OMG_CONFIDANT] and "14:00–15:00" in pages[OMG_CONFIDANT]
     assert "Koen Maes" not in pages[OMG_CONFIDANT] and "Els De Smet" not in pages[OMG_CONFIDANT]
-    assert f"start=11:00&amp;end=18:00" in pages[OMG_CONFIDANT]  # a free time is a link that fills in the form
+    assert "start=11:00&amp;end=18:00" in pages[OMG_CONFIDANT]  # a free time is a link that fills in the form
     assert "Koen Maes (OMG)" in pages[OMG_PAPSY] and "Els De Smet (AWV)" in pages[OMG_PAPSY]
+    papsy = clients[OMG_PAPSY]
+    requests = papsy.get("/room/requests").get_data(as_text=True)
+    assert requests.index(f'id="request-{late.id}"') < requests.index(f'id="request-{free.id}"')  # oldest first
+    assert "Het lokaal is van 10:30–11:00 al gereserveerd" in requests and "Els De Smet" not in requests
+    assert f"/room/bookings/{late.id}/approve" not in requests and f"/room/bookings/{free.id}/approve" in requests
+    refused = papsy.post(f"/room/bookings/{late.id}/approve", data={"csrf_token": csrf_token(requests)})
+    assert refused.status_code == 302 and "van 10:30–11:00 al gereserveerd door een andere reservering" in \
+        papsy.get("/room/requests").get_data(as_text=True)
+    store.expire_all()
+    assert store.get(RoomBooking, late.id).status == BookingStatus.REQUESTED
+    assert {booking_id for _slot, booking_id in held(store, day)} != {late.id}
 
 
 # PostgreSQL: two PAPSY approve overlapping requests at the same moment, each on their own connection.
