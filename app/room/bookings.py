@@ -29,9 +29,9 @@ OPEN = (BookingStatus.REQUESTED, BookingStatus.APPROVED)
 
 def ask(session: Session, user: User, form) -> RoomBooking:
     """A confidant's request: a day, a time and a purpose from ``form``; nothing else of the form is read or kept."""
-    confidant = policy.own_confidant(session, user)
-    if confidant is None or not policy.can_request_room(session, user):
+    if not policy.can_request_room(session, user):
         raise NotAllowed(str(_l("Alleen een actieve vertrouwenspersoon vraagt het gesprekslokaal aan.")))
+    confidant = policy.own_confidant(session, user)
     day, start, end, purpose = parse(form)
     check_free_for(session, user, day, start, end)
     booking = RoomBooking(uid=f"room-{uuid.uuid4()}@{UID_DOMAIN}", sequence=0, requested_by_id=user.id,

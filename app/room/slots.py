@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 
+from app import i18n, ui
 from app.clock import now
 from app.engine.errors import InvalidData
 from app.intervision.events import BRUSSELS
@@ -107,7 +108,7 @@ def check_day(day: date) -> None:
         raise InvalidData({"day": str(_l("Deze dag is voorbij: kies een dag vanaf vandaag."))})
     if day > last_day():
         raise InvalidData({"day": str(_l("U kunt het lokaal tot %(months)s maanden vooruit aanvragen, tot %(day)s.",
-                                         months=HORIZON.months, day=last_day().isoformat()))})
+                                         months=HORIZON.months, day=ui.written_date(last_day(), i18n.display().locale)))})
     if not is_working_day(day):
         raise InvalidData({"day": str(_l("Het lokaal is alleen op werkdagen open (niet in het weekend of op een "
                                          "feestdag)."))})
