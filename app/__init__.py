@@ -116,8 +116,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.intervision import blueprints as intervision_blueprints
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
+    from app.room import blueprint as room_blueprint
 
     for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
                       assets_bp, *intervision_blueprints()):
         app.register_blueprint(blueprint)
+    app.register_blueprint(room_blueprint())
     csrf.exempt(api_bp)

@@ -236,3 +236,10 @@ def role_label(role: str) -> str:
         key = str(role)
     label = ROLE_LABELS.get(key)  # type: ignore[call-overload]
     return str(label) if label is not None else str(role)
+
+# The conversation room's mails (app/room/notices.py).
+MAIL_KIND_LABELS.update({
+    "room_requested": _l("aanvraag gesprekslokaal"), "room_approved": _l("gesprekslokaal gereserveerd"),
+    "room_declined": _l("gesprekslokaal geweigerd"), "room_cancelled": _l("reservering gesprekslokaal geannuleerd"),
+    "room_freed": _l("gesprekslokaal weer vrij"),
+})

@@ -95,3 +95,57 @@ def can_see_trainings(user: User) -> bool:
 def can_register_for_sessions(user: User) -> bool:
     """A confidant takes part: their own group, the open sessions, trainings (an inactive one is refused later)."""
     return user.has_role(Role.CONFIDANT)
+
+
+# ---- The conversation room in the Herman Teirlinck building (R17) ----
+# The room is the GDPB's, shared by every entity: every PAPSY sees its whole week and who booked it (to plan their
+# own conversations, and to see a conflict before deciding). A request is decided by "the PAPSY" of R17: a PAPSY
+# assigned to the requesting confidant's entity, who knows that confidant; an entity with no active PAPSY would leave
+# its confidants' requests without anyone to decide, so there every PAPSY decides. Confidants see which half hours
+# are taken, never by whom.
+from app.models import Entity, RoomBooking, UserRole, papsy_assignment  # noqa: E402
+
+
+def can_see_room(user: User) -> bool:
+    """The room's week: for confidants (to ask) and PAPSY (to decide); not the employer side, not admins as such."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)
+
+
+def can_request_room(session: Session, user: User) -> bool:
+    """An active confidant, with an entity, asks for the room."""
+    return own_confidant(session, user) is not None
+
+
+def can_see_who_booked_room(user: User) -> bool:
+    return user.has_role(Role.PAPSY)
+
+
+def entities_without_papsy(session: Session) -> set[int]:
+    """The entities no active PAPSY is assigned to."""
+    covered = select(papsy_assignment.c.entity_id).join(User, User.id == papsy_assignment.c.user_id).join(
+        UserRole, UserRole.user_id == User.id).where(User.active.is_(True), UserRole.role == Role.PAPSY.value)
+    return set(session.scalars(select(Entity.id).where(Entity.id.not_in(covered))))
+
+
+def room_decision_entity_ids(session: Session, user: User) -> set[int]:
+    """The entities whose confidants' room requests ``user`` decides: their own, and those without a PAPSY."""
+    if not user.has_role(Role.PAPSY):
+        return set()
+    return {entity.id for entity in user.papsy_entities} | entities_without_papsy(session)
+
+
+def can_decide_room_booking(session: Session, user: User, entity_id: int | None) -> bool:
+    """A PAPSY of the requesting confidant's entity (``entity_id``; every PAPSY when it has none, or no PAPSY)."""
+    if not user.has_role(Role.PAPSY):
+        return False
+    return entity_id is None or entity_id in room_decision_entity_ids(session, user)
+
+
+def can_cancel_room_booking(user: User, booking: RoomBooking) -> bool:
+    """Only the confidant who asked withdraws a request or cancels a booking."""
+    return booking.requested_by_id == user.id
+
+
+def can_open_room_booking_file(user: User, booking: RoomBooking) -> bool:
+    """The calendar file of a booking is its requester's."""
+    return booking.requested_by_id == user.id

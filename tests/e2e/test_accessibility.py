@@ -26,6 +26,7 @@ from tests.e2e.instance_admin_pages import (
     admin_migration_report,
 )
 from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
+from tests.e2e.room_pages import room_request_refused, room_requests, room_week
 
 pytestmark = pytest.mark.browser
 
@@ -497,6 +498,9 @@ PAGES = {
     "training-registered": training_registered,
     "trainings-list": trainings_list,
     "training-participants": training_participants,
+    "room-week": room_week,
+    "room-request-refused": room_request_refused,
+    "room-requests": room_requests,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
