@@ -121,3 +121,5 @@ def _register_blueprints(app: Flask) -> None:
                       assets_bp, *intervision_blueprints()):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
+    from app.roster.published_routes import bp as published_bp  # the published list (R14), without a login
+    app.register_blueprint(published_bp)

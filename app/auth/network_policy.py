@@ -95,3 +95,20 @@ def can_see_trainings(user: User) -> bool:
 def can_register_for_sessions(user: User) -> bool:
     """A confidant takes part: their own group, the open sessions, trainings (an inactive one is refused later)."""
     return user.has_role(Role.CONFIDANT)
+
+
+def can_view_published_list(user: User) -> bool:
+    """The list of active confidants is published (R14): the page and the intranet's feeds need no login."""
+    return True
+
+
+def can_edit_published_details(user: User, confidant: Confidant) -> bool:
+    """A confidant keeps their own phone number and work location on the published list (R14) while appointed
+    (active, or temporarily inactive and coming back); a former confidant is no longer on it."""
+    return (user.has_role(Role.CONFIDANT) and confidant.user_id == user.id
+            and confidant.status != ConfidantStatus.FORMER)
+
+
+def keeps_published_details(user: User) -> bool:
+    """Confidants have details of their own on the published list (the page itself refuses a former one)."""
+    return user.has_role(Role.CONFIDANT)
