@@ -138,8 +138,10 @@ _ROSTER_ENTRY = {"type": "object", "properties": {
     "inactive_until": {"type": ["string", "null"], "format": "date", "description": "GDPB only: its last day"},
     "ended_on": {"type": ["string", "null"], "format": "date", "description": "GDPB only: a former confidant's end "
                                                                               "of the role"},
-    "training_status": {"type": "string", "enum": ["certified", "role_ended", "overdue", "due", "unknown"],
-                        "description": "GDPB only: the basic training (within 2 years of the appointment)"},
+    "training_status": {"type": "string", "enum": ["certified", "role_ended", "overdue", "due", "unknown",
+                                                      "not_applicable"],
+                        "description": "GDPB only: the basic training (within 2 years of the appointment; "
+                                       "not_applicable for a former confidant without it)"},
     "training_date": {"type": ["string", "null"], "format": "date",
                       "description": "GDPB only: certified on, role ended on, overdue since, or due by"}}}
 _PUBLISHED_LIST = {"type": "object", "required": ["confidants", "entity", "updated_at"], "properties": {

@@ -21,8 +21,8 @@ def clean_phone(value: object) -> tuple[str | None, str | None]:
         return None, str(_l("Een telefoonnummer heeft hoogstens %(max)d tekens.", max=PHONE_MAX))
     digits = sum(character.isdigit() for character in text)
     if not PHONE_CHARACTERS.fullmatch(text) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
-        return None, str(_l("Geef een telefoonnummer met cijfers, zoals 02 553 01 23 of +32 475 12 34 56 (ook "
-                            "spaties, haakjes, punten, schuine strepen en koppeltekens mogen)."))
+        return None, str(_l("Een telefoonnummer bestaat uit cijfers, eventueel met + vooraan en met spaties, "
+                            "haakjes, punten, schuine strepen of koppeltekens."))
     return text, None
 
 

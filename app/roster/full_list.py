@@ -19,6 +19,9 @@ from app.roster.services import Roster
 from app.ui import status_label
 
 
+NOT_APPLICABLE = "not_applicable"
+
+
 @dataclass(frozen=True)
 class Period:
     """An inactivity period that has not ended and was not called off: the current one, or the next one planned."""
@@ -46,7 +49,15 @@ def listed(session: Session, roster: Roster, user: User, today: date) -> list[Li
     """The rows of ``roster`` for ``user``: the GDPB (who keeps the full list) also gets the inactivity periods."""
     full = policy.can_view_full_roster(user)
     periods = open_periods(session, [c.id for c in roster.confidants]) if full and roster.confidants else {}
-    return [Listed(c, *c.training_status(today), periods.get(c.id), full) for c in roster.confidants]
+    return [Listed(c, *_training(c, today), periods.get(c.id), full) for c in roster.confidants]
+
+
+def _training(confidant: Confidant, today: date) -> tuple[str, date | None]:
+    """R11 at a glance; a former confidant's training no longer due is "not_applicable" (never late)."""
+    status, on = confidant.training_status(today)
+    if confidant.status == ConfidantStatus.FORMER and status in ("due", "overdue"):
+        return NOT_APPLICABLE, None
+    return status, on
 
 
 def open_periods(session: Session, confidant_ids: list[int]) -> dict[int, Period]:
@@ -75,9 +86,13 @@ def csv_text(rows: list[Listed], full: bool) -> str:
 def _cells(row: Listed, full: bool) -> list[object]:
     c = row.confidant
     cells: list[object] = [c.name, c.email, phone_cell(c.phone), c.work_location, c.entity.name, c.entity.code,
-                           status_label("confidant", c.status), c.appointed_on.isoformat(), training_words(row)]
+                           status_label("confidant", c.status), c.appointed_on.isoformat(), _training_words(row)]
     if full:
         cells += [row.period.starts_on.isoformat() if row.period else "",
                   row.period.ends_on.isoformat() if row.period else "",
                   c.ended_on.isoformat() if c.ended_on and c.status == ConfidantStatus.FORMER else ""]
     return cells
+
+
+def _training_words(row: Listed) -> str:
+    return _("niet meer van toepassing") if row.training == NOT_APPLICABLE else training_words(row)

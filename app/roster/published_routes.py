@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
+from flask_login import current_user
 
+from app.auth import policy
 from app.db import session
 from app.engine.errors import InvalidData
 from app.extensions import LOCALES
@@ -19,6 +21,12 @@ from app.roster import published
 from app.roster.services import entity_choices
 
 bp = Blueprint("published", __name__)
+
+
+@bp.before_request
+def published_to_everyone():
+    if not policy.can_view_published_list(current_user):
+        abort(403)
 
 
 @bp.get("/vertrouwenspersonen")

@@ -26,6 +26,7 @@ from tests.e2e.instance_admin_pages import (
     admin_migration_report,
 )
 from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
+from tests.e2e.roster_list_pages import full_list, own_details_refused, published_list
 
 pytestmark = pytest.mark.browser
 
@@ -497,6 +498,9 @@ PAGES = {
     "training-registered": training_registered,
     "trainings-list": trainings_list,
     "training-participants": training_participants,
+    "published-list": published_list,
+    "roster-all-appointed": full_list,
+    "roster-own-details-errors": own_details_refused,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
