@@ -76,10 +76,7 @@ def published_list(session: Session, entity_code: str | None = None) -> Publishe
 
 def last_change(session: Session) -> datetime | None:
     """The latest change of any confidant, listed or not: becoming inactive, returning or leaving moves it."""
-    latest = session.scalar(select(func.max(Confidant.updated_at)))
-    if latest is not None and latest.tzinfo is None:  # SQLite's max() comes back as the stored UTC text
-        latest = latest.replace(tzinfo=timezone.utc)
-    return latest
+    return session.scalar(select(func.max(Confidant.updated_at)))  # max() keeps the column's type: aware, UTC
 
 
 def json_body(listing: PublishedList) -> bytes:
