@@ -56,7 +56,7 @@ def main() -> None:
             urls.append(("PostgreSQL", _create_pg_database(os.environ["DATABASE_URL"])))
         try:
             print(f"{'database':<11} {'what':<38} {'n':>5} {'err':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-                  f"{'sql':>4}")
+                  f"{'cpu p50':>7} {'sql':>4}")
             for name, url in urls:
                 _migrate(url)
                 app = build_app(url, redis_url(), Path(folder))
@@ -122,19 +122,21 @@ def measure(name: str, what: str, client, url: str, rounds: int, headers: dict |
 
     for _ in range(10):
         client.get(url, headers=headers or {}).close()
-    timings, errors = [], 0
+    timings, cpu, errors = [], [], 0
     event.listen(db.engine, "before_cursor_execute", counted)
     try:
         for _ in range(rounds):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             response = client.get(url, headers=headers or {})
             response.get_data()
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - used) * 1000)
             errors += response.status_code != expected
     finally:
         event.remove(db.engine, "before_cursor_execute", counted)
     print(f"{name:<11} {what:<38} {rounds:>5} {errors:>4} {quantile(timings, .5):7.1f} "
-          f"{quantile(timings, .95):7.1f} {max(timings):7.1f} {statements[0] / rounds:4.1f}", flush=True)
+          f"{quantile(timings, .95):7.1f} {max(timings):7.1f} {quantile(cpu, .5):7.1f} {statements[0] / rounds:4.1f}",
+          flush=True)
 
 
 def measure_all(name: str, app, rounds: int) -> None:
