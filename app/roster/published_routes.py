@@ -21,12 +21,23 @@ from app.roster import published
 from app.roster.services import entity_choices
 
 bp = Blueprint("published", __name__)
+FEEDS = ("published.feed_json", "published.feed_csv")
 
 
 @bp.before_request
 def published_to_everyone():
     if not policy.can_view_published_list(current_user):
         abort(403)
+
+
+@bp.after_request
+def feeds_for_any_origin(response: Response) -> Response:
+    """A browser's preflight (an intranet page sending If-None-Match itself) may ask the feeds from any origin."""
+    if request.method == "OPTIONS" and request.endpoint in FEEDS:
+        response.headers.update({"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD",
+                                 "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+                                 "Access-Control-Max-Age": "86400"})
+    return response
 
 
 @bp.get("/vertrouwenspersonen")
