@@ -123,3 +123,5 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(room_blueprint())
     csrf.exempt(api_bp)
+    from app.roster.published_routes import bp as published_bp  # the published list (R14), without a login
+    app.register_blueprint(published_bp)

@@ -149,3 +149,18 @@ def can_cancel_room_booking(user: User, booking: RoomBooking) -> bool:
 def can_open_room_booking_file(user: User, booking: RoomBooking) -> bool:
     """The calendar file of a booking is its requester's."""
     return booking.requested_by_id == user.id
+def can_view_published_list(user: User) -> bool:
+    """The list of active confidants is published (R14): the page and the intranet's feeds need no login."""
+    return True
+
+
+def can_edit_published_details(user: User, confidant: Confidant) -> bool:
+    """A confidant keeps their own phone number and work location on the published list (R14) while appointed
+    (active, or temporarily inactive and coming back); a former confidant is no longer on it."""
+    return (user.has_role(Role.CONFIDANT) and confidant.user_id == user.id
+            and confidant.status != ConfidantStatus.FORMER)
+
+
+def keeps_published_details(user: User) -> bool:
+    """Confidants have details of their own on the published list (the page itself refuses a former one)."""
+    return user.has_role(Role.CONFIDANT)

@@ -27,6 +27,7 @@ from tests.e2e.instance_admin_pages import (
 )
 from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
 from tests.e2e.room_pages import room_request_refused, room_requests, room_week
+from tests.e2e.roster_list_pages import full_list, own_details_refused, published_list
 
 pytestmark = pytest.mark.browser
 
@@ -501,6 +502,9 @@ PAGES = {
     "room-week": room_week,
     "room-request-refused": room_request_refused,
     "room-requests": room_requests,
+    "published-list": published_list,
+    "roster-all-appointed": full_list,
+    "roster-own-details-errors": own_details_refused,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
