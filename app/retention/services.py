@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, delete, exists, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.clock import now
 from app.dossiers import audit
@@ -91,8 +91,9 @@ def planned_date(closed_on: date, notice_on: date | None, today: date, years: in
 
 
 def held() -> ColumnElement[bool]:
-    """The dossier has a hold that was not lifted."""
-    return exists().where(LegalHold.dossier_id == Dossier.id, LegalHold.lifted_at.is_(None))
+    """The dossier has a hold that was not lifted (its own alias: a query may join LegalHold as well)."""
+    hold = aliased(LegalHold)
+    return exists().where(hold.dossier_id == Dossier.id, hold.lifted_at.is_(None))
 
 
 def active_hold(session: Session, dossier_id: int) -> LegalHold | None:

@@ -26,6 +26,7 @@ from tests.e2e.instance_admin_pages import (
     admin_migration_report,
 )
 from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
+from tests.e2e.retention_pages import retention_hold_refused, retention_overview, shredded_dossier
 
 pytestmark = pytest.mark.browser
 
@@ -497,6 +498,9 @@ PAGES = {
     "training-registered": training_registered,
     "trainings-list": trainings_list,
     "training-participants": training_participants,
+    "retention-overview": retention_overview,
+    "retention-hold-refused": retention_hold_refused,
+    "shredded-dossier": shredded_dossier,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

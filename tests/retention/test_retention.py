@@ -205,3 +205,20 @@ def test_m27_an_open_dossier_is_never_shredded(session, closed):
     with pytest.raises(RetentionRefused):
         services.shred(session, running)
     assert services.shred_many(session, [running.id]) == []
+
+
+def test_m27_the_papsy_overview_lists_their_entities_nearing_or_held_dossiers_only(session, closed, time_machine):
+    from app.retention import overview
+
+    time_machine.move_to(at("2031-09-01"))
+    omg, awv = user(session, OMG_PAPSY), user(session, AWV_PAPSY)
+    assert overview.page_for(session, omg, "90", date(2031, 8, 31)) == ([], 0), "30 Nov 2031 is 91 days off"
+    holds.set_hold(session, omg, closed["plain"], "Gerechtelijke procedure loopt")
+    [row], total = overview.page_for(session, omg, "90", date(2031, 8, 31))
+    assert (row.id, row.entity, row.hold_reason, total) == (closed["plain"], "Departement Omgeving",
+                                                            "Gerechtelijke procedure loopt", 1)
+    rows, total = overview.page_for(session, omg, "90", date(2031, 9, 1))
+    assert [r.id for r in rows] == [closed["plain"], closed["delicate"]] and rows[1].shred_on == date(2031, 11, 30)
+    assert overview.page_for(session, awv, "all", date(2031, 9, 2)) == ([], 0), "another entity's PAPSY"
+    assert overview.page_for(session, user(session, ADMIN), "all", date(2031, 9, 2)) == ([], 0)
+    assert overview.parse_horizon("morgen")[0] == "90" and overview.parse_horizon("morgen")[1]
