@@ -142,8 +142,7 @@ def shred_many(session: Session, dossier_ids: Sequence[int], actor_id: int | Non
             session.execute(update(Dossier).where(Dossier.id.in_(ids)).values(
                 requester_sealed=None, shredded_at=moment, updated_at=moment),
                 execution_options={"synchronize_session": "fetch"})
-            for dossier_id in ids:
-                audit.record(session, actor_id, dossier_id, Action.SHRED)
+            audit.record_many(session, actor_id, ids, Action.SHRED)
             shredded += ids
     return shredded
 
