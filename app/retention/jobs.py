@@ -11,14 +11,13 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.auth import policy
 from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due, one_line
 from app.models import Entity, Role, User, UserRole
-from app.models.dossiers import Dossier
 from app.periodic import periodic
 from app.retention import services
 
@@ -41,20 +40,23 @@ def send_notices(session: Session, today: date) -> int:
     """One mail per confidant listing their dossiers due in 30 days (numbers and opening dates only); a confidant
     who no longer uses Vertrouwd is replaced by the PAPSY of the entity. Each dossier's notice date is kept."""
     due = services.due_for_notice(session, today)
-    by_recipient: dict[tuple[int, bool, int], list[Dossier]] = defaultdict(list)  # a PAPSY's mail: per entity
+    services.mark_noticed(session, [dossier.id for dossier in due], today)
+    by_recipient: dict[tuple[int, bool, int], list[Row]] = defaultdict(list)  # a PAPSY's mail: per entity
     papsy_of: dict[int, list[User]] = {}
     for dossier in due:
-        dossier.retention_notice_on = today
-        for recipient, for_papsy in _recipients(session, dossier, papsy_of):
+        recipients = _recipients(session, dossier, papsy_of)
+        if not recipients:  # its date is kept all the same: the hold is the PAPSY's, and there is none to ask
+            log.warning("retention: nobody to tell of the shredding of dossier %s (no active PAPSY of its entity)",
+                        dossier.id)
+        for recipient, for_papsy in recipients:
             by_recipient[(recipient.id, for_papsy, dossier.entity_id if for_papsy else 0)].append(dossier)
     shred_on = today + timedelta(days=services.NOTICE_DAYS)  # every dossier told today: the same day
     for (user_id, for_papsy, _entity), dossiers in by_recipient.items():
         _mail(session, session.get(User, user_id), dossiers, shred_on, for_papsy)
-    session.flush()
     return len(due)
 
 
-def _recipients(session: Session, dossier: Dossier, papsy_of: dict[int, list[User]]) -> list[tuple[User, bool]]:
+def _recipients(session: Session, dossier: Row, papsy_of: dict[int, list[User]]) -> list[tuple[User, bool]]:
     """The dossier's confidant; else (deactivated, or no longer a confidant) the active PAPSY of its entity, who
     can still set a hold."""
     confidant = session.get(User, dossier.confidant_id)
@@ -67,7 +69,7 @@ def _recipients(session: Session, dossier: Dossier, papsy_of: dict[int, list[Use
     return [(user, True) for user in papsy_of[dossier.entity_id]]
 
 
-def _mail(session: Session, recipient: User, dossiers: list[Dossier], shred_on: date, for_papsy: bool) -> None:
+def _mail(session: Session, recipient: User, dossiers: list[Row], shred_on: date, for_papsy: bool) -> None:
     locale, zone = locale_of(recipient), current_settings().display_timezone
     entity = session.get(Entity, dossiers[0].entity_id)
     queue_mail(session, recipient.email, NOTICE, NOTICE, {

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy import ColumnElement, Row, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.clock import now
@@ -105,13 +105,19 @@ def _kept_closed() -> list[ColumnElement[bool]]:
     return [Dossier.closed_on.is_not(None), Dossier.shredded_at.is_(None), ~held()]
 
 
-def due_for_notice(session: Session, today: date) -> list[Dossier]:
+def due_for_notice(session: Session, today: date) -> list[Row]:
     """Closed dossiers, not held, whose retention ends within 30 days (or already ended) and whose confidant was
-    not told yet."""
-    return list(session.scalars(select(Dossier).where(
+    not told yet: their id, confidant_id, entity_id and opened_on (what a notice says and whom it goes to)."""
+    return list(session.execute(select(Dossier.id, Dossier.confidant_id, Dossier.entity_id, Dossier.opened_on).where(
         *_kept_closed(), Dossier.retention_notice_on.is_(None),
         Dossier.closed_on <= closed_by(today + timedelta(days=NOTICE_DAYS)))
         .order_by(Dossier.confidant_id, Dossier.id)))
+
+
+def mark_noticed(session: Session, dossier_ids: Sequence[int], today: date) -> None:
+    for start in range(0, len(dossier_ids), BATCH):
+        session.execute(update(Dossier).where(Dossier.id.in_(dossier_ids[start:start + BATCH]))
+                        .values(retention_notice_on=today), execution_options={"synchronize_session": False})
 
 
 def due_for_shredding(session: Session, today: date) -> list[int]:
