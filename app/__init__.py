@@ -76,9 +76,10 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
+    from app.retention import jobs as retention_jobs
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services, intervision_external, intervision_year)
+            training_services, intervision_external, intervision_year, retention_jobs)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -117,9 +118,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
     from app.room import blueprint as room_blueprint
+    from app.retention.routes import bp as retention_bp
 
     for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
-                      assets_bp, *intervision_blueprints()):
+                      assets_bp, *intervision_blueprints(), retention_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(room_blueprint())
     csrf.exempt(api_bp)

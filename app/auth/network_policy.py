@@ -164,3 +164,17 @@ def can_edit_published_details(user: User, confidant: Confidant) -> bool:
 def keeps_published_details(user: User) -> bool:
     """Confidants have details of their own on the published list (the page itself refuses a former one)."""
     return user.has_role(Role.CONFIDANT)
+def retention_entity_ids(user: User) -> set[int]:
+    """M27: the entities whose closed dossiers' retention a user watches over: a PAPSY's own entities. Not an admin's
+    (the platform's operators stop no shredding) and not the employer's."""
+    return {entity.id for entity in user.papsy_entities} if user.has_role(Role.PAPSY) else set()
+
+
+def can_oversee_retention(user: User) -> bool:
+    """The page of closed dossiers nearing their shredding is a PAPSY's; it shows categorical facts only."""
+    return user.has_role(Role.PAPSY)
+
+
+def can_hold_dossier(user: User, entity_id: int) -> bool:
+    """A PAPSY of the dossier's entity sets and lifts a legal hold on it; this opens none of its content."""
+    return entity_id in retention_entity_ids(user)

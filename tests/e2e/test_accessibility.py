@@ -28,6 +28,7 @@ from tests.e2e.instance_admin_pages import (
 from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
 from tests.e2e.room_pages import room_request_refused, room_requests, room_week
 from tests.e2e.roster_list_pages import full_list, own_details_refused, published_list
+from tests.e2e.retention_pages import retention_hold_refused, retention_overview, shredded_dossier
 
 pytestmark = pytest.mark.browser
 
@@ -505,6 +506,9 @@ PAGES = {
     "published-list": published_list,
     "roster-all-appointed": full_list,
     "roster-own-details-errors": own_details_refused,
+    "retention-overview": retention_overview,
+    "retention-hold-refused": retention_hold_refused,
+    "shredded-dossier": shredded_dossier,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

@@ -239,3 +239,58 @@ def test_r2_the_configuration_with_the_dump_opens_nothing(app):
                     with pytest.raises(keys.CryptoError):
                         keys.decrypt(guess, bytes(note.body_sealed), f"dossier/{note.dossier_id}/note".encode())
     db.session.remove()
+
+
+def table_bytes(app) -> bytes:
+    """Every row of every table, its binary columns as their raw bytes (a ciphertext is found as it is stored),
+    and on PostgreSQL the pg_dump too."""
+    url = make_url(app.extensions["vertrouwd_settings"].database_url)
+    chunks = []
+    if url.get_backend_name() == "postgresql":
+        chunks.append(subprocess.run(["pg_dump", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+                                      "-U", url.username or "postgres", "-d", url.database],
+                                     capture_output=True, check=True, timeout=120).stdout)
+    with app.app_context():
+        connection = db.session().connection()
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                chunks += [bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode() for v in row]
+    db.session.remove()
+    return b"\n".join(chunks)
+
+
+def test_m27_after_shredding_the_canarys_ciphertexts_and_their_wraps_are_nowhere_in_the_database(app, time_machine):
+    """Crypto-shredding (M27): after the daily job shredded the canary's closed dossiers, not one byte string they
+    were stored as (the sealed requester, notes and summaries, and every key wrap, the recovery key's too) is left in
+    any table (nor in pg_dump on PostgreSQL)."""
+    from zoneinfo import ZoneInfo
+
+    from app import periodic
+    from app.models.dossiers import EscalationState, EscalationSummary, SummaryKey
+
+    time_machine.move_to("2026-12-01 10:00+01:00")
+    fill(app, 20)
+    with app.app_context():
+        session = db.session()
+        keepers = {keeper.id: keeper for keeper in (user(session, OMG_CONFIDANT), user(session, AWV_CONFIDANT))}
+        for dossier in session.scalars(select(Dossier)).all():
+            dossier.escalation_state = EscalationState.CONSULTED  # the PAPSY's consultation, recorded
+            dossiers.close(session, keepers[dossier.confidant_id], dossier.id, date(2026, 11, 30), "resolved")
+        sealed = [*session.scalars(select(Dossier.requester_sealed)), *session.scalars(select(DossierNote.body_sealed)),
+                  *session.scalars(select(EscalationSummary.body_sealed)), *session.scalars(select(DossierKey.wrapped)),
+                  *session.scalars(select(SummaryKey.wrapped))]
+        session.commit()
+    db.session.remove()
+    sealed = [bytes(value) for value in sealed]
+    assert len(sealed) >= 20 * 5, "requester, note, summary, 2 dossier wraps, 3 summary wraps each"
+    before = table_bytes(app)
+    assert all(value in before for value in sealed), "positive control: the scan finds the stored bytes"
+
+    for moment in ("2031-10-31 03:00+01:00", "2031-11-30 03:00+01:00"):  # the notice, then 30 days later
+        time_machine.move_to(moment)
+        assert periodic.run_due(db.session, ZoneInfo("Europe/Brussels"), ["retention.daily"]) == ["retention.daily"]
+    db.session.remove()
+    after = table_bytes(app)
+    assert b"shred" in after and after.count(b"bullying") >= 20, "positive control: the audit and the facts stay"
+    assert [value for value in sealed if value in after] == [], "a ciphertext or a key wrap survived the shredding"
+    assert_nowhere(after, "the database after shredding")

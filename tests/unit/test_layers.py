@@ -74,7 +74,7 @@ def test_every_module_that_registers_with_a_registry_is_imported_by_the_app_fact
     """A module whose @service, @form_check, @data_keeper or @task_panel nobody imports would register nothing."""
     from app import register_areas
 
-    decorators = {"service", "form_check", "data_keeper", "task_panel"}
+    decorators = {"service", "form_check", "data_keeper", "task_panel", "periodic"}
     registering = set()
     for path in (PROJECT_ROOT / "app").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
