@@ -76,9 +76,10 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
+    from app.lifecycle import resignation_effective, resignation_steps
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services, intervision_external, intervision_year)
+            training_services, intervision_external, intervision_year, resignation_steps, resignation_effective)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -121,3 +122,5 @@ def _register_blueprints(app: Flask) -> None:
                       assets_bp, *intervision_blueprints()):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
+    from app.lifecycle.resignation_routes import bp as resignation_bp
+    app.register_blueprint(resignation_bp)

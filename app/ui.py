@@ -236,3 +236,11 @@ def role_label(role: str) -> str:
         key = str(role)
     label = ROLE_LABELS.get(key)  # type: ignore[call-overload]
     return str(label) if label is not None else str(role)
+
+
+# Laying down the role (R19): its mails (app/lifecycle/resignation_mail.py).
+MAIL_KIND_LABELS.update({
+    "role_ending_notice": _l("einde van de rol van een vertrouwenspersoon"),
+    "role_ending_removal": _l("ontheffing uit de rol"), "role_ending_withdrawn": _l("einde van de rol ingetrokken"),
+    "dossier_handed_over": _l("dossier overgedragen"),
+})

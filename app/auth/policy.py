@@ -398,9 +398,17 @@ def can_keep_dossiers(user: User) -> bool:
     return user.has_role(Role.CONFIDANT) and user.entity_id is not None
 
 
+def can_hold_dossiers(user: User) -> bool:
+    """Who has a dossier list and may open the dossiers kept under their name: the confidants, and a PAPSY, who keeps
+    the dossiers a confidant laying down the role handed over to them with the requesters' consent (R19). Only
+    confidants register new ones (``can_keep_dossiers``)."""
+    return can_keep_dossiers(user) or user.has_role(Role.PAPSY)
+
+
 def can_open_dossier(user: User, confidant_id: int) -> bool:
-    """A dossier is its confidant's alone (R2): not a PAPSY's, not an admin's."""
-    return can_keep_dossiers(user) and user.id == confidant_id and can_read_confidential(user)
+    """A dossier is its keeper's alone (R2): its confidant's, or the PAPSY's it was handed over to (R19); never an
+    admin's, nor another PAPSY's."""
+    return can_hold_dossiers(user) and user.id == confidant_id and can_read_confidential(user)
 
 
 def can_view_data_names(user: User, access: InstanceAccess) -> bool:
