@@ -67,13 +67,12 @@ def handed_over(session: Session, ending: RoleEnding) -> list[HandedOver]:
             for share, name in rows]
 
 
-def hand_over(session: Session, keeper: User, private: bytes | None, dossier_id: int, receiver_id: int | None,
+def hand_over(session: Session, keeper: User, private: bytes, dossier_id: int, receiver_id: int | None,
               consent_on: date | None, consent_way: str | None) -> DossierShare:
     """The keeper's open dossier goes to ``receiver_id`` with the requester's recorded consent, while the keeper's
-    role ending runs and before its effective date. Refused with the reason otherwise (InvalidData per field)."""
+    role ending runs and before its effective date (``private``: the keeper's key, held while signed in). Refused
+    with the reason otherwise (InvalidData per field; NotAllowed without a role ending)."""
     ending = _running_ending(session, keeper)
-    if private is None:
-        raise NotAllowed(_l("Meld u opnieuw aan: uw sleutel is enkel geldig tijdens uw sessie."))
     dossier = session.get(Dossier, dossier_id)
     if dossier is None or dossier.confidant_id != keeper.id:
         raise NotYours()

@@ -73,16 +73,22 @@ def dossiers():
 @bp.post("/mine/dossiers/<id:dossier_id>/hand-over")
 def hand_over(dossier_id: int):
     _only_confidants()
+    private = login_steps.private_key()
+    if private is None:
+        flash(_("Meld u opnieuw aan om dossiers over te dragen: uw sleutel is enkel geldig tijdens uw sessie."), "info")
+        return redirect(url_for("auth.login"))
     consent_on, errors = _date("consent_on")
     receiver = _form_id(request.form.get("receiver"))
     try:
         if errors:
             raise InvalidData(errors)
-        share = handover.hand_over(session(), current_user, login_steps.private_key(), dossier_id, receiver,
-                                   consent_on, request.form.get("consent_way") or None)
+        share = handover.hand_over(session(), current_user, private, dossier_id, receiver, consent_on,
+                                   request.form.get("consent_way") or None)
     except NotYours:
         abort(404)
-    except (InvalidData, NotAllowed) as refused:
+    except NotAllowed:
+        abort(403)
+    except InvalidData as refused:
         session().rollback()
         return _dossiers_page(refused, dossier_id)
     flash(_("Dossier %(number)s is overgedragen aan %(name)s.", number=dossier_id,

@@ -26,7 +26,7 @@ FIELDS = {
     # R19: a role ending told to the PAPSY and EOC secretary, the confidant removed, its withdrawal, a hand-over
     "role_ending_notice": {"name", "entity", "removal", "effective", "task_id", "public_url"},
     "role_ending_removal": {"entity", "effective", "public_url"},
-    "role_ending_withdrawn": {"name", "entity", "removal", "public_url"},
+    "role_ending_withdrawn": {"name", "entity", "removal"},
     "dossier_handed_over": {"keeper", "number", "public_url"},
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
