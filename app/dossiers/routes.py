@@ -57,7 +57,7 @@ def share_summaries_taken_up():
 @bp.before_request
 @login_required
 def only_confidants():
-    if not policy.can_hold_dossiers(current_user):  # a PAPSY holds the dossiers handed over to them (R19)
+    if not policy.has_dossier_list(db_session(), current_user):  # a PAPSY's: those handed over to them (R19)
         abort(403)
 
 

@@ -41,7 +41,8 @@ def index():
     running, others = resignation.endings_for(session(), current_user)
     return render_template("lifecycle/role_endings.html", running=running, others=others,
                            may_remove=bool(resignation.removable(session(), current_user)),
-                           holds_dossiers=policy.can_hold_dossiers(current_user))
+                           holds_dossiers=not policy.can_keep_dossiers(current_user)
+                           and policy.has_dossier_list(session(), current_user))
 
 
 @bp.get("/mine")

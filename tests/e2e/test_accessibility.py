@@ -26,6 +26,13 @@ from tests.e2e.instance_admin_pages import (
     admin_migration_report,
 )
 from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
+from tests.e2e.resignation_pages import (
+    removal_refused,
+    resignation_dossiers_refused,
+    resignation_running,
+    resignation_start_errors,
+    role_endings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -497,6 +504,11 @@ PAGES = {
     "training-registered": training_registered,
     "trainings-list": trainings_list,
     "training-participants": training_participants,
+    "resignation-start-errors": resignation_start_errors,
+    "resignation-running": resignation_running,
+    "resignation-dossiers-refused": resignation_dossiers_refused,
+    "role-endings": role_endings,
+    "removal-refused": removal_refused,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
