@@ -218,7 +218,12 @@ def _written(day: date) -> str:
 
 
 def _message(refused) -> str | None:
-    return None if refused is None else str(refused.message)
+    """The refusal's message; for a form whose fields say what is wrong, a pointer to them in the reader's language."""
+    if refused is None:
+        return None
+    if getattr(refused, "errors", None) and refused.message == InvalidData({}).message:
+        return _("Niet alles is juist ingevuld: zie hieronder.")
+    return str(refused.message)
 
 
 def _errors(refused) -> dict[str, str]:

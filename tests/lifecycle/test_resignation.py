@@ -35,7 +35,7 @@ from app.models.lifecycle import EndingState, RoleEnding
 from app.training.services import start_training
 from app.workflow import services as workflow
 from tests.dossiers.test_dossier_rules import CANARY_NAME, CANARY_NOTE, facts
-from tests.helpers import AWV_SECRETARY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, fire_due, ready_task, user
+from tests.helpers import AWV_SECRETARY, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, fire_due, login, ready_task, user
 
 OMG_SECOND = "koen.maes@omgeving.vlaanderen.example"
 EFFECTIVE = date(2026, 12, 20)
@@ -60,7 +60,8 @@ def mails(session, kind: str) -> list[str]:
     return sorted(session.scalars(select(OutboxMessage.to_address).where(OutboxMessage.kind == kind)))
 
 
-def test_r19_a_resignation_hands_over_closes_and_ends_the_role_on_the_effective_date(session, keys, time_machine):
+def test_r19_a_resignation_hands_over_closes_and_ends_the_role_on_the_effective_date(app, session, keys,
+                                                                                     time_machine):
     sofie, koen, luc = (user(session, email) for email in (OMG_CONFIDANT, OMG_SECOND, OMG_PAPSY))
     to_koen, to_close, to_luc, left = (dossiers.register(session, sofie, facts()).id for _ in range(4))
     group = groups.create_group(session, luc, "Noord", luc)
@@ -139,6 +140,11 @@ def test_r19_a_resignation_hands_over_closes_and_ends_the_role_on_the_effective_
     assert session.scalar(select(func.count()).select_from(Task).where(
         Task.instance_id == instance_id, Task.spec_name == "settle_dossiers", Task.state == TaskState.CANCELLED)) == 1
     assert dossiers.read(session, user(session, OMG_SECOND), to_koen, keys[OMG_SECOND]).requester == CANARY_NAME, "the receiver reads on"
+
+    session.commit()
+    papsy = app.test_client()  # the follow-up's page names the dossiers left open, by number only
+    login(papsy, OMG_PAPSY)
+    assert f"Nummers: {left}." in papsy.get(f"/tasks/{follow_up.id}").get_data(as_text=True)
 
     # Again: nothing changes.
     entries = session.scalar(select(func.count()).select_from(AuditEntry))
