@@ -77,9 +77,11 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
     from app.retention import jobs as retention_jobs
+    from app.lifecycle import resignation_effective, resignation_steps
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services, intervision_external, intervision_year, retention_jobs)
+            training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
+            resignation_effective)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -127,3 +129,5 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     from app.roster.published_routes import bp as published_bp  # the published list (R14), without a login
     app.register_blueprint(published_bp)
+    from app.lifecycle.resignation_routes import bp as resignation_bp
+    app.register_blueprint(resignation_bp)

@@ -244,3 +244,10 @@ MAIL_KIND_LABELS.update({
     "room_declined": _l("gesprekslokaal geweigerd"), "room_cancelled": _l("reservering gesprekslokaal geannuleerd"),
     "room_freed": _l("gesprekslokaal weer vrij"),
 })
+
+# Laying down the role (R19): its mails (app/lifecycle/resignation_mail.py).
+MAIL_KIND_LABELS.update({
+    "role_ending_notice": _l("einde van de rol van een vertrouwenspersoon"),
+    "role_ending_removal": _l("ontheffing uit de rol"), "role_ending_withdrawn": _l("einde van de rol ingetrokken"),
+    "dossier_handed_over": _l("dossier overgedragen"),
+})

@@ -178,3 +178,52 @@ def can_oversee_retention(user: User) -> bool:
 def can_hold_dossier(user: User, entity_id: int) -> bool:
     """A PAPSY of the dossier's entity sets and lifts a legal hold on it; this opens none of its content."""
     return entity_id in retention_entity_ids(user)
+# Laying down the role (R19): app/lifecycle/resignation*.py and handover.py.
+
+def can_lay_down_role(user: User) -> bool:
+    """A confidant lays down their own role ("Ik leg mijn rol neer")."""
+    return user.has_role(Role.CONFIDANT)
+
+
+def can_remove_confidant(user: User, confidant: Confidant) -> bool:
+    """A removal is the EOC's decision: started by the EOC secretary of the confidant's own entity."""
+    return user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None and user.entity_id == confidant.entity_id
+
+
+def role_ending_entity_ids(user: User) -> set[int] | None:
+    """The entities whose role endings ``user`` follows: a PAPSY theirs, an EOC secretary their own, an admin every
+    one (None); a confidant none (their own is on their own page)."""
+    if user.has_role(Role.ADMIN):
+        return None
+    ids: set[int] = set()
+    if user.has_role(Role.PAPSY):
+        ids |= {entity.id for entity in user.papsy_entities}
+    if user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None:
+        ids.add(user.entity_id)
+    return ids
+
+
+def can_view_role_endings(user: User) -> bool:
+    return user.has_role(Role.ADMIN) or user.has_role(Role.PAPSY) or user.has_role(Role.EOC_SECRETARY)
+
+
+def can_withdraw_role_ending(user: User, ending) -> bool:
+    """Who started it takes it back: the confidant their resignation, the entity's EOC secretary a removal."""
+    if ending.kind == "resignation":
+        return ending.confidant.user_id == user.id and user.has_role(Role.CONFIDANT)
+    return can_remove_confidant(user, ending.confidant)
+
+
+def can_receive_dossier(user: User, entity_id: int) -> bool:
+    """A dossier handed over on leaving the role goes to an active confidant of the same entity (R1) or to a PAPSY
+    of that entity (R19)."""
+    if not user.active:
+        return False
+    if user.has_role(Role.CONFIDANT) and user.entity_id == entity_id:
+        return True
+    return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
+
+
+def can_start_removal(user: User) -> bool:
+    """The EOC secretary of an entity may start the removal of one of its confidants (``can_remove_confidant``)."""
+    return user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None

@@ -82,7 +82,7 @@ def parse_filters(args) -> tuple[Filters, dict[str, str]]:
 def list_for(session: Session, confidant: User, filters: Filters, page: int = 1,
              labels: FactLabels | None = None) -> tuple[list[ListRow], int]:
     """A page of the confidant's own dossiers, newest first, filtered on the categorical facts, and their total."""
-    if not policy.can_keep_dossiers(confidant):
+    if not policy.can_hold_dossiers(confidant):
         return [], 0
     conditions = [Dossier.confidant_id == confidant.id, *_chosen(filters)]
     counted = select(func.count(Dossier.id)).where(*conditions)
@@ -97,7 +97,7 @@ def list_for(session: Session, confidant: User, filters: Filters, page: int = 1,
 
 def rows_for(session: Session, confidant: User, ids: Sequence[int], labels: FactLabels | None = None) -> list[ListRow]:
     """The rows of these dossiers of the confidant's, in the order of ``ids`` (a search's finds)."""
-    if not ids or not policy.can_keep_dossiers(confidant):
+    if not ids or not policy.can_hold_dossiers(confidant):
         return []
     shown = select(*_SHOWN).where(Dossier.confidant_id == confidant.id, Dossier.id.in_(ids)).subquery()
     found = {row.id: row for row in _rows(session, shown, labels or {})[0]}

@@ -58,7 +58,7 @@ def share_summaries_taken_up():
 @bp.before_request
 @login_required
 def only_confidants():
-    if not policy.can_keep_dossiers(current_user):
+    if not policy.has_dossier_list(db_session(), current_user):  # a PAPSY's: those handed over to them (R19)
         abort(403)
 
 
@@ -83,6 +83,8 @@ def search():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
+    if not policy.can_keep_dossiers(current_user):  # only confidants register requests (R6)
+        abort(403)
     form = _form("dossier")
     if request.method == "GET":
         return render_template("dossiers/edit.html", form=form, values={"opened_on": services.today().isoformat()},

@@ -204,7 +204,7 @@ def search_requester(session: Session, confidant: User, private: bytes, needle: 
     """Ids of the confidant's dossiers whose requester contains ``needle`` (case-insensitive). The names are
     sealed, so they are opened here one by one; the search is audited once, without the term."""
     needle = needle.strip().casefold()
-    if not needle or not policy.can_keep_dossiers(confidant):
+    if not needle or not policy.can_hold_dossiers(confidant):
         return []
     found = []
     rows = session.execute(

@@ -29,6 +29,13 @@ from tests.e2e.intervision_compliance_pages import compliance_bad_year, complian
 from tests.e2e.room_pages import room_request_refused, room_requests, room_week
 from tests.e2e.roster_list_pages import full_list, own_details_refused, published_list
 from tests.e2e.retention_pages import retention_hold_refused, retention_overview, shredded_dossier
+from tests.e2e.resignation_pages import (
+    removal_refused,
+    resignation_dossiers_refused,
+    resignation_running,
+    resignation_start_errors,
+    role_endings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -509,6 +516,11 @@ PAGES = {
     "retention-overview": retention_overview,
     "retention-hold-refused": retention_hold_refused,
     "shredded-dossier": shredded_dossier,
+    "resignation-start-errors": resignation_start_errors,
+    "resignation-running": resignation_running,
+    "resignation-dossiers-refused": resignation_dossiers_refused,
+    "role-endings": role_endings,
+    "removal-refused": removal_refused,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

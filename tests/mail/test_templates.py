@@ -31,6 +31,11 @@ FIELDS = {
     "room_freed": {"name", "date", "times", "week", "public_url"},
     # M27: numbers and opening dates of the dossiers to be shredded, never their content
     "retention_notice": {"count", "shred_on", "for_papsy", "entity", "years", "dossiers", "public_url"},
+    # R19: a role ending told to the PAPSY and EOC secretary, the confidant removed, its withdrawal, a hand-over
+    "role_ending_notice": {"name", "entity", "removal", "effective", "task_id", "public_url"},
+    "role_ending_removal": {"entity", "effective", "public_url"},
+    "role_ending_withdrawn": {"name", "entity", "removal"},
+    "dossier_handed_over": {"keeper", "number", "public_url"},
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
@@ -42,7 +47,8 @@ FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijk
         "changed": False, "event_cancelled": True, "month": "2027-03", "year": 2027, "attended": 1, "required": 2,
         "deadline": "31 dec. 2027", "times": "10:00–11:00", "purpose": "Gesprek met een verzoeker",
         "week": "2027-03-09", "count": 2, "shred_on": "30 nov. 2031", "for_papsy": False, "years": 5,
-        "dossiers": [{"number": 12, "opened_on": "2 nov. 2026"}, {"number": 14, "opened_on": "5 nov. 2026"}]}
+        "dossiers": [{"number": 12, "opened_on": "2 nov. 2026"}, {"number": 14, "opened_on": "5 nov. 2026"}],
+        "removal": True, "effective": "1 feb. 2027", "keeper": "Sofie Claes", "number": 12}
 
 
 def test_the_templates_read_exactly_the_documented_fields():
