@@ -76,10 +76,13 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
+    from app.retention import jobs as retention_jobs
+    from app.lifecycle import resignation_effective, resignation_steps
     from app.library import digest as library_digest
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services, intervision_external, intervision_year, library_digest)
+            training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
+            resignation_effective, library_digest)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -118,9 +121,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.library.routes import bp as library_bp
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
+    from app.room import blueprint as room_blueprint
+    from app.retention.routes import bp as retention_bp
 
     for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
-                      assets_bp, *intervision_blueprints()):
+                      assets_bp, *intervision_blueprints(), retention_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(room_blueprint())
     app.register_blueprint(library_bp)
     csrf.exempt(api_bp)
+    from app.roster.published_routes import bp as published_bp  # the published list (R14), without a login
+    app.register_blueprint(published_bp)
+    from app.lifecycle.resignation_routes import bp as resignation_bp
+    app.register_blueprint(resignation_bp)

@@ -34,6 +34,14 @@ def _instance_secret(variable: str, file_name: str) -> str:
     return key_file.read_text().strip()
 
 
+def _whole_years(name: str, default: str) -> int:
+    """A number of years from 1 to 100 (a retention period; 0 or a fraction would shred too early)."""
+    raw = _env(name, default)
+    if not re.fullmatch(r"[0-9]{1,3}", raw.strip()) or not 1 <= int(raw) <= 100:
+        raise ValueError(f"{name}: a whole number of years from 1 to 100, not {raw!r}")
+    return int(raw)
+
+
 def _queue_name(name: str) -> str:
     """It becomes part of RQ job ids, which allow only these characters."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", name):
@@ -85,6 +93,8 @@ class Settings:
     # Unset: the address `vertrouwd run` listens on (HOST, PORT), so that links in mails reach it.
     public_url: str = field(default_factory=lambda: (_env("PUBLIC_URL") or "").rstrip("/"))
     port: int = field(default_factory=lambda: int(_env("PORT", "5000")))
+    # Retention (M27): closed dossiers are crypto-shredded this many years after their closing date.
+    dossier_retention_years: int = field(default_factory=lambda: _whole_years("DOSSIER_RETENTION_YEARS", "5"))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
 
     def __post_init__(self) -> None:

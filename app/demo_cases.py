@@ -26,6 +26,7 @@ from app.dossiers import escalation
 from app.dossiers import services as dossiers
 from app.engine import runner, timers
 from app.intervision.demo import load_intervision_demo
+from app.lifecycle import resignation_demo
 from app.library.demo import load_library_demo
 from app.models import Confidant, Dossier, ProcessInstance, ProcessModelVersion, Task, TaskState, Timer, TimerState
 from app.training.services import start_training
@@ -150,4 +151,5 @@ CASES = [
      _delicate_dossier_of(SOFIE), _delicate_case_due_soon),
     ("a late task: Els De Smet's delicate case, not taken up in time, offered to every PAPSY",
      _delicate_dossier_of(ELS), _delicate_case_late),
+    (resignation_demo.DESCRIPTION, resignation_demo.exists, resignation_demo.make),
 ]

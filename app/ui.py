@@ -198,6 +198,7 @@ MAIL_KIND_LABELS = {
     "delicate_offered": _l("delicate zaak voor elke PAPSY"),
     "session_invitation": _l("uitnodiging voor een sessie"), "session_cancelled": _l("sessie geannuleerd"),
     "place_freed": _l("plaats vrijgekomen"), "intervision_reminder": _l("herinnering intervisie"),
+    "retention_notice": _l("vernietiging van dossiers aangekondigd"),
     "library_digest": _l("nieuwe documenten"),
 }
 
@@ -237,3 +238,17 @@ def role_label(role: str) -> str:
         key = str(role)
     label = ROLE_LABELS.get(key)  # type: ignore[call-overload]
     return str(label) if label is not None else str(role)
+
+# The conversation room's mails (app/room/notices.py).
+MAIL_KIND_LABELS.update({
+    "room_requested": _l("aanvraag gesprekslokaal"), "room_approved": _l("gesprekslokaal gereserveerd"),
+    "room_declined": _l("gesprekslokaal geweigerd"), "room_cancelled": _l("reservering gesprekslokaal geannuleerd"),
+    "room_freed": _l("gesprekslokaal weer vrij"),
+})
+
+# Laying down the role (R19): its mails (app/lifecycle/resignation_mail.py).
+MAIL_KIND_LABELS.update({
+    "role_ending_notice": _l("einde van de rol van een vertrouwenspersoon"),
+    "role_ending_removal": _l("ontheffing uit de rol"), "role_ending_withdrawn": _l("einde van de rol ingetrokken"),
+    "dossier_handed_over": _l("dossier overgedragen"),
+})

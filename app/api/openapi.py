@@ -84,8 +84,8 @@ def _json(schema: dict | str) -> dict:
 
 def _responses(ok: tuple[int, str, dict | str], *errors: int) -> dict:
     texts = {401: "No bearer token, or an invalid, expired or revoked one",
-             403: "Not allowed for the caller (for /confidants: a status other than active, asked by someone outside "
-                  "the GDPB)", 404: "Not found",
+             403: "Not allowed for the caller (for /confidants: a status other than active, or all, asked by "
+                  "someone outside the GDPB)", 404: "Not found",
              409: "The task is no longer ready, someone else saved first, or a colleague has the task",
              422: "Invalid input; errors per field (for /tasks: per query parameter)",
              503: "The database is out of reach for a moment (a restart): nothing was saved; try again after the "
@@ -127,6 +127,40 @@ _CHECK_REPORT = {"type": "object", "required": ["errors", "warnings", "scenarios
                                              "properties": {"name": {"type": "string"}, "passed": {"type": "boolean"},
                                                             "message": {"type": "string"},
                                                             "path": {"type": "array", "items": {"type": "string"}}}}}}}
+
+_ROSTER_ENTRY = {"type": "object", "properties": {
+    "name": {"type": "string"}, "email": {"type": "string"}, "entity": {"type": "string"},
+    "entity_name": {"type": "string"}, "status": {"type": "string", "enum": ["active", "inactive", "former"]},
+    "appointed_on": {"type": "string", "format": "date"}, "phone": {"type": ["string", "null"]},
+    "work_location": {"type": ["string", "null"]},
+    "inactive_from": {"type": ["string", "null"], "format": "date",
+                      "description": "GDPB only: the inactivity period the confidant is in, or the next one planned"},
+    "inactive_until": {"type": ["string", "null"], "format": "date", "description": "GDPB only: its last day"},
+    "ended_on": {"type": ["string", "null"], "format": "date", "description": "GDPB only: a former confidant's end "
+                                                                              "of the role"},
+    "training_status": {"type": "string", "enum": ["certified", "role_ended", "overdue", "due", "unknown",
+                                                      "not_applicable"],
+                        "description": "GDPB only: the basic training (within 2 years of the appointment; "
+                                       "not_applicable for a former confidant without it)"},
+    "training_date": {"type": ["string", "null"], "format": "date",
+                      "description": "GDPB only: certified on, role ended on, overdue since, or due by"}}}
+_PUBLISHED_LIST = {"type": "object", "required": ["confidants", "entity", "updated_at"], "properties": {
+    "confidants": {"type": "array", "items": {"type": "object", "properties": {
+        "name": {"type": "string"}, "entity": {"type": "string"}, "entity_name": {"type": "string"},
+        "email": {"type": "string"}, "phone": {"type": ["string", "null"]},
+        "work_location": {"type": ["string", "null"]}}}},
+    "entity": {"type": ["string", "null"], "description": "The entity asked for, or null for every entity"},
+    "updated_at": {"type": ["string", "null"], "format": "date-time",
+                   "description": "When any confidant last changed (also one who left the list), UTC"}}}
+_PUBLIC_FEED = ("Only the active confidants, and of them only the published fields; a confidant who becomes "
+                "inactive, returns or leaves changes it at once. No token, no cookie; CORS for any origin. Poll with "
+                "If-None-Match (the ETag, a hash of the exact bytes) or If-Modified-Since: an unchanged list is a "
+                "304 (Cache-Control: public, no-cache: keep it, but ask again before using it).")
+_PUBLIC_ENTITY = {"name": "entity", "in": "query", "schema": {"type": "string"},
+                  "description": "An entity's code: only its confidants"}
+_IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
+_IF_MODIFIED_SINCE = {"name": "If-Modified-Since", "in": "header", "schema": {"type": "string"}}
+_FEED_HEADERS = {name: {"schema": {"type": "string"}} for name in ("ETag", "Last-Modified", "Cache-Control")}
 
 OPENAPI = {
     "openapi": "3.1.0",
@@ -284,15 +318,44 @@ OPENAPI = {
                 "user": {"type": "string", "format": "email"}}})},
             "responses": _responses((200, "Handed over; the task", "Task"), 403, 404, 409, 422)}},
         "/confidants": {"get": {
-            "summary": "The roster: name, e-mail, entity, status, appointed on",
+            "summary": "The roster: name, e-mail, entity, status, appointed on, and the published phone and work "
+                       "location; for the GDPB (PAPSY, admins) also the inactivity period, the end of the role and the "
+                       "basic training",
+            "description": "status: one status, or all of them (`all`, the GDPB only); absent, every status the "
+                           "caller may list (the active confidants for everyone outside the GDPB). Asking another "
+                           "status than active, or `all`, from outside the GDPB is refused (403), never narrowed.",
             "parameters": [
-                {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["active", "inactive", "former"]}},
-                {"name": "entity", "in": "query", "schema": {"type": "string"}}],
-            "responses": _responses((200, "The confidants", {"type": "object", "properties": {"confidants": {
-                "type": "array", "items": {"type": "object", "properties": {
-                    "name": {"type": "string"}, "email": {"type": "string"}, "entity": {"type": "string"},
-                    "entity_name": {"type": "string"}, "status": {"type": "string"},
-                    "appointed_on": {"type": "string", "format": "date"}}}}}}), 403, 422)}},
+                {"name": "status", "in": "query",
+                 "schema": {"type": "string", "enum": ["active", "inactive", "former", "all"]}},
+                {"name": "entity", "in": "query", "schema": {"type": "string"}, "description": "An entity's code"}],
+            "responses": _responses((200, "The confidants, by entity and name", {
+                "type": "object", "properties": {"confidants": {"type": "array", "items": _ROSTER_ENTRY}}}),
+                403, 422)}},
+        "/public/confidants": {"get": {
+            "summary": "The published list of active confidants (R14), without a token: for the intranet",
+            "description": _PUBLIC_FEED,
+            "security": [],
+            "parameters": [_PUBLIC_ENTITY, _IF_NONE_MATCH, _IF_MODIFIED_SINCE],
+            "responses": {
+                "200": {"description": "The list", "headers": _FEED_HEADERS, **_json(_PUBLISHED_LIST)},
+                "304": {"description": "Unchanged since the ETag or date the caller sent: no body",
+                        "headers": _FEED_HEADERS},
+                "422": {"description": "Unknown entity", **_json("FieldErrors")},
+                "503": _responses((200, "", {}))["503"]}}},
+        "/public/confidants.csv": {"get": {
+            "summary": "The same list as CSV for spreadsheets, without a token: UTF-8 with a byte order mark, "
+                       "semicolon-separated (as Excel in Dutch (Belgium) opens it), CRLF; a header row (Naam, "
+                       "Entiteit, Code entiteit, E-mail, Telefoon, Werkplaats)",
+            "description": _PUBLIC_FEED,
+            "security": [],
+            "parameters": [_PUBLIC_ENTITY, _IF_NONE_MATCH, _IF_MODIFIED_SINCE],
+            "responses": {
+                "200": {"description": "The list", "headers": _FEED_HEADERS,
+                        "content": {"text/csv": {"schema": {"type": "string"}}}},
+                "304": {"description": "Unchanged since the ETag or date the caller sent: no body",
+                        "headers": _FEED_HEADERS},
+                "422": {"description": "Unknown entity", **_json("FieldErrors")},
+                "503": _responses((200, "", {}))["503"]}}},
         "/openapi.json": {"get": {"summary": "This document", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     },

@@ -12,7 +12,9 @@ from app.engine import registry
 from app.engine.errors import InvalidData, NotFound
 from app.modeling import checks, migrations
 from app.modeling import versions as modeling
+from app.roster import full_list
 from app.roster import services as roster
+from app.ui import local_today
 from app.workflow import claims, inbox, instance_admin, instance_list, instances, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -164,7 +166,8 @@ def assign_task(task_id: int):
 @bp.get("/confidants")
 def confidants():
     visible = roster.visible_roster(session(), g.api_user, request.args.get("status"), request.args.get("entity"))
-    return jsonify({"confidants": [out.confidant(c) for c in visible.confidants]})
+    rows = full_list.listed(session(), visible, g.api_user, local_today())
+    return jsonify({"confidants": [out.confidant(row) for row in rows]})
 
 
 def _json_body() -> dict:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.engine.migration import reason_text
-from app.models import Confidant, ProcessInstance, ProcessModelVersion, Task
+from app.models import ProcessInstance, ProcessModelVersion, Task
+from app.roster.full_list import Listed
 from app.workflow import instances
 from app.workflow.instances import incident_text
 from app.workflow.inbox import InboxTask
@@ -79,9 +80,19 @@ def instance_status(row: ProcessInstance) -> dict:
     return {"id": row.id, "status": str(row.status), "model": row.model_version.model_key, "incident": incident_text(row)}
 
 
-def confidant(row: Confidant) -> dict:
-    return {"name": row.name, "email": row.email, "entity": row.entity.code, "entity_name": row.entity.name,
-            "status": str(row.status), "appointed_on": _iso(row.appointed_on)}
+def confidant(row: Listed) -> dict:
+    """A confidant on the roster; for the GDPB, who keeps the list of all appointed (R15), also the inactivity
+    period (the current or next one), the end of the role of a former one and the basic training (R11)."""
+    c = row.confidant
+    shown = {"name": c.name, "email": c.email, "entity": c.entity.code, "entity_name": c.entity.name,
+             "status": str(c.status), "appointed_on": _iso(c.appointed_on), "phone": c.phone,
+             "work_location": c.work_location}
+    if not row.full:
+        return shown
+    return {**shown, "inactive_from": _iso(row.period.starts_on) if row.period else None,
+            "inactive_until": _iso(row.period.ends_on) if row.period else None,
+            "ended_on": _iso(c.ended_on) if c.status == "former" else None,
+            "training_status": row.training, "training_date": _iso(row.training_on)}
 
 
 def migration_plan(plan) -> dict:

@@ -97,6 +97,138 @@ def can_register_for_sessions(user: User) -> bool:
     return user.has_role(Role.CONFIDANT)
 
 
+# ---- The conversation room in the Herman Teirlinck building (R17) ----
+# The room is the GDPB's, shared by every entity: every PAPSY sees its whole week and who booked it (to plan their
+# own conversations, and to see a conflict before deciding). A request is decided by "the PAPSY" of R17: a PAPSY
+# assigned to the requesting confidant's entity, who knows that confidant; an entity with no active PAPSY would leave
+# its confidants' requests without anyone to decide, so there every PAPSY decides. Confidants see which half hours
+# are taken, never by whom.
+from app.models import Entity, RoomBooking, UserRole, papsy_assignment  # noqa: E402
+
+
+def can_see_room(user: User) -> bool:
+    """The room's week: for confidants (to ask) and PAPSY (to decide); not the employer side, not admins as such."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.CONFIDANT)
+
+
+def can_request_room(session: Session, user: User) -> bool:
+    """An active confidant, with an entity, asks for the room."""
+    return own_confidant(session, user) is not None
+
+
+def can_see_who_booked_room(user: User) -> bool:
+    return user.has_role(Role.PAPSY)
+
+
+def entities_without_papsy(session: Session) -> set[int]:
+    """The entities no active PAPSY is assigned to."""
+    covered = select(papsy_assignment.c.entity_id).join(User, User.id == papsy_assignment.c.user_id).join(
+        UserRole, UserRole.user_id == User.id).where(User.active.is_(True), UserRole.role == Role.PAPSY.value)
+    return set(session.scalars(select(Entity.id).where(Entity.id.not_in(covered))))
+
+
+def room_decision_entity_ids(session: Session, user: User) -> set[int]:
+    """The entities whose confidants' room requests ``user`` decides: their own, and those without a PAPSY."""
+    if not user.has_role(Role.PAPSY):
+        return set()
+    return {entity.id for entity in user.papsy_entities} | entities_without_papsy(session)
+
+
+def can_decide_room_booking(session: Session, user: User, entity_id: int | None) -> bool:
+    """A PAPSY of the requesting confidant's entity (``entity_id``; every PAPSY when it has none, or no PAPSY)."""
+    if not user.has_role(Role.PAPSY):
+        return False
+    return entity_id is None or entity_id in room_decision_entity_ids(session, user)
+
+
+def can_cancel_room_booking(user: User, booking: RoomBooking) -> bool:
+    """Only the confidant who asked withdraws a request or cancels a booking."""
+    return booking.requested_by_id == user.id
+
+
+def can_open_room_booking_file(user: User, booking: RoomBooking) -> bool:
+    """The calendar file of a booking is its requester's."""
+    return booking.requested_by_id == user.id
+def can_view_published_list(user: User) -> bool:
+    """The list of active confidants is published (R14): the page and the intranet's feeds need no login."""
+    return True
+
+
+def can_edit_published_details(user: User, confidant: Confidant) -> bool:
+    """A confidant keeps their own phone number and work location on the published list (R14) while appointed
+    (active, or temporarily inactive and coming back); a former confidant is no longer on it."""
+    return (user.has_role(Role.CONFIDANT) and confidant.user_id == user.id
+            and confidant.status != ConfidantStatus.FORMER)
+
+
+def keeps_published_details(user: User) -> bool:
+    """Confidants have details of their own on the published list (the page itself refuses a former one)."""
+    return user.has_role(Role.CONFIDANT)
+def retention_entity_ids(user: User) -> set[int]:
+    """M27: the entities whose closed dossiers' retention a user watches over: a PAPSY's own entities. Not an admin's
+    (the platform's operators stop no shredding) and not the employer's."""
+    return {entity.id for entity in user.papsy_entities} if user.has_role(Role.PAPSY) else set()
+
+
+def can_oversee_retention(user: User) -> bool:
+    """The page of closed dossiers nearing their shredding is a PAPSY's; it shows categorical facts only."""
+    return user.has_role(Role.PAPSY)
+
+
+def can_hold_dossier(user: User, entity_id: int) -> bool:
+    """A PAPSY of the dossier's entity sets and lifts a legal hold on it; this opens none of its content."""
+    return entity_id in retention_entity_ids(user)
+# Laying down the role (R19): app/lifecycle/resignation*.py and handover.py.
+
+def can_lay_down_role(user: User) -> bool:
+    """A confidant lays down their own role ("Ik leg mijn rol neer")."""
+    return user.has_role(Role.CONFIDANT)
+
+
+def can_remove_confidant(user: User, confidant: Confidant) -> bool:
+    """A removal is the EOC's decision: started by the EOC secretary of the confidant's own entity."""
+    return user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None and user.entity_id == confidant.entity_id
+
+
+def role_ending_entity_ids(user: User) -> set[int] | None:
+    """The entities whose role endings ``user`` follows: a PAPSY theirs, an EOC secretary their own, an admin every
+    one (None); a confidant none (their own is on their own page)."""
+    if user.has_role(Role.ADMIN):
+        return None
+    ids: set[int] = set()
+    if user.has_role(Role.PAPSY):
+        ids |= {entity.id for entity in user.papsy_entities}
+    if user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None:
+        ids.add(user.entity_id)
+    return ids
+
+
+def can_view_role_endings(user: User) -> bool:
+    return user.has_role(Role.ADMIN) or user.has_role(Role.PAPSY) or user.has_role(Role.EOC_SECRETARY)
+
+
+def can_withdraw_role_ending(user: User, ending) -> bool:
+    """Who started it takes it back: the confidant their resignation, the entity's EOC secretary a removal."""
+    if ending.kind == "resignation":
+        return ending.confidant.user_id == user.id and user.has_role(Role.CONFIDANT)
+    return can_remove_confidant(user, ending.confidant)
+
+
+def can_receive_dossier(user: User, entity_id: int) -> bool:
+    """A dossier handed over on leaving the role goes to an active confidant of the same entity (R1) or to a PAPSY
+    of that entity (R19)."""
+    if not user.active:
+        return False
+    if user.has_role(Role.CONFIDANT) and user.entity_id == entity_id:
+        return True
+    return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
+
+
+def can_start_removal(user: User) -> bool:
+    """The EOC secretary of an entity may start the removal of one of its confidants (``can_remove_confidant``)."""
+    return user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None
+
+
 # ---- The document library (R16) ----
 
 def can_manage_library(user: User) -> bool:

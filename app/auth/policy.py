@@ -12,6 +12,7 @@ from collections.abc import Set
 
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, and_, bindparam, or_, select, true, union_all
+from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.db import in_list_of
@@ -398,9 +399,26 @@ def can_keep_dossiers(user: User) -> bool:
     return user.has_role(Role.CONFIDANT) and user.entity_id is not None
 
 
+def can_hold_dossiers(user: User) -> bool:
+    """Who has a dossier list and may open the dossiers kept under their name: the confidants, and a PAPSY, who keeps
+    the dossiers a confidant laying down the role handed over to them with the requesters' consent (R19). Only
+    confidants register new ones (``can_keep_dossiers``)."""
+    return can_keep_dossiers(user) or user.has_role(Role.PAPSY)
+
+
+def has_dossier_list(session: Session, user: User) -> bool:
+    """Who enters the dossier pages: every confidant; a PAPSY once a dossier was handed over to them (one indexed
+    look-up, for a PAPSY only)."""
+    if can_keep_dossiers(user):
+        return True
+    return can_hold_dossiers(user) and session.scalar(
+        select(Dossier.id).where(Dossier.confidant_id == user.id).limit(1)) is not None
+
+
 def can_open_dossier(user: User, confidant_id: int) -> bool:
-    """A dossier is its confidant's alone (R2): not a PAPSY's, not an admin's."""
-    return can_keep_dossiers(user) and user.id == confidant_id and can_read_confidential(user)
+    """A dossier is its keeper's alone (R2): its confidant's, or the PAPSY's it was handed over to (R19); never an
+    admin's, nor another PAPSY's."""
+    return can_hold_dossiers(user) and user.id == confidant_id and can_read_confidential(user)
 
 
 def can_view_data_names(user: User, access: InstanceAccess) -> bool:

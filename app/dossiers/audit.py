@@ -78,15 +78,25 @@ def configure(audit_key: str) -> None:
 def record(session: Session, actor_id: int | None, dossier_id: int | None, action: str,
            audit_key: str | None = None) -> AuditEntry:
     """Append an entry, in the caller's transaction: no audit entry, no access."""
+    return record_many(session, actor_id, [dossier_id], action, audit_key)[0]
+
+
+def record_many(session: Session, actor_id: int | None, dossier_ids: list[int | None], action: str,
+                audit_key: str | None = None) -> list[AuditEntry]:
+    """An entry per dossier, appended in the caller's transaction as one run of the chain: one lock and one read of
+    the head for the run (a batch job's, such as the daily shredding), the same chain as ``record`` one by one."""
     mac_key = _mac_key(_configured(audit_key))
     _lock(session)
     previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
-    entry = AuditEntry(at=now(), actor_id=actor_id, dossier_id=dossier_id, action=action, prev_hash=previous,
-                       scheme=KEYED)
-    entry.hash = _digest(entry, mac_key)
-    session.add(entry)
+    entries = []
+    for dossier_id in dossier_ids:
+        entry = AuditEntry(at=now(), actor_id=actor_id, dossier_id=dossier_id, action=action, prev_hash=previous,
+                           scheme=KEYED)
+        entry.hash = previous = _digest(entry, mac_key)
+        entries.append(entry)
+    session.add_all(entries)
     session.flush()
-    return entry
+    return entries
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from app import i18n, ui
 from app.auth import policy
+from app.clock import now
 from app.models import User
 from app.models.dossiers import Dossier, DossierFact, EscalationState, FactKind, Intervention, PersonLevel, Theme
+from app.retention import services as retention
 
 PAGE_SIZE = 50
 FactLabels = Mapping[str, Mapping[str, str]]  # FactKind -> value -> its label (a value without one shows as is)
@@ -31,7 +33,8 @@ def step_label(state: str | None) -> str | None:
     return str(label) if label is not None else None
 
 
-_SHOWN = (Dossier.id, Dossier.opened_on, Dossier.closed_on, Dossier.delicate, Dossier.escalation_state)
+_SHOWN = (Dossier.id, Dossier.opened_on, Dossier.closed_on, Dossier.delicate, Dossier.escalation_state,
+          Dossier.retention_notice_on, Dossier.shredded_at, retention.held().label("held"))
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class ListRow:
     opened_on: str
     themes: str  # labels, comma-separated
     persons: str
-    status: str  # "lopend", "afgesloten op 2 dec. 2026"
+    status: str  # "lopend", "afgesloten op 2 dec. 2026; vernietiging op 2 dec. 2031" (M27)
     delicate: bool
     step: str  # a delicate open case's step with the PAPSY, or ""
 
@@ -79,7 +82,7 @@ def parse_filters(args) -> tuple[Filters, dict[str, str]]:
 def list_for(session: Session, confidant: User, filters: Filters, page: int = 1,
              labels: FactLabels | None = None) -> tuple[list[ListRow], int]:
     """A page of the confidant's own dossiers, newest first, filtered on the categorical facts, and their total."""
-    if not policy.can_keep_dossiers(confidant):
+    if not policy.can_hold_dossiers(confidant):
         return [], 0
     conditions = [Dossier.confidant_id == confidant.id, *_chosen(filters)]
     counted = select(func.count(Dossier.id)).where(*conditions)
@@ -94,7 +97,7 @@ def list_for(session: Session, confidant: User, filters: Filters, page: int = 1,
 
 def rows_for(session: Session, confidant: User, ids: Sequence[int], labels: FactLabels | None = None) -> list[ListRow]:
     """The rows of these dossiers of the confidant's, in the order of ``ids`` (a search's finds)."""
-    if not ids or not policy.can_keep_dossiers(confidant):
+    if not ids or not policy.can_hold_dossiers(confidant):
         return []
     shown = select(*_SHOWN).where(Dossier.confidant_id == confidant.id, Dossier.id.in_(ids)).subquery()
     found = {row.id: row for row in _rows(session, shown, labels or {})[0]}
@@ -120,14 +123,40 @@ def _rows(session: Session, shown: Subquery, labels: FactLabels,
     """The shown dossiers in words, with their themes and persons in the order they were recorded; and ``total``
     read along (None when nothing is shown)."""
     dossiers, facts, total = _read(session, shown, labels, total)
-    title, running, closed = gettext("Dossier %(number)s"), gettext("lopend"), gettext("afgesloten op %(date)s")
+    title = gettext("Dossier %(number)s")
     steps = {state: str(label) for state, label in STEP_LABELS.items()}
-    locale = i18n.display().locale
-    return [ListRow(dossier_id, title % {"number": dossier_id}, ui.written_date(opened_on, locale),
+    status = _Status(i18n.display())
+    return [ListRow(dossier_id, title % {"number": dossier_id}, status.date(opened_on),
                     ", ".join(facts[dossier_id][0]), ", ".join(facts[dossier_id][1]),
-                    closed % {"date": ui.written_date(closed_on, locale)} if closed_on else running, bool(delicate),
+                    status.of(closed_on, notice_on, shredded_at, held), bool(delicate),
                     steps.get(state, "") if delicate and not closed_on else "")
-            for dossier_id, opened_on, closed_on, delicate, state in dossiers], total
+            for dossier_id, opened_on, closed_on, delicate, state, notice_on, shredded_at, held in dossiers], total
+
+
+class _Status:
+    """A dossier's status in words, with its shredding (M27): the words and the retention looked up once a page."""
+
+    def __init__(self, shown: i18n.Display) -> None:
+        self.locale, self.zone = shown.locale, shown.zone
+        self.today = now().astimezone(shown.zone).date()
+        self.years = retention.retention_years()
+        self.running, self.closed = gettext("lopend"), gettext("afgesloten op %(date)s")
+        self.planned, self.held = gettext("vernietiging op %(date)s"), gettext("bewaring opgelegd")
+        self.shredded = gettext("vernietigd op %(date)s")
+
+    def date(self, value) -> str:
+        return ui.written_date(value, self.locale)
+
+    def of(self, closed_on, notice_on, shredded_at, held) -> str:
+        if not closed_on:
+            return self.running
+        closed = self.closed % {"date": self.date(closed_on)}
+        if shredded_at is not None:
+            return f"{closed}, {self.shredded % {'date': self.date(shredded_at.astimezone(self.zone).date())}}"
+        if held:
+            return f"{closed}; {self.held}"
+        shred_on = retention.planned_date(closed_on, notice_on, self.today, self.years)
+        return f"{closed}; {self.planned % {'date': self.date(shred_on)}}"
 
 
 def _read(session: Session, shown: Subquery, labels: FactLabels,
@@ -141,10 +170,10 @@ def _read(session: Session, shown: Subquery, labels: FactLabels,
         .order_by(shown.c.opened_on.desc(), shown.c.id.desc(), DossierFact.id)).all()
     dossiers, facts = [], {}
     themes, persons = labels.get(FactKind.THEME, {}), labels.get(FactKind.PERSON, {})
-    for dossier_id, opened_on, closed_on, delicate, state, kind, value, _total in lines:
+    for dossier_id, opened_on, closed_on, delicate, state, notice_on, shredded_at, held, kind, value, _total in lines:
         if dossier_id not in facts:
             facts[dossier_id] = ([], [])
-            dossiers.append((dossier_id, opened_on, closed_on, delicate, state))
+            dossiers.append((dossier_id, opened_on, closed_on, delicate, state, notice_on, shredded_at, held))
         if kind == FactKind.THEME:
             facts[dossier_id][0].append(themes.get(value, value))
         elif kind == FactKind.PERSON:

@@ -29,6 +29,9 @@ from app.models.dossiers import (
 from app.workflow.checks import form_check
 
 PROCESS, APPROVAL = "key_recovery", "approve_recovery"
+# M27: a shredded dossier has no key left, the recovery key's wrap included; there is nothing to open again.
+SHREDDED = _l("Dit dossier werd na de bewaartermijn vernietigd: zijn inhoud en sleutels bestaan niet meer, ook niet "
+              "voor de herstelsleutel. Er valt niets te herstellen of over te dragen.")
 
 
 class RecoveryRefused(ValueError):
@@ -50,6 +53,8 @@ def request_names_confidants_of_the_entity(session: Session, entity_id: int, dat
         dossier = session.get(Dossier, data.get("dossier_id") or 0)
         if dossier is None or confidant is None or dossier.confidant_id != confidant.id:
             errors["dossier_id"] = str(_l("Dit dossier hoort niet bij deze vertrouwenspersoon."))
+        elif dossier.shredded_at is not None:
+            errors["dossier_id"] = str(SHREDDED)
     return errors
 
 
@@ -83,9 +88,12 @@ def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) 
     if data["kind"] == "handover":
         reader = find_user(session, data["new_confidant_email"])
         dossiers = [session.get(Dossier, data["dossier_id"])]
+        if dossiers[0].shredded_at is not None:  # shredded after the request was made
+            raise RecoveryRefused(SHREDDED)
     else:
         reader = confidant
-        dossiers = list(session.scalars(select(Dossier).where(Dossier.confidant_id == confidant.id)))
+        dossiers = list(session.scalars(select(Dossier).where(Dossier.confidant_id == confidant.id,
+                                                              Dossier.shredded_at.is_(None))))
     if reader.account_reset_by_id == admin.id:
         raise RecoveryRefused(_l("U stelde het account van deze vertrouwenspersoon zelf opnieuw in: een andere "
                                  "beheerder keurt dit herstel goed. Zo kan niemand alleen een account met zijn "

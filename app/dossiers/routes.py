@@ -12,12 +12,13 @@ from app import model_texts
 from app.auth import login_steps, policy
 from app.db import session as db_session
 from app.dossiers import escalation, listing, services, summary_sharing
-from app.dossiers.services import DossierRefused, NeedsRecovery, NotYours
+from app.dossiers.services import DossierRefused, NeedsRecovery, NotYours, Shredded
 from app.engine.errors import InvalidData
 from app.forms import FormDefinition, load_form
 from app.forms.fields import token
 from app.forms.submission import parse_submission
 from app.models.dossiers import EscalationState, FactKind
+from app.retention import services as retention_services
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 
@@ -57,7 +58,7 @@ def share_summaries_taken_up():
 @bp.before_request
 @login_required
 def only_confidants():
-    if not policy.can_keep_dossiers(current_user):
+    if not policy.has_dossier_list(db_session(), current_user):  # a PAPSY's: those handed over to them (R19)
         abort(403)
 
 
@@ -82,6 +83,8 @@ def search():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
+    if not policy.can_keep_dossiers(current_user):  # only confidants register requests (R6)
+        abort(403)
     form = _form("dossier")
     if request.method == "GET":
         return render_template("dossiers/edit.html", form=form, values={"opened_on": services.today().isoformat()},
@@ -115,7 +118,10 @@ def add_note(dossier_id: int):
     data, errors = parse_submission(_form("dossier_note"), request.form, request.files)
     if errors:
         return _dossier_page(dossier_id, private, "note", data, errors)
-    _or_404(lambda: services.add_note(db_session(), current_user, dossier_id, private, data["note"]))
+    try:
+        _or_404(lambda: services.add_note(db_session(), current_user, dossier_id, private, data["note"]))
+    except Shredded as exc:
+        return _refused_on_page(dossier_id, exc)
     flash(_("Notitie bewaard."), "info")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="notes"))
 
@@ -128,6 +134,8 @@ def edit(dossier_id: int):
     form = _form("dossier")
     if request.method == "GET":
         view = _or_404(lambda: services.read(db_session(), current_user, dossier_id, private))
+        if view.shredded:
+            return _refused_on_page(dossier_id)
         return render_template("dossiers/edit.html", form=form, values=_values_of(view), errors={},
                                dossier=view.dossier)
     dossier = _or_404(lambda: services.own_dossier(db_session(), current_user, dossier_id))
@@ -135,6 +143,8 @@ def edit(dossier_id: int):
     if not errors:
         try:
             updated = services.update(db_session(), current_user, dossier_id, private, _typed(data))
+        except Shredded as exc:
+            return _refused_on_page(dossier_id, exc)
         except DossierRefused as exc:
             errors = {exc.field or "": str(exc.message)}
         else:
@@ -154,6 +164,8 @@ def close(dossier_id: int):
         try:
             _or_404(lambda: services.close(db_session(), current_user, dossier_id,
                                            date.fromisoformat(data["closed_on"]), data["outcome"]))
+        except Shredded as exc:
+            return _refused_on_page(dossier_id, exc)
         except DossierRefused as exc:
             errors = {exc.field or "": str(exc.message)}
     if errors:
@@ -210,11 +222,20 @@ def _dossier_page(dossier_id: int, private: bytes, refused_form: str | None = No
     """The dossier page; after a refused form, that form again with what was typed and why (422)."""
     view = _or_404(lambda: services.read(db_session(), current_user, dossier_id, private))
     forms = {"note": _form("dossier_note"), "close": _form("dossier_close"), "summary": _form("delicate_summary")}
+    retention = retention_services.view_of(db_session(), view.dossier, services.today())
     page = render_template("dossiers/show.html", view=view, dossier=view.dossier, forms=forms, form=_form("dossier"),
+                           retention=retention,
                            consultation_form=_form("delicate_consultation"), FactKind=FactKind,
                            EscalationState=EscalationState, values={refused_form: values or {}},
                            errors={refused_form: errors or {}})
     return page, 422 if errors else 200
+
+
+def _refused_on_page(dossier_id: int, refusal: Shredded | None = None):
+    """Back to the dossier's page with why nothing changed: a shredded dossier takes no more writing."""
+    db_session().rollback()
+    flash(str(refusal.message if refusal else services.SHREDDED), "error")
+    return redirect(url_for("dossiers.show", dossier_id=dossier_id))
 
 
 def _tell_if_delicate(dossier) -> None:

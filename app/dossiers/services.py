@@ -32,6 +32,7 @@ from app.models.dossiers import (
     ReaderKind,
 )
 
+SHREDDED = _l("Dit dossier werd na de bewaartermijn vernietigd: er kan niets meer aan gewijzigd of toegevoegd worden.")
 FACT_FIELDS = {"themes": FactKind.THEME, "persons": FactKind.PERSON, "interventions": FactKind.INTERVENTION}
 
 
@@ -41,6 +42,10 @@ class DossierRefused(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(str(message))
         self.message, self.field = message, field
+
+
+class Shredded(DossierRefused):
+    """The dossier was crypto-shredded after its retention period (M27): nothing can be written into it."""
 
 
 class NotYours(LookupError):
@@ -63,6 +68,7 @@ class DossierView:
     requester: str
     notes: list[NoteView]
     consultation: consultation.ConsultationView | None = None  # a delicate case's, once the PAPSY recorded it
+    shredded: bool = False  # crypto-shredded after its retention period (M27): its categorical facts only
 
 
 def today() -> date:
@@ -115,7 +121,7 @@ def register(session: Session, confidant: User, data: dict) -> Dossier:
 
 
 def update(session: Session, confidant: User, dossier_id: int, private: bytes, data: dict) -> Dossier:
-    dossier = own_dossier(session, confidant, dossier_id)
+    dossier = kept_dossier(session, confidant, dossier_id)
     check_rules(data)
     _apply_facts(dossier, data)
     dossier.updated_at = now()
@@ -128,7 +134,7 @@ def update(session: Session, confidant: User, dossier_id: int, private: bytes, d
 
 
 def add_note(session: Session, confidant: User, dossier_id: int, private: bytes, text: str) -> None:
-    dossier = own_dossier(session, confidant, dossier_id)
+    dossier = kept_dossier(session, confidant, dossier_id)
     data_key = _data_key(session, dossier, confidant, private)
     _seal_content(session, dossier, data_key, {"note": text})
     dossier.updated_at = now()
@@ -136,7 +142,7 @@ def add_note(session: Session, confidant: User, dossier_id: int, private: bytes,
 
 
 def close(session: Session, confidant: User, dossier_id: int, closed_on: date, outcome: str) -> Dossier:
-    dossier = own_dossier(session, confidant, dossier_id)
+    dossier = kept_dossier(session, confidant, dossier_id)
     if closed_on < dossier.opened_on:
         raise DossierRefused(_l("Een dossier kan niet afgesloten worden voor het geopend werd."), "closed_on")
     if closed_on > today():
@@ -150,8 +156,11 @@ def close(session: Session, confidant: User, dossier_id: int, closed_on: date, o
 
 
 def read(session: Session, confidant: User, dossier_id: int, private: bytes) -> DossierView:
-    """The dossier with its confidential content opened; the read is audited."""
+    """The dossier with its confidential content opened; the read is audited. A shredded dossier has no content
+    and no key left: its categorical facts only, and nothing to audit."""
     dossier = own_dossier(session, confidant, dossier_id)
+    if dossier.shredded_at is not None:
+        return DossierView(dossier, "", [], shredded=True)
     data_key = _data_key(session, dossier, confidant, private)
     requester = keys.decrypt(data_key, dossier.requester_sealed, contexts.dossier_field(dossier.id, "requester")) \
         if dossier.requester_sealed else ""
@@ -183,11 +192,19 @@ def own_dossier(session: Session, user: User, dossier_id: int) -> Dossier:
     return dossier
 
 
+def kept_dossier(session: Session, user: User, dossier_id: int) -> Dossier:
+    """``own_dossier``, refused once it was shredded: nothing can be written into it any more."""
+    dossier = own_dossier(session, user, dossier_id)
+    if dossier.shredded_at is not None:
+        raise Shredded(SHREDDED)
+    return dossier
+
+
 def search_requester(session: Session, confidant: User, private: bytes, needle: str, limit: int = 2000) -> list[int]:
     """Ids of the confidant's dossiers whose requester contains ``needle`` (case-insensitive). The names are
     sealed, so they are opened here one by one; the search is audited once, without the term."""
     needle = needle.strip().casefold()
-    if not needle or not policy.can_keep_dossiers(confidant):
+    if not needle or not policy.can_hold_dossiers(confidant):
         return []
     found = []
     rows = session.execute(

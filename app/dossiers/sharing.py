@@ -58,8 +58,10 @@ def hand_over(session: Session, keeper: User, private: bytes, dossier_id: int, r
     _rewrap(session, DossierKey, DossierKey.dossier_id, dossier.id, keeper, receiver, receiver_public,
             data_key, contexts.data_key_for)
     _move_owned_keys(session, dossier, keeper, private, receiver, receiver_public)
-    session.execute(delete(DossierKey).where(DossierKey.dossier_id == dossier.id,
-                                             DossierKey.reader == ReaderKind.STAND_IN))
+    for stand_in in session.scalars(select(DossierShare).where(
+            DossierShare.dossier_id == dossier.id, DossierShare.kind == ShareKind.STAND_IN,
+            DossierShare.ended_at.is_(None))):
+        end_stand_in(session, stand_in, keeper.id)  # the next keeper decides anew whom to share with
     dossier.confidant_id, dossier.updated_at = receiver.id, now()
     share = _record(session, dossier, ShareKind.HANDOVER, keeper, receiver, consent_on, consent_way,
                     role_ending_id=role_ending_id)

@@ -187,6 +187,15 @@ def remove_member(session: Session, actor: User, group: IntervisionGroup, confid
     _leave(session, membership)
 
 
+def leave_on_role_end(session: Session, confidant: Confidant) -> GroupMembership | None:
+    """The confidant's role ended (R19): their membership ends and their future places are cancelled; the history
+    and past attendance stay. Nothing to end changes nothing."""
+    membership = current_membership(session, confidant)
+    if membership is not None:
+        _leave(session, membership)
+    return membership
+
+
 def _join(session: Session, group: IntervisionGroup, confidant: Confidant, actor: User | None) -> GroupMembership:
     membership = GroupMembership(group_id=group.id, group=group, confidant_id=confidant.id, confidant=confidant,
                                  joined_on=today(), added_by_id=actor.id if actor else None)

@@ -126,15 +126,20 @@ class Roster:
     statuses: list[str]
 
 
+ALL = "all"  # the status filter's choice for every status: inactive and former ones too (R15)
+
+
 def visible_roster(session: Session, user: User, status: str | None, entity_code: str | None) -> Roster:
     """The roster as ``user`` may see it (R14: the active confidants are published; R15: the full list is the
-    GDPB's), of one status (None: every status the user may list) and one entity (None or "": every entity).
-    An unknown status or entity is refused, and so is a status the user may not list: never silently ignored."""
+    GDPB's), of one status, or "all" statuses (None: every status the user may list), and one entity (None or
+    "": every entity). An unknown status or entity is refused, and so is a status the user may not list ("all"
+    asks for the inactive and former ones too): never silently ignored."""
     allowed = policy.roster_statuses_for(user)
-    if status is not None and status not in ConfidantStatus._value2member_map_:
+    if status is not None and status != ALL and status not in ConfidantStatus._value2member_map_:
         raise InvalidData({"status": _l("Onbekende status. Kies actief, tijdelijk inactief of voormalig.")})
-    if status is not None and status not in allowed:
+    if status is not None and (status not in allowed if status != ALL else len(allowed) < len(ConfidantStatus)):
         raise NotAllowed(_l("Alleen de GDPB ziet ook de tijdelijk inactieve en voormalige vertrouwenspersonen."))
+    status = None if status == ALL else status
     entity = entity_by_code(session, entity_code) if entity_code else None
     if entity_code and entity is None:
         raise InvalidData({"entity": _l("Onbekende entiteit.")})

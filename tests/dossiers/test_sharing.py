@@ -80,3 +80,15 @@ def test_r14_a_stand_in_reads_until_the_share_ends(session, keepers, time_machin
     assert session.get(DossierKey, (dossier_id, "stand_in", koen.id)) is None
     assert sharing.active_share(session, dossier_id, koen.id) is None
     assert session.scalars(select(AuditEntry.action)).all().count("end_stand_in") == 1
+
+
+def test_r19_a_handover_ends_the_stand_in_s_access(session, keepers, time_machine):
+    time_machine.move_to("2026-12-01 10:00")
+    sofie, sofie_key, koen, koen_key, dossier_id = keepers
+    sharing.share_with_stand_in(session, sofie, sofie_key, dossier_id, koen, date(2026, 11, 30), "email",
+                                inactivity_id=None)
+    sharing.hand_over(session, sofie, sofie_key, dossier_id, koen, date(2026, 11, 30), "written")
+    session.commit()
+    assert sharing.active_share(session, dossier_id, koen.id) is None
+    assert session.get(DossierKey, (dossier_id, "stand_in", koen.id)) is None
+    assert dossiers.read(session, koen, dossier_id, koen_key).requester == CANARY_NAME

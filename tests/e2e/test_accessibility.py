@@ -26,6 +26,16 @@ from tests.e2e.instance_admin_pages import (
     admin_migration_report,
 )
 from tests.e2e.intervision_compliance_pages import compliance_bad_year, compliance_view, confidant_home_intervision
+from tests.e2e.room_pages import room_request_refused, room_requests, room_week
+from tests.e2e.roster_list_pages import full_list, own_details_refused, published_list
+from tests.e2e.retention_pages import retention_hold_refused, retention_overview, shredded_dossier
+from tests.e2e.resignation_pages import (
+    removal_refused,
+    resignation_dossiers_refused,
+    resignation_running,
+    resignation_start_errors,
+    role_endings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -505,6 +515,20 @@ PAGES = {
     "training-registered": training_registered,
     "trainings-list": trainings_list,
     "training-participants": training_participants,
+    "room-week": room_week,
+    "room-request-refused": room_request_refused,
+    "room-requests": room_requests,
+    "published-list": published_list,
+    "roster-all-appointed": full_list,
+    "roster-own-details-errors": own_details_refused,
+    "retention-overview": retention_overview,
+    "retention-hold-refused": retention_hold_refused,
+    "shredded-dossier": shredded_dossier,
+    "resignation-start-errors": resignation_start_errors,
+    "resignation-running": resignation_running,
+    "resignation-dossiers-refused": resignation_dossiers_refused,
+    "role-endings": role_endings,
+    "removal-refused": removal_refused,
     "library-overview": library_overview,
     "library-folder": library_folder,
     "library-search": library_search,

@@ -239,7 +239,7 @@ TASK_QUERIES = st.fixed_dictionaries({}, optional={
     "per_page": st.one_of(st.integers(-2, 250).map(str), NUMBERS),
     "unknown": TEXT})
 QUERIES = st.fixed_dictionaries({}, optional={
-    "status": st.one_of(st.sampled_from(["active", "inactive", "former"]), TEXT),
+    "status": st.one_of(st.sampled_from(["active", "inactive", "former", "all"]), TEXT),
     "entity": st.one_of(st.sampled_from(["OMG", "AWV", "omg"]), LOOKUP_TEXT),
     "unknown": TEXT})
 
@@ -261,6 +261,7 @@ def reads(instance_ids: list[int], task_ids: list[int]) -> st.SearchStrategy:
         st.sampled_from(["/tasks", "/process-models", "/openapi.json"]).map(lambda path: (path, {}, None)),
         TASK_QUERIES.map(lambda query: ("/tasks", {}, query)),
         QUERIES.map(lambda query: ("/confidants", {}, query)),
+        st.tuples(st.sampled_from(["/public/confidants", "/public/confidants.csv"]), st.just({}), QUERIES),
         LIST_QUERIES.map(lambda query: ("/process-instances", {}, query)),
     )
 

@@ -23,6 +23,19 @@ FIELDS = {
                           "event_cancelled", "month", "public_url"},
     "place_freed": {"title", "starts", "place", "path", "public_url"},  # R12/R13: moved up from a waiting list
     "intervision_reminder": {"year", "attended", "required", "deadline", "public_url"},
+    # R17: the conversation room; the confidant's name and entity reach the PAPSY, a purpose is a category's words
+    "room_requested": {"name", "entity", "date", "times", "purpose", "public_url"},
+    "room_approved": {"date", "times", "purpose", "place", "week", "public_url"},
+    "room_declined": {"date", "times", "purpose", "reason", "week", "public_url"},
+    "room_cancelled": {"date", "times", "place", "week", "public_url"},
+    "room_freed": {"name", "date", "times", "week", "public_url"},
+    # M27: numbers and opening dates of the dossiers to be shredded, never their content
+    "retention_notice": {"count", "shred_on", "for_papsy", "entity", "years", "dossiers", "public_url"},
+    # R19: a role ending told to the PAPSY and EOC secretary, the confidant removed, its withdrawal, a hand-over
+    "role_ending_notice": {"name", "entity", "removal", "effective", "task_id", "public_url"},
+    "role_ending_removal": {"entity", "effective", "public_url"},
+    "role_ending_withdrawn": {"name", "entity", "removal"},
+    "dossier_handed_over": {"keeper", "number", "public_url"},
     "library_digest": {"documents", "count", "more", "public_url"},  # R16: titles and folders of published documents
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
@@ -33,9 +46,12 @@ FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijk
         "summary": "Intervisie Groep Noord", "date": "12 mrt. 2027", "start_time": "09:00", "end_date": None,
         "end_time": "12:30", "place": "Herman Teirlinckgebouw", "online_url": "https://meet.example/abc",
         "changed": False, "event_cancelled": True, "month": "2027-03", "year": 2027, "attended": 1, "required": 2,
-        "deadline": "31 dec. 2027",
+        "deadline": "31 dec. 2027", "times": "10:00–11:00", "purpose": "Gesprek met een verzoeker",
+        "week": "2027-03-09", "count": 2, "shred_on": "30 nov. 2031", "for_papsy": False, "years": 5,
+        "dossiers": [{"number": 12, "opened_on": "2 nov. 2026"}, {"number": 14, "opened_on": "5 nov. 2026"}],
+        "removal": True, "effective": "1 feb. 2027", "keeper": "Sofie Claes", "number": 12,
         "documents": [{"title": "Gids voor vertrouwenspersonen", "folder": "Wetgeving", "version": 2, "new": False,
-                       "path": "/library/documents/3"}], "count": 1, "more": 0}
+                       "path": "/library/documents/3"}], "more": 0}
 
 
 def test_the_templates_read_exactly_the_documented_fields():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -103,7 +103,7 @@ def redis_bytes(redis_client) -> bytes:
     return b"\n".join(key + b"=" + (redis_client.dump(key) or b"") for key in redis_client.scan_iter(count=1000))
 
 
-def admin_pages(app, email: str = ADMIN) -> str:
+def admin_pages(app, email: str = ADMIN, minimum: int = 100) -> str:
     """Every page an admin (or ``email``) can try: each GET route without arguments, and the pages of (a sample
     of) every instance, task, outbox message, dossier, file and user by id, with the API by token."""
     client = app.test_client()
@@ -122,7 +122,7 @@ def admin_pages(app, email: str = ADMIN) -> str:
     pages += [f"/admin/users/{i}" for i in ids["user_account"]]
     pages += [f"/files/{i}" for i in ids["stored_file"]] + [f"/api/v1/process-instances/{i}" for i in ids["process_instance"]]
     pages += [f"/api/v1/tasks/{i}" for i in ids["task"]]
-    assert len(pages) > 100
+    assert len(pages) > minimum
     return "\n".join(client.get(page, headers=token if page.startswith("/api/") else {}).get_data(as_text=True)
                      for page in pages)
 
@@ -239,3 +239,106 @@ def test_r2_the_configuration_with_the_dump_opens_nothing(app):
                     with pytest.raises(keys.CryptoError):
                         keys.decrypt(guess, bytes(note.body_sealed), f"dossier/{note.dossier_id}/note".encode())
     db.session.remove()
+
+
+def table_bytes(app) -> bytes:
+    """Every row of every table, its binary columns as their raw bytes (a ciphertext is found as it is stored),
+    and on PostgreSQL the pg_dump too."""
+    url = make_url(app.extensions["vertrouwd_settings"].database_url)
+    chunks = []
+    if url.get_backend_name() == "postgresql":
+        chunks.append(subprocess.run(["pg_dump", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+                                      "-U", url.username or "postgres", "-d", url.database],
+                                     capture_output=True, check=True, timeout=120).stdout)
+    with app.app_context():
+        connection = db.session().connection()
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                chunks += [bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode() for v in row]
+    db.session.remove()
+    return b"\n".join(chunks)
+
+
+def test_m27_after_shredding_the_canarys_ciphertexts_and_their_wraps_are_nowhere_in_the_database(app, time_machine):
+    """Crypto-shredding (M27): after the daily job shredded the canary's closed dossiers, not one byte string they
+    were stored as (the sealed requester, notes and summaries, and every key wrap, the recovery key's too) is left in
+    any table (nor in pg_dump on PostgreSQL)."""
+    from zoneinfo import ZoneInfo
+
+    from app import periodic
+    from app.models.dossiers import EscalationState, EscalationSummary, SummaryKey
+
+    time_machine.move_to("2026-12-01 10:00+01:00")
+    fill(app, 20)
+    with app.app_context():
+        session = db.session()
+        keepers = {keeper.id: keeper for keeper in (user(session, OMG_CONFIDANT), user(session, AWV_CONFIDANT))}
+        for dossier in session.scalars(select(Dossier)).all():
+            dossier.escalation_state = EscalationState.CONSULTED  # the PAPSY's consultation, recorded
+            dossiers.close(session, keepers[dossier.confidant_id], dossier.id, date(2026, 11, 30), "resolved")
+        sealed = [*session.scalars(select(Dossier.requester_sealed)), *session.scalars(select(DossierNote.body_sealed)),
+                  *session.scalars(select(EscalationSummary.body_sealed)), *session.scalars(select(DossierKey.wrapped)),
+                  *session.scalars(select(SummaryKey.wrapped))]
+        session.commit()
+    db.session.remove()
+    sealed = [bytes(value) for value in sealed]
+    assert len(sealed) >= 20 * 5, "requester, note, summary, 2 dossier wraps, 3 summary wraps each"
+    before = table_bytes(app)
+    assert all(value in before for value in sealed), "positive control: the scan finds the stored bytes"
+
+    for moment in ("2031-10-31 03:00+01:00", "2031-11-30 03:00+01:00"):  # the notice, then 30 days later
+        time_machine.move_to(moment)
+        assert periodic.run_due(db.session, ZoneInfo("Europe/Brussels"), ["retention.daily"]) == ["retention.daily"]
+    db.session.remove()
+    after = table_bytes(app)
+    assert b"shred" in after and after.count(b"bullying") >= 20, "positive control: the audit and the facts stay"
+    assert [value for value in sealed if value in after] == [], "a ciphertext or a key wrap survived the shredding"
+    assert_nowhere(after, "the database after shredding")
+def test_r2_r19_a_handed_over_canary_is_read_by_its_receiver_only_and_its_former_keeper_keeps_no_key(app,
+                                                                                                  time_machine):
+    """The OMG confidant lays down her role and hands a canary dossier over to her colleague through the web page:
+    the colleague reads it; she, the PAPSY, the employer and an admin find it nowhere; after the effective date no
+    key of hers is left (the recovery key's wrap stays)."""
+    from app.crypto import user_keys
+    from app.demo import DEMO_PASSWORD
+    from app.lifecycle import resignation
+    from app.models import ConsultationKey, SummaryKey
+    from tests.helpers import fire_due
+
+    colleague = "koen.maes@omgeving.vlaanderen.example"
+    time_machine.move_to("2026-12-01 10:00")
+    with app.app_context():
+        session = db.session()
+        for email in (OMG_CONFIDANT, colleague, OMG_PAPSY):
+            user_keys.create_for(session, user(session, email), DEMO_PASSWORD)
+        keeper = user(session, OMG_CONFIDANT)
+        dossier_id = dossiers.register(session, keeper, {
+            "opened_on": date(2026, 11, 2), "requester": CANARY, "themes": ["bullying"], "persons": ["colleague"],
+            "interventions": ["listening"], "note": f"Gesprek met {CANARY}"}).id
+        resignation.start_resignation(session, keeper, date(2026, 12, 20))
+        receiver_id, keeper_id = user(session, colleague).id, keeper.id
+        session.commit()
+    db.session.remove()
+    outgoing = app.test_client()
+    login(outgoing, OMG_CONFIDANT)
+    handed = outgoing.post(f"/role-endings/mine/dossiers/{dossier_id}/hand-over", data={
+        "receiver": str(receiver_id), "consent_on": "2026-11-30", "consent_way": "phone",
+        "csrf_token": csrf_token(outgoing.get("/role-endings/mine/dossiers").get_data(as_text=True))})
+    assert handed.status_code == 302
+    reader = app.test_client()
+    login(reader, colleague)
+    assert CANARY in reader.get(f"/dossiers/{dossier_id}").get_data(as_text=True), "the receiver reads it"
+    assert outgoing.get(f"/dossiers/{dossier_id}").status_code == 404
+    for email in (OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, ADMIN):
+        assert_nowhere(admin_pages(app, email, minimum=50).encode(), f"a page {email} can open after the hand-over")
+
+    with app.app_context():
+        session = db.session()
+        fire_due(session, time_machine, datetime(2026, 12, 19, 23, 5, tzinfo=timezone.utc))
+        left = [session.scalar(select(text("count(*)")).select_from(model).where(
+            model.reader_id == keeper_id, model.reader != "recovery")) for model in (DossierKey, SummaryKey,
+                                                                                     ConsultationKey)]
+        recovery = session.scalar(select(text("count(*)")).select_from(DossierKey).where(
+            DossierKey.dossier_id == dossier_id, DossierKey.reader == "recovery"))
+    db.session.remove()
+    assert left == [0, 0, 0] and recovery == 1

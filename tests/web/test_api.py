@@ -58,7 +58,9 @@ def test_r10_start_complete_and_roster_through_the_api(client, token_for):
 
     roster = client.get("/api/v1/confidants?status=active", headers=papsy).get_json()["confidants"]
     assert {"name": "Jana Vermeulen", "email": "jana.vermeulen@omgeving.vlaanderen.example", "entity": "OMG",
-            "entity_name": "Departement Omgeving", "status": "active", "appointed_on": "2026-10-15"} in roster
+            "entity_name": "Departement Omgeving", "status": "active", "appointed_on": "2026-10-15", "phone": None,
+            "work_location": None, "inactive_from": None, "inactive_until": None, "ended_on": None,
+            "training_status": "due", "training_date": "2028-10-15"} in roster
     detail = client.get(f"/api/v1/process-instances/{instance['id']}", headers=papsy).get_json()
     assert [h["kind"] for h in detail["history"]][-1] == "completed" and detail["pending_timers"] == []
 

@@ -247,7 +247,8 @@ def test_the_list_says_each_dossiers_facts_in_words_the_search_too(client):
     rows = {plain: cells([f'<a href="/dossiers/{plain}">Dossier {plain}</a>', "2 nov. 2026", "Pesterijen, Stress",
                           "Collega", "lopend</td>"]),
             closed: cells([f'<a href="/dossiers/{closed}">Dossier {closed}</a>', "2 nov. 2026", "Stress",
-                           "Rechtstreekse leidinggevende", "afgesloten op 20 nov. 2026</td>"]),
+                           "Rechtstreekse leidinggevende",
+                           "afgesloten op 20 nov. 2026; vernietiging op 20 nov. 2031</td>"]),  # M27: 5 years
             delicate: cells([f'<a href="/dossiers/{delicate}">Dossier {delicate}</a>', "2 nov. 2026",
                              "Ongewenst seksueel gedrag", "Collega",
                              'lopend <span class="badge badge--late">delicaat</span> '
