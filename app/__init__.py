@@ -78,10 +78,11 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.training import services as training_services
     from app.retention import jobs as retention_jobs
     from app.lifecycle import resignation_effective, resignation_steps
+    from app.library import digest as library_digest
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
             training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
-            resignation_effective)
+            resignation_effective, library_digest)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.dossiers.routes import bp as dossiers_bp
     from app.dossiers.take_up_routes import bp as delicate_bp
     from app.intervision import blueprints as intervision_blueprints
+    from app.library.routes import bp as library_bp
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
     from app.room import blueprint as room_blueprint
@@ -126,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
                       assets_bp, *intervision_blueprints(), retention_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(room_blueprint())
+    app.register_blueprint(library_bp)
     csrf.exempt(api_bp)
     from app.roster.published_routes import bp as published_bp  # the published list (R14), without a login
     app.register_blueprint(published_bp)

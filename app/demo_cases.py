@@ -27,6 +27,7 @@ from app.dossiers import services as dossiers
 from app.engine import runner, timers
 from app.intervision.demo import load_intervision_demo
 from app.lifecycle import resignation_demo
+from app.library.demo import load_library_demo
 from app.models import Confidant, Dossier, ProcessInstance, ProcessModelVersion, Task, TaskState, Timer, TimerState
 from app.training.services import start_training
 from app.workflow import claims
@@ -51,7 +52,7 @@ def load_demo_cases(session: Session) -> list[str]:
             make(session)
             session.flush()
             made.append(describe)
-    return made + load_intervision_demo(session)
+    return made + load_intervision_demo(session) + load_library_demo(session)
 
 
 def _closed_appointment(session: Session) -> None:

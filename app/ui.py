@@ -199,6 +199,7 @@ MAIL_KIND_LABELS = {
     "session_invitation": _l("uitnodiging voor een sessie"), "session_cancelled": _l("sessie geannuleerd"),
     "place_freed": _l("plaats vrijgekomen"), "intervision_reminder": _l("herinnering intervisie"),
     "retention_notice": _l("vernietiging van dossiers aangekondigd"),
+    "library_digest": _l("nieuwe documenten"),
 }
 
 

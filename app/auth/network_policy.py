@@ -227,3 +227,62 @@ def can_receive_dossier(user: User, entity_id: int) -> bool:
 def can_start_removal(user: User) -> bool:
     """The EOC secretary of an entity may start the removal of one of its confidants (``can_remove_confidant``)."""
     return user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None
+
+
+# ---- The document library (R16) ----
+
+def can_manage_library(user: User) -> bool:
+    """The GDPB shares the documents: its prevention advisers and the admins make folders, publish, add versions,
+    change and archive, for all confidants or for one entity's."""
+    return user.has_role(Role.PAPSY) or user.has_role(Role.ADMIN)
+
+
+def library_reader(session: Session, user: User) -> Confidant | None:
+    """The user's roster entry when they read the library as a confidant: appointed and not former (a confidant
+    who is temporarily inactive keeps reading; the weekly digest is for active ones only)."""
+    if not user.has_role(Role.CONFIDANT):
+        return None
+    from flask import g, has_request_context
+
+    found = g.setdefault("library_readers", {}) if has_request_context() else {}
+    if user.id not in found:  # a page asks several times (the menu, the area's check, each list)
+        found[user.id] = session.scalar(select(Confidant).where(
+            Confidant.user_id == user.id, Confidant.status.in_([ConfidantStatus.ACTIVE, ConfidantStatus.INACTIVE])))
+    return found[user.id]
+
+
+def can_read_library(session: Session, user: User) -> bool:
+    """The library is for who manages it and for confidants; EOC secretaries (the employer side) and former
+    confidants see none of it."""
+    return can_manage_library(user) or library_reader(session, user) is not None
+
+
+def library_documents_for(session: Session, user: User):
+    """The condition on LibraryDocument for the documents ``user`` may see: all of them (archived ones too) for who
+    manages the library; for a confidant the current ones for all confidants or for their own entity; else none."""
+    from sqlalchemy import false, or_
+
+    from app.models import LibraryDocument
+
+    if can_manage_library(user):
+        return LibraryDocument.id.is_not(None)
+    reader = library_reader(session, user)
+    if reader is None:
+        return false()
+    return LibraryDocument.archived_at.is_(None) & or_(LibraryDocument.entity_id.is_(None),
+                                                       LibraryDocument.entity_id == reader.entity_id)
+
+
+def may_read_document(session: Session, user: User, document) -> bool:
+    """One document: as ``library_documents_for`` decides for the list."""
+    if can_manage_library(user):
+        return True
+    reader = library_reader(session, user)
+    return reader is not None and document.archived_at is None and document.entity_id in (None, reader.entity_id)
+
+
+def can_open_library(user: User) -> bool:
+    """The menu's question, asked in templates where no session is at hand: ``can_read_library`` in the request's."""
+    from app.db import session
+
+    return user.is_authenticated and can_read_library(session(), user)

@@ -449,6 +449,14 @@ def training_participants(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Deelnemers")
 
 
+from tests.e2e.library_pages import (  # noqa: E402 (the library's pages, R16)
+    library_document,
+    library_folder,
+    library_overview,
+    library_publish_errors,
+    library_search,
+)
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -521,6 +529,11 @@ PAGES = {
     "resignation-dossiers-refused": resignation_dossiers_refused,
     "role-endings": role_endings,
     "removal-refused": removal_refused,
+    "library-overview": library_overview,
+    "library-folder": library_folder,
+    "library-search": library_search,
+    "library-document": library_document,
+    "library-publish-errors": library_publish_errors,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

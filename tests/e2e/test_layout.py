@@ -49,9 +49,10 @@ def live_server(database_url, redis_url, tmp_path, ids):
 def pages_of(ids: dict) -> dict[str, list[str]]:
     return {
         OMG_CONFIDANT: ["/inbox", "/instances", f"/instances/{ids['delicate_case']}", "/dossiers",
-                        f"/dossiers/{ids['dossier']}", "/dossiers/new", "/roster/", "/account/password", "/role-endings/mine"],
+                        f"/dossiers/{ids['dossier']}", "/dossiers/new", "/roster/", "/account/password", "/role-endings/mine",
+                        "/library/"],
         OMG_PAPSY: ["/inbox", "/instances", f"/instances/{ids['appointment']}", f"/tasks/{ids['take_up']}",
-                    "/roster/?status=all", "/role-endings"],
+                    "/roster/?status=all", "/role-endings", "/library/", "/library/documents/new"],
         OMG_SECRETARY: ["/inbox", "/instances", "/instances?started_from=2026-02-30&page=0",
                         "/processes/appointment/start", "/roster/", "/role-endings/removal"],
         ADMIN: ["/admin/", "/admin/outbox", "/admin/outbox/1", "/admin/timers", "/admin/users/new",

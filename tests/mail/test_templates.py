@@ -36,6 +36,7 @@ FIELDS = {
     "role_ending_removal": {"entity", "effective", "public_url"},
     "role_ending_withdrawn": {"name", "entity", "removal"},
     "dossier_handed_over": {"keeper", "number", "public_url"},
+    "library_digest": {"documents", "count", "more", "public_url"},  # R16: titles and folders of published documents
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
@@ -48,7 +49,9 @@ FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijk
         "deadline": "31 dec. 2027", "times": "10:00–11:00", "purpose": "Gesprek met een verzoeker",
         "week": "2027-03-09", "count": 2, "shred_on": "30 nov. 2031", "for_papsy": False, "years": 5,
         "dossiers": [{"number": 12, "opened_on": "2 nov. 2026"}, {"number": 14, "opened_on": "5 nov. 2026"}],
-        "removal": True, "effective": "1 feb. 2027", "keeper": "Sofie Claes", "number": 12}
+        "removal": True, "effective": "1 feb. 2027", "keeper": "Sofie Claes", "number": 12,
+        "documents": [{"title": "Gids voor vertrouwenspersonen", "folder": "Wetgeving", "version": 2, "new": False,
+                       "path": "/library/documents/3"}], "more": 0}
 
 
 def test_the_templates_read_exactly_the_documented_fields():

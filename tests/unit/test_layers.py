@@ -71,7 +71,8 @@ def test_the_modules_of_workers_import_each_other_without_a_cycle():
 
 
 def test_every_module_that_registers_with_a_registry_is_imported_by_the_app_factory():
-    """A module whose @service, @form_check, @data_keeper or @task_panel nobody imports would register nothing."""
+    """A module whose @service, @form_check, @data_keeper, @task_panel or @periodic nobody imports would register
+    nothing."""
     from app import register_areas
 
     decorators = {"service", "form_check", "data_keeper", "task_panel", "periodic"}
