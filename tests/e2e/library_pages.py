@@ -38,6 +38,7 @@ def library_overview(page: Page, base: str, log_in) -> None:
     """The PAPSY's overview: folders, the newest publications, and a new folder refused for a taken name."""
     arrange_library()
     log_in(OMG_PAPSY)
+    page.get_by_role("link", name="Netwerk").click()
     page.get_by_role("link", name="Documenten", exact=True).click()
     page.get_by_label(re.compile("^Naam")).fill("wetgeving")
     page.get_by_role("button", name="Map maken").click()
@@ -54,6 +55,7 @@ def library_folder(page: Page, base: str, log_in) -> None:
 def library_search(page: Page, base: str, log_in) -> None:
     arrange_library()
     log_in(OMG_CONFIDANT)
+    page.get_by_role("link", name="Netwerk").click()
     page.get_by_role("link", name="Documenten", exact=True).click()
     page.get_by_label("Zoek in titels en beschrijvingen").fill("vertrouwenspersonen")
     page.get_by_role("button", name="Zoeken").click()

@@ -146,7 +146,7 @@ def roster_page(page: Page, base: str, log_in) -> None:
     review_task(page, base, log_in)
     page.get_by_label(re.compile("^Goedkeuren")).check()
     page.get_by_role("button", name="Taak afwerken").click()
-    page.get_by_role("link", name="Vertrouwenspersonen").click()
+    page.get_by_role("link", name="Netwerk").click()
     expect(page.get_by_role("cell", name="Jana Vermeulen", exact=True)).to_be_visible()
 
 

@@ -150,7 +150,7 @@ def test_secretary_starts_papsy_approves_roster_shows(page: Page, live_server, l
     expect(page.get_by_role("link", name="Aanstelling nakijken")).to_have_count(0)
 
     # The roster shows the new confidant with the appointment date.
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Vertrouwenspersonen").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Netwerk").click()
     expect(page.get_by_role("heading", level=1, name="Vertrouwenspersonen")).to_be_visible()
     confidant = page.get_by_role("row").filter(has=page.get_by_role("cell", name="Jana Vermeulen", exact=True))
     expect(confidant).to_have_count(1)

@@ -20,7 +20,7 @@ def test_r19_resignation_with_one_dossier_handed_over_and_one_closed(page, live_
     handed, closed = arrange()
     today = resignation.today()
     log_in(OMG_CONFIDANT)
-    page.get_by_role("link", name="Vertrouwenspersonen").click()
+    page.get_by_role("link", name="Netwerk").click()
     page.get_by_role("link", name="Ik leg mijn rol neer").click()
     page.get_by_label("Datum van ingang").fill((today + timedelta(days=14)).isoformat())
     page.get_by_role("button", name="Mijn rol neerleggen").click()
