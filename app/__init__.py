@@ -73,12 +73,13 @@ def register_areas() -> tuple[ModuleType, ...]:
     Returns those modules."""
     from app.dossiers import consultation, escalation, panels, recovery_process
     from app.intervision import external as intervision_external, year as intervision_year
+    from app.lifecycle import inactivity_panel, inactivity_process
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
-            training_services, intervision_external, intervision_year)
+            training_services, intervision_external, intervision_year, inactivity_process, inactivity_panel)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -114,10 +115,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.dossiers.routes import bp as dossiers_bp
     from app.dossiers.take_up_routes import bp as delicate_bp
     from app.intervision import blueprints as intervision_blueprints
+    from app.lifecycle.inactivity_routes import bp as inactivity_bp
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
 
     for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
-                      assets_bp, *intervision_blueprints()):
+                      assets_bp, *intervision_blueprints(), inactivity_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)

@@ -198,6 +198,7 @@ MAIL_KIND_LABELS = {
     "delicate_offered": _l("delicate zaak voor elke PAPSY"),
     "session_invitation": _l("uitnodiging voor een sessie"), "session_cancelled": _l("sessie geannuleerd"),
     "place_freed": _l("plaats vrijgekomen"), "intervision_reminder": _l("herinnering intervisie"),
+    "stand_in_named": _l("aangeduid als vervanger"),
 }
 
 
