@@ -50,7 +50,7 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     assert "process model key_recovery: version 1" in second.output
     assert "process model intervision_year: version 1" in second.output
     assert "process model intervision_external: version 1" in second.output
-    assert count(ProcessModelVersion) == 6  # one version of each model in bpmn/
+    assert count(ProcessModelVersion) == 7  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
