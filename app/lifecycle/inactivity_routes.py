@@ -54,6 +54,7 @@ def availability():
 
 @bp.post("/availability")
 def report():
+    _confidant_only()
     reported, values, errors = inactivity.parse_report(request.form)
     if reported is not None:
         try:
@@ -93,6 +94,7 @@ def end(period_id: int):
 
 @bp.post("/dossiers/<id:dossier_id>/stand-in")
 def share(dossier_id: int):
+    _dossier_keepers_only()
     private = _private_key_or_login()
     if private is None:
         return redirect(url_for("auth.login"))
@@ -115,8 +117,7 @@ def share(dossier_id: int):
 
 @bp.post("/dossiers/<id:dossier_id>/stand-in/stop")
 def stop_sharing(dossier_id: int):
-    if not policy.can_read_confidential(current_user):
-        abort(403)
+    _dossier_keepers_only()
     stopped = _or_404(lambda: inactivity_dossiers.stop_sharing(session(), current_user, dossier_id))
     flash(_("Uw vervanger kan dit dossier niet meer lezen.") if stopped else _("Dit dossier was niet gedeeld."),
           "success" if stopped else "info")
@@ -125,6 +126,7 @@ def stop_sharing(dossier_id: int):
 
 @bp.get("/stand-in/dossiers/<id:dossier_id>")
 def stand_in_dossier(dossier_id: int):
+    _dossier_keepers_only()
     private = _private_key_or_login()
     if private is None:
         return redirect(url_for("auth.login"))
@@ -163,6 +165,12 @@ def _availability_page(values: dict | None = None, errors: dict | None = None):
 def _confidant_only() -> None:
     if not policy.can_report_inactivity(current_user):
         raise NotAllowed(_("Deze pagina is voor vertrouwenspersonen."))
+
+
+def _dossier_keepers_only() -> None:
+    """Sharing and standing in are between confidants: for anyone else these pages do not exist (403)."""
+    if not policy.can_keep_dossiers(current_user) or not policy.can_read_confidential(current_user):
+        abort(403)
 
 
 def _refused(exc: InvalidData):
