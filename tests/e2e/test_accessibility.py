@@ -439,6 +439,14 @@ def training_participants(page: Page, base: str, log_in) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Deelnemers")
 
 
+from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R14)
+    acknowledge_task,
+    availability_with_errors,
+    dossier_share_with_errors,
+    inactivity_list,
+    stand_in_reads,
+)
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -497,6 +505,11 @@ PAGES = {
     "training-registered": training_registered,
     "trainings-list": trainings_list,
     "training-participants": training_participants,
+    "availability-errors": availability_with_errors,
+    "dossier-stand-in-share-errors": dossier_share_with_errors,
+    "stand-in-dossier": stand_in_reads,
+    "inactivity-list": inactivity_list,
+    "inactivity-acknowledge-task": acknowledge_task,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
