@@ -23,6 +23,7 @@ FIELDS = {
                           "event_cancelled", "month", "public_url"},
     "place_freed": {"title", "starts", "place", "path", "public_url"},  # R12/R13: moved up from a waiting list
     "intervision_reminder": {"year", "attended", "required", "deadline", "public_url"},
+    "stand_in_named": {"confidant", "starts", "ends", "path", "public_url"},  # R14: named as a stand-in
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
@@ -32,7 +33,7 @@ FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijk
         "summary": "Intervisie Groep Noord", "date": "12 mrt. 2027", "start_time": "09:00", "end_date": None,
         "end_time": "12:30", "place": "Herman Teirlinckgebouw", "online_url": "https://meet.example/abc",
         "changed": False, "event_cancelled": True, "month": "2027-03", "year": 2027, "attended": 1, "required": 2,
-        "deadline": "31 dec. 2027"}
+        "deadline": "31 dec. 2027", "confidant": "Sofie Claes", "ends": "20 mrt. 2027"}
 
 
 def test_the_templates_read_exactly_the_documented_fields():
