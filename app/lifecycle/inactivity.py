@@ -88,9 +88,8 @@ def report(session: Session, user: User, reported: Report) -> InactivityPeriod:
     confidant = own_roster_entry(session, user, lock=True)  # two reports at once: the second sees the first
     _check_dates(session, confidant, reported)
     stand_in = _check_stand_in(session, confidant, reported) if reported.stand_in_id is not None else None
-    period = InactivityPeriod(confidant_id=confidant.id, confidant=confidant, starts_on=reported.starts_on,
-                              ends_on=reported.ends_on, stand_in=stand_in,
-                              stand_in_id=stand_in.id if stand_in else None, reported_at=now())
+    period = InactivityPeriod(confidant=confidant, starts_on=reported.starts_on, ends_on=reported.ends_on,
+                              stand_in=stand_in, reported_at=now())
     session.add(period)
     session.flush()
     inactivity_process.start(session, period, user)

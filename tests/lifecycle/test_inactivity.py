@@ -250,3 +250,45 @@ def test_r14_the_stand_in_reads_only_with_consent_and_not_after_the_end(session,
     assert inactivity_dossiers.shared_with(session, user(session, KOEN)) == []
     assert dossiers.read(session, user(session, OMG_CONFIDANT), dossier_id, keys[OMG_CONFIDANT]).requester == \
         CANARY_NAME, "the keeper keeps it"
+
+
+def test_r14_bad_input_on_the_pages_is_said_beside_its_field_and_changes_nothing(app, store):
+    """Unreadable or refused reports and shares answer 422 with the reason on the page; nothing is kept."""
+    from tests.helpers import csrf_token, login
+
+    sofie, koen = user(store, OMG_CONFIDANT), user(store, KOEN)
+    for account in (sofie, koen):
+        user_keys.create_for(store, account, DEMO_PASSWORD)
+    dossier_id = dossiers.register(store, sofie, facts(opened_on=date.today() - timedelta(days=5))).id
+    store.commit()
+    client = app.test_client()
+    login(client, OMG_CONFIDANT)
+    token = csrf_token(client.get("/availability").get_data(as_text=True))
+    for form, words in (({"starts_on": "morgen", "ends_on": "2026-13-40"}, "Geef de eerste dag"),
+                        ({"starts_on": "2020-01-01", "ends_on": "2020-01-02"}, "niet in het verleden"),
+                        ({"starts_on": date.today().isoformat(), "ends_on": date.today().isoformat(),
+                          "stand_in": "'; drop"}, "Kies een vervanger")):
+        refused = client.post("/availability", data={**form, "csrf_token": token})
+        assert refused.status_code == 422 and words in refused.get_data(as_text=True)
+    assert store.scalars(select(InactivityPeriod.id)).all() == []
+
+    reported = client.post("/availability", data={"starts_on": date.today().isoformat(), "csrf_token": token,
+                                                  "ends_on": (date.today() + timedelta(days=3)).isoformat(),
+                                                  "stand_in": str(confidant(store, KOEN).id)})
+    assert reported.status_code == 302
+    period_id = store.scalar(select(InactivityPeriod.id))
+    store.rollback()
+    page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    assert "Delen met Koen Maes" in page
+    for form, words in (({"consent_on": "gisteren", "consent_way": "phone"}, "dag, maand en jaar"),
+                        ({"consent_on": (date.today() + timedelta(days=2)).isoformat(), "consent_way": "phone"},
+                         "niet in de toekomst"),
+                        ({"consent_on": date.today().isoformat(), "consent_way": "telepathie"}, "Geef aan hoe"),
+                        ({"consent_on": date.today().isoformat(), "consent_way": "phone", "period": "x"},
+                         "niemand om het dossier mee te delen")):
+        refused = client.post(f"/dossiers/{dossier_id}/stand-in",
+                              data={"period": str(period_id), **form, "csrf_token": csrf_token(page)})
+        assert refused.status_code == 422 and words in refused.get_data(as_text=True), words
+    assert sorted(store.scalars(select(DossierKey.reader).where(DossierKey.dossier_id == dossier_id))) == \
+        ["owner", "recovery"]
+    store.rollback()
