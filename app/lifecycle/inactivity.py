@@ -77,7 +77,7 @@ def own_roster_entry(session: Session, user: User, lock: bool = False) -> Confid
     if not policy.can_report_inactivity(user):
         raise NotAllowed(_l("Alleen een vertrouwenspersoon meldt een periode van inactiviteit."))
     query = select(Confidant).where(Confidant.user_id == user.id, Confidant.status != ConfidantStatus.FORMER)
-    confidant = session.scalar(query.with_for_update() if lock else query)
+    confidant = session.scalar(query.with_for_update(of=Confidant) if lock else query)
     if confidant is None:
         raise NotAllowed(_l("U staat niet (meer) op de lijst van vertrouwenspersonen."))
     return confidant
@@ -162,7 +162,8 @@ def acknowledgers(session: Session, periods: list[InactivityPeriod]) -> dict[int
 
 
 def _own_period(session: Session, user: User, period_id: int) -> InactivityPeriod:
-    period = session.get(InactivityPeriod, period_id, with_for_update=True)
+    period = session.scalar(select(InactivityPeriod).where(InactivityPeriod.id == period_id)
+                            .with_for_update(of=InactivityPeriod))
     if period is None or not policy.can_change_period(user, period):
         raise NotFound(_l("Deze periode bestaat niet."))
     return period
