@@ -19,10 +19,10 @@ from app.auth import policy
 from app.clock import now
 from app.dossiers.services import today
 from app.engine.errors import InvalidData, NotAllowed, NotFound
-from app.lifecycle import inactivity_process
+from app.lifecycle import inactivity_dossiers, inactivity_process
 from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due, one_line
-from app.models import Confidant, ConfidantStatus, InactivityPeriod, User
+from app.models import Confidant, ConfidantStatus, InactivityPeriod, Task, TaskState, User
 
 MAX_DAYS = 366  # one period at a time, at most a year: a longer absence is reported again
 MAX_AHEAD_DAYS = 366
@@ -155,10 +155,60 @@ def periods_for_list(session: Session, user: User, limit: int = 200) -> list[Ina
                                 .limit(limit)))
 
 
+@dataclass(frozen=True)
+class Availability:
+    """What "Mijn beschikbaarheid" shows a confidant (``confidant`` None: no longer on the roster)."""
+
+    confidant: Confidant | None
+    periods: list[InactivityPeriod]
+    stand_in_choices: list[tuple[str, str]]
+    standing_in: list[InactivityPeriod]
+    shared: list[inactivity_dossiers.StandInRow]
+    acknowledgers: dict[int, str]
+
+
+def availability_of(session: Session, user: User) -> Availability:
+    if not policy.can_report_inactivity(user):
+        raise NotAllowed(_l("Deze pagina is voor vertrouwenspersonen."))
+    confidant = session.scalar(select(Confidant).where(Confidant.user_id == user.id,
+                                                       Confidant.status != ConfidantStatus.FORMER))
+    shared = inactivity_dossiers.shared_with(session, user)
+    if confidant is None:
+        return Availability(None, [], [], [], shared, {})
+    periods = periods_of(session, confidant)
+    choices = [(str(other.id), other.name) for other in stand_in_choices(session, confidant)]
+    return Availability(confidant, periods, choices, standing_in_for(session, confidant), shared,
+                        acknowledgers(session, periods))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The PAPSY's and admins' list: the periods, who acknowledged them, and the acknowledgements the user may do
+    (instance id -> task id)."""
+
+    periods: list[InactivityPeriod]
+    acknowledgers: dict[int, str]
+    tasks: dict[int, int]
+
+
+def overview_for(session: Session, user: User) -> Overview:
+    periods = periods_for_list(session, user)
+    return Overview(periods, acknowledgers(session, periods), _acknowledgement_tasks(session, user, periods))
+
+
 def acknowledgers(session: Session, periods: list[InactivityPeriod]) -> dict[int, str]:
     """User id -> name of each PAPSY who acknowledged one of ``periods``."""
     ids = {period.acknowledged_by_id for period in periods if period.acknowledged_by_id is not None}
     return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+
+
+def _acknowledgement_tasks(session: Session, user: User, periods: list[InactivityPeriod]) -> dict[int, int]:
+    ids = [period.instance_id for period in periods if period.instance_id and period.acknowledged_at is None]
+    if not ids:
+        return {}
+    rules = policy.task_rules(user)
+    return {task.instance_id: task.id for task in session.scalars(select(Task).where(
+        Task.instance_id.in_(ids), Task.state == TaskState.READY)) if rules.can_complete(task)}
 
 
 def _own_period(session: Session, user: User, period_id: int) -> InactivityPeriod:

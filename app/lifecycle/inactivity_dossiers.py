@@ -86,8 +86,8 @@ def parse_consent(form) -> tuple[date | None, str | None, dict[str, str]]:
 
 
 def share(session: Session, user: User, private: bytes, dossier_id: int, period_id: int, consent_on: date | None,
-          consent_way: str | None) -> DossierShare:
-    """The stand-in of the keeper's period may read the dossier from now until the period ends."""
+          consent_way: str | None) -> Confidant:
+    """The stand-in of the keeper's period may read the dossier from now until the period ends; returns them."""
     dossier = own_dossier(session, user, dossier_id)
     offer = share_offer(session, user, dossier)
     if offer is None or offer.period.id != period_id:
@@ -97,8 +97,9 @@ def share(session: Session, user: User, private: bytes, dossier_id: int, period_
     if stand_in.status != ConfidantStatus.ACTIVE:
         raise DossierRefused(_l("%(name)s is zelf niet meer actief: het dossier wordt niet gedeeld.",
                                 name=stand_in.name))
-    return sharing.share_with_stand_in(session, user, private, dossier.id, stand_in.user, consent_on, consent_way,
-                                       inactivity_id=offer.period.id)
+    sharing.share_with_stand_in(session, user, private, dossier.id, stand_in.user, consent_on, consent_way,
+                                inactivity_id=offer.period.id)
+    return stand_in
 
 
 def stop_sharing(session: Session, user: User, dossier_id: int) -> int:
@@ -143,9 +144,10 @@ def read(session: Session, user: User, dossier_id: int, private: bytes) -> Stand
         raise NeedsRecovery() from exc
     requester, notes = open_content(session, dossier, data_key)
     audit.record(session, user.id, dossier.id, Action.READ)
-    period = session.scalar(select(InactivityPeriod).join(DossierShare, DossierShare.inactivity_id == InactivityPeriod.id)
-                            .where(DossierShare.dossier_id == dossier.id, DossierShare.to_user_id == user.id,
-                                   DossierShare.ended_at.is_(None)).limit(1))
+    period = session.scalar(
+        select(InactivityPeriod).join(DossierShare, DossierShare.inactivity_id == InactivityPeriod.id)
+        .where(DossierShare.dossier_id == dossier.id, DossierShare.to_user_id == user.id,
+               DossierShare.ended_at.is_(None)).limit(1))
     return StandInView(dossier, requester, notes, period.confidant.name, period.ends_on)
 
 

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app import model_texts
 from app.auth import login_steps, policy
@@ -18,10 +18,13 @@ from app.dossiers.services import DossierRefused, NeedsRecovery, NotYours, today
 from app.engine.errors import InvalidData, NotAllowed
 from app.forms import FormDefinition, load_form
 from app.lifecycle import inactivity, inactivity_dossiers
-from app.models import Confidant, ConfidantStatus, Task, TaskState
 from app.ui import format_date
 
 bp = Blueprint("inactivity", __name__)
+OWN_LOCKED = _l("Dit dossier werd vergrendeld voor uw vorige sleutel, van voor het herstel van uw wachtwoord. De "
+                "herstelprocedure (aan te vragen door de PAPSY, goed te keuren door een beheerder) opent het opnieuw.")
+SHARED_LOCKED = _l("Dit dossier werd gedeeld met uw vorige sleutel, van voor het herstel van uw wachtwoord. Vraag de "
+                   "vertrouwenspersoon het opnieuw te delen.")
 
 
 @bp.before_request
@@ -102,13 +105,13 @@ def share(dossier_id: int):
     period_id = request.form.get("period", type=int)
     if not errors:
         try:
-            shared = _or_404(lambda: inactivity_dossiers.share(session(), current_user, private, dossier_id,
-                                                               period_id or 0, consent_on, consent_way))
+            stand_in = _or_404(lambda: inactivity_dossiers.share(session(), current_user, private, dossier_id,
+                                                                 period_id or 0, consent_on, consent_way), OWN_LOCKED)
         except DossierRefused as exc:
             errors = {exc.field or "": str(exc.message)}
         else:
-            flash(_("Het dossier is gedeeld met %(name)s, tot het einde van uw periode.",
-                    name=_name_of(shared.to_user_id)), "success")
+            flash(_("Het dossier is gedeeld met %(name)s, tot het einde van uw periode.", name=stand_in.name),
+                  "success")
             return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="stand-in-title"))
     session().rollback()
     values = {"consent_on": request.form.get("consent_on", "")[:20], "consent_way": request.form.get("consent_way")}
@@ -118,7 +121,7 @@ def share(dossier_id: int):
 @bp.post("/dossiers/<id:dossier_id>/stand-in/stop")
 def stop_sharing(dossier_id: int):
     _dossier_keepers_only()
-    stopped = _or_404(lambda: inactivity_dossiers.stop_sharing(session(), current_user, dossier_id))
+    stopped = _or_404(lambda: inactivity_dossiers.stop_sharing(session(), current_user, dossier_id), OWN_LOCKED)
     flash(_("Uw vervanger kan dit dossier niet meer lezen.") if stopped else _("Dit dossier was niet gedeeld."),
           "success" if stopped else "info")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id))
@@ -130,7 +133,7 @@ def stand_in_dossier(dossier_id: int):
     private = _private_key_or_login()
     if private is None:
         return redirect(url_for("auth.login"))
-    view = _or_404(lambda: inactivity_dossiers.read(session(), current_user, dossier_id, private))
+    view = _or_404(lambda: inactivity_dossiers.read(session(), current_user, dossier_id, private), SHARED_LOCKED)
     return render_template("lifecycle/inactivity_stand_in_dossier.html", view=view, dossier=view.dossier,
                            form=_dossier_form())
 
@@ -139,27 +142,13 @@ def stand_in_dossier(dossier_id: int):
 def overview():
     if not policy.can_view_inactivity(current_user):
         abort(403)
-    periods = inactivity.periods_for_list(session(), current_user)
-    return render_template("lifecycle/inactivity_list.html", periods=periods, tasks=_open_tasks(periods),
-                           names=inactivity.acknowledgers(session(), periods))
-
-
-def _name_of(user_id: int) -> str:
-    return session().scalar(select(Confidant.name).where(Confidant.user_id == user_id)) or ""
+    return render_template("lifecycle/inactivity_list.html",
+                           overview=inactivity.overview_for(session(), current_user))
 
 
 def _availability_page(values: dict | None = None, errors: dict | None = None):
-    _confidant_only()
-    confidant = session().scalar(select(Confidant).where(Confidant.user_id == current_user.id,
-                                                         Confidant.status != ConfidantStatus.FORMER))
-    periods = inactivity.periods_of(session(), confidant) if confidant else []
-    return render_template(
-        "lifecycle/inactivity.html", confidant=confidant, periods=periods, values=values or {}, errors=errors or {},
-        choices=[(str(other.id), other.name) for other in inactivity.stand_in_choices(session(), confidant)]
-        if confidant else [],
-        standing_in=inactivity.standing_in_for(session(), confidant) if confidant else [],
-        shared=inactivity_dossiers.shared_with(session(), current_user),
-        names=inactivity.acknowledgers(session(), periods), form=_dossier_form())
+    return render_template("lifecycle/inactivity.html", page=inactivity.availability_of(session(), current_user),
+                           values=values or {}, errors=errors or {}, form=_dossier_form())
 
 
 def _confidant_only() -> None:
@@ -178,16 +167,6 @@ def _refused(exc: InvalidData):
     return _availability_page(errors=exc.errors), 422
 
 
-def _open_tasks(periods) -> dict[int, int]:
-    """Instance id -> the READY acknowledgement task the user may complete, for the list's links."""
-    ids = [period.instance_id for period in periods if period.instance_id and period.acknowledged_at is None]
-    if not ids:
-        return {}
-    tasks = session().scalars(select(Task).where(Task.instance_id.in_(ids), Task.state == TaskState.READY))
-    rules = policy.task_rules(current_user)
-    return {task.instance_id: task.id for task in tasks if rules.can_complete(task)}
-
-
 def _private_key_or_login() -> bytes | None:
     private = login_steps.private_key()
     if private is None:
@@ -195,14 +174,14 @@ def _private_key_or_login() -> bytes | None:
     return private
 
 
-def _or_404(call):
+def _or_404(call, locked: str):
+    """Not theirs: 404, as for a dossier that does not exist. Sealed for an earlier key pair: 423, saying why."""
     try:
         return call()
     except NotYours:
         abort(404)
     except NeedsRecovery:
-        abort(423, _("Dit dossier werd gedeeld met uw vorige sleutel, van voor het herstel van uw wachtwoord. Vraag "
-                     "de vertrouwenspersoon het opnieuw te delen."))
+        abort(423, str(locked))
 
 
 def _dossier_form() -> FormDefinition:

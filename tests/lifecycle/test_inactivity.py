@@ -54,7 +54,8 @@ def clock():
 def people(session, clock):
     """Sofie and Koen (OMG) with their key pairs, Els (AWV)."""
     sofie, koen = user(session, OMG_CONFIDANT), user(session, KOEN)
-    keys = {email: user_keys.create_for(session, user(session, email), DEMO_PASSWORD) for email in (OMG_CONFIDANT, KOEN)}
+    keys = {email: user_keys.create_for(session, user(session, email), DEMO_PASSWORD)
+            for email in (OMG_CONFIDANT, KOEN)}
     session.commit()
     return sofie, koen, keys
 
