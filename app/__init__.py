@@ -73,6 +73,7 @@ def register_areas() -> tuple[ModuleType, ...]:
     Returns those modules."""
     from app.dossiers import consultation, escalation, panels, recovery_process
     from app.intervision import external as intervision_external, year as intervision_year
+    from app.lifecycle import inactivity_panel, inactivity_process
     from app.mail import service
     from app.roster import panels as roster_panels, services as roster_services
     from app.training import services as training_services
@@ -82,7 +83,7 @@ def register_areas() -> tuple[ModuleType, ...]:
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
             training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
-            resignation_effective, library_digest)
+            resignation_effective, library_digest, inactivity_process, inactivity_panel)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -119,13 +120,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.dossiers.take_up_routes import bp as delicate_bp
     from app.intervision import blueprints as intervision_blueprints
     from app.library.routes import bp as library_bp
+    from app.lifecycle.inactivity_routes import bp as inactivity_bp
     from app.roster.routes import bp as roster_bp
     from app.workflow.routes import bp as workflow_bp
     from app.room import blueprint as room_blueprint
     from app.retention.routes import bp as retention_bp
 
     for blueprint in (auth_bp, workflow_bp, roster_bp, dossiers_bp, recovery_bp, delicate_bp, admin_bp, api_bp,
-                      assets_bp, *intervision_blueprints(), retention_bp):
+                      assets_bp, *intervision_blueprints(), retention_bp, inactivity_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(room_blueprint())
     app.register_blueprint(library_bp)

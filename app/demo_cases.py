@@ -4,7 +4,9 @@
 - a claimed task: an appointment in OMG whose review the OMG PAPSY took up ("Ik neem dit op");
 - a confidant with a certificate task: Koen Maes's basic-training deadline (R11);
 - a task due soon: a delicate case of Sofie Claes, whose PAPSY has 2 working days to take it up (R9);
-- a late task: a delicate case of Els De Smet that was not taken up in time and is offered to every PAPSY.
+- a late task: a delicate case of Els De Smet that was not taken up in time and is offered to every PAPSY;
+- a period of inactivity: Koen Maes (OMG) is away for two weeks from next week, Sofie Claes stands in, and the OMG
+  PAPSY has the report to acknowledge (R14).
 
 Everything goes through the real services and engine. Only time is faked, for the late case: the engine cannot
 wait three days, so its task's deadline (with when it arrived and when it was offered to every PAPSY) is set in the
@@ -24,11 +26,16 @@ from app.auth.accounts import entity_by_code, find_user
 from app.clock import now
 from app.dossiers import escalation
 from app.dossiers import services as dossiers
+from app.dossiers.services import today
 from app.engine import runner, timers
 from app.intervision.demo import load_intervision_demo
 from app.lifecycle import resignation_demo
 from app.library.demo import load_library_demo
-from app.models import Confidant, Dossier, ProcessInstance, ProcessModelVersion, Task, TaskState, Timer, TimerState
+from app.lifecycle import inactivity
+from app.lifecycle.inactivity import Report
+from app.models import (
+    Confidant, Dossier, InactivityPeriod, ProcessInstance, ProcessModelVersion, Task, TaskState, Timer, TimerState,
+)
 from app.training.services import start_training
 from app.workflow import claims
 from app.workflow import services as workflow
@@ -140,6 +147,22 @@ def _delicate_dossier_of(email: str) -> Callable[[Session], bool]:
     return exists
 
 
+def _inactivity_of(email: str) -> Callable[[Session], bool]:
+    def exists(session: Session) -> bool:
+        account = find_user(session, email)
+        return account is None or session.scalar(select(InactivityPeriod.id).join(
+            Confidant, Confidant.id == InactivityPeriod.confidant_id).where(Confidant.user_id == account.id)
+            .limit(1)) is not None
+    return exists
+
+
+def _inactivity_with_stand_in(session: Session) -> None:
+    """Reported through the real service, as Koen's page would: the process waits for its first day."""
+    first = today() + timedelta(days=7 - today().weekday())
+    stand_in = session.scalar(select(Confidant).where(Confidant.email == SOFIE))
+    inactivity.report(session, find_user(session, KOEN), Report(first, first + timedelta(days=13), stand_in.id))
+
+
 CASES = [
     ("a closed process: the appointment of Lotte Janssens (AWV), approved", _appointment_of(CLOSED_CANDIDATE[0]),
      _closed_appointment),
@@ -152,4 +175,6 @@ CASES = [
     ("a late task: Els De Smet's delicate case, not taken up in time, offered to every PAPSY",
      _delicate_dossier_of(ELS), _delicate_case_late),
     (resignation_demo.DESCRIPTION, resignation_demo.exists, resignation_demo.make),
+    ("a period of inactivity: Koen Maes (OMG) away for two weeks from next week, Sofie Claes stands in",
+     _inactivity_of(KOEN), _inactivity_with_stand_in),
 ]

@@ -200,6 +200,7 @@ MAIL_KIND_LABELS = {
     "place_freed": _l("plaats vrijgekomen"), "intervision_reminder": _l("herinnering intervisie"),
     "retention_notice": _l("vernietiging van dossiers aangekondigd"),
     "library_digest": _l("nieuwe documenten"),
+    "stand_in_named": _l("aangeduid als vervanger"),
 }
 
 

@@ -286,3 +286,56 @@ def can_open_library(user: User) -> bool:
     from app.db import session
 
     return user.is_authenticated and can_read_library(session(), user)
+# Temporary inactivity and its stand-in (R14): app/lifecycle/inactivity*.py.
+
+def can_report_inactivity(user: User) -> bool:
+    """A confidant reports their own periods of inactivity to the PAPSY and names a stand-in for them."""
+    return user.has_role(Role.CONFIDANT) and user.entity_id is not None
+
+
+def inactivity_entity_ids(user: User) -> set[int] | None:
+    """Whose periods of inactivity a user sees listed: a PAPSY those of their entities (they are reported to them),
+    an admin every entity's (they keep the list of all confidants with the PAPSY, R15); None means every entity."""
+    if user.has_role(Role.ADMIN):
+        return None
+    if user.has_role(Role.PAPSY):
+        return {entity.id for entity in user.papsy_entities}
+    return set()
+
+
+def can_view_inactivity(user: User) -> bool:
+    return inactivity_entity_ids(user) != set()
+
+
+def can_change_period(user: User, period) -> bool:
+    """Only the confidant ends their own period early or calls it off; the PAPSY acknowledges, nothing more."""
+    return period.confidant.user_id is not None and period.confidant.user_id == user.id
+
+
+def can_share_with_stand_in(user: User, dossier) -> bool:
+    """The dossier's keeper, signed in with the second factor, shares it with their stand-in (with the requester's
+    recorded consent, which the sharing itself checks)."""
+    from app.auth.policy import can_open_dossier
+
+    return can_open_dossier(user, dossier.confidant_id)
+
+
+def can_read_as_stand_in(session: Session, user: User, dossier_id: int) -> bool:
+    """A stand-in reads a dossier shared with them only while the share is active and the keeper's period lasts
+    (its last day included); never through an API token."""
+    from zoneinfo import ZoneInfo
+
+    from app.auth.policy import can_read_confidential
+    from app.clock import now
+    from app.config import process_settings
+    from app.models import DossierShare, InactivityPeriod, ShareKind
+
+    if not user.has_role(Role.CONFIDANT) or not can_read_confidential(user):
+        return False
+    today = now().astimezone(ZoneInfo(process_settings().display_timezone)).date()
+    return session.scalar(
+        select(DossierShare.id).join(InactivityPeriod, InactivityPeriod.id == DossierShare.inactivity_id)
+        .where(DossierShare.dossier_id == dossier_id, DossierShare.to_user_id == user.id,
+               DossierShare.kind == ShareKind.STAND_IN, DossierShare.ended_at.is_(None),
+               InactivityPeriod.ended_on.is_(None), InactivityPeriod.cancelled_at.is_(None),
+               InactivityPeriod.ends_on >= today).limit(1)) is not None

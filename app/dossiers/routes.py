@@ -274,3 +274,9 @@ def _values_of(view) -> dict:
             "interventions": dossier.values(FactKind.INTERVENTION), "consent_given": dossier.consent_given,
             "consent_on": dossier.consent_on.isoformat() if dossier.consent_on else None,
             "referred_formal": dossier.referred_formal, "repeated_incident": dossier.repeated_incident}
+
+
+def page_with_refused_form(dossier_id: int, private: bytes, form: str, values: dict, errors: dict):
+    """The dossier page after a form that another area puts on it was refused (sharing with a stand-in,
+    app/lifecycle): that form again with what was typed and why (422)."""
+    return _dossier_page(dossier_id, private, form, values, errors)

@@ -162,15 +162,21 @@ def read(session: Session, confidant: User, dossier_id: int, private: bytes) -> 
     if dossier.shredded_at is not None:
         return DossierView(dossier, "", [], shredded=True)
     data_key = _data_key(session, dossier, confidant, private)
+    requester, notes = open_content(session, dossier, data_key)
+    audit.record(session, confidant.id, dossier.id, Action.READ)
+    consulted = consultation.read(session, confidant, dossier.id, private, ReaderKind.OWNER) if dossier.delicate else None
+    return DossierView(dossier, requester, notes, consulted)
+
+
+def open_content(session: Session, dossier: Dossier, data_key: bytes) -> tuple[str, list[NoteView]]:
+    """The requester's name and the notes, opened with the dossier's data key (the caller audits the read)."""
     requester = keys.decrypt(data_key, dossier.requester_sealed, contexts.dossier_field(dossier.id, "requester")) \
         if dossier.requester_sealed else ""
     note_place = contexts.dossier_field(dossier.id, "note")
     notes = [NoteView(note.written_at, keys.decrypt(data_key, note.body_sealed, note_place))
              for note in session.scalars(select(DossierNote).where(DossierNote.dossier_id == dossier.id)
                                          .order_by(DossierNote.written_at, DossierNote.id))]
-    audit.record(session, confidant.id, dossier.id, Action.READ)
-    consulted = consultation.read(session, confidant, dossier.id, private, ReaderKind.OWNER) if dossier.delicate else None
-    return DossierView(dossier, requester, notes, consulted)
+    return requester, notes
 
 
 def recover_data_key(session: Session, dossier_id: int, recovery_private: bytes) -> bytes:

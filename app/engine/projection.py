@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -15,13 +16,14 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.clock import now
+from app.config import process_settings
 from app.engine import statements
 from app.engine.errors import Conflict, TaskNotReady
 from app.engine.specs import user_task_form
-from app.models import ProcessInstance, Task, TaskState, Timer
+from app.models import Confidant, ConfidantStatus, InactivityPeriod, ProcessInstance, Task, TaskState, Timer
 
 TimerKey = tuple[str, datetime]  # (spiff task id, due time)
 
@@ -58,8 +60,33 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                                      {"b_instance": instance.id, "b_ids": sorted(gone), "b_now": now()})
     created = [_task_row(instance, task) for task_id, task in ready.items() if task_id not in before.ready]
     if created:
+        _to_stand_ins(session, instance, created)
         session.connection().execute(statements.INSERT_TASK, created)
     return created
+
+
+def _to_stand_ins(session: Session, instance: ProcessInstance, rows: list[dict]) -> None:
+    """A task the process gives to a confidant who is temporarily inactive goes to the stand-in they named for the
+    period (R14), and the instance's history says so. Not in a confidential process (a delicate case): what it is
+    about is the confidant's own dossier, which a stand-in reads only when the requester consented, per dossier."""
+    named = {row["assignee_id"] for row in rows if row["assignee_id"] is not None}
+    if not named or instance.model_version.confidential:
+        return
+    today = now().astimezone(ZoneInfo(process_settings().display_timezone)).date()
+    away, stand_in = aliased(Confidant), aliased(Confidant)
+    replacing = {away_user: (stand_in_user, name) for away_user, stand_in_user, name in session.execute(
+        select(away.user_id, stand_in.user_id, stand_in.name)
+        .join(InactivityPeriod, InactivityPeriod.confidant_id == away.id)
+        .join(stand_in, stand_in.id == InactivityPeriod.stand_in_id)
+        .where(away.user_id.in_(named), InactivityPeriod.starts_on <= today, InactivityPeriod.ends_on >= today,
+               InactivityPeriod.ended_on.is_(None), InactivityPeriod.cancelled_at.is_(None),
+               stand_in.status == ConfidantStatus.ACTIVE, stand_in.user_id.is_not(None)))}
+    for row in rows:
+        if row["assignee_id"] in replacing:
+            row["assignee_id"], name = replacing[row["assignee_id"]]
+            session.connection().execute(statements.INSERT_HISTORY, {
+                "instance_id": instance.id, "at": now(), "kind": "assigned", "step": row["title"], "actor_id": None,
+                "detail": name})
 
 
 def refresh_ready_rows(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
@@ -93,18 +120,24 @@ def _task_row(instance: ProcessInstance, spiff_task) -> dict:
     the moment it is offered to everyone of its lane, whatever their entity (``openToLaneAtVariable``)."""
     spec = spiff_task.task_spec
     properties = (getattr(spec, "extensions", None) or {}).get("properties", {})
-    assignee = _lookup(spiff_task.data, properties.get("assigneeVariable"))
+    assignee = named_assignee(spiff_task.data, getattr(spec, "extensions", None) or {})
     due = _lookup(spiff_task.data, properties.get("dueAtVariable"))
     open_to_lane = _lookup(spiff_task.data, properties.get("openToLaneAtVariable"))
     return {
         "instance_id": instance.id, "model_version_id": instance.model_version_id, "subject": instance.subject,
         "spiff_task_id": str(spiff_task.id), "spec_name": spec.name,
         "title": spec.bpmn_name or spec.name, "lane": spec.lane or "", "entity_id": instance.entity_id,
-        "assignee_id": assignee if isinstance(assignee, int) and not isinstance(assignee, bool) else None,
+        "assignee_id": assignee,
         "form_name": user_task_form(spec), "due_at": _due_time(due),
         "state": TaskState.READY.value, "created_at": now(), "completed_at": None, "completed_by_id": None,
         "notified_at": None, "open_to_lane_at": _due_time(open_to_lane),
     }
+
+
+def named_assignee(data: dict, extensions: dict) -> int | None:
+    """The user id that a task's data names as its assignee (the ``assigneeVariable`` property), else None."""
+    assignee = _lookup(data, extensions.get("properties", {}).get("assigneeVariable"))
+    return assignee if isinstance(assignee, int) and not isinstance(assignee, bool) else None
 
 
 def _lookup(data: dict, path: str | None):

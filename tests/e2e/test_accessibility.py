@@ -455,6 +455,12 @@ from tests.e2e.library_pages import (  # noqa: E402 (the library's pages, R16)
     library_overview,
     library_publish_errors,
     library_search,
+from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R14)
+    acknowledge_task,
+    availability_with_errors,
+    dossier_share_with_errors,
+    inactivity_list,
+    stand_in_reads,
 )
 
 PAGES = {
@@ -534,6 +540,11 @@ PAGES = {
     "library-search": library_search,
     "library-document": library_document,
     "library-publish-errors": library_publish_errors,
+    "availability-errors": availability_with_errors,
+    "dossier-stand-in-share-errors": dossier_share_with_errors,
+    "stand-in-dossier": stand_in_reads,
+    "inactivity-list": inactivity_list,
+    "inactivity-acknowledge-task": acknowledge_task,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

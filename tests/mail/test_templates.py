@@ -37,6 +37,7 @@ FIELDS = {
     "role_ending_withdrawn": {"name", "entity", "removal"},
     "dossier_handed_over": {"keeper", "number", "public_url"},
     "library_digest": {"documents", "count", "more", "public_url"},  # R16: titles and folders of published documents
+    "stand_in_named": {"confidant", "starts", "ends", "path", "public_url"},  # R14: named as a stand-in
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",
@@ -51,7 +52,8 @@ FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijk
         "dossiers": [{"number": 12, "opened_on": "2 nov. 2026"}, {"number": 14, "opened_on": "5 nov. 2026"}],
         "removal": True, "effective": "1 feb. 2027", "keeper": "Sofie Claes", "number": 12,
         "documents": [{"title": "Gids voor vertrouwenspersonen", "folder": "Wetgeving", "version": 2, "new": False,
-                       "path": "/library/documents/3"}], "more": 0}
+                       "path": "/library/documents/3"}], "more": 0,
+        "confidant": "Sofie Claes", "ends": "20 mrt. 2027"}
 
 
 def test_the_templates_read_exactly_the_documented_fields():

@@ -342,3 +342,73 @@ def test_r2_r19_a_handed_over_canary_is_read_by_its_receiver_only_and_its_former
             DossierKey.dossier_id == dossier_id, DossierKey.reader == "recovery"))
     db.session.remove()
     assert left == [0, 0, 0] and recovery == 1
+def test_r2_r14_a_dossier_shared_with_a_stand_in_opens_for_them_alone_and_not_after_the_period(
+        app, tmp_path, redis_client, captured_logs):
+    """The OMG confidant, inactive with Koen as stand-in, shares two of her three canary dossiers with him (the
+    requesters consented), one through the dossier page. Koen reads those two and not the third; the database, Redis,
+    the logs, the workflow data, the cookies and every page the admin and the PAPSY can open hold no canary. Once she
+    ends her period, Koen's wraps are gone and his pages show the canary no more."""
+    from app.crypto import user_keys
+    from app.demo import DEMO_PASSWORD
+    from app.dossiers import sharing
+    from app.dossiers.services import today
+    from app.lifecycle import inactivity
+    from app.lifecycle.inactivity import Report
+    from app.models import Confidant
+
+    koen_email = "koen.maes@omgeving.vlaanderen.example"
+    fill(app, 20, confidants=(AWV_CONFIDANT,))  # other entity's cases: pages enough for the sweeps to mean something
+    with app.app_context():
+        session = db.session()
+        sofie, koen = user(session, OMG_CONFIDANT), user(session, koen_email)
+        sofie_key = user_keys.create_for(session, sofie, DEMO_PASSWORD)
+        user_keys.create_for(session, koen, DEMO_PASSWORD)
+        ids = [dossiers.register(session, sofie, {
+            "opened_on": date(2026, 1, 5), "requester": f"{CANARY} {number}", "themes": ["bullying"],
+            "persons": ["colleague"], "interventions": ["listening"], "note": f"Gesprek met {CANARY}"}).id
+            for number in range(3)]
+        stand_in = session.scalar(select(Confidant).where(Confidant.email == koen_email))
+        period = inactivity.report(session, sofie, Report(today(), today() + timedelta(days=5), stand_in.id))
+        sharing.share_with_stand_in(session, sofie, sofie_key, ids[0], koen, today(), "in_person", period.id)
+        period_id = period.id
+        session.commit()
+    db.session.remove()
+    keeper = app.test_client()
+    login(keeper, OMG_CONFIDANT)
+    page = keeper.get(f"/dossiers/{ids[1]}").get_data(as_text=True)
+    assert "Delen met Koen Maes" in page
+    shared = keeper.post(f"/dossiers/{ids[1]}/stand-in", data={
+        "period": period_id, "consent_on": date(2026, 2, 1).isoformat(), "consent_way": "phone",
+        "csrf_token": csrf_token(page)})
+    assert shared.status_code == 302
+    reader = app.test_client()
+    login(reader, koen_email)
+    assert f"/stand-in/dossiers/{ids[0]}" in reader.get("/availability").get_data(as_text=True)
+    for dossier_id in ids[:2]:
+        assert CANARY in reader.get(f"/stand-in/dossiers/{dossier_id}").get_data(as_text=True), "the stand-in reads"
+    assert reader.get(f"/stand-in/dossiers/{ids[2]}").status_code == 404, "not shared: not his"
+
+    database, logs = database_bytes(app, tmp_path), captured_logs.read_bytes()
+    assert b"stand_in" in database, "positive control: the stand-in's wraps are in the copy"
+    assert_nowhere(database, "the database")
+    assert_nowhere(redis_bytes(redis_client), "Redis")
+    assert_nowhere(logs, "the logs")
+    for email in (ADMIN, OMG_PAPSY):
+        assert_nowhere(admin_pages(app, email).encode(), f"a page {email} can open")
+    with app.app_context():
+        workflow = db.session().execute(text("SELECT state_json FROM process_instance")).scalars().all()
+    db.session.remove()
+    assert workflow and all(CANARY not in state for state in workflow)
+    for browser in (keeper, reader):
+        assert_nowhere("".join(cookie.value for cookie in browser._cookies.values()).encode(), "a cookie")
+
+    page = keeper.get("/availability").get_data(as_text=True)
+    assert keeper.post(f"/availability/{period_id}/end", data={"csrf_token": csrf_token(page)}).status_code == 302
+    for dossier_id in ids[:2]:
+        gone = reader.get(f"/stand-in/dossiers/{dossier_id}")
+        assert gone.status_code == 404 and CANARY not in gone.get_data(as_text=True)
+    assert_nowhere(admin_pages(app, koen_email).encode(), "a page the former stand-in can open")
+    with app.app_context():
+        left = db.session().execute(text("SELECT count(*) FROM dossier_key WHERE reader = 'stand_in'")).scalar()
+    db.session.remove()
+    assert left == 0

@@ -51,7 +51,8 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     assert "process model intervision_year: version 1" in second.output
     assert "process model intervision_external: version 1" in second.output
     assert "process model resignation: version 1" in second.output
-    assert count(ProcessModelVersion) == 7  # one version of each model in bpmn/
+    assert "process model inactivity: version 1" in second.output
+    assert count(ProcessModelVersion) == 8  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
@@ -70,7 +71,7 @@ def test_defect_10_the_demo_shows_each_state_a_user_meets_once_however_often_it_
     an IDEWE certificate to review and a new confidant to place in a group, both for the AWV PAPSY."""
     first, second = run("demo"), run("demo")
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert first.output.count("Demo case made") == 13 and "Demo case made" not in second.output
+    assert first.output.count("Demo case made") == 14 and "Demo case made" not in second.output
     session, at = db.session(), now()
     ready = list(session.scalars(select(Task).where(Task.state == TaskState.READY)))
     late = [task for task in ready if task.due_at and task.due_at < at]
