@@ -42,6 +42,7 @@ def arrange_retention() -> dict[str, int]:
 def retention_overview(page: Page, base: str, log_in) -> None:
     arrange_retention()
     log_in(OMG_PAPSY)
+    page.get_by_role("link", name="Netwerk").click()
     page.get_by_role("link", name="Bewaartermijnen").click()
     expect(page.get_by_role("heading", level=1, name="Bewaring van dossiers")).to_be_visible()
     expect(page.get_by_text("Gerechtelijke procedure, vordering van maart")).to_be_visible()
