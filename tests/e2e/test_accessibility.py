@@ -455,6 +455,7 @@ from tests.e2e.library_pages import (  # noqa: E402 (the library's pages, R16)
     library_overview,
     library_publish_errors,
     library_search,
+)
 from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R14)
     acknowledge_task,
     availability_with_errors,
