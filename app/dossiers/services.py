@@ -126,7 +126,7 @@ def update(session: Session, confidant: User, dossier_id: int, private: bytes, d
     _apply_facts(dossier, data)
     dossier.updated_at = now()
     if data.get("requester") is not None or data.get("note"):
-        data_key = _data_key(session, dossier, confidant, private)
+        data_key = owner_data_key(session, dossier, confidant, private)
         _seal_content(session, dossier, data_key, data)
     audit.record(session, confidant.id, dossier.id, Action.UPDATE)
     escalation.escalate_if_delicate(session, dossier, confidant)
@@ -135,7 +135,7 @@ def update(session: Session, confidant: User, dossier_id: int, private: bytes, d
 
 def add_note(session: Session, confidant: User, dossier_id: int, private: bytes, text: str) -> None:
     dossier = kept_dossier(session, confidant, dossier_id)
-    data_key = _data_key(session, dossier, confidant, private)
+    data_key = owner_data_key(session, dossier, confidant, private)
     _seal_content(session, dossier, data_key, {"note": text})
     dossier.updated_at = now()
     audit.record(session, confidant.id, dossier.id, Action.ADD_NOTE)
@@ -161,7 +161,7 @@ def read(session: Session, confidant: User, dossier_id: int, private: bytes) -> 
     dossier = own_dossier(session, confidant, dossier_id)
     if dossier.shredded_at is not None:
         return DossierView(dossier, "", [], shredded=True)
-    data_key = _data_key(session, dossier, confidant, private)
+    data_key = owner_data_key(session, dossier, confidant, private)
     requester, notes = open_content(session, dossier, data_key)
     audit.record(session, confidant.id, dossier.id, Action.READ)
     consulted = consultation.read(session, confidant, dossier.id, private, ReaderKind.OWNER) if dossier.delicate else None
@@ -253,7 +253,8 @@ def _seal_content(session: Session, dossier: Dossier, data_key: bytes, data: dic
                                                          contexts.dossier_field(dossier.id, "note"))))
 
 
-def _data_key(session: Session, dossier: Dossier, user: User, private: bytes) -> bytes:
+def owner_data_key(session: Session, dossier: Dossier, user: User, private: bytes) -> bytes:
+    """The dossier's data key, opened with its keeper's private key."""
     row = session.get(DossierKey, (dossier.id, ReaderKind.OWNER.value, user.id))
     if row is None:
         raise NotYours()

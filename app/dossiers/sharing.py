@@ -19,7 +19,7 @@ from app.clock import now
 from app.crypto import contexts, keys, user_keys
 from app.dossiers import audit
 from app.dossiers.audit import Action
-from app.dossiers.services import DossierRefused, NeedsRecovery, NotYours, own_dossier, today
+from app.dossiers.services import DossierRefused, NotYours, owner_data_key, own_dossier, today
 from app.models import User
 from app.models.dossiers import (
     Consultation,
@@ -54,7 +54,7 @@ def hand_over(session: Session, keeper: User, private: bytes, dossier_id: int, r
     dossier = _shareable(session, keeper, dossier_id)
     check_consent(dossier, consent_on, consent_way)
     receiver_public = _public_key_of(session, receiver)
-    data_key = _open_data_key(session, dossier, keeper, private)
+    data_key = owner_data_key(session, dossier, keeper, private)
     _rewrap(session, DossierKey, DossierKey.dossier_id, dossier.id, keeper, receiver, receiver_public,
             data_key, contexts.data_key_for)
     _move_owned_keys(session, dossier, keeper, private, receiver, receiver_public)
@@ -77,7 +77,7 @@ def share_with_stand_in(session: Session, keeper: User, private: bytes, dossier_
     if active_share(session, dossier.id, stand_in.id) is not None:
         raise DossierRefused(_l("Dit dossier is al gedeeld met deze vervanger."))
     public = _public_key_of(session, stand_in)
-    data_key = _open_data_key(session, dossier, keeper, private)
+    data_key = owner_data_key(session, dossier, keeper, private)
     session.merge(DossierKey(dossier_id=dossier.id, reader=ReaderKind.STAND_IN, reader_id=stand_in.id,
                              wrapped=keys.wrap_key(public, data_key, contexts.data_key_for(
                                  dossier.id, ReaderKind.STAND_IN, stand_in.id))))
@@ -123,16 +123,6 @@ def _public_key_of(session: Session, receiver: User) -> bytes:
         raise DossierRefused(_l("%(name)s heeft nog geen sleutel (de eerste aanmelding is nog niet gebeurd): het "
                                 "dossier kan nog niet voor hen versleuteld worden.", name=receiver.name))
     return public
-
-
-def _open_data_key(session: Session, dossier: Dossier, keeper: User, private: bytes) -> bytes:
-    row = session.get(DossierKey, (dossier.id, ReaderKind.OWNER.value, keeper.id))
-    if row is None:
-        raise NotYours()
-    try:
-        return keys.unwrap_key(private, row.wrapped, contexts.data_key_for(dossier.id, ReaderKind.OWNER, keeper.id))
-    except keys.CryptoError as exc:
-        raise NeedsRecovery() from exc
 
 
 def _rewrap(session: Session, model, parent_column, parent_id: int, keeper: User, receiver: User,
