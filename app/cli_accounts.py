@@ -56,8 +56,9 @@ def user_add(email: str, name: str, roles: tuple[str, ...], entity_codes: tuple[
         if found is None:
             raise click.ClickException(f"unknown entity {code}")
         entities.append(found)
-    if {"admin", "confidant"} <= set(roles):
-        raise click.ClickException("an administrator cannot also be a confidant (separation of duties)")
+    if "admin" in roles and {"confidant", "papsy"} & set(roles):
+        raise click.ClickException("an administrator cannot also be a confidant or a PAPSY (separation of duties: "
+                                   "they hold dossiers, an administrator never does)")
     needs_entity = {"confidant", "eoc_secretary"} & set(roles)
     if needs_entity and len(entities) != 1:
         raise click.ClickException("a confidant or EOC secretary belongs to exactly one entity (--entity CODE)")

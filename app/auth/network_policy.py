@@ -216,8 +216,8 @@ def can_withdraw_role_ending(user: User, ending) -> bool:
 
 def can_receive_dossier(user: User, entity_id: int) -> bool:
     """A dossier handed over on leaving the role goes to an active confidant of the same entity (R1) or to a PAPSY
-    of that entity (R19)."""
-    if not user.active:
+    of that entity (R19); never to an admin."""
+    if not user.active or user.has_role(Role.ADMIN):
         return False
     if user.has_role(Role.CONFIDANT) and user.entity_id == entity_id:
         return True

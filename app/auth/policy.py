@@ -402,8 +402,8 @@ def can_keep_dossiers(user: User) -> bool:
 def can_hold_dossiers(user: User) -> bool:
     """Who has a dossier list and may open the dossiers kept under their name: the confidants, and a PAPSY, who keeps
     the dossiers a confidant laying down the role handed over to them with the requesters' consent (R19). Only
-    confidants register new ones (``can_keep_dossiers``)."""
-    return can_keep_dossiers(user) or user.has_role(Role.PAPSY)
+    confidants register new ones (``can_keep_dossiers``). Never an admin, whatever other role the account holds."""
+    return (can_keep_dossiers(user) or user.has_role(Role.PAPSY)) and not user.has_role(Role.ADMIN)
 
 
 def has_dossier_list(session: Session, user: User) -> bool:

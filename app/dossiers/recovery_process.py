@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.auth.accounts import find_user
 from app.crypto import contexts, keys, recovery, user_keys
-from app.dossiers import audit
+from app.dossiers import audit, sharing
 from app.dossiers.audit import Action
 from app.dossiers.services import NeedsRecovery, recover_data_key
 from app.engine import runner
@@ -26,6 +26,7 @@ from app.models.dossiers import (
     ReaderKind,
     SummaryKey,
 )
+from app.models.lifecycle import DossierShare, ShareKind
 from app.workflow.checks import form_check
 
 PROCESS, APPROVAL = "key_recovery", "approve_recovery"
@@ -120,6 +121,11 @@ def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) 
         _rewrap_sealed(session, ConsultationKey, ConsultationKey.consultation_id, session.scalar(
             select(Consultation.id).where(Consultation.dossier_id == dossier.id)),
             contexts.consultation_key_for, recovery_private, reader.id, public)
+        if dossier.confidant_id != reader.id:  # a hand-over: the former keeper's stand-in reads it no more
+            for share in session.scalars(select(DossierShare).where(
+                    DossierShare.dossier_id == dossier.id, DossierShare.kind == ShareKind.STAND_IN,
+                    DossierShare.ended_at.is_(None))).all():
+                sharing.end_stand_in(session, share, admin.id)
         dossier.confidant_id = reader.id
         audit.record(session, admin.id, dossier.id, Action.RECOVER)
         count += 1

@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.crypto import contexts, keys, user_keys
-from app.dossiers import audit
+from app.dossiers import audit, summary_sharing
 from app.dossiers.audit import Action
 from app.dossiers.services import DossierRefused, NotYours, owner_data_key, own_dossier, today
 from app.models import User
@@ -29,6 +29,7 @@ from app.models.dossiers import (
     EscalationSummary,
     ReaderKind,
     SummaryKey,
+    SummaryShare,
 )
 from app.models.lifecycle import ConsentWay, DossierShare, ShareKind
 
@@ -140,6 +141,12 @@ def _move_owned_keys(session: Session, dossier: Dossier, keeper: User, private: 
     """A delicate case's summary and consultation follow the dossier to its next keeper."""
     summary = session.scalar(select(EscalationSummary).where(EscalationSummary.dossier_id == dossier.id))
     if summary is not None:
+        # A PAPSY who took the late case up and waits for the summary gets it now, with the keeper's key; what
+        # cannot be shared now waits for the next keeper's key.
+        summary_sharing.share_pending(session, keeper, private, summary.id)
+        session.execute(update(SummaryShare).where(SummaryShare.summary_id == summary.id,
+                                                   SummaryShare.shared_at.is_(None)).values(confidant_id=receiver.id),
+                        execution_options={"synchronize_session": False})
         _move_one(session, SummaryKey, SummaryKey.summary_id, summary.id, keeper, private, receiver,
                   receiver_public, contexts.summary_key_for)
     consulted = session.scalar(select(Consultation).where(Consultation.dossier_id == dossier.id))

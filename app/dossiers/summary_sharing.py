@@ -75,10 +75,13 @@ def has_pending(session: Session, confidant_id: int) -> bool:
                                                         SummaryShare.shared_at.is_(None)).limit(1)) is not None
 
 
-def share_pending(session: Session, confidant: User, private: bytes) -> list[User]:
-    """Wrap the summary for every PAPSY waiting on ``confidant``; returns those it was shared with."""
+def share_pending(session: Session, confidant: User, private: bytes, summary_id: int | None = None) -> list[User]:
+    """Wrap the summary (every summary, or the one of ``summary_id``) for every PAPSY waiting on ``confidant``;
+    returns those it was shared with."""
     shared = []
     query = select(SummaryShare).where(SummaryShare.confidant_id == confidant.id, SummaryShare.shared_at.is_(None))
+    if summary_id is not None:
+        query = query.where(SummaryShare.summary_id == summary_id)
     for share in session.scalars(query).all():
         data_key = _open_key(session, confidant, private, share.summary_id)
         if data_key is not None and _claim(session, share.id):  # concurrent requests share it only once

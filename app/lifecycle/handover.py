@@ -46,7 +46,8 @@ def receivers(session: Session, ending: RoleEnding) -> list[Receiver]:
     found = [Receiver(person.id, person.name, Role.CONFIDANT.value) for person in colleagues]
     found += [Receiver(person.id, person.name, Role.PAPSY.value) for person in resignation_mail.papsy_of(session, entity_id)
               if person.id != outgoing]
-    return [receiver for receiver in found if user_keys.public_key(session, receiver.user_id) is not None]
+    return [receiver for receiver in found if user_keys.public_key(session, receiver.user_id) is not None
+            and policy.can_receive_dossier(session.get(User, receiver.user_id), entity_id)]
 
 
 @dataclass(frozen=True)
