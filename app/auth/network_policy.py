@@ -339,3 +339,10 @@ def can_read_as_stand_in(session: Session, user: User, dossier_id: int) -> bool:
                DossierShare.kind == ShareKind.STAND_IN, DossierShare.ended_at.is_(None),
                InactivityPeriod.ended_on.is_(None), InactivityPeriod.cancelled_at.is_(None),
                InactivityPeriod.ends_on >= today).limit(1)) is not None
+
+
+def can_see_open_dossier_counts(user: User, entity_id: int) -> bool:
+    """How many dossiers a leaving confidant of ``entity_id`` still has open is for that entity's PAPSY, who follows
+    them up (R19); never the employer's (EOC secretary) nor an admin's: a count per named person is the small cell
+    that R7 keeps out of every report."""
+    return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)

@@ -1,8 +1,8 @@
 """Recovery of dossiers through the GDPB recovery key (bpmn/key_recovery.bpmn): a PAPSY requests, an admin who
 is not that PAPSY approves by supplying the offline private key at that moment. Two cases: a confidant whose
-password an admin reset gets their older dossiers back; a dossier is handed over to another confidant of the
-entity with the requester's consent. The key is used in memory for that request and never stored; each
-re-wrapped dossier is audited."""
+password an admin reset gets their older dossiers back; a dossier is handed over to another confidant or to a PAPSY
+of the entity with the requester's consent (also one left open when its keeper's role ended, R19). The key is used
+in memory for that request and never stored; each re-wrapped dossier is audited."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from app.dossiers import audit, sharing
 from app.dossiers.audit import Action
 from app.dossiers.services import NeedsRecovery, recover_data_key
 from app.engine import runner
-from app.models import Role, Task, TaskState, User
+from app.models import Confidant, ConfidantStatus, Role, Task, TaskState, User
 from app.models.dossiers import (
     Consultation,
     ConsultationKey,
@@ -43,20 +43,43 @@ class RecoveryRefused(ValueError):
 
 @form_check("key_recovery_request")
 def request_names_confidants_of_the_entity(session: Session, entity_id: int, data: dict) -> dict[str, str]:
+    """Whose dossiers, and for a hand-over to whom. A hand-over may come from the dossier's keeper whatever became of
+    them since: a confidant of the entity, a former one whose role ended with dossiers left open (R19), or the PAPSY
+    a dossier was handed over to; it goes to a confidant or a PAPSY of the entity (``policy.can_receive_dossier``),
+    never back to the keeper. A password reset gives a confidant of the entity their own dossiers back."""
     errors = {}
-    confidant = find_user(session, data.get("confidant_email", ""))
-    if confidant is None or not confidant.has_role(Role.CONFIDANT) or confidant.entity_id != entity_id:
+    handover = data.get("kind") == "handover"
+    keeper = find_user(session, data.get("confidant_email", ""))
+    if handover and (keeper is None or not _was_keeper_here(session, keeper, entity_id)):
+        errors["confidant_email"] = str(_l("Niemand met dit e-mailadres houdt of hield dossiers van deze entiteit."))
+    elif not handover and (keeper is None or not _confidant_here(keeper, entity_id)):
         errors["confidant_email"] = str(_l("Geen vertrouwenspersoon van deze entiteit met dit e-mailadres."))
-    if data.get("kind") == "handover":
-        successor = find_user(session, data.get("new_confidant_email", ""))
-        if successor is None or not successor.has_role(Role.CONFIDANT) or successor.entity_id != entity_id:
-            errors["new_confidant_email"] = str(_l("Geen vertrouwenspersoon van deze entiteit met dit e-mailadres."))
+    if handover:
+        receiver = find_user(session, data.get("new_confidant_email", ""))
+        if receiver is None or not policy.can_receive_dossier(receiver, entity_id):
+            errors["new_confidant_email"] = str(_l("Geen vertrouwenspersoon of PAPSY van deze entiteit met dit "
+                                                   "e-mailadres."))
+        elif keeper is not None and receiver.id == keeper.id:
+            errors["new_confidant_email"] = str(_l("Kies iemand anders dan wie het dossier nu houdt."))
         dossier = session.get(Dossier, data.get("dossier_id") or 0)
-        if dossier is None or confidant is None or dossier.confidant_id != confidant.id:
+        if dossier is None or keeper is None or dossier.confidant_id != keeper.id or dossier.entity_id != entity_id:
             errors["dossier_id"] = str(_l("Dit dossier hoort niet bij deze vertrouwenspersoon."))
         elif dossier.shredded_at is not None:
             errors["dossier_id"] = str(SHREDDED)
     return errors
+
+
+def _confidant_here(user: User, entity_id: int) -> bool:
+    return user.has_role(Role.CONFIDANT) and user.entity_id == entity_id
+
+
+def _was_keeper_here(session: Session, keeper: User, entity_id: int) -> bool:
+    """``keeper`` keeps or kept dossiers of the entity: its confidant now or before (a roster entry of the entity),
+    or a PAPSY (who holds only what was handed over to them)."""
+    if _confidant_here(keeper, entity_id) or keeper.has_role(Role.PAPSY):
+        return True
+    return session.scalar(select(Confidant.id).where(Confidant.user_id == keeper.id, Confidant.entity_id == entity_id,
+                                                     Confidant.status == ConfidantStatus.FORMER).limit(1)) is not None
 
 
 @form_check("key_recovery_approval")
@@ -91,6 +114,9 @@ def _rewrap(session: Session, admin: User, data: dict, recovery_private: bytes) 
         dossiers = [session.get(Dossier, data["dossier_id"])]
         if dossiers[0].shredded_at is not None:  # shredded after the request was made
             raise RecoveryRefused(SHREDDED)
+        if reader is None or not policy.can_receive_dossier(reader, dossiers[0].entity_id):  # changed since
+            raise RecoveryRefused(_l("Wie het dossier zou ontvangen, is geen vertrouwenspersoon of PAPSY van de "
+                                     "entiteit meer. Weiger dit herstel en vraag het opnieuw aan."))
     else:
         reader = confidant
         dossiers = list(session.scalars(select(Dossier).where(Dossier.confidant_id == confidant.id,

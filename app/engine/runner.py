@@ -45,8 +45,11 @@ class TaskView:
 
 
 def start(session: Session, version: ProcessModelVersion, entity_id: int, actor: User | None,
-          subject: str | None = None, data: dict | None = None) -> ProcessInstance:
-    """A new instance (flushed, with an id) with start ``data``, stepped to its first wait state and saved."""
+          subject: str | None = None, data: dict | None = None,
+          created: Callable[[ProcessInstance], None] | None = None) -> ProcessInstance:
+    """A new instance (flushed, with an id) with start ``data``, stepped to its first wait state and saved.
+    ``created(instance)`` runs before the first step: a row that the process's service tasks look up by its
+    instance is linked there, since a timer already due (a date of today) runs them inside this call."""
     workflow = _sandboxed(BpmnWorkflow(*version_spec(version)))
     workflow.task_tree.data.update(data or {})
     instance = ProcessInstance(
@@ -56,6 +59,9 @@ def start(session: Session, version: ProcessModelVersion, entity_id: int, actor:
     session.add(instance)
     session.flush()
     record(session, instance, "started", version.model.name, actor)
+    if created is not None:
+        created(instance)
+        session.flush()
     with _stepping(session, instance, workflow):
         _engine_steps(workflow)
     _save(session, instance, workflow, Snapshot(), actor)

@@ -65,11 +65,16 @@ def parse_report(form) -> tuple[Report | None, dict[str, str], dict[str, str]]:
         except ValueError:
             errors[name] = str(missing)
     stand_in = values["stand_in"]
-    if stand_in and not (stand_in.isascii() and stand_in.isdigit()):
+    if stand_in and not _is_row_id(stand_in):
         errors["stand_in"] = str(_l("Kies een vervanger uit de lijst, of geen."))
     if errors:
         return None, values, errors
     return Report(days["starts_on"], days["ends_on"], int(stand_in) if stand_in else None), values, {}
+
+
+def _is_row_id(text: str) -> bool:
+    """A number the id columns can hold (1 .. 2**31-1): a larger one would overflow the database's integer."""
+    return text.isascii() and text.isdigit() and 0 < int(text) < 2**31
 
 
 def own_roster_entry(session: Session, user: User, lock: bool = False) -> Confidant:

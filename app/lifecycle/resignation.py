@@ -3,9 +3,13 @@ removal the EOC decides, each run by one process (bpmn/resignation.bpmn) that it
 
 A removal against the confidant's will needs the prior agreement of every member who represents the employees in
 the committee, as an appointment does (R10, Welzijnswet art. 32sexies); without it the removal is refused and kept
-as refused, and the employer first asks the advice of the labour inspection. The PAPSY and the EOC secretary are
-told (a task each, and a mail), the confidant too when it is a removal. Until the effective date the confidant
-closes their open dossiers or hands them over (handover.py); on that date resignation_effective.py ends the role.
+as refused, and the employer first asks the advice of the labour inspection. A removal started by the EOC
+secretary is always taken as against the confidant's will: only the confidant can say they agree, and they do so by
+laying the role down themselves (the secretary's word for it would let the employer skip the representatives).
+
+The PAPSY and the EOC secretary are told (a task each, and a mail), the confidant too when it is a removal. Until the
+effective date the confidant closes their open dossiers or hands them over (handover.py); on that date
+resignation_effective.py ends the role (a date of today: at once).
 """
 from __future__ import annotations
 
@@ -24,8 +28,9 @@ from app.engine import lifecycle as instances, registry, runner
 from app.engine.errors import InvalidData, NotAllowed, NotFound
 from app.lifecycle import resignation_mail
 from app.mail.outbox import current_settings
-from app.models import Confidant, ConfidantStatus, Dossier, User
+from app.models import Confidant, ConfidantStatus, Dossier, ProcessInstance, User
 from app.models.lifecycle import EndingKind, EndingState, RoleEnding
+from app.ui import format_date
 
 MODEL = "resignation"
 MAX_DAYS_AHEAD = 366  # a date further away is more often a typing error than a plan
@@ -52,7 +57,7 @@ class OwnStatus:
 class EndingRow:
     ending: RoleEnding
     days_left: int | None
-    open_dossiers: int
+    open_dossiers: int | None  # None: not for this reader (``policy.can_see_open_dossier_counts``)
     may_withdraw: bool
 
 
@@ -95,10 +100,12 @@ def endings_for(session: Session, user: User) -> tuple[list[EndingRow], list[End
                               .order_by(RoleEnding.effective_on, RoleEnding.id)).all()
     others = session.scalars(query.where(RoleEnding.state != EndingState.OPEN)
                              .order_by(RoleEnding.started_at.desc(), RoleEnding.id.desc()).limit(RECENT)).all()
-    counts = _open_counts(session, [ending.confidant.user_id for ending in running])
-    return ([EndingRow(ending, _days_left(ending), counts.get(ending.confidant.user_id, 0),
+    counted = [ending for ending in running if policy.can_see_open_dossier_counts(user, ending.confidant.entity_id)]
+    counts = _open_counts(session, [ending.confidant.user_id for ending in counted])
+    return ([EndingRow(ending, _days_left(ending),
+                       counts.get(ending.confidant.user_id, 0) if ending in counted else None,
                        policy.can_withdraw_role_ending(user, ending)) for ending in running],
-            [EndingRow(ending, None, 0, False) for ending in others])
+            [EndingRow(ending, None, None, False) for ending in others])
 
 
 def removable(session: Session, user: User) -> list[Confidant]:
@@ -131,10 +138,10 @@ def start_resignation(session: Session, user: User, effective_on: date | None) -
 
 
 def start_removal(session: Session, user: User, confidant_id: int | None, effective_on: date | None,
-                  confidant_agrees: bool | None, representatives_agreed_on: date | None) -> RoleEnding:
-    """The EOC removes a confidant of the secretary's entity from ``effective_on``. Against the confidant's will
-    without the representatives' prior agreement, the removal is kept as refused (state REFUSED) and nothing
-    starts: the caller tells why (``INSPECTION_ADVICE``)."""
+                  representatives_agreed_on: date | None) -> RoleEnding:
+    """The EOC removes a confidant of the secretary's entity from ``effective_on``, against the confidant's will
+    (a confidant who agrees lays the role down themselves). Without the representatives' prior agreement the
+    removal is kept as refused (state REFUSED) and nothing starts: the caller tells why (``INSPECTION_ADVICE``)."""
     confidant = session.get(Confidant, confidant_id) if confidant_id else None
     if confidant is None or confidant.status not in IN_ROLE:
         raise InvalidData({"confidant": str(_l("Kies een vertrouwenspersoon van uw entiteit."))})
@@ -142,11 +149,11 @@ def start_removal(session: Session, user: User, confidant_id: int | None, effect
         raise NotAllowed(_l("Alleen de EOC-secretaris van de eigen entiteit start een ontheffing."))
     _check_none_open(session, confidant)
     _check_effective(effective_on)
-    _check_agreement(confidant_agrees, representatives_agreed_on)
+    _check_agreement(confidant, representatives_agreed_on)
     ending = RoleEnding(confidant_id=confidant.id, confidant=confidant, kind=EndingKind.REMOVAL, state=EndingState.OPEN,
                         effective_on=effective_on, started_by_id=user.id, started_at=now(),
-                        confidant_agrees=confidant_agrees, representatives_agreed_on=representatives_agreed_on)
-    if not confidant_agrees and representatives_agreed_on is None:
+                        confidant_agrees=False, representatives_agreed_on=representatives_agreed_on)
+    if representatives_agreed_on is None:
         ending.state, ending.ended_at = EndingState.REFUSED, now()
         session.add(ending)
         session.flush()
@@ -205,13 +212,17 @@ def _check_effective(effective_on: date | None) -> None:
         raise InvalidData({"effective_on": str(_l("Kies een datum binnen het jaar."))})
 
 
-def _check_agreement(confidant_agrees: bool | None, representatives_agreed_on: date | None) -> None:
-    if confidant_agrees is None:
-        raise InvalidData({"confidant_agrees": str(_l("Geef aan of de vertrouwenspersoon met de ontheffing "
-                                                      "instemt."))})
-    if representatives_agreed_on is not None and representatives_agreed_on > today():
+def _check_agreement(confidant: Confidant, representatives_agreed_on: date | None) -> None:
+    """The representatives agreed to this removal: not in the future, and not before the appointment it undoes."""
+    if representatives_agreed_on is None:
+        return
+    if representatives_agreed_on > today():
         raise InvalidData({"representatives_agreed_on": str(_l("Het akkoord moet voorafgaan: de datum kan niet in "
                                                                "de toekomst liggen."))})
+    if representatives_agreed_on < confidant.appointed_on:
+        raise InvalidData({"representatives_agreed_on": str(_l(
+            "Het akkoord kan niet van vóór de aanstelling van %(name)s zijn (%(date)s).", name=confidant.name,
+            date=format_date(confidant.appointed_on)))})
 
 
 def _check_none_open(session: Session, confidant: Confidant) -> None:
@@ -231,12 +242,15 @@ def _open_counts(session: Session, user_ids: list[int | None]) -> dict[int, int]
 def _start_process(session: Session, ending: RoleEnding, actor: User) -> None:
     confidant = ending.confidant
     version = registry.current_version(session, MODEL)
-    instance = runner.start(session, version, confidant.entity_id, actor, subject=confidant.name, data={
+
+    def link(instance: ProcessInstance) -> None:  # before the first step: a date of today ends the role at once
+        ending.instance_id = instance.id
+
+    runner.start(session, version, confidant.entity_id, actor, subject=confidant.name, created=link, data={
         "role_ending_id": ending.id, "kind": str(ending.kind), "confidant_id": confidant.id,
         "confidant_user_id": confidant.user_id, "effective_on": ending.effective_on.isoformat(),
         "effective_at": effective_at(ending.effective_on),
         "open_dossiers": len(open_dossier_ids(session, confidant.user_id)),
     })
-    ending.instance_id = instance.id
     session.flush()
     resignation_mail.started(session, ending)

@@ -14,7 +14,7 @@ from app.clock import now
 from app.mail.outbox import current_settings, locale_of, queue_mail
 from app.mail.render import format_due, one_line
 from app.models import Entity, Role, Task, TaskState, User, UserRole
-from app.models.lifecycle import EndingKind, RoleEnding
+from app.models.lifecycle import EndingKind, EndingState, RoleEnding
 
 NOTICE, REMOVAL, WITHDRAWN, HANDED_OVER = ("role_ending_notice", "role_ending_removal", "role_ending_withdrawn",
                                            "dossier_handed_over")
@@ -26,8 +26,8 @@ def started(session: Session, ending: RoleEnding) -> None:
     tasks = _ready_tasks(session, ending.instance_id)
     for person, task in _followers(session, ending, tasks):
         _send(session, person, NOTICE, ending, task_id=task.id if task else None)
-    if ending.kind == EndingKind.REMOVAL:
-        confidant = _confidant_user(session, ending)
+    if ending.kind == EndingKind.REMOVAL:  # one from today closed their account already: they are told all the same
+        confidant = _confidant_user(session, ending, closed_by_it=ending.state == EndingState.EFFECTIVE)
         if confidant is not None:
             _send(session, confidant, REMOVAL, ending)
     session.execute(update(Task).where(Task.instance_id == ending.instance_id, Task.state == TaskState.READY)
@@ -79,10 +79,10 @@ def _ready_tasks(session: Session, instance_id: int | None) -> list[Task]:
                                 .order_by(Task.id)))
 
 
-def _confidant_user(session: Session, ending: RoleEnding) -> User | None:
+def _confidant_user(session: Session, ending: RoleEnding, closed_by_it: bool = False) -> User | None:
     user_id = ending.confidant.user_id
     person = session.get(User, user_id) if user_id is not None else None
-    return person if person is not None and person.active else None
+    return person if person is not None and (person.active or closed_by_it) else None
 
 
 def _send(session: Session, person: User, template: str, ending: RoleEnding, task_id: int | None = None) -> None:

@@ -61,8 +61,11 @@ def start():
     except InvalidData as refused:
         session().rollback()
         return _mine_page(refused)
-    flash(_("U legt uw rol neer op %(date)s. De PAPSY en de EOC-secretaris zijn op de hoogte gebracht.",
-            date=_written(ending.effective_on)), "success")
+    if ending.state == EndingState.EFFECTIVE:  # from today: ended at once
+        flash(_("Uw rol is vandaag beëindigd. De PAPSY en de EOC-secretaris zijn op de hoogte gebracht."), "success")
+    else:
+        flash(_("U legt uw rol neer op %(date)s. De PAPSY en de EOC-secretaris zijn op de hoogte gebracht.",
+                date=_written(ending.effective_on)), "success")
     return redirect(url_for(".mine"))
 
 
@@ -108,19 +111,23 @@ def start_removal():
     effective_on, errors = _date("effective_on")
     agreed_on, agreed_errors = _date("representatives_agreed_on")
     errors.update(agreed_errors)
-    agrees = {"yes": True, "no": False}.get(request.form.get("confidant_agrees", ""))
     try:
         if errors:
             raise InvalidData(errors)
         ending = resignation.start_removal(session(), current_user, _form_id(request.form.get("confidant")),
-                                           effective_on, agrees, agreed_on)
+                                           effective_on, agreed_on)
     except (InvalidData, NotAllowed) as refused:
         session().rollback()
         return _removal_page(refused)
-    if ending.state == EndingState.REFUSED:  # kept as refused: the record stays, the page says why
-        return _removal_page(InvalidData({}, str(resignation.INSPECTION_ADVICE)))
-    flash(_("De ontheffing van %(name)s is gestart; de rol eindigt op %(date)s. De vertrouwenspersoon en de PAPSY "
-            "zijn op de hoogte gebracht.", name=ending.confidant.name, date=_written(ending.effective_on)), "success")
+    if ending.state == EndingState.REFUSED:  # kept as refused: a 200 lets the request commit it; the page says why
+        return _removal_page(InvalidData({}, str(resignation.INSPECTION_ADVICE)), status=200)
+    if ending.state == EndingState.EFFECTIVE:  # from today: ended at once
+        flash(_("De rol van %(name)s is vandaag beëindigd. De vertrouwenspersoon en de PAPSY zijn op de hoogte "
+                "gebracht.", name=ending.confidant.name), "success")
+    else:
+        flash(_("De ontheffing van %(name)s is gestart; de rol eindigt op %(date)s. De vertrouwenspersoon en de PAPSY "
+                "zijn op de hoogte gebracht.", name=ending.confidant.name, date=_written(ending.effective_on)),
+              "success")
     return redirect(url_for(".index"))
 
 
@@ -165,12 +172,12 @@ def _dossiers_page(refused: InvalidData | NotAllowed | None = None, failed: int 
         (refused.status if refused else 200)
 
 
-def _removal_page(refused: InvalidData | NotAllowed | None = None):
+def _removal_page(refused: InvalidData | NotAllowed | None = None, status: int | None = None):
     _only_secretaries()
     candidates = resignation.removable(session(), current_user)
     return render_template("lifecycle/removal_form.html", candidates=candidates, today=resignation.today(),
                            errors=_errors(refused), refusal=_message(refused), values=request.form), \
-        (refused.status if refused else 200)
+        status or (refused.status if refused else 200)
 
 
 # Helpers

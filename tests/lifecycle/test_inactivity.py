@@ -268,7 +268,9 @@ def test_r14_bad_input_on_the_pages_is_said_beside_its_field_and_changes_nothing
     for form, words in (({"starts_on": "morgen", "ends_on": "2026-13-40"}, "Geef de eerste dag"),
                         ({"starts_on": "2020-01-01", "ends_on": "2020-01-02"}, "niet in het verleden"),
                         ({"starts_on": date.today().isoformat(), "ends_on": date.today().isoformat(),
-                          "stand_in": "'; drop"}, "Kies een vervanger")):
+                          "stand_in": "'; drop"}, "Kies een vervanger"),
+                        ({"starts_on": date.today().isoformat(), "ends_on": date.today().isoformat(),
+                          "stand_in": "99999999999999999999"}, "Kies een vervanger")):  # beyond the id column
         refused = client.post("/availability", data={**form, "csrf_token": token})
         assert refused.status_code == 422 and words in refused.get_data(as_text=True)
     assert store.scalars(select(InactivityPeriod.id)).all() == []

@@ -153,24 +153,29 @@ def test_r19_a_resignation_hands_over_closes_and_ends_the_role_on_the_effective_
 
 
 def test_r19_removal_needs_the_representatives_agreement(session, keys):
+    """A removal by the EOC is against the confidant's will (one who agrees lays the role down): without the
+    representatives' prior agreement, dated between the appointment and today, it is refused and kept as such."""
     secretary, sofie = user(session, OMG_SECRETARY), user(session, OMG_CONFIDANT)
     confidant_id = confidant_of(session, OMG_CONFIDANT).id
     with pytest.raises(NotAllowed):
-        resignation.start_removal(session, user(session, AWV_SECRETARY), confidant_id, EFFECTIVE, True, None)
+        resignation.start_removal(session, user(session, AWV_SECRETARY), confidant_id, EFFECTIVE, date(2026, 11, 28))
     session.rollback()
-    with pytest.raises(InvalidData) as unanswered:
-        resignation.start_removal(session, secretary, confidant_id, EFFECTIVE, None, None)
-    assert "confidant_agrees" in unanswered.value.errors
-    session.rollback()
+    for agreed_on in (date(2026, 12, 2), date(2023, 3, 13)):  # tomorrow; the day before her appointment
+        with pytest.raises(InvalidData) as wrong_date:
+            resignation.start_removal(session, secretary, confidant_id, EFFECTIVE, agreed_on)
+        assert "representatives_agreed_on" in wrong_date.value.errors
+        session.rollback()
 
-    refused = resignation.start_removal(session, secretary, confidant_id, EFFECTIVE, False, None)
+    refused = resignation.start_removal(session, secretary, confidant_id, EFFECTIVE, None)
     session.commit()
-    assert (refused.state, refused.instance_id) == (EndingState.REFUSED, None), "kept as refused, nothing started"
+    assert (refused.state, refused.instance_id, refused.confidant_agrees) == (EndingState.REFUSED, None, False), \
+        "kept as refused, nothing started"
     assert session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
 
-    removal = resignation.start_removal(session, secretary, confidant_id, EFFECTIVE, False, date(2026, 11, 28))
+    removal = resignation.start_removal(session, secretary, confidant_id, EFFECTIVE, date(2026, 11, 28))
     session.commit()
     assert removal.state == EndingState.OPEN and removal.representatives_agreed_on == date(2026, 11, 28)
+    assert removal.confidant_agrees is False
     assert mails(session, "role_ending_removal") == [OMG_CONFIDANT], "the confidant is informed"
     with pytest.raises(NotAllowed):
         resignation.withdraw(session, sofie, removal.id)  # a removal is the EOC's to withdraw
@@ -209,3 +214,77 @@ def test_r19_without_open_dossiers_the_role_ends_at_the_date_with_no_task_left(s
     assert session.get(ProcessInstance, instance_id).status == InstanceStatus.COMPLETED
     assert ready_task(session, "follow_up") is None
 
+
+
+def test_r19_a_role_ending_from_today_ends_the_role_at_once(session, keys):
+    """The pages offer today: the process's timer is due at its start, and the role ends in that same step (the
+    ending is linked to its process before the first step). What is open goes to the PAPSY's follow-up; a removed
+    confidant is told, though the removal closed their account."""
+    today = date(2026, 12, 1)  # the keys fixture's day
+    sofie = user(session, OMG_CONFIDANT)
+    dossiers.register(session, sofie, facts())
+    resigned = resignation.start_resignation(session, sofie, today)
+    removed = resignation.start_removal(session, user(session, OMG_SECRETARY), confidant_of(session, OMG_SECOND).id,
+                                        today, today)
+    session.commit()
+    for ending, email in ((resigned, OMG_CONFIDANT), (removed, OMG_SECOND)):
+        assert ending.instance_id is not None and ending.state == EndingState.EFFECTIVE
+        entry = confidant_of(session, email)
+        assert (entry.status, entry.ended_on) == (ConfidantStatus.FORMER, today)
+        assert not user(session, email).has_role(Role.CONFIDANT)
+    follow_up = ready_task(session, "follow_up")
+    assert follow_up is not None and follow_up.instance_id == resigned.instance_id, "her open dossier: the PAPSY's"
+    assert session.scalar(select(func.count()).select_from(Task).where(
+        Task.spec_name == "settle_dossiers", Task.state == TaskState.READY)) == 0
+    assert mails(session, "role_ending_removal") == [OMG_SECOND], "the removed confidant is told"
+
+
+def test_r19_a_dossier_left_open_is_handed_over_through_the_two_person_recovery(app, session, keys):
+    """The PAPSY's follow-up: the recovery (a PAPSY asks, an admin approves with the key) hands a dossier its former
+    keeper left open to the PAPSY, and from a PAPSY who holds it to a confidant; never back to its keeper, never
+    to someone who may not hold it."""
+    from app.dossiers import recovery_process
+    from tests.helpers import ADMIN, entity
+
+    sofie, luc = user(session, OMG_CONFIDANT), user(session, OMG_PAPSY)
+    left = dossiers.register(session, sofie, facts()).id
+    resignation.start_resignation(session, sofie, date(2026, 12, 1))  # today: the role ends at once
+    session.commit()
+
+    def recover(keeper: str, receiver: str) -> None:
+        workflow.start_process(session, user(session, OMG_PAPSY), "key_recovery", entity(session, "OMG"), {
+            "kind": "handover", "confidant_email": keeper, "new_confidant_email": receiver, "dossier_id": left,
+            "consent_on": "2026-12-01"})
+        recovery_process.decide(session, user(session, ADMIN), ready_task(session, "approve_recovery").id, True,
+                                app.config["TEST_RECOVERY_KEY_FILE"].read_bytes())
+        session.commit()
+
+    def refused(keeper: str, receiver: str, field: str) -> None:
+        with pytest.raises(InvalidData) as refusal:
+            recover(keeper, receiver)
+        assert field in refusal.value.errors, (keeper, receiver)
+        session.rollback()
+
+    refused(OMG_CONFIDANT, OMG_SECRETARY, "new_confidant_email")  # the employer holds no dossier
+    refused(OMG_SECOND, OMG_PAPSY, "dossier_id")  # not the keeper of this one
+    recover(OMG_CONFIDANT, OMG_PAPSY)  # from the former confidant to the PAPSY
+    assert dossiers.read(session, luc, left, keys[OMG_PAPSY]).requester == CANARY_NAME
+    refused(OMG_PAPSY, OMG_PAPSY, "new_confidant_email")  # never back to its keeper
+    recover(OMG_PAPSY, OMG_SECOND)  # from the PAPSY who holds it to a confidant
+    assert dossiers.read(session, user(session, OMG_SECOND), left, keys[OMG_SECOND]).requester == CANARY_NAME
+    with pytest.raises(NotYours):
+        dossiers.read(session, user(session, OMG_PAPSY), left, keys[OMG_PAPSY])
+
+
+def test_r2_only_the_papsy_sees_how_many_dossiers_a_leaving_confidant_has_open(session, keys):
+    """A count per named person is a small cell (R7): the entity's PAPSY follows it up, the employer and the admins
+    do not see it."""
+    from tests.helpers import ADMIN
+
+    sofie = user(session, OMG_CONFIDANT)
+    dossiers.register(session, sofie, facts())
+    resignation.start_resignation(session, sofie, EFFECTIVE)
+    session.commit()
+    counts = {email: [row.open_dossiers for row in resignation.endings_for(session, user(session, email))[0]]
+              for email in (OMG_PAPSY, OMG_SECRETARY, ADMIN)}
+    assert counts == {OMG_PAPSY: [1], OMG_SECRETARY: [None], ADMIN: [None]}

@@ -260,13 +260,10 @@ def test_r16_a_folder_meant_for_another_entity_is_not_opened_by_its_number(app, 
 def test_bad_input_on_the_new_forms_gets_a_refusal_never_a_500(app, store):
     """Text with a NUL byte (PostgreSQL refuses it: DataError) reaches the database unchecked in the library's search
     (GET /library/?q=, any reader), a folder's name (POST /library/folders), a legal hold's reason (POST
-    /retention/dossiers/<id>/hold) and a room decline's reason (POST /room/bookings/<id>/decline); a stand-in number
-    beyond the integer columns (POST /availability, stand_in=99999999999999999999) overflows on both databases
-    (session.get with the raw int). app/forms/validation.py refuses such text for the task forms; these forms do
-    not. And an effective date of today, which the page offers ("today or later"), fails the process at its start
-    (POST /role-endings/mine, and /role-endings/removal alike): its timer is already due, resignation.end_role runs
-    inside runner.start, before RoleEnding.instance_id is set, and raises LookupError -> ProcessFailed -> 500.
-    Safe: a 4xx, the page again or the redirect, never a 500; nothing stored with a NUL."""
+    /retention/dossiers/<id>/hold) and a room decline's reason (POST /room/bookings/<id>/decline).
+    app/forms/validation.py refuses such text for the task forms; these forms do not. (The lifecycle forms' part of
+    this finding is the next test's.) Safe: a 4xx, the page again or the redirect, never a 500; nothing stored with
+    a NUL."""
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a failure is the 500 a browser would get
     sofie = user(store, OMG_CONFIDANT)
     with_keys(store, OMG_CONFIDANT)
@@ -285,6 +282,24 @@ def test_bad_input_on_the_new_forms_gets_a_refusal_never_a_500(app, store):
             ("hold", f"/retention/dossiers/{closed_id}/hold", {"reason": "Gerechtelijk \x00 onderzoek loopt"}),
             ("decline", f"/room/bookings/{request_id}/decline", {"reason": "Gesloten \x00 die dag"})):
         statuses[name] = papsy.post(url, data={**form, "csrf_token": token}).status_code
+    store.expire_all()
+    assert {name: status for name, status in statuses.items() if status >= 500} == {}
+    stored = [*store.scalars(select(LibraryFolder.name)), *store.scalars(select(LegalHold.reason)),
+              *filter(None, store.scalars(select(RoomBooking.decline_reason)))]
+    assert not [text for text in stored if "\x00" in text]
+
+
+def test_bad_input_on_the_lifecycle_forms_gets_a_refusal_never_a_500(app, store):
+    """A stand-in number beyond the integer columns (POST /availability, stand_in=99999999999999999999) overflows on
+    both databases (session.get with the raw int). And an effective date of today, which the page offers ("today or
+    later"), fails the process at its start (POST /role-endings/mine, and /role-endings/removal alike): its timer is
+    already due, resignation.end_role runs inside runner.start, before RoleEnding.instance_id is set, and raises
+    LookupError -> ProcessFailed -> 500. Safe: a 4xx, the page again or the redirect, never a 500; a role ending
+    from today ends the role at once."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a failure is the 500 a browser would get
+    koen_id = confidant_row(store, KOEN).id
+    store.commit()
+    statuses = {}
     confidant, _ = as_actor(app, store, "omg_confidant", api=False)
     today = resignation.today()
     statuses["availability"] = confidant.post("/availability", data={
@@ -292,8 +307,11 @@ def test_bad_input_on_the_new_forms_gets_a_refusal_never_a_500(app, store):
         "stand_in": "99999999999999999999", "csrf_token": session_csrf(confidant, "omg_confidant")}).status_code
     statuses["resign today"] = confidant.post("/role-endings/mine", data={
         "effective_on": today.isoformat(), "csrf_token": session_csrf(confidant, "omg_confidant")}).status_code
+    secretary, _ = as_actor(app, store, "omg_secretary", api=False)
+    statuses["removal today"] = secretary.post("/role-endings/removal", data={
+        "confidant": str(koen_id), "effective_on": today.isoformat(), "representatives_agreed_on": today.isoformat(),
+        "csrf_token": session_csrf(secretary, "omg_secretary")}).status_code
     store.expire_all()
     assert {name: status for name, status in statuses.items() if status >= 500} == {}
-    stored = [*store.scalars(select(LibraryFolder.name)), *store.scalars(select(LegalHold.reason)),
-              *filter(None, store.scalars(select(RoomBooking.decline_reason)))]
-    assert not [text for text in stored if "\x00" in text]
+    assert sorted(store.scalars(select(RoleEnding.state))) == [EndingState.EFFECTIVE, EndingState.EFFECTIVE], \
+        "a role ending from today ends the role at once"

@@ -71,7 +71,8 @@ def form_for(effect: str | None, ids: dict, store) -> dict:
                 "consent_way": "phone"}
     if effect == "removal":
         koen = store.scalar(select(Confidant.id).where(Confidant.email == OMG_SECOND))
-        return {"confidant": str(koen), "effective_on": later, "confidant_agrees": "yes"}
+        return {"confidant": str(koen), "effective_on": later,
+                "representatives_agreed_on": resignation.today().isoformat()}
     return {}
 
 
