@@ -36,7 +36,7 @@ from tests.helpers import (
     login,
     user,
 )
-from tests.library.files import PDF, checked, docx, folder, odt, publish, upload, xlsx, zipped
+from tests.library.files import PDF, checked, docx, folder, lying_odt, odt, publish, upload, xlsx, zipped
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -113,6 +113,7 @@ def test_r16_audience_one_entity(session):
     (zipped({"word/document.xml": "<w/>", "word/vbaProject.bin": "macro"}), "brief.docx", "macro"),
     (zipped({"word/document.xml": bytes(20 * 1024 * 1024)}), "bom.docx", "pakt uit"),  # 20 MB of zeros in ~20 kB
     (b"PK\x03\x04 kapot", "kapot.docx", "beschadigd"),
+    (lying_odt(), "tekst.odt", "beschadigd"),  # inflates past its declared size: read no further, refused
     (PDF, "gids.docx", "eindigt op .pdf"),  # the extension must name the type the content is
     (docx(), "brief.pdf", "eindigt op .docx"),
 ])
