@@ -25,6 +25,7 @@ from app.lifecycle import handover, inactivity, inactivity_dossiers, resignation
 from app.lifecycle.inactivity import Report
 from app.lifecycle.resignation_effective import make_effective
 from app.models import (
+    BookingStatus,
     Confidant,
     ConfidantStatus,
     DossierKey,
@@ -266,48 +267,21 @@ def test_r16_a_folder_meant_for_another_entity_is_not_opened_by_its_number(app, 
 
 
 # ---- Bad input (never a 500) ----
-# Text with a NUL byte (PostgreSQL refuses it: DataError) reached the database unchecked in the library's search
-# (GET /library/?q=, any reader), a folder's name (POST /library/folders), a legal hold's reason (POST
-# /retention/dossiers/<id>/hold) and a room decline's reason (POST /room/bookings/<id>/decline); a stand-in number
-# beyond the integer columns (POST /availability, stand_in=99999999999999999999) overflowed on both databases
-# (session.get with the raw int). app/forms/validation.py refuses such text for the task forms; these forms did
-# not. And an effective date of today, which the page offers ("today or later"), failed the process at its start
-# (POST /role-endings/mine, and /role-endings/removal alike): its timer is already due, resignation.end_role ran
-# inside runner.start, before RoleEnding.instance_id was set, and raised LookupError -> ProcessFailed -> 500.
-# Safe: a 4xx, the page again or the redirect, never a 500; nothing stored with a NUL. One test per area.
 
 NOT_ALLOWED = "Deze tekst bevat tekens die niet toegelaten zijn."
 
 
-def signed_in(app, store, actor: str):
-    """A client of ``actor`` and its CSRF token; a failure is the 500 a browser would get."""
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    client, _ = as_actor(app, store, actor, api=False)
-    return client, session_csrf(client, actor)
-
-
-def no_500(statuses: dict[str, int]) -> None:
-    assert {name: status for name, status in statuses.items() if status >= 500} == {}
-
-
-def a_closed_dossier(store) -> int:
-    sofie = user(store, OMG_CONFIDANT)
-    with_keys(store, OMG_CONFIDANT)
-    year_ago = resignation.today() - timedelta(days=365)
-    closed = dossiers.register(store, sofie, facts(opened_on=year_ago))
-    dossiers.close(store, sofie, closed.id, year_ago, "resolved")
-    store.commit()
-    return closed.id
-
-
-def test_bad_input_library_gets_a_refusal_never_a_500(app, store):
-    """The search, a new folder, a folder's new name and a document's details: the field's message, nothing kept."""
+def test_bad_input_library_says_which_field_and_changes_nothing(app, store):
+    """The library's part of the next test, on all its text fields: the search, a new folder, a folder's new name and
+    a document's details each get the field's message (the page again, 422) and nothing changes."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a failure is the 500 a browser would get
     papsy_user = user(store, OMG_PAPSY)
     shelf = folder(store, papsy_user, "Wetgeving")
     document_id = publish(store, papsy_user, shelf.id, "Gids").id
     shelf_id = shelf.id
     store.commit()
-    papsy, token = signed_in(app, store, "omg_papsy")
+    papsy, _ = as_actor(app, store, "omg_papsy", api=False)
+    token = session_csrf(papsy, "omg_papsy")
     responses = {"search": papsy.get("/library/?q=ver%00trouw")}
     for name, url, form in (
             ("folder", "/library/folders", {"name": "Map \x00 nul"}),
@@ -315,43 +289,76 @@ def test_bad_input_library_gets_a_refusal_never_a_500(app, store):
             ("edit", f"/library/documents/{document_id}/edit",
              {"folder": str(shelf_id), "title": "Gids \x00", "description": "Nul \x00 hier", "audience": "all"})):
         responses[name] = papsy.post(url, data={**form, "csrf_token": token})
-    no_500({name: response.status_code for name, response in responses.items()})
+    assert {name: response.status_code for name, response in responses.items()} == dict.fromkeys(responses, 422)
     assert all(NOT_ALLOWED in response.get_data(as_text=True) for response in responses.values())
     store.expire_all()
     assert [*store.scalars(select(LibraryFolder.name))] == ["Wetgeving"]
     assert [*store.scalars(select(LibraryDocument.title))] == ["Gids"]
+    assert store.scalar(select(LibraryDocument.description)) is None
 
 
-def test_bad_input_retention_gets_a_refusal_never_a_500(app, store):
-    closed_id = a_closed_dossier(store)
-    papsy, token = signed_in(app, store, "omg_papsy")
-    response = papsy.post(f"/retention/dossiers/{closed_id}/hold",
-                          data={"reason": "Gerechtelijk \x00 onderzoek loopt", "csrf_token": token})
-    no_500({"hold": response.status_code})
-    assert NOT_ALLOWED in response.get_data(as_text=True)
-    store.expire_all()
-    assert not [text for text in store.scalars(select(LegalHold.reason)) if "\x00" in text]
-
-
-def test_bad_input_room_gets_a_refusal_never_a_500(app, store):
+def test_bad_input_retention_and_room_reasons_say_which_field(app, store):
+    """The next test's hold and decline, read on the page they come back to: the reason's message, nothing kept."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    sofie = user(store, OMG_CONFIDANT)
+    with_keys(store, OMG_CONFIDANT)
+    year_ago = resignation.today() - timedelta(days=365)
+    closed = dossiers.register(store, sofie, facts(opened_on=year_ago))
+    dossiers.close(store, sofie, closed.id, year_ago, "resolved")
     request_id = ask(store, OMG_CONFIDANT, working_day(), "10:00", "11:00").id
+    closed_id = closed.id
     store.commit()
-    papsy, token = signed_in(app, store, "omg_papsy")
-    response = papsy.post(f"/room/bookings/{request_id}/decline",
-                          data={"reason": "Gesloten \x00 die dag", "csrf_token": token})
-    no_500({"decline": response.status_code})
-    assert NOT_ALLOWED in response.get_data(as_text=True)
+    papsy, _ = as_actor(app, store, "omg_papsy", api=False)
+    token = session_csrf(papsy, "omg_papsy")
+    hold = papsy.post(f"/retention/dossiers/{closed_id}/hold",
+                      data={"reason": "Gerechtelijk \x00 onderzoek loopt", "csrf_token": token})
+    decline = papsy.post(f"/room/bookings/{request_id}/decline",
+                         data={"reason": "Gesloten \x00 die dag", "csrf_token": token})
+    assert (hold.status_code, decline.status_code) == (422, 422)
+    assert NOT_ALLOWED in hold.get_data(as_text=True) and NOT_ALLOWED in decline.get_data(as_text=True)
     store.expire_all()
-    assert not [text for text in filter(None, store.scalars(select(RoomBooking.decline_reason))) if "\x00" in text]
+    assert store.scalar(select(LegalHold.id)) is None
+    assert store.scalar(select(RoomBooking.status)) == BookingStatus.REQUESTED
 
 
-def test_bad_input_lifecycle_gets_a_refusal_never_a_500(app, store):
-    a_closed_dossier(store)
-    confidant, token = signed_in(app, store, "omg_confidant")
+
+def test_bad_input_on_the_new_forms_gets_a_refusal_never_a_500(app, store):
+    """Text with a NUL byte (PostgreSQL refuses it: DataError) reaches the database unchecked in the library's search
+    (GET /library/?q=, any reader), a folder's name (POST /library/folders), a legal hold's reason (POST
+    /retention/dossiers/<id>/hold) and a room decline's reason (POST /room/bookings/<id>/decline); a stand-in number
+    beyond the integer columns (POST /availability, stand_in=99999999999999999999) overflows on both databases
+    (session.get with the raw int). app/forms/validation.py refuses such text for the task forms; these forms do
+    not. And an effective date of today, which the page offers ("today or later"), fails the process at its start
+    (POST /role-endings/mine, and /role-endings/removal alike): its timer is already due, resignation.end_role runs
+    inside runner.start, before RoleEnding.instance_id is set, and raises LookupError -> ProcessFailed -> 500.
+    Safe: a 4xx, the page again or the redirect, never a 500; nothing stored with a NUL."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a failure is the 500 a browser would get
+    sofie = user(store, OMG_CONFIDANT)
+    with_keys(store, OMG_CONFIDANT)
+    year_ago = resignation.today() - timedelta(days=365)
+    closed = dossiers.register(store, sofie, facts(opened_on=year_ago))
+    dossiers.close(store, sofie, closed.id, year_ago, "resolved")
+    request_id = ask(store, OMG_CONFIDANT, working_day(), "10:00", "11:00").id
+    closed_id = closed.id
+    store.commit()
+    statuses = {}
+    papsy, _ = as_actor(app, store, "omg_papsy", api=False)
+    token = session_csrf(papsy, "omg_papsy")
+    statuses["search"] = papsy.get("/library/?q=ver%00trouw").status_code
+    for name, url, form in (
+            ("folder", "/library/folders", {"name": "Map \x00 nul"}),
+            ("hold", f"/retention/dossiers/{closed_id}/hold", {"reason": "Gerechtelijk \x00 onderzoek loopt"}),
+            ("decline", f"/room/bookings/{request_id}/decline", {"reason": "Gesloten \x00 die dag"})):
+        statuses[name] = papsy.post(url, data={**form, "csrf_token": token}).status_code
+    confidant, _ = as_actor(app, store, "omg_confidant", api=False)
     today = resignation.today()
-    statuses = {"availability": confidant.post("/availability", data={
+    statuses["availability"] = confidant.post("/availability", data={
         "starts_on": (today + timedelta(days=3)).isoformat(), "ends_on": (today + timedelta(days=5)).isoformat(),
-        "stand_in": "99999999999999999999", "csrf_token": token}).status_code}
+        "stand_in": "99999999999999999999", "csrf_token": session_csrf(confidant, "omg_confidant")}).status_code
     statuses["resign today"] = confidant.post("/role-endings/mine", data={
-        "effective_on": today.isoformat(), "csrf_token": token}).status_code
-    no_500(statuses)
+        "effective_on": today.isoformat(), "csrf_token": session_csrf(confidant, "omg_confidant")}).status_code
+    store.expire_all()
+    assert {name: status for name, status in statuses.items() if status >= 500} == {}
+    stored = [*store.scalars(select(LibraryFolder.name)), *store.scalars(select(LegalHold.reason)),
+              *filter(None, store.scalars(select(RoomBooking.decline_reason)))]
+    assert not [text for text in stored if "\x00" in text]
