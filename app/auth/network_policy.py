@@ -286,6 +286,21 @@ def can_open_library(user: User) -> bool:
     from app.db import session
 
     return user.is_authenticated and can_read_library(session(), user)
+
+
+def may_open_library_folder(session: Session, user: User, folder) -> bool:
+    """One folder: every one for who manages the library; for a reader only one holding a document they may read,
+    as the index lists them. A folder meant for another entity (or empty) is as unknown as a document outside one's
+    audience: its name and description say what is kept there."""
+    from sqlalchemy import exists
+
+    from app.models import LibraryDocument
+
+    if can_manage_library(user):
+        return True
+    return bool(session.scalar(select(exists().where(LibraryDocument.folder_id == folder.id,
+                                                     library_documents_for(session, user)))))
+
 # Temporary inactivity and its stand-in (R14): app/lifecycle/inactivity*.py.
 
 def can_report_inactivity(user: User) -> bool:

@@ -101,7 +101,7 @@ def _office_type(content: bytes) -> str:
         archive = zipfile.ZipFile(BytesIO(content))
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
-        raise FileRejected(gettext("Dit bestand is beschadigd of geen geldig document.")) from None
+        raise FileRejected(_damaged_message()) from None
     _check_unpacked_sizes(entries, len(content))
     names = {entry.filename for entry in entries}
     if any(name.lower().endswith("vbaproject.bin") for name in names):
@@ -121,8 +121,15 @@ def _check_unpacked_sizes(entries: list[zipfile.ZipInfo], packed: int) -> None:
     unpacked = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ENTRIES or unpacked > MAX_UNPACKED_BYTES or (
             unpacked > 1024 * 1024 and unpacked > MAX_RATIO * packed):
-        raise FileRejected(gettext("Dit bestand pakt uit tot veel meer dan een gewoon document en wordt daarom niet "
-                                   "aanvaard."))
+        raise FileRejected(_unpacks_too_much_message())
+
+
+def _damaged_message() -> str:
+    return gettext("Dit bestand is beschadigd of geen geldig document.")
+
+
+def _unpacks_too_much_message() -> str:
+    return gettext("Dit bestand pakt uit tot veel meer dan een gewoon document en wordt daarom niet aanvaard.")
 
 
 def _odf_mimetype(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> str | None:
@@ -131,6 +138,23 @@ def _odf_mimetype(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> s
     if entry is None or entry.file_size > 200:
         return None
     try:
-        return archive.read(entry)[:200].decode("ascii").strip()
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError, RuntimeError):
+        return _read_entry(archive, entry, 200).decode("ascii").strip()
+    except (ValueError, NotImplementedError, RuntimeError):  # not text, or packed in a way we do not open
         return None
+
+
+def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> bytes:
+    """At most ``limit`` bytes of an entry, inflated as they are read: never ``archive.read``, which inflates the
+    whole entry whatever the directory declares. The reader stops at the declared size, so an entry that holds more
+    than it declares fails its checksum there and the file is refused.
+
+    :raise FileRejected: the entry is damaged, holds more than it declares, or more than ``limit``.
+    """
+    try:
+        with archive.open(entry) as part:
+            data = part.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        raise FileRejected(_damaged_message()) from None
+    if len(data) > limit:
+        raise FileRejected(_unpacks_too_much_message())
+    return data

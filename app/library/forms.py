@@ -1,10 +1,12 @@
-"""The library's forms as typed: a folder (name, description) and a document's details (folder, title, description,
-audience), checked field by field; the file itself is checked in app/library/content.py."""
+"""The library's forms as typed: a folder (name, description), a document's details (folder, title, description,
+audience) and the search's words, checked field by field; the file itself is checked in app/library/content.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+
+from app.forms.validation import is_clean_text
 
 ALL = "all"  # the audience value for every confidant
 FOLDER_LIMITS = {"name": 120, "description": 2000}
@@ -33,6 +35,7 @@ def parse_folder(form) -> tuple[FolderDetails | None, dict[str, str], dict[str, 
     errors = _too_long(values, FOLDER_LIMITS)
     if not values["name"]:
         errors["name"] = str(_l("Geef de map een naam."))
+    errors.update(_not_text(values))
     if errors:
         return None, values, errors
     return FolderDetails(values["name"], values["description"] or None), values, errors
@@ -51,9 +54,22 @@ def parse_document(form) -> tuple[DocumentDetails | None, dict[str, str], dict[s
     entity_id = None if audience == ALL else _number(audience)
     if audience != ALL and entity_id is None:
         errors["audience"] = str(_l("Kies voor wie het document is."))
+    errors.update(_not_text({name: values[name] for name in DOCUMENT_LIMITS}))
     if errors or folder_id is None:
         return None, values, errors
     return DocumentDetails(folder_id, values["title"], values["description"] or None, entity_id), values, errors
+
+
+def parse_query(args) -> tuple[str, dict[str, str]]:
+    """The search's words, or a message for the field ``q`` when they cannot be looked up as typed."""
+    query = (args.get("q") or "").strip()
+    if not is_clean_text(query):
+        return "", {"q": not_text_message()}
+    return query, {}
+
+
+def not_text_message() -> str:
+    return str(_l("Deze tekst bevat tekens die niet toegelaten zijn."))
 
 
 def document_values(document) -> dict[str, str]:
@@ -65,6 +81,11 @@ def document_values(document) -> dict[str, str]:
 def _too_long(values: dict[str, str], limits: dict[str, int]) -> dict[str, str]:
     return {name: str(_l("Maximaal %(limit)s tekens.", limit=limit))
             for name, limit in limits.items() if len(values[name]) > limit}
+
+
+def _not_text(values: dict[str, str]) -> dict[str, str]:
+    """Text the database cannot keep as typed (a NUL byte, other control characters) is refused, never stored."""
+    return {name: not_text_message() for name, value in values.items() if not is_clean_text(value)}
 
 
 def _number(text: str) -> int | None:

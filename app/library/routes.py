@@ -19,7 +19,7 @@ from app.db import session
 from app.engine.errors import EngineError, InvalidData, NotAllowed
 from app.forms.uploads import FileRejected
 from app.library import content, listing, services
-from app.library.forms import ALL, document_values, parse_document, parse_folder
+from app.library.forms import ALL, document_values, parse_document, parse_folder, parse_query
 from app.models import LibraryDocument, LibraryVersion
 from app.web import url_pattern
 
@@ -95,7 +95,9 @@ def document_type(mimetype: str) -> str:
 
 @bp.get("/")
 def index():
-    query = request.args.get("q", "").strip()
+    query, errors = parse_query(request.args)
+    if errors:
+        return _index_page({}, errors), 422
     if query:
         return render_template("library/search.html", result=listing.search(session(), current_user, query))
     return _index_page({}, {})

@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 # ---- Finding what a user may see ----
 
 def find_folder(session: Session, user: User, folder_id: int) -> LibraryFolder:
+    """A folder ``user`` may open; one holding nothing for them is as unknown as one that does not exist (404)."""
     _check_reader(session, user)
     folder = session.get(LibraryFolder, folder_id)
-    if folder is None:
+    if folder is None or not policy.may_open_library_folder(session, user, folder):
         raise NotFound(str(_l("Deze map bestaat niet.")))
     return folder
 

@@ -11,6 +11,7 @@ from app.auth import policy
 from app.clock import now
 from app.dossiers import audit
 from app.dossiers.audit import Action
+from app.forms.validation import is_clean_text
 from app.models import User
 from app.models.dossiers import Dossier, LegalHold
 from app.retention.services import RetentionRefused, active_hold
@@ -37,6 +38,8 @@ def set_hold(session: Session, papsy: User, dossier_id: int, reason: object) -> 
     if not REASON_MIN <= len(text) <= REASON_MAX:
         raise RetentionRefused(_l("Geef de reden van de bewaring in %(min)s tot %(max)s tekens.", min=REASON_MIN,
                                   max=REASON_MAX))
+    if not is_clean_text(text):  # a NUL byte: PostgreSQL refuses it, SQLite would keep it
+        raise RetentionRefused(_l("Deze tekst bevat tekens die niet toegelaten zijn."))
     dossier = dossier_for(session, papsy, dossier_id, lock=True)  # the daily job locks the row before it shreds
     if dossier.shredded_at is not None:
         raise RetentionRefused(_l("Dit dossier werd al vernietigd: er valt niets meer te bewaren."))

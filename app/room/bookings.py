@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.clock import now
 from app.engine.errors import Conflict, InvalidData, NotAllowed, NotFound
+from app.forms.validation import is_clean_text
 from app.intervision.events import UID_DOMAIN
 from app.models import BookingStatus, Confidant, RoomBooking, RoomSlot, User
 from app.room import notices, slots
@@ -142,6 +143,8 @@ def decline(session: Session, user: User, booking_id: int, reason: object) -> Ro
     if not 3 <= len(text) <= REASON_LIMIT:
         raise InvalidData({"reason": str(_l("Geef een reden (3 tot %(max)s tekens): de vertrouwenspersoon krijgt "
                                             "ze te zien.", max=REASON_LIMIT))})
+    if not is_clean_text(text):  # a NUL byte: PostgreSQL refuses it, SQLite would keep it
+        raise InvalidData({"reason": str(_l("Deze tekst bevat tekens die niet toegelaten zijn."))})
     booking = to_decide(session, user, booking_id)
     booking.decline_reason = text
     decide(booking, user, BookingStatus.DECLINED)

@@ -2,6 +2,7 @@
 upload a browser sends; shared by the library's tests, its authorization matrix and its pages."""
 from __future__ import annotations
 
+import struct
 import zipfile
 from io import BytesIO
 
@@ -35,6 +36,14 @@ def xlsx() -> bytes:
 
 def odt() -> bytes:
     return zipped({"mimetype": content.ODT, "content.xml": "<office:document-content/>"}, stored_first="mimetype")
+
+
+def lying_odt(hidden: int = 1024 * 1024) -> bytes:
+    """An OpenDocument file whose "mimetype" entry declares 39 bytes in both headers but inflates to ``hidden``."""
+    data = bytearray(zipped({"mimetype": bytes(hidden), "content.xml": "<office:document-content/>"}))
+    struct.pack_into("<I", data, 22, len(content.ODT))  # the local header's uncompressed size
+    struct.pack_into("<I", data, data.find(b"PK\x01\x02") + 24, len(content.ODT))  # the central directory's
+    return bytes(data)
 
 
 def upload(data: bytes, name: str) -> FileStorage:

@@ -36,7 +36,7 @@ from tests.helpers import (
     login,
     user,
 )
-from tests.library.files import PDF, checked, docx, folder, odt, publish, upload, xlsx, zipped
+from tests.library.files import PDF, checked, docx, folder, lying_odt, odt, publish, upload, xlsx, zipped
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -89,6 +89,13 @@ def test_r16_audience_one_entity(session):
                                                                           "Brochure voor iedereen", "Oude brochure"]
     assert titles(listing.search(session, awv, "afspraken").rows) == []
     assert services.find_document(session, omg, for_omg.id) == for_omg
+    omg_only, empty = folder(session, papsy, "Omgeving intern"), folder(session, papsy, "Leeg")
+    publish(session, papsy, omg_only.id, "Afsprakennota", entity_id=entity(session, "OMG").id)
+    assert services.find_folder(session, omg, omg_only.id) == omg_only
+    assert services.find_folder(session, papsy, empty.id) == empty  # who manages sees every folder
+    for reader, shown in [(awv, omg_only), (omg, empty)]:  # as unknown as a folder that does not exist
+        with pytest.raises(NotFound):
+            services.find_folder(session, reader, shown.id)
     for reader, document in [(awv, for_omg), (omg, gone), (awv, gone)]:
         with pytest.raises(NotFound):
             services.find_document(session, reader, document.id)
@@ -113,6 +120,7 @@ def test_r16_audience_one_entity(session):
     (zipped({"word/document.xml": "<w/>", "word/vbaProject.bin": "macro"}), "brief.docx", "macro"),
     (zipped({"word/document.xml": bytes(20 * 1024 * 1024)}), "bom.docx", "pakt uit"),  # 20 MB of zeros in ~20 kB
     (b"PK\x03\x04 kapot", "kapot.docx", "beschadigd"),
+    (lying_odt(), "tekst.odt", "beschadigd"),  # inflates past its declared size: read no further, refused
     (PDF, "gids.docx", "eindigt op .pdf"),  # the extension must name the type the content is
     (docx(), "brief.pdf", "eindigt op .docx"),
 ])

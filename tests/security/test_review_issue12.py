@@ -24,7 +24,18 @@ from app.library import content
 from app.lifecycle import handover, inactivity, inactivity_dossiers, resignation
 from app.lifecycle.inactivity import Report
 from app.lifecycle.resignation_effective import make_effective
-from app.models import Confidant, ConfidantStatus, DossierKey, LibraryFolder, Role, RoomBooking, Task, TaskState
+from app.models import (
+    BookingStatus,
+    Confidant,
+    ConfidantStatus,
+    DossierKey,
+    LibraryDocument,
+    LibraryFolder,
+    Role,
+    RoomBooking,
+    Task,
+    TaskState,
+)
 from app.models.dossiers import LegalHold
 from app.models.lifecycle import EndingState, RoleEnding
 from app.workflow import services as workflow
@@ -256,6 +267,60 @@ def test_r16_a_folder_meant_for_another_entity_is_not_opened_by_its_number(app, 
 
 
 # ---- Bad input (never a 500) ----
+
+NOT_ALLOWED = "Deze tekst bevat tekens die niet toegelaten zijn."
+
+
+def test_bad_input_library_says_which_field_and_changes_nothing(app, store):
+    """The library's part of the next test, on all its text fields: the search, a new folder, a folder's new name and
+    a document's details each get the field's message (the page again, 422) and nothing changes."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a failure is the 500 a browser would get
+    papsy_user = user(store, OMG_PAPSY)
+    shelf = folder(store, papsy_user, "Wetgeving")
+    document_id = publish(store, papsy_user, shelf.id, "Gids").id
+    shelf_id = shelf.id
+    store.commit()
+    papsy, _ = as_actor(app, store, "omg_papsy", api=False)
+    token = session_csrf(papsy, "omg_papsy")
+    responses = {"search": papsy.get("/library/?q=ver%00trouw")}
+    for name, url, form in (
+            ("folder", "/library/folders", {"name": "Map \x00 nul"}),
+            ("rename", f"/library/folders/{shelf_id}", {"name": "Wet \x00 geving"}),
+            ("edit", f"/library/documents/{document_id}/edit",
+             {"folder": str(shelf_id), "title": "Gids \x00", "description": "Nul \x00 hier", "audience": "all"})):
+        responses[name] = papsy.post(url, data={**form, "csrf_token": token})
+    assert {name: response.status_code for name, response in responses.items()} == dict.fromkeys(responses, 422)
+    assert all(NOT_ALLOWED in response.get_data(as_text=True) for response in responses.values())
+    store.expire_all()
+    assert [*store.scalars(select(LibraryFolder.name))] == ["Wetgeving"]
+    assert [*store.scalars(select(LibraryDocument.title))] == ["Gids"]
+    assert store.scalar(select(LibraryDocument.description)) is None
+
+
+def test_bad_input_retention_and_room_reasons_say_which_field(app, store):
+    """The next test's hold and decline, read on the page they come back to: the reason's message, nothing kept."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    sofie = user(store, OMG_CONFIDANT)
+    with_keys(store, OMG_CONFIDANT)
+    year_ago = resignation.today() - timedelta(days=365)
+    closed = dossiers.register(store, sofie, facts(opened_on=year_ago))
+    dossiers.close(store, sofie, closed.id, year_ago, "resolved")
+    request_id = ask(store, OMG_CONFIDANT, working_day(), "10:00", "11:00").id
+    closed_id = closed.id
+    store.commit()
+    papsy, _ = as_actor(app, store, "omg_papsy", api=False)
+    token = session_csrf(papsy, "omg_papsy")
+    hold = papsy.post(f"/retention/dossiers/{closed_id}/hold",
+                      data={"reason": "Gerechtelijk \x00 onderzoek loopt", "csrf_token": token})
+    decline = papsy.post(f"/room/bookings/{request_id}/decline",
+                         data={"reason": "Gesloten \x00 die dag", "csrf_token": token})
+    assert (hold.status_code, decline.status_code) == (422, 422)
+    assert NOT_ALLOWED in hold.get_data(as_text=True) and NOT_ALLOWED in decline.get_data(as_text=True)
+    store.expire_all()
+    assert store.scalar(select(LegalHold.id)) is None
+    assert store.scalar(select(RoomBooking.status)) == BookingStatus.REQUESTED
+
+
 
 def test_bad_input_on_the_new_forms_gets_a_refusal_never_a_500(app, store):
     """Text with a NUL byte (PostgreSQL refuses it: DataError) reaches the database unchecked in the library's search
