@@ -19,7 +19,7 @@ from app.clock import now
 from app.db import db
 from app.db_outage import database_unreachable
 from app.engine import runner
-from app.engine.errors import Conflict, EngineError, ModelInvalid, TaskNotReady
+from app.engine.errors import Conflict, EngineError, ModelInvalid, NotAllowed, NotFound, TaskNotReady
 from app.extensions import LOCALES, login_manager
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,19 @@ def local_path(target: str | None, default: str) -> str:
             and not urlsplit(target).netloc and not urlsplit(target).scheme):
         return target
     return default
+
+
+def refused_back(error: EngineError, back: str):
+    """A refused action said in a message on the page it came from (``back``); nothing of it is kept. An action one
+    may not take is a 403, one on something that does not exist (for this user) a 404."""
+    db.session.rollback()
+    if isinstance(error, NotAllowed):
+        abort(403)
+    if isinstance(error, NotFound):
+        abort(404)
+    errors = getattr(error, "errors", None)
+    flash(str(next(iter(errors.values()))) if errors else str(error.message), "error")
+    return redirect(back)
 
 
 def _http_error(error):

@@ -22,19 +22,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
 import secrets
 import sys
-import tempfile
-import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from app.auth.accounts import assign_papsy, create_api_token  # noqa: E402
 from app.clock import now  # noqa: E402
@@ -45,8 +42,8 @@ from app.models import (  # noqa: E402
     GroupMembership, IntervisionGroup, IntervisionYearResult, NetworkEvent, ParticipantStatus, User,
 )
 from bench.pages_data import ENTITIES  # noqa: E402
-from bench.pages_server import redis_url  # noqa: E402
-from tests.conftest import _create_pg_database, _drop_pg_database, _migrate, build_app  # noqa: E402
+from bench.support import done_with_database, filled_app, measure, print_header, redis_url  # noqa: E402
+from bench.support import scratch_databases  # noqa: E402
 from tests.helpers import AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, login  # noqa: E402
 
 CONFIDANTS, ENTITY_COUNT, GROUPS, YEARS = 160, 10, 14, 5
@@ -57,27 +54,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        urls = [("SQLite", f"sqlite:///{folder}/bench.db")]
-        if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-            urls.append(("PostgreSQL", _create_pg_database(os.environ["DATABASE_URL"])))
-        try:
-            print(f"{'database':<11} {'url':<40} {'n':>5} {'err':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-                  f"{'sql':>4}")
-            for name, url in urls:
-                _migrate(url)
-                app = build_app(url, redis_url(), Path(folder))
-                app.extensions["vertrouwd_settings"].login_rate_limit = "100000 per minute"
-                with app.app_context():
-                    feed_tokens = fill(db.session())
-                    db.session.commit()
-                db.session.remove()
-                measure_all(name, app, args.rounds, feed_tokens)
-                db.session.remove()
-                db.engine.dispose()
-        finally:
-            for _name, url in urls[1:]:
-                _drop_pg_database(url)
+    with scratch_databases() as (folder, urls):
+        print_header()
+        for name, url in urls:
+            app, feed_tokens = filled_app(url, redis_url(), folder, fill)
+            measure_all(name, app, args.rounds, feed_tokens)
+            done_with_database()
 
 
 def fill(session) -> dict[str, str]:
@@ -174,40 +156,11 @@ def _year(session, rng, year, organiser, groups, members, confidants) -> None:
                                               short=half_days < 2))
 
 
-def quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(q * len(ordered) + 0.5) - 1)]
-
-
-def measure(name: str, app, client, url: str, rounds: int, headers: dict | None = None) -> None:
-    """``url`` ``rounds`` times after ten unmeasured requests; one line of figures."""
-    statements = [0]
-
-    def counted(*_args) -> None:
-        statements[0] += 1
-
-    for _ in range(10):
-        client.get(url, headers=headers or {}).close()
-    timings, errors = [], 0
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
-        for _ in range(rounds):
-            started = time.perf_counter()
-            response = client.get(url, headers=headers or {})
-            response.get_data()
-            timings.append((time.perf_counter() - started) * 1000)
-            errors += response.status_code != 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
-    print(f"{name:<11} {url[:40]:<40} {rounds:>5} {errors:>4} {quantile(timings, .5):7.1f} "
-          f"{quantile(timings, .95):7.1f} {max(timings):7.1f} {statements[0] / rounds:4.0f}", flush=True)
-
-
 def measure_feed(name: str, app, feed_tokens: dict[str, str], rounds: int) -> None:
     """The personal calendar feeds (five years of sessions), through their route: the confidant's, the PAPSY's."""
     for who, token in feed_tokens.items():
         print(f"{name:<11} calendar feed of {who}")
-        measure(name, app, app.test_client(), f"/calendar/{token}.ics", rounds)
+        measure(name, app.test_client(), f"/calendar/{token}.ics", rounds)
 
 
 def measure_all(name: str, app, rounds: int, feed_tokens: dict[str, str]) -> None:
@@ -218,12 +171,12 @@ def measure_all(name: str, app, rounds: int, feed_tokens: dict[str, str]) -> Non
         db.session.commit()
     db.session.remove()
     year = compliance.this_year() - 1
-    measure(name, app, papsy, f"/compliance?year={year}&entity=OMG", rounds)
-    measure(name, app, papsy, f"/compliance.csv?year={year}&entity=OMG", rounds)
-    measure(name, app, app.test_client(), f"/api/v1/intervision/compliance?year={year}&entity=OMG", rounds,
+    measure(name, papsy, f"/compliance?year={year}&entity=OMG", rounds)
+    measure(name, papsy, f"/compliance.csv?year={year}&entity=OMG", rounds)
+    measure(name, app.test_client(), f"/api/v1/intervision/compliance?year={year}&entity=OMG", rounds,
             {"Authorization": f"Bearer {token}"})
     measure_feed(name, app, feed_tokens, rounds)
-    measure(name, app, papsy, "/roster/", rounds)  # a light page of another area, for the machine's noise
+    measure(name, papsy, "/roster/", rounds)  # a light page of another area, for the machine's noise
 
 
 if __name__ == "__main__":

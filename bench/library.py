@@ -14,19 +14,15 @@ machine's load at the time. Nothing is asserted on time.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import re
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.db import db  # noqa: E402
 from app.library import services  # noqa: E402
-from bench.intervision import measure  # noqa: E402
-from tests.conftest import _create_pg_database, _drop_pg_database, _migrate, build_app  # noqa: E402
+from bench.support import done_with_database, filled_app, measure, print_header, redis_url  # noqa: E402
+from bench.support import scratch_databases  # noqa: E402
 from tests.helpers import OMG_CONFIDANT, OMG_PAPSY, entity, login, user  # noqa: E402
 from tests.library.files import PDF, checked, docx, folder, publish, xlsx  # noqa: E402
 
@@ -41,29 +37,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--redis-db", type=int, default=14)
     args = parser.parse_args()
-    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    redis = re.sub(r"/\d*$", "", base.rstrip("/")) + f"/{args.redis_db}"
-    with tempfile.TemporaryDirectory() as scratch:
-        urls = [("SQLite", f"sqlite:///{scratch}/bench.db")]
-        if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-            urls.append(("PostgreSQL", _create_pg_database(os.environ["DATABASE_URL"])))
-        try:
-            print(f"{'database':<11} {'url':<40} {'n':>5} {'err':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-                  f"{'sql':>4}")
-            for name, url in urls:
-                _migrate(url)
-                app = build_app(url, redis, Path(scratch))
-                app.extensions["vertrouwd_settings"].login_rate_limit = "100000 per minute"
-                with app.app_context():
-                    ids = fill(db.session())
-                    db.session.commit()
-                db.session.remove()
-                measure_all(name, app, args.rounds, ids)
-                db.session.remove()
-                db.engine.dispose()
-        finally:
-            for _name, url in urls[1:]:
-                _drop_pg_database(url)
+    with scratch_databases() as (scratch, urls):
+        print_header()
+        for name, url in urls:
+            app, ids = filled_app(url, redis_url(args.redis_db), scratch, fill)
+            measure_all(name, app, args.rounds, ids)
+            done_with_database()
 
 
 def fill(session) -> dict[str, int]:
@@ -92,12 +71,12 @@ def measure_all(name: str, app, rounds: int, ids: dict[str, int]) -> None:
         client = app.test_client()
         login(client, email)
         print(f"{name:<11} as the OMG {who}")
-        measure(name, app, client, "/library/", rounds)
-        measure(name, app, client, f"/library/folders/{ids['folder']}", rounds)
-        measure(name, app, client, "/library/?q=grensoverschrijdend", rounds)
-        measure(name, app, client, f"/library/documents/{ids['document']}", rounds)
-        measure(name, app, client, f"/library/documents/{ids['document']}/download", rounds)
-    measure(name, app, client, "/roster/", rounds)  # a light page of another area, for the machine's noise
+        measure(name, client, "/library/", rounds)
+        measure(name, client, f"/library/folders/{ids['folder']}", rounds)
+        measure(name, client, "/library/?q=grensoverschrijdend", rounds)
+        measure(name, client, f"/library/documents/{ids['document']}", rounds)
+        measure(name, client, f"/library/documents/{ids['document']}/download", rounds)
+    measure(name, client, "/roster/", rounds)  # a light page of another area, for the machine's noise
 
 
 if __name__ == "__main__":

@@ -25,22 +25,19 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import sys
-import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from app.db import db  # noqa: E402
 from app.models import Confidant, ConfidantStatus, Entity, InactivityPeriod  # noqa: E402
 from app.ui import local_today  # noqa: E402
 from bench.pages_data import ENTITIES  # noqa: E402
-from tests.conftest import _create_pg_database, _drop_pg_database, _migrate, build_app  # noqa: E402
+from bench.support import done_with_database, filled_app, measure, print_header, redis_url  # noqa: E402
+from bench.support import scratch_databases  # noqa: E402
 from tests.helpers import OMG_PAPSY, login  # noqa: E402
 
 CONFIDANTS, ENTITY_COUNT = 160, 40
@@ -48,37 +45,17 @@ PLACES = ["Herman Teirlinckgebouw, Brussel", "Virginie Lovelinggebouw, Gent", "H
           "Phoenix, Antwerpen", "Provinciehuis, Hasselt", "Jan Palfijn, Brugge", "Dienstencentrum, Leuven"]
 
 
-def redis_url() -> str:
-    """Database BENCH_REDIS_DB (default 8, as the other benches) of REDIS_URL's server: no job is queued here."""
-    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    return re.sub(r"/\d*$", "", base.rstrip("/")) + f"/{os.environ.get('BENCH_REDIS_DB', '8')}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        urls = [("SQLite", f"sqlite:///{folder}/bench.db")]
-        if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-            urls.append(("PostgreSQL", _create_pg_database(os.environ["DATABASE_URL"])))
-        try:
-            print(f"{'database':<11} {'what':<38} {'n':>5} {'err':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-                  f"{'cpu p50':>7} {'sql':>4}")
-            for name, url in urls:
-                _migrate(url)
-                app = build_app(url, redis_url(), Path(folder))
-                app.extensions["vertrouwd_settings"].login_rate_limit = "100000 per minute"
-                with app.app_context():
-                    fill(db.session())
-                    db.session.commit()
-                db.session.remove()
-                measure_all(name, app, args.rounds)
-                db.session.remove()
-                db.engine.dispose()
-        finally:
-            for _name, url in urls[1:]:
-                _drop_pg_database(url)
+    redis = redis_url(os.environ.get("BENCH_REDIS_DB", "8"))  # no job is queued here
+    with scratch_databases() as (folder, urls):
+        print_header("what", cpu=True)
+        for name, url in urls:
+            app, _nothing = filled_app(url, redis, folder, fill)
+            measure_all(name, app, args.rounds)
+            done_with_database()
 
 
 def fill(session) -> None:
@@ -115,54 +92,22 @@ def fill(session) -> None:
                                          ends_on=starts + timedelta(days=90)))
 
 
-def quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(q * len(ordered) + 0.5) - 1)]
-
-
-def measure(name: str, what: str, client, url: str, rounds: int, headers: dict | None = None,
-            expected: int = 200) -> None:
-    """``url`` ``rounds`` times after ten unmeasured requests; one line of figures."""
-    statements = [0]
-
-    def counted(*_args) -> None:
-        statements[0] += 1
-
-    for _ in range(10):
-        client.get(url, headers=headers or {}).close()
-    timings, cpu, errors = [], [], 0
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
-        for _ in range(rounds):
-            started, used = time.perf_counter(), time.process_time()
-            response = client.get(url, headers=headers or {})
-            response.get_data()
-            timings.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - used) * 1000)
-            errors += response.status_code != expected
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
-    print(f"{name:<11} {what:<38} {rounds:>5} {errors:>4} {quantile(timings, .5):7.1f} "
-          f"{quantile(timings, .95):7.1f} {max(timings):7.1f} {quantile(cpu, .5):7.1f} {statements[0] / rounds:4.1f}",
-          flush=True)
-
-
 def measure_all(name: str, app, rounds: int) -> None:
     anonymous = app.test_client()
     feed = anonymous.get("/api/v1/public/confidants")
     shown = len(feed.get_json()["confidants"])
     print(f"{name:<11} (published: {shown} active confidants; JSON {len(feed.get_data())} bytes)")
-    measure(name, "public page /vertrouwenspersonen", anonymous, "/vertrouwenspersonen", rounds)
-    measure(name, "public page, one entity", anonymous, "/vertrouwenspersonen?entity=OMG", rounds)
-    measure(name, "JSON feed", anonymous, "/api/v1/public/confidants", rounds)
-    measure(name, "CSV feed", anonymous, "/api/v1/public/confidants.csv", rounds)
-    measure(name, "JSON feed unchanged: 304", anonymous, "/api/v1/public/confidants", rounds,
-            {"If-None-Match": feed.headers["ETag"]}, expected=304)
+    measure(name, anonymous, "/vertrouwenspersonen", rounds, what="public page /vertrouwenspersonen", cpu=True)
+    measure(name, anonymous, "/vertrouwenspersonen?entity=OMG", rounds, what="public page, one entity", cpu=True)
+    measure(name, anonymous, "/api/v1/public/confidants", rounds, what="JSON feed", cpu=True)
+    measure(name, anonymous, "/api/v1/public/confidants.csv", rounds, what="CSV feed", cpu=True)
+    measure(name, anonymous, "/api/v1/public/confidants", rounds, {"If-None-Match": feed.headers["ETag"]},
+            what="JSON feed unchanged: 304", expected=304, cpu=True)
     papsy = app.test_client()
     login(papsy, OMG_PAPSY)
-    measure(name, "full list /roster/?status=all (PAPSY)", papsy, "/roster/?status=all", rounds)
-    measure(name, "its CSV export (PAPSY)", papsy, "/roster/export.csv?status=all", rounds)
-    measure(name, "active list /roster/ (PAPSY), yardstick", papsy, "/roster/", rounds)
+    measure(name, papsy, "/roster/?status=all", rounds, what="full list /roster/?status=all (PAPSY)", cpu=True)
+    measure(name, papsy, "/roster/export.csv?status=all", rounds, what="its CSV export (PAPSY)", cpu=True)
+    measure(name, papsy, "/roster/", rounds, what="active list /roster/ (PAPSY), yardstick", cpu=True)
 
 
 if __name__ == "__main__":

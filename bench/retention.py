@@ -25,7 +25,6 @@ import logging
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -44,8 +43,8 @@ from app.models import (  # noqa: E402
     PeriodicRun, Role, User, UserRole,
 )
 from app.models.dossiers import EscalationSummary, SummaryKey, SummaryShare  # noqa: E402
-from bench.pages_server import redis_url  # noqa: E402
-from tests.conftest import _create_pg_database, _drop_pg_database, _migrate, build_app  # noqa: E402
+from bench.support import done_with_database, redis_url, scratch_databases  # noqa: E402
+from tests.conftest import _migrate, build_app  # noqa: E402
 from tests.helpers import OMG_PAPSY  # noqa: E402
 
 CONFIDANTS, BATCH = 160, 2000
@@ -58,29 +57,21 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=20_000)
     parser.add_argument("--due", type=int, default=2_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        urls = [("SQLite", f"sqlite:///{folder}/bench.db")]
-        if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-            urls.append(("PostgreSQL", _create_pg_database(os.environ["DATABASE_URL"])))
-        try:
-            print(f"{'database':<11} {'run':<22} {'dossiers':>8} {'seconds':>8} {'ms/dossier':>10}  left")
-            for name, url in urls:
-                _migrate(url)
-                build_app(url, redis_url(), Path(folder))
-                logging.getLogger().setLevel(logging.WARNING)  # the job's own log line, once per run, is noise here
-                with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=timezone.utc), tick=True):
-                    started = time.perf_counter()
-                    fill(db.session(), args.dossiers, args.due)
-                    db.session.remove()
-                print(f"{name:<11} {'fill':<22} {args.dossiers:>8} {time.perf_counter() - started:>8.1f}")
-                for label, day in (("notices (day D)", DAY), ("shredding (D + 30)", DAY + timedelta(days=30)),
-                                   ("nothing due (D + 31)", DAY + timedelta(days=31))):
-                    measure(name, label, day)
+    with scratch_databases() as (folder, urls):
+        print(f"{'database':<11} {'run':<22} {'dossiers':>8} {'seconds':>8} {'ms/dossier':>10}  left")
+        for name, url in urls:
+            _migrate(url)
+            build_app(url, redis_url(), Path(folder))
+            logging.getLogger().setLevel(logging.WARNING)  # the job's own log line, once per run, is noise here
+            with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=timezone.utc), tick=True):
+                started = time.perf_counter()
+                fill(db.session(), args.dossiers, args.due)
                 db.session.remove()
-                db.engine.dispose()
-        finally:
-            for _name, url in urls[1:]:
-                _drop_pg_database(url)
+            print(f"{name:<11} {'fill':<22} {args.dossiers:>8} {time.perf_counter() - started:>8.1f}")
+            for label, day in (("notices (day D)", DAY), ("shredding (D + 30)", DAY + timedelta(days=30)),
+                               ("nothing due (D + 31)", DAY + timedelta(days=31))):
+                measure(name, label, day)
+            done_with_database()
 
 
 def measure(name: str, label: str, day: date) -> None:

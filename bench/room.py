@@ -16,11 +16,8 @@ p95 <= 50 ms at one client. Nothing is asserted on time.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import re
 import sys
-import tempfile
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,15 +28,14 @@ from sqlalchemy import func, select  # noqa: E402
 
 from app.auth.accounts import assign_papsy  # noqa: E402
 from app.clock import now  # noqa: E402
-from app.db import db  # noqa: E402
 from app.intervision.events import UID_DOMAIN  # noqa: E402
 from app.models import (  # noqa: E402
     BookingStatus, Confidant, ConfidantStatus, Entity, Role, RoomBooking, RoomSlot, User, UserRole,
 )
 from app.room import slots  # noqa: E402
 from app.workdays import is_working_day  # noqa: E402
-from bench.intervision import measure  # noqa: E402
-from tests.conftest import _create_pg_database, _drop_pg_database, _migrate, build_app  # noqa: E402
+from bench.support import done_with_database, filled_app, measure, print_header, redis_url  # noqa: E402
+from bench.support import scratch_databases  # noqa: E402
 from tests.helpers import OMG_CONFIDANT, OMG_PAPSY, login  # noqa: E402
 
 EXTRA_CONFIDANTS, HALF_YEAR = 60, timedelta(days=182)
@@ -51,33 +47,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--redis-db", type=int, default=8, help="the Redis database of REDIS_URL's server to use")
     args = parser.parse_args()
-    redis = re.sub(r"/\d*$", "", (os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379").rstrip("/")) \
-        + f"/{args.redis_db}"
-    with tempfile.TemporaryDirectory() as folder:
-        urls = [("SQLite", f"sqlite:///{folder}/bench.db")]
-        if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-            urls.append(("PostgreSQL", _create_pg_database(os.environ["DATABASE_URL"])))
-        try:
-            for name, url in urls:
-                _migrate(url)
-                app = build_app(url, redis, Path(folder))
-                app.extensions["vertrouwd_settings"].login_rate_limit = "100000 per minute"
-                with app.app_context():
-                    busiest = fill(db.session())
-                    db.session.commit()
-                    counts = {kind: db.session().scalar(select(func.count()).select_from(kind))
-                              for kind in (RoomBooking, RoomSlot)}
-                db.session.remove()
-                print(f"{name}: {counts[RoomBooking]} bookings and requests, {counts[RoomSlot]} half hours held; "
-                      f"the busiest week measured starts {busiest}")
-                print(f"{'database':<11} {'url':<40} {'n':>5} {'err':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-                      f"{'sql':>4}")
-                measure_all(name, app, args.rounds, busiest)
-                db.session.remove()
-                db.engine.dispose()
-        finally:
-            for _name, url in urls[1:]:
-                _drop_pg_database(url)
+    with scratch_databases() as (folder, urls):
+        for name, url in urls:
+            app, (busiest, counts) = filled_app(url, redis_url(args.redis_db), folder, fill_and_count)
+            print(f"{name}: {counts[RoomBooking]} bookings and requests, {counts[RoomSlot]} half hours held; "
+                  f"the busiest week measured starts {busiest}")
+            print_header()
+            measure_all(name, app, args.rounds, busiest)
+            done_with_database()
+
+
+def fill_and_count(session) -> tuple[date, dict]:
+    busiest = fill(session)
+    session.flush()
+    return busiest, {kind: session.scalar(select(func.count()).select_from(kind)) for kind in (RoomBooking, RoomSlot)}
 
 
 def fill(session) -> date:
@@ -153,10 +136,10 @@ def measure_all(name: str, app, rounds: int, busiest: date) -> None:
     login(papsy, OMG_PAPSY)
     for who, client in (("confidant", confidant), ("PAPSY", papsy)):
         print(f"{name:<11} the week page of a {who}")
-        measure(name, app, client, f"/room/?week={busiest.isoformat()}", rounds)
-        measure(name, app, client, "/room/", rounds)
-    measure(name, app, papsy, "/room/requests", rounds)
-    measure(name, app, papsy, "/roster/", rounds)  # a light page of another area, for the machine's noise
+        measure(name, client, f"/room/?week={busiest.isoformat()}", rounds)
+        measure(name, client, "/room/", rounds)
+    measure(name, papsy, "/room/requests", rounds)
+    measure(name, papsy, "/roster/", rounds)  # a light page of another area, for the machine's noise
 
 
 if __name__ == "__main__":

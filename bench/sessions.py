@@ -10,10 +10,8 @@ whole request `GET /roster/` (the published roster, a light page) for comparison
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask import request  # noqa: E402
 
 from app.auth.web_sessions import COOKIE_NAME  # noqa: E402
-from tests.conftest import DEFAULT_REDIS, _create_pg_database, _drop_pg_database, _migrate, build_app  # noqa: E402
+from bench.support import scratch_databases  # noqa: E402
+from tests.conftest import DEFAULT_REDIS, _migrate, build_app  # noqa: E402
 from tests.helpers import OMG_CONFIDANT, login  # noqa: E402
 
 
@@ -30,17 +29,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        urls = [("SQLite", f"sqlite:///{folder}/bench.db")]
-        if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-            urls.append(("PostgreSQL", _create_pg_database(os.environ["DATABASE_URL"])))
-        try:
-            for name, url in urls:
-                _migrate(url)
-                measure(name, build_app(url, DEFAULT_REDIS, Path(folder)), args.rounds)
-        finally:
-            for name, url in urls[1:]:
-                _drop_pg_database(url)
+    with scratch_databases() as (folder, urls):
+        for name, url in urls:
+            _migrate(url)
+            measure(name, build_app(url, DEFAULT_REDIS, Path(folder)), args.rounds)
 
 
 def measure(name: str, app, rounds: int) -> None:

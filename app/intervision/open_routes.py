@@ -13,6 +13,7 @@ from app.db import session
 from app.engine.errors import EngineError, InvalidData, NotAllowed, NotFound
 from app.intervision import attendance, events, idewe, notices, open_sessions, units
 from app.models import Entity, EventKind, EventParticipant, ParticipantStatus, Role
+from app.web import refused_back
 
 bp = Blueprint("intervision_open", __name__, url_prefix="/sessions")
 
@@ -46,18 +47,6 @@ def _event(event_id: int):
         abort(404)
     except NotAllowed:
         abort(403)
-
-
-def _refused(error: EngineError, back: str):
-    """A refusal in a message, nothing changed; a request someone may not make is a 403."""
-    session().rollback()
-    if isinstance(error, NotAllowed):
-        abort(403)
-    if isinstance(error, NotFound):
-        abort(404)
-    errors = getattr(error, "errors", None)
-    flash(str(next(iter(errors.values()))) if errors else str(error.message), "error")
-    return redirect(back)
 
 
 @bp.get("/")
@@ -123,7 +112,7 @@ def _on_session(event_id: int, act, said):
     try:
         result = act(event)
     except EngineError as exc:
-        return _refused(exc, back)
+        return refused_back(exc, back)
     flash(said(result, event), "success")
     return redirect(back)
 
@@ -199,7 +188,7 @@ def approve(participant_id: int):
     try:
         row = idewe.approve(session(), current_user, participant_id)
     except EngineError as exc:
-        return _refused(exc, back)
+        return refused_back(exc, back)
     if row.status == ParticipantStatus.REFUSED:
         flash(_("Niet goedgekeurd: %(reason)s", reason=row.reason), "error")
     else:
@@ -215,7 +204,7 @@ def refuse(participant_id: int):
     try:
         idewe.refuse(session(), current_user, participant_id, request.form.get("reason"))
     except EngineError as exc:
-        return _refused(exc, back)
+        return refused_back(exc, back)
     flash(_("De aanvraag is geweigerd; de vertrouwenspersoon ziet de reden."), "success")
     return redirect(back)
 

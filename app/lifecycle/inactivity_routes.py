@@ -75,24 +75,13 @@ def report():
 
 @bp.post("/availability/<id:period_id>/cancel")
 def cancel(period_id: int):
-    _confidant_only()
-    try:
-        inactivity.cancel(session(), current_user, period_id)
-    except InvalidData as exc:
-        return _refused(exc)
-    flash(_("De periode is afgezegd."), "success")
-    return redirect(url_for("inactivity.availability"))
+    return _on_own_period(inactivity.cancel, period_id, _("De periode is afgezegd."))
 
 
 @bp.post("/availability/<id:period_id>/end")
 def end(period_id: int):
-    _confidant_only()
-    try:
-        inactivity.end_early(session(), current_user, period_id)
-    except InvalidData as exc:
-        return _refused(exc)
-    flash(_("De periode is beëindigd: u staat weer op de gepubliceerde lijst."), "success")
-    return redirect(url_for("inactivity.availability"))
+    return _on_own_period(inactivity.end_early, period_id,
+                          _("De periode is beëindigd: u staat weer op de gepubliceerde lijst."))
 
 
 @bp.post("/dossiers/<id:dossier_id>/stand-in")
@@ -160,6 +149,17 @@ def _dossier_keepers_only() -> None:
     """Sharing and standing in are between confidants: for anyone else these pages do not exist (403)."""
     if not policy.can_keep_dossiers(current_user) or not policy.can_read_confidential(current_user):
         abort(403)
+
+
+def _on_own_period(action, period_id: int, done: str):
+    """``action`` (call off, end early) on one of the confidant's own periods; a refusal is said on the page."""
+    _confidant_only()
+    try:
+        action(session(), current_user, period_id)
+    except InvalidData as exc:
+        return _refused(exc)
+    flash(done, "success")
+    return redirect(url_for("inactivity.availability"))
 
 
 def _refused(exc: InvalidData):

@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 
 from app.auth import policy
 from app.db import session
-from app.engine.errors import EngineError, InvalidData, NotAllowed, NotFound
+from app.engine.errors import EngineError, InvalidData
 from app.mail.outbox import locale_of
 from app.models import BookingStatus, RoomBooking, User
 from app.room import bookings, ics, pages, slots
 from app.room.wording import span, written_day
+from app.web import refused_back
 
 bp = Blueprint("room", __name__, url_prefix="/room")
 FORM_FIELDS = ("day", "start", "end", "purpose")
@@ -115,7 +116,7 @@ def approve(booking_id: int):
     try:
         booking = bookings.approve(session(), current_user, booking_id)
     except EngineError as exc:
-        return _refused(exc, url_for("room.requests"))
+        return refused_back(exc, url_for("room.requests"))
     flash(_("Goedgekeurd: %(when)s. De vertrouwenspersoon krijgt de reservering met het agendabestand.",
             when=room_when(booking)), "success")
     return redirect(url_for("room.requests"))
@@ -129,11 +130,11 @@ def decline(booking_id: int):
         bookings.decline(session(), current_user, booking_id, request.form.get("reason"))
     except InvalidData as exc:
         if "reason" not in exc.errors:
-            return _refused(exc, url_for("room.requests"))
+            return refused_back(exc, url_for("room.requests"))
         session().rollback()
         return _requests_page({booking_id: exc.errors["reason"]}, {booking_id: request.form.get("reason", "")}, 422)
     except EngineError as exc:
-        return _refused(exc, url_for("room.requests"))
+        return refused_back(exc, url_for("room.requests"))
     flash(_("De aanvraag is geweigerd; de vertrouwenspersoon krijgt de reden per mail."), "success")
     return redirect(url_for("room.requests"))
 
@@ -146,7 +147,7 @@ def cancel(booking_id: int):
     try:
         booking, was_approved = bookings.cancel(session(), current_user, booking_id)
     except EngineError as exc:
-        return _refused(exc, back)
+        return refused_back(exc, back)
     flash(_("Uw reservering is geannuleerd; het lokaal is weer vrij en u krijgt de annulering voor uw agenda.")
           if was_approved else _("Uw aanvraag is ingetrokken."), "success")
     return redirect(url_for("room.index", week=booking.day.isoformat(), _anchor="eigen"))
@@ -166,15 +167,3 @@ def booking_file(booking_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="gesprekslokaal-{booking.day.isoformat()}.ics"'
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _refused(error: EngineError, back: str):
-    """A refusal said on the page it came from; nothing of it is kept. Not one's own: 403; unknown: 404."""
-    session().rollback()
-    if isinstance(error, NotAllowed):
-        abort(403)
-    if isinstance(error, NotFound):
-        abort(404)
-    errors = getattr(error, "errors", None)
-    flash(str(next(iter(errors.values()))) if errors else str(error.message), "error")
-    return redirect(back)

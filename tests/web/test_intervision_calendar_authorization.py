@@ -7,8 +7,6 @@ the feed for whoever holds its link, signed in or not; the account page's POSTs 
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 from sqlalchemy import select
 
@@ -16,8 +14,8 @@ from app.intervision import feeds
 from app.models import CalendarFeed, NetworkEvent
 from tests.helpers import OMG_CONFIDANT, user
 from tests.intervision.calendar_data import arrange
-from tests.web.matrix_support import app, cells, store  # noqa: F401 (the fixtures app and store)
-from tests.web.test_authorization_matrix import EMAILS, LOGIN, as_actor, session_csrf
+from tests.web.matrix_support import act, app, cells, redirected_to, store  # noqa: F401 (the fixtures app and store)
+from tests.web.test_authorization_matrix import EMAILS, LOGIN
 
 FEED_SET, REVOKED = "feed", "revoked"
 ACCOUNT = "->account page"
@@ -63,18 +61,9 @@ def snapshot(store) -> dict:
 def test_calendar_matrix(app, store, row, actor, expected):
     method, _rule, template, scenario, effect = row[:5]
     ids = arrange_calendar(store, scenario)
-    client, _headers = as_actor(app, store, actor, api=False)
-    before = snapshot(store)
-    if method == "GET":
-        response = client.get(template.format(**ids))
-    else:
-        response = client.post(template, data={"csrf_token": session_csrf(client, actor)})
-    if isinstance(expected, int):
-        assert response.status_code == expected
-    else:
-        target = urlsplit(response.location or "")
-        assert response.status_code == 302
-        assert target.path == ("/login" if expected == LOGIN else "/account/password")
+    response, before = act(app, store, actor, method, template.format(**ids), snapshot)
+    if (where := redirected_to(response, expected)) is not None:
+        assert where == ("/login" if expected == LOGIN else "/account/password")
     after = snapshot(store)
     assert after["events"] == before["events"]
     actor_id = None if actor == "anonymous" else user(store, EMAILS[actor]).id

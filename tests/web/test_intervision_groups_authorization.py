@@ -17,8 +17,8 @@ from app.intervision.group_sessions import this_year
 from app.models import EventParticipant, GroupMembership, IntervisionGroup, NetworkEvent
 from tests.helpers import AWV_PAPSY, user
 from tests.intervision.groups_support import arrange_group, make_confidants, record_announcements
-from tests.web.matrix_support import app, cells  # noqa: F401 (the fixtures app)
-from tests.web.test_authorization_matrix import LOGIN, as_actor, session_csrf
+from tests.web.matrix_support import act, app, cells  # noqa: F401 (the fixtures app)
+from tests.web.test_authorization_matrix import LOGIN
 
 GROUP = "->group"  # back on group Noord's page
 NEW_GROUP = "->new group"
@@ -146,15 +146,9 @@ def test_intervision_groups_matrix(app, store, monkeypatch, row, actor, expected
     record_announcements(monkeypatch)
     method, _rule, template, _scenario, effect = row[:5]
     ids = arrange(store)
-    url, api = template.format(**ids), template.startswith("/api/")
-    client, headers = as_actor(app, store, actor, api)
-    before = snapshot(store)
-    if method == "GET":
-        response = client.get(url, headers=headers)
-    elif api:
-        response = client.post(url, json=bodies(ids)[template], headers=headers)
-    else:
-        response = client.post(url, data={**bodies(ids)[template], "csrf_token": session_csrf(client, actor)})
+    data = bodies(ids)[template] if method == "POST" else None
+    response, before = act(app, store, actor, method, template.format(**ids), snapshot, data,
+                           api=template.startswith("/api/"))
     assert_outcome(response, expected, ids)
     after = snapshot(store)
     if effect in (None, "nothing") or expected not in ALLOWED:

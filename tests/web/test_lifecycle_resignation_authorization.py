@@ -10,8 +10,6 @@ does not even know of it: 404).
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
-
 import pytest
 from sqlalchemy import select
 
@@ -23,8 +21,8 @@ from app.models import Confidant, DossierShare
 from app.models.lifecycle import RoleEnding
 from tests.dossiers.test_dossier_rules import facts
 from tests.helpers import AWV_PAPSY, OMG_CONFIDANT, OMG_PAPSY, user
-from tests.web.matrix_support import app, cells, store  # noqa: F401 (the fixtures app and store)
-from tests.web.test_authorization_matrix import LOGIN, as_actor, session_csrf
+from tests.web.matrix_support import act, app, cells, redirected_to, store  # noqa: F401 (the fixtures app and store)
+from tests.web.test_authorization_matrix import LOGIN
 
 OMG_SECOND = "koen.maes@omgeving.vlaanderen.example"
 E = "ending"
@@ -88,18 +86,9 @@ def snapshot(store) -> dict:
 def test_resignation_matrix(app, store, row, actor, expected):
     method, _rule, template, _scenario, effect = row[:5]
     ids = arrange(store)
-    client, _headers = as_actor(app, store, actor, api=False)
-    before = snapshot(store)
-    url = template.format(**ids)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, data={**form_for(effect, ids, store), "csrf_token": session_csrf(client, actor)})
-    if isinstance(expected, int):
-        assert response.status_code == expected
-    else:
-        assert response.status_code == 302
-        assert urlsplit(response.location or "").path == ("/login" if expected == LOGIN else TARGETS[expected])
+    response, before = act(app, store, actor, method, template.format(**ids), snapshot, form_for(effect, ids, store))
+    if (where := redirected_to(response, expected)) is not None:
+        assert where == ("/login" if expected == LOGIN else TARGETS[expected])
     after = snapshot(store)
     if method == "GET" or not (expected in TARGETS):
         assert after == before, "a refused request (or a GET) changed something"

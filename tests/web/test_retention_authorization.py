@@ -8,8 +8,6 @@ exist); nobody else, admins neither (403).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from urllib.parse import urlsplit
-
 import pytest
 from sqlalchemy import func, select
 
@@ -20,8 +18,8 @@ from app.models import AuditEntry
 from app.models.dossiers import LegalHold
 from app.retention import holds
 from tests.helpers import OMG_CONFIDANT, OMG_PAPSY, user
-from tests.web.matrix_support import app, cells, store  # noqa: F401 (the fixtures app and store)
-from tests.web.test_authorization_matrix import LOGIN, as_actor, session_csrf
+from tests.web.matrix_support import act, app, cells, redirected_to, store  # noqa: F401 (the fixtures app and store)
+from tests.web.test_authorization_matrix import LOGIN
 
 CLOSED, HELD = "closed", "held"
 PAGE = "->retention page"
@@ -66,20 +64,10 @@ def snapshot(store) -> dict:
 def test_retention_matrix(app, store, row, actor, expected):
     method, _rule, template, scenario, effect = row[:5]
     ids = arrange(store, scenario)
-    client, _headers = as_actor(app, store, actor, api=False)
-    before = snapshot(store)
-    url = template.format(**ids)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, data={"csrf_token": session_csrf(client, actor),
-                                          "reason": "Vordering van het arbeidsauditoraat"})
-    if isinstance(expected, int):
-        assert response.status_code == expected
-    else:
-        assert response.status_code == 302
-        wanted = "/login" if expected == LOGIN else f"/retention/dossiers/{ids['dossier']}"
-        assert urlsplit(response.location).path == wanted
+    response, before = act(app, store, actor, method, template.format(**ids), snapshot,
+                           {"reason": "Vordering van het arbeidsauditoraat"})
+    if (where := redirected_to(response, expected)) is not None:
+        assert where == ("/login" if expected == LOGIN else f"/retention/dossiers/{ids['dossier']}")
     after = snapshot(store)
     if expected not in ALLOWED or effect is None:
         assert after == before, "a refused request (or a GET) changed the holds or the audit log"

@@ -6,16 +6,14 @@ deciding for the PAPSY of the confidant's entity; a booking's cancellation and c
 (another is told it does not exist). A cell is the answer, and a change only where it says so (``!``)."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 from sqlalchemy import func, select
 
 from app.models import OutboxMessage, RoomBooking, RoomSlot
 from tests.helpers import OMG_CONFIDANT
 from tests.room.room_data import approved, ask, form, working_day
-from tests.web.matrix_support import app, cells, store  # noqa: F401 (the fixtures app and store)
-from tests.web.test_authorization_matrix import LOGIN, as_actor, session_csrf
+from tests.web.matrix_support import act, app, cells, redirected_to, store  # noqa: F401 (the fixtures app and store)
+from tests.web.test_authorization_matrix import LOGIN
 
 ROOM, ROOM_DONE, REQUESTS_DONE = "->room", "->room!", "->requests!"
 BOOKING = "/room/bookings/<id:booking_id>"
@@ -63,20 +61,11 @@ def test_room_matrix(app, store, row, actor, expected):
     method, _rule, template, _scenario, _effect = row[:5]
     ids = arrange(store)
     url = template.format(**ids)
-    client, _headers = as_actor(app, store, actor, api=False)
-    before = snapshot(store)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, data={**BODIES.get(template, {}), "csrf_token": session_csrf(client, actor)})
-    if isinstance(expected, int):
-        assert response.status_code == expected
-        if expected == 200 and url.endswith(".ics"):
-            assert response.content_type.startswith("text/calendar") and b"BEGIN:VEVENT" in response.data
-    else:
-        where = urlsplit(response.location or "").path
-        assert response.status_code == 302
+    response, before = act(app, store, actor, method, url, snapshot, BODIES.get(template))
+    if (where := redirected_to(response, expected)) is not None:
         assert where == {LOGIN: "/login", ROOM_DONE: "/room/", REQUESTS_DONE: "/room/requests"}[expected]
+    elif expected == 200 and url.endswith(".ics"):
+        assert response.content_type.startswith("text/calendar") and b"BEGIN:VEVENT" in response.data
     after = snapshot(store)
     if isinstance(expected, str) and expected.endswith("!"):
         assert after["bookings"] != before["bookings"] and after["mails"] > before["mails"], \

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from app.models import Confidant, ConfidantStatus
 from tests.helpers import OMG_CONFIDANT
-from tests.web.matrix_support import app, cells, store  # noqa: F401 (the fixtures app and store)
-from tests.web.test_authorization_matrix import EMAILS, as_actor, session_csrf
+from tests.web.matrix_support import act, app, cells, store  # noqa: F401 (the fixtures app and store)
+from tests.web.test_authorization_matrix import EMAILS
 
 LOGIN, MINE = "->login", "->mine"
 LISTED, FORMER = "listed", "former"
@@ -62,12 +62,7 @@ def snapshot(store) -> list:
 def test_roster_lists_matrix(app, store, row, actor, expected):
     method, _rule, url, scenario, effect = row[:5]
     arrange(store, scenario)
-    client, headers = as_actor(app, store, actor, api=url.startswith("/api/"))
-    before = snapshot(store)
-    if method == "GET":
-        response = client.get(url, headers=headers)
-    else:
-        response = client.post(url, data={**DETAILS, "csrf_token": session_csrf(client, actor)})
+    response, before = act(app, store, actor, method, url, snapshot, DETAILS, api=url.startswith("/api/"))
     if isinstance(expected, int):
         assert response.status_code == expected
     else:
