@@ -340,8 +340,11 @@ def test_r2_r19_a_handed_over_canary_is_read_by_its_receiver_only_and_its_former
                                                                                      ConsultationKey)]
         recovery = session.scalar(select(text("count(*)")).select_from(DossierKey).where(
             DossierKey.dossier_id == dossier_id, DossierKey.reader == "recovery"))
+        session.close()  # firing the timers ended the thread's session: this object is no longer the registry's
     db.session.remove()
     assert left == [0, 0, 0] and recovery == 1
+
+
 def test_r2_r14_a_dossier_shared_with_a_stand_in_opens_for_them_alone_and_not_after_the_period(
         app, tmp_path, redis_client, captured_logs):
     """The OMG confidant, inactive with Koen as stand-in, shares two of her three canary dossiers with him (the
