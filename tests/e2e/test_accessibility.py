@@ -344,6 +344,8 @@ from tests.e2e.intervision_group_pages import (  # noqa: E402 (the intervision g
     intervision_groups,
     intervision_mine,
 )
+
+
 def open_session_form_with_errors(page: Page, base: str, log_in) -> None:
     """R12.2: a PAPSY's publish form sent empty: every problem beside its field."""
     log_in(OMG_PAPSY)
