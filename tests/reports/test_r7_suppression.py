@@ -14,7 +14,8 @@ K = 5
 small_counts = st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20])
 
 
-def _rank(matrix: list[list[Fraction]]) -> int:
+def _reduced(matrix: list[list[Fraction]]) -> list[list[Fraction]]:
+    """Reduced row echelon form (exact fractions)."""
     rows = [row[:] for row in matrix]
     rank = 0
     for column in range(len(rows[0]) if rows else 0):
@@ -22,22 +23,20 @@ def _rank(matrix: list[list[Fraction]]) -> int:
         if pivot is None:
             continue
         rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        rows[rank] = [value / rows[rank][column] for value in rows[rank]]
         for index in range(len(rows)):
             if index != rank and rows[index][column] != 0:
-                factor = rows[index][column] / rows[rank][column]
+                factor = rows[index][column]
                 rows[index] = [a - factor * b for a, b in zip(rows[index], rows[rank])]
         rank += 1
-    return rank
+    return rows[:rank]
 
 
 def _determined(equations: list[dict], hidden: list) -> list:
-    """Independent check: the hidden unknowns a reader can solve for from the published equations."""
+    """Independent check: the hidden unknowns a reader can solve for from the published equations (a unit row of
+    the reduced echelon form; unit vectors in the row space are exactly those)."""
     matrix = [[Fraction(equation.get(key, 0)) for key in hidden] for equation in equations]
-    if not matrix:
-        return []
-    rank = _rank(matrix)
-    return [key for index, key in enumerate(hidden)
-            if _rank(matrix + [[Fraction(int(i == index)) for i in range(len(hidden))]]) == rank]
+    return [hidden[row.index(1)] for row in _reduced(matrix) if sum(value != 0 for value in row) == 1]
 
 
 def _table_entries(table, prefix=()):
@@ -95,7 +94,7 @@ def tables(draw, max_rows=4, max_columns=4):
     return rows, columns, counts
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(tables())
 def test_r7_no_small_count_published_and_no_hidden_count_derivable(table_spec):
     rows, columns, counts = table_spec
@@ -110,7 +109,7 @@ def test_r7_no_small_count_published_and_no_hidden_count_derivable(table_spec):
         assert cell.suppressed or cell.value == true_values[key]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_r7_year_minus_other_quarters_never_isolates_a_hidden_cell(data):
     rows, columns, _ = data.draw(tables(max_rows=3, max_columns=3))
