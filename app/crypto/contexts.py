@@ -42,3 +42,13 @@ def consultation_text(dossier_id: int) -> bytes:
 def consultation_key_for(consultation_id: int, reader: ReaderKind | str, reader_id: int) -> bytes:
     """A consultation's key wrapped for one reader: the confidant, the PAPSY who recorded it or the recovery key."""
     return f"consultation/{consultation_id}/{ReaderKind(reader).value}/{reader_id}".encode()
+
+
+def sealed_text_body(text_id: int, purpose: str) -> bytes:
+    """A sealed free text (an R8 account, a third-party fact's description, ...), under the text's own key."""
+    return f"text/{purpose}/{text_id}".encode()
+
+
+def sealed_text_key_for(text_id: int, reader: ReaderKind | str, reader_id: int) -> bytes:
+    """A sealed text's key wrapped for one reader."""
+    return f"text/{text_id}/{ReaderKind(reader).value}/{reader_id}".encode()

@@ -57,6 +57,18 @@ from app.models.process import (
 from app.models.periodic import PeriodicRun
 from app.models.room import BookingStatus, RoomBooking, RoomSlot
 from app.models.roster import Confidant, ConfidantStatus
+from app.models.reporting import (
+    Evaluation,
+    IncidentSharing,
+    MeasureState,
+    PapsyContact,
+    PreventionMeasure,
+    SealedText,
+    SealedTextKey,
+    SharingState,
+    ThirdPartyFact,
+    WorkingConversation,
+)
 
 __all__ = [
     "AuditEntry", "Consultation", "ConsultationKey", "Dossier", "DossierFact", "DossierKey", "DossierNote", "EscalationSummary", "RecoveryCode",
@@ -70,5 +82,7 @@ __all__ = [
     "LegalHold", "LibraryDigest", "LibraryDocument", "LibraryFolder", "LibraryVersion",
     "ConsentWay", "DossierShare", "EndingKind", "EndingState", "InactivityPeriod", "RoleEnding", "ShareKind",
     "BookingStatus", "PeriodicRun", "RoomBooking", "RoomSlot",
+    "Evaluation", "IncidentSharing", "MeasureState", "PapsyContact", "PreventionMeasure", "SealedText",
+    "SealedTextKey", "SharingState", "ThirdPartyFact", "WorkingConversation",
     "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

@@ -32,6 +32,8 @@ def test_the_sealing_contexts_are_exactly_the_bytes_stored_ciphertexts_were_seal
     assert contexts.consultation_text(7) == b"dossier/7/consultation"
     assert contexts.consultation_key_for(6, "owner", 3) == b"consultation/6/owner/3"
     assert contexts.consultation_key_for(6, ReaderKind.PAPSY, 4) == b"consultation/6/papsy/4"
+    assert contexts.sealed_text_body(8, "incident_account") == b"text/incident_account/8"
+    assert contexts.sealed_text_key_for(8, ReaderKind.PAPSY, 4) == b"text/8/papsy/4"
 
 
 def test_ciphertexts_sealed_before_the_contexts_had_one_home_still_open():
