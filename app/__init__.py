@@ -136,3 +136,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(published_bp)
     from app.lifecycle.resignation_routes import bp as resignation_bp
     app.register_blueprint(resignation_bp)
+    from app.reports.routes import bp as reports_bp
+    app.register_blueprint(reports_bp)

@@ -47,7 +47,9 @@ def init() -> None:
 
 
 @main.command()
-def demo() -> None:
+@click.option("--dossiers", "dossier_count", type=click.IntRange(0, 1_000_000), default=0,
+              help="Also add this many synthetic dossiers (sealed like real ones) for the reports.")
+def demo(dossier_count: int) -> None:
     """Load the demo entities, people and cases (idempotent) and print the logins."""
     from app.config import INSTANCE_DIR
     from app.crypto import recovery as recovery_keys
@@ -63,12 +65,29 @@ def demo() -> None:
     session.commit()
     for case in _demo_cases():
         click.echo(f"Demo case made: {case}")
+    if dossier_count:
+        _demo_dossiers(session, dossier_count, DEMO_PASSWORD)
     click.echo("Demo logins (password for all: %s; at the first login you set up the code app):" % DEMO_PASSWORD)
     click.echo("WARNING: these are DEMO accounts. Their keys are sealed under this published demo password, so anyone "
                "with the database can open their dossiers. Never register real cases with them; real accounts get "
                "a setup link (`vertrouwd user add`) and choose their own password.")
     for line in logins:
         click.echo(line)
+
+
+def _demo_dossiers(session, count: int, password: str) -> None:
+    import time
+
+    from app.reports import demo as report_demo
+    from app.ui import local_today
+
+    started = time.perf_counter()
+    try:
+        added = report_demo.add_dossiers(session, count, password, local_today())
+    except ValueError as refusal:
+        raise click.ClickException(str(refusal)) from None
+    session.commit()
+    click.echo(f"Demo dossiers added: {added} in {time.perf_counter() - started:.1f} s")
 
 
 def _login_line(person) -> str:

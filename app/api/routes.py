@@ -188,3 +188,4 @@ def _data(body: dict) -> dict:
 
 
 from app.api import intervision_compliance, intervision_groups  # noqa: E402,F401 (their routes join bp)
+from app.api import reports  # noqa: E402,F401 (its route joins bp)

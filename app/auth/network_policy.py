@@ -361,3 +361,22 @@ def can_see_open_dossier_counts(user: User, entity_id: int) -> bool:
     them up (R19); never the employer's (EOC secretary) nor an admin's: a count per named person is the small cell
     that R7 keeps out of every report."""
     return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
+
+
+def report_entity_ids(user: User) -> set[int]:
+    """R7's anonymous reports per entity: a PAPSY for their entities, an EOC secretary for their own entity; admins
+    and confidants, as such, none (an admin runs the platform; a confidant keeps dossiers, not statistics)."""
+    return compliance_entity_ids(user)
+
+
+def can_view_network_report(user: User) -> bool:
+    """The network's report (all entities, each count suppressed) is the GDPB's: its PAPSY."""
+    return user.has_role(Role.PAPSY)
+
+
+def can_view_reports(user: User) -> bool:
+    return can_view_network_report(user) or bool(report_entity_ids(user))
+
+
+def can_view_entity_report(user: User, entity_id: int) -> bool:
+    return entity_id in report_entity_ids(user)
