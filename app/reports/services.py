@@ -11,6 +11,7 @@ highest ids, last update) is unchanged. Only suppressed results are kept; the ra
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,8 +61,9 @@ class YearResult:
                       self.dossiers(period, column))
 
 
-_cache: dict[tuple, tuple[tuple, YearResult]] = {}
+_cache: dict[tuple, tuple[tuple, float, YearResult]] = {}
 _cache_lock = threading.Lock()
+MAX_AGE_SECONDS = 600  # besides the data version: a change made around the services (by hand in SQL) shows within this
 
 
 def year_result(session: Session, year: int, k: int, today: date) -> YearResult:
@@ -70,11 +72,11 @@ def year_result(session: Session, year: int, k: int, today: date) -> YearResult:
     key, version = (year, k, cutoff), counts.data_version(session)
     with _cache_lock:
         cached = _cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
+    if cached is not None and cached[0] == version and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+        return cached[2]
     result = _compute(session, year, k, today, cutoff)
     with _cache_lock:
-        _cache[key] = (version, result)
+        _cache[key] = (version, time.monotonic(), result)
     return result
 
 
