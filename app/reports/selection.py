@@ -92,7 +92,7 @@ def _quarter(raw: str | None, result: YearResult) -> int | None:
     if text not in ("1", "2", "3", "4"):
         raise BadRequest(str(_l("Het kwartaal moet 1, 2, 3 of 4 zijn.")))
     if not services.quarter_tables_shown(result) or int(text) not in result.quarters:
-        raise NotFound(str(_l("Dit kwartaal is nog niet voorbij of heeft geen rapport van zijn eigen.")))
+        raise NotFound(str(_l("Dit kwartaal is nog niet voorbij: kies een eerder kwartaal of heel het jaar.")))
     return int(text)
 
 
