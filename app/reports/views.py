@@ -51,6 +51,13 @@ class Report:
     def title(self) -> str:
         return scope_name(self.selection)
 
+    @property
+    def query(self) -> dict:
+        """The URL parameters of this report (for its exports)."""
+        chosen = self.selection
+        return {"year": chosen.year, **({"quarter": chosen.quarter} if chosen.quarter else {}),
+                **({"entity": chosen.entity.code} if chosen.entity else {})}
+
 
 def scope_name(selection: Selection) -> str:
     return selection.entity.name if selection.entity else str(_l("Het netwerk"))

@@ -465,6 +465,7 @@ from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R1
     inactivity_list,
     stand_in_reads,
 )
+from tests.e2e.report_pages import report_entity_quarter, report_network  # noqa: E402 (the reports, R7)
 
 PAGES = {
     "login": login_page,
@@ -548,6 +549,8 @@ PAGES = {
     "stand-in-dossier": stand_in_reads,
     "inactivity-list": inactivity_list,
     "inactivity-acknowledge-task": acknowledge_task,
+    "report-network": report_network,
+    "report-entity-quarter": report_entity_quarter,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
