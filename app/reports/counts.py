@@ -58,16 +58,10 @@ def _single_value(value) -> str:
     return str(value)
 
 
-def years_with_data(session: Session, cutoff: date) -> list[int]:
-    """The years in which dossiers were opened before ``cutoff``, newest first."""
+def year_versions(session: Session) -> dict[int, tuple]:
+    """Per year of opening: (dossiers, highest id, last update). It changes when a dossier of that year is added,
+    removed or saved (every save sets updated_at, facts included: they are saved with their dossier)."""
     year = func.extract("year", Dossier.opened_on)
-    return sorted((int(value) for value in session.scalars(
-        select(year).where(Dossier.opened_on < cutoff).group_by(year))), reverse=True)
-
-
-def data_version(session: Session) -> tuple:
-    """Changes whenever a dossier or a fact is added, changed or removed (every save sets updated_at; facts are
-    replaced, so their count or highest id moves)."""
-    dossier = session.execute(select(func.count(Dossier.id), func.max(Dossier.id), func.max(Dossier.updated_at))).one()
-    fact = session.execute(select(func.count(DossierFact.id), func.max(DossierFact.id))).one()
-    return (*dossier, *fact)
+    rows = session.execute(select(year, func.count(Dossier.id), func.max(Dossier.id), func.max(Dossier.updated_at))
+                           .group_by(year))
+    return {int(row[0]): tuple(row[1:]) for row in rows}

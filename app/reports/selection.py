@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.auth import policy
 from app.engine.errors import EngineError, NotAllowed, NotFound
 from app.models import Entity, User
-from app.reports import services
+from app.reports import counts, services
 from app.reports.services import ReportUnavailable, YearResult
 
 ENTITY_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -35,6 +35,7 @@ class Selection:
     years: list[int]
     entities: list[Entity]  # the entities the user may choose
     network: bool  # may the user choose the network
+    versions: dict  # the data version of each year (counts.year_versions)
 
     @property
     def period(self):
@@ -57,17 +58,18 @@ def choose(session: Session, user: User, args, today: date, k: int, require_year
     """The report ``args`` (year, quarter, entity) asks for, within what ``user`` may see."""
     if not policy.can_view_reports(user):
         raise NotAllowed(str(_l("U kunt geen rapporten inzien.")))
-    years = services.available_years(session, today)
+    versions = counts.year_versions(session)  # once per request: the years, the cache's validity, the trend
+    years = services.available_years(today, versions)
     entities = entities_for(session, user)
     network = policy.can_view_network_report(user)
     entity = _entity(user, entities, network, args.get("entity"))
     year = _year(args.get("year"), years, require_year)
     try:
-        result = services.year_result(session, year, k, today)
+        result = services.year_result(session, year, k, today, versions)
     except ReportUnavailable:
         raise NotFound(str(_l("Voor %(year)s zijn er nog geen gegevens.", year=year))) from None
     quarter = _quarter(args.get("quarter"), result)
-    return Selection(year, quarter, entity, result, years, entities, network)
+    return Selection(year, quarter, entity, result, years, entities, network, versions)
 
 
 def _year(raw: str | None, years: list[int], required: bool) -> int:

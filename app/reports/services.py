@@ -6,8 +6,11 @@ tables, or an entity's column differently on the entity's page than on the netwo
 them; suppressing all together, each page then shows a slice of the one result. An entity with fewer than K
 dossiers in the year has no column of its own: it counts in "other entities".
 
-Cache: the suppressed result per (year, K, cutoff), in this process, valid while the dossiers' data version (counts,
-highest ids, last update) is unchanged. Only suppressed results are kept; the raw counts are dropped."""
+Cache: the suppressed result per (year, K, cutoff), in this process, valid while the data version of the dossiers
+opened in that year (their number, highest id, last update) is unchanged: a closed past year is computed once, and a
+dossier saved this year recomputes this year only. Every save of a dossier or its facts sets its updated_at
+(app/dossiers/services.py), a new one raises the count and a removed one lowers it. A cached result holds its
+raw counts only behind ``cell``, which hides what is suppressed; nothing is kept in Redis."""
 from __future__ import annotations
 
 import threading
@@ -43,18 +46,27 @@ class OneWay:
 
 @dataclass(frozen=True)
 class YearResult:
+    """A year's suppressed counts. ``values`` holds raw counts, but only ever read through ``cell``, which gives
+    None for every hidden one; nothing raw leaves this object."""
     year: int
     k: int
     quarters: tuple[int, ...]
     columns: tuple[str, ...]  # entity codes with a column of their own, then OTHER when some are grouped
     grouped: frozenset[str]
-    entries: dict = field(repr=False)  # key -> Cell, for every dimension, period, value and column
+    values: dict = field(repr=False)
+    suppressed: frozenset = field(repr=False)
 
     def cell(self, dimension: str, period, row: str, column: str) -> Cell:
-        return self.entries[(dimension, period, row, column)]
+        key = (dimension, period, row, column)
+        return Cell(None, True) if key in self.suppressed else Cell(self.values[key], False)
+
+    @property
+    def entries(self) -> dict:
+        """Every count as a Cell (for checks and tests)."""
+        return {key: self.cell(*key) for key in self.values}
 
     def dossiers(self, period, column: str = TOTAL) -> Cell:
-        return self.entries[(SHARED, period, TOTAL, column)]
+        return self.cell(SHARED, period, TOTAL, column)
 
     def one_way(self, dimension: Dimension, period, column: str = TOTAL) -> OneWay:
         return OneWay(dimension, {row: self.cell(dimension.key, period, row, column) for row in dimension.rows},
@@ -66,14 +78,18 @@ _cache_lock = threading.Lock()
 MAX_AGE_SECONDS = 600  # besides the data version: a change made around the services (by hand in SQL) shows within this
 
 
-def year_result(session: Session, year: int, k: int, today: date) -> YearResult:
-    """The suppressed report of ``year`` (cached while the data is unchanged)."""
+def year_result(session: Session, year: int, k: int, today: date, versions: dict | None = None) -> YearResult:
+    """The suppressed report of ``year`` (cached while that year's data is unchanged). ``versions``: the data
+    versions per year when the caller already has them (a page with the trend asks for every year)."""
     cutoff = reporting_cutoff(today)
-    key, version = (year, k, cutoff), counts.data_version(session)
+    versions = counts.year_versions(session) if versions is None else versions
+    key, version = (year, k, cutoff), versions.get(year)
     with _cache_lock:
         cached = _cache.get(key)
     if cached is not None and cached[0] == version and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
         return cached[2]
+    if version is None:
+        raise ReportUnavailable(year)
     result = _compute(session, year, k, today, cutoff)
     with _cache_lock:
         _cache[key] = (version, time.monotonic(), result)
@@ -87,7 +103,7 @@ def clear_cache() -> None:
 
 def _compute(session: Session, year: int, k: int, today: date, cutoff: date) -> YearResult:
     quarters = ended_quarters(year, today)
-    if year not in counts.years_with_data(session, cutoff) or not quarters:
+    if not quarters:
         raise ReportUnavailable(year)
     cells, dossiers = counts.year_counts(session, year, cutoff)
     codes = {entity_id: code for entity_id, code in session.execute(select(Entity.id, Entity.code))}
@@ -100,8 +116,7 @@ def _compute(session: Session, year: int, k: int, today: date, cutoff: date) -> 
     column_of = {entity_id: (code if code in alone else OTHER) for entity_id, code in codes.items()}
     values = _values(cells, dossiers, column_of, columns, quarters)
     suppressed = protect(values, _lines(columns, quarters), k, _empty_periods(values, columns, quarters, k))
-    entries = {key: Cell(None, True) if key in suppressed else Cell(value, False) for key, value in values.items()}
-    return YearResult(year, k, quarters, columns, grouped, entries)
+    return YearResult(year, k, quarters, columns, grouped, values, frozenset(suppressed))
 
 
 def _periods(quarters: tuple[int, ...]) -> tuple:
@@ -169,6 +184,7 @@ def entity_column(result: YearResult, code: str) -> str:
     return code
 
 
-def available_years(session: Session, today: date) -> list[int]:
-    cutoff = reporting_cutoff(today)
-    return [year for year in counts.years_with_data(session, cutoff) if ended_quarters(year, today)]
+def available_years(today: date, versions: dict[int, tuple]) -> list[int]:
+    """The years with dossiers and at least one ended quarter, newest first."""
+    return sorted((year for year, version in versions.items() if version[0] and ended_quarters(year, today)),
+                  reverse=True)

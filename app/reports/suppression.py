@@ -104,8 +104,8 @@ def derivable(lines: Iterable[Line], values: Mapping, suppressed: set) -> set:
     the equations has a row with that unknown alone. Treating a multi-valued line as an equation too gives the
     reader more than they have, so the check errs on the safe side."""
     pivots: dict[Hashable, dict] = {}
-    for line in lines:
-        row = _unknowns_of(line, suppressed)
+    # The sparsest equations first: fewer unknowns spread by each elimination step.
+    for row in sorted((_unknowns_of(line, suppressed) for line in lines), key=len):
         for pivot, basis in pivots.items():
             if pivot in row:
                 _subtract(row, basis, row[pivot])

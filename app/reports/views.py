@@ -99,10 +99,10 @@ def _entity_label(code: str, result, names: dict[str, str]) -> str:
 
 def _trend(session: Session, selection: Selection, today) -> Section:
     """The number of dossiers per year, oldest first, each year's figure from that year's own suppressed report."""
-    rows = []
+    rows, versions = [], selection.versions
     for year in sorted(selection.years):
         try:
-            result = services.year_result(session, year, selection.result.k, today)
+            result = services.year_result(session, year, selection.result.k, today, versions)
         except ReportUnavailable:
             continue
         column = selection.entity.code if selection.entity else TOTAL
