@@ -33,7 +33,7 @@ def index():
     year = _year_arg()
     rows = facts.own_facts(session(), current_user, year)
     return render_template("register/index.html", facts=rows, year=year,
-                           years=facts.years_of(session(), current_user),
+                           years=[(value, str(value)) for value in facts.years_of(session(), current_user)],
                            measure_counts=facts.measure_counts(session(), [fact.id for fact in rows]))
 
 
@@ -122,8 +122,9 @@ def overview():
     shown = report.report_for(session(), entity, year, min_cell(current_app.config))
     measure_rows = report.measures_of(session(), current_user, entity.id, year) \
         if policy.can_read_entity_measures(current_user, entity.id) else None
-    return render_template("register/report.html", report=shown, entities=entities, years=years,
-                           measure_rows=measure_rows)
+    return render_template("register/report.html", report=shown, entities=entities, measure_rows=measure_rows,
+                           entity_options=[(e.code, e.name) for e in entities],
+                           year_options=[(value, str(value)) for value in years])
 
 
 def _fact_page(fact_id: int, private: bytes, values: dict | None = None, errors: dict | None = None):
