@@ -100,9 +100,9 @@ def log_contact(session: Session, user: User, given: ContactInput) -> PapsyConta
 
 def papsy_choices(session: Session, keeper: Confidant) -> list[tuple[int, str]]:
     """The PAPSY of the confidant's entity."""
-    return list(session.execute(select(User.id, User.name).join(
+    return [(row.id, row.name) for row in session.execute(select(User.id, User.name).join(
         papsy_assignment, papsy_assignment.c.user_id == User.id).where(
-        papsy_assignment.c.entity_id == keeper.entity_id, User.active.is_(True)).order_by(User.name)).tuples())
+        papsy_assignment.c.entity_id == keeper.entity_id, User.active.is_(True)).order_by(User.name))]
 
 
 def confidant_choices(session: Session, user: User) -> list[tuple[int, str]]:
@@ -110,9 +110,9 @@ def confidant_choices(session: Session, user: User) -> list[tuple[int, str]]:
     entity_ids = policy.contact_entity_ids(session, user)
     if not entity_ids:
         return []
-    return list(session.execute(select(Confidant.id, Confidant.name).where(
+    return [(row.id, row.name) for row in session.execute(select(Confidant.id, Confidant.name).where(
         Confidant.entity_id.in_(entity_ids), Confidant.status != ConfidantStatus.FORMER)
-        .order_by(Confidant.name)).tuples())
+        .order_by(Confidant.name))]
 
 
 def contacts_for(session: Session, user: User, confidant_id: int | None, year: int | None) -> list[ContactRow]:
@@ -141,7 +141,6 @@ def contacts_for(session: Session, user: User, confidant_id: int | None, year: i
 def _names(session: Session, contacts: list[PapsyContact]) -> dict[str, dict[int, str]]:
     confidant_ids = {contact.confidant_id for contact in contacts}
     user_ids = {uid for contact in contacts for uid in (contact.papsy_id, contact.recorded_by_id) if uid}
-    confidants = dict(session.execute(select(Confidant.id, Confidant.name).where(Confidant.id.in_(confidant_ids)))
-                      .tuples()) if confidant_ids else {}
-    users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).tuples()) if user_ids else {}
+    confidants = dict(session.execute(select(Confidant.id, Confidant.name).where(Confidant.id.in_(confidant_ids))).all()) if confidant_ids else {}
+    users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
     return {"confidant": confidants, "user": users}
