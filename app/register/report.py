@@ -54,7 +54,7 @@ def report_for(session: Session, entity: Entity, year: int, k: int) -> RegisterR
                             .where(ThirdPartyFact.entity_id == entity.id,
                                    extract("year", ThirdPartyFact.occurred_on) == year)).all()
     values = _values(facts)
-    hidden = tuple(values) if values[TOTAL] < k else ()
+    hidden = tuple(values) if 0 < values[TOTAL] < k else ()  # no fact: zeros point at nobody
     suppressed = protect(values, _lines(), k, hidden)
 
     def cell(key: Hashable) -> Cell:

@@ -465,6 +465,12 @@ from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R1
     inactivity_list,
     stand_in_reads,
 )
+from tests.e2e.register_pages import (  # noqa: E402 (the register of facts by third parties and the contacts, R20-R21)
+    papsy_contacts,
+    register_fact,
+    register_fact_errors,
+    register_report,
+)
 
 PAGES = {
     "login": login_page,
@@ -548,6 +554,10 @@ PAGES = {
     "stand-in-dossier": stand_in_reads,
     "inactivity-list": inactivity_list,
     "inactivity-acknowledge-task": acknowledge_task,
+    "register-fact-errors": register_fact_errors,
+    "register-fact": register_fact,
+    "register-report": register_report,
+    "papsy-contacts": papsy_contacts,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
