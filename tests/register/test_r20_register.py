@@ -4,7 +4,7 @@ no count from 1 to K-1 is shown or can be recomputed; a prevention measure's fol
 reminder a week later, and its outcome is kept in the register, not in the workflow."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 import time_machine
