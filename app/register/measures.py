@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from app.config import process_settings
 from app.dossiers.services import today
 from app.engine import registry, runner
-from app.engine.errors import InvalidData
 from app.engine.services import ServiceContext, service
 from app.models import MeasureState, PreventionMeasure, Task, ThirdPartyFact, User
 from app.register import facts
@@ -111,10 +110,11 @@ def plan_service(context: ServiceContext, params: dict, data: dict) -> dict[str,
 
 @data_keeper(FORM)
 def keep_outcome(session: Session, user: User, task: Task, data: dict) -> dict:
-    """The outcome goes into the measure's row; the workflow hears only whether it was taken."""
+    """The outcome goes into the measure's row; the workflow hears only whether it was taken. A process without a
+    measure (a scenario of the model, played without the register) keeps nothing."""
     measure = measure_of_instance(session, task.instance_id)
     if measure is None:
-        raise InvalidData({"": str(_l("Deze maatregel bestaat niet meer."))})
+        return {"measure_state": MeasureState(data["measure_state"]).value}
     measure.state = MeasureState(data["measure_state"])
     measure.outcome = str(data["outcome"]).strip()[:TEXT_LIMIT]
     measure.outcome_on = today()
