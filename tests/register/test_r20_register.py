@@ -29,7 +29,7 @@ from app.models import (
 from app.register import facts, measures, report
 from app.reports.suppression import derivable
 from app.workflow import services as workflow
-from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, entity, fire_due, user
+from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, entity, fire_due, login, user
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)  # Tuesday 1 December 2026, 11:00 in Brussels
 SECRET = "De man aan het loket riep de naam van Jan Peeters"
@@ -169,3 +169,20 @@ def test_r20_a_year_with_fewer_than_k_facts_shows_no_count(session, sofie):
         record(session, me)
     shown = report.report_for(session, entity(session, "OMG"), 2026, 5)
     assert shown.total.suppressed and all(cell.suppressed for cell in shown.by_context.cells.values())
+
+
+def test_r20_the_follow_up_task_shows_the_measure_and_never_the_description(app, store):
+    with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc), tick=False):
+        me = user(store, OMG_CONFIDANT)
+        user_keys.create_for(store, me, DEMO_PASSWORD)
+        fact = record(store, me)
+        given, _v, _e = measures.parse_measure(MultiDict({"proposal": "Een bel onder het loket",
+                                                          "owner": "Dienst facilitair", "follow_up_on": "2026-12-01"}))
+        measure = measures.propose(store, me, fact.id, given)  # today, past 08:00: the task is there at once
+        store.commit()
+        task_id = store.scalar(select(Task.id).where(Task.instance_id == measure.instance_id))
+        client = app.test_client()
+        login(client, OMG_CONFIDANT)
+        page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "Preventiemaatregel opvolgen" in page and "Een bel onder het loket" in page
+    assert SECRET not in page
