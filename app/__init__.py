@@ -80,10 +80,11 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.retention import jobs as retention_jobs
     from app.lifecycle import resignation_effective, resignation_steps
     from app.library import digest as library_digest
+    from app.register import measures as register_measures
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
             training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
-            resignation_effective, library_digest, inactivity_process, inactivity_panel)
+            resignation_effective, library_digest, inactivity_process, inactivity_panel, register_measures)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -138,3 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(resignation_bp)
     from app.reports.routes import bp as reports_bp
     app.register_blueprint(reports_bp)
+    from app.register.routes import bp as register_bp
+    from app.contacts.routes import bp as contacts_bp
+    app.register_blueprint(register_bp)
+    app.register_blueprint(contacts_bp)

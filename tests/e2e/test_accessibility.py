@@ -466,6 +466,12 @@ from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R1
     stand_in_reads,
 )
 from tests.e2e.report_pages import report_entity_quarter, report_network  # noqa: E402 (the reports, R7)
+from tests.e2e.register_pages import (  # noqa: E402 (the register of facts by third parties and the contacts, R20-R21)
+    papsy_contacts,
+    register_fact,
+    register_fact_errors,
+    register_report,
+)
 
 PAGES = {
     "login": login_page,
@@ -551,6 +557,10 @@ PAGES = {
     "inactivity-acknowledge-task": acknowledge_task,
     "report-network": report_network,
     "report-entity-quarter": report_entity_quarter,
+    "register-fact-errors": register_fact_errors,
+    "register-fact": register_fact,
+    "register-report": register_report,
+    "papsy-contacts": papsy_contacts,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

@@ -50,11 +50,12 @@ def pages_of(ids: dict) -> dict[str, list[str]]:
     return {
         OMG_CONFIDANT: ["/inbox", "/instances", f"/instances/{ids['delicate_case']}", "/dossiers",
                         f"/dossiers/{ids['dossier']}", "/dossiers/new", "/roster/", "/account/password", "/role-endings/mine",
-                        "/library/"],
+                        "/library/", "/register", "/register/new", "/register/report", "/contacts"],
         OMG_PAPSY: ["/inbox", "/instances", f"/instances/{ids['appointment']}", f"/tasks/{ids['take_up']}",
-                    "/roster/?status=all", "/role-endings", "/library/", "/library/documents/new"],
+                    "/roster/?status=all", "/role-endings", "/library/", "/library/documents/new",
+                    "/register/report", "/contacts"],
         OMG_SECRETARY: ["/inbox", "/instances", "/instances?started_from=2026-02-30&page=0",
-                        "/processes/appointment/start", "/roster/", "/role-endings/removal"],
+                        "/processes/appointment/start", "/roster/", "/role-endings/removal", "/register/report"],
         ADMIN: ["/admin/", "/admin/outbox", "/admin/outbox/1", "/admin/timers", "/admin/users/new",
                 f"/admin/users/{ids['sofie']}", "/instances"],
     }
