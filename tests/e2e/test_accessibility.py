@@ -466,6 +466,8 @@ from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R1
     stand_in_reads,
 )
 
+from tests.e2e.incidents_pages import incident_acknowledge, incident_share_refused  # noqa: E402 (R8)
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -548,6 +550,8 @@ PAGES = {
     "stand-in-dossier": stand_in_reads,
     "inactivity-list": inactivity_list,
     "inactivity-acknowledge-task": acknowledge_task,
+    "incident-share-refused": incident_share_refused,
+    "incident-acknowledge": incident_acknowledge,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 
