@@ -205,3 +205,13 @@ def test_r8_cancelled_when_the_role_ends(session, year_2027):
     assert sharing_states(session, entity(session, "OMG").id, 2027)[koen_id] == "cancelled"
     fire_due(session, clock, FIRST_REMINDER + timedelta(seconds=1))
     assert KOEN not in reminded(session)
+
+
+@pytest.mark.parametrize(("moment", "year"), [(datetime(2027, 11, 30, 12, 0, tzinfo=UTC), 2027),
+                                              (datetime(2027, 12, 1, 8, 0, 1, tzinfo=UTC), 2028),
+                                              (datetime(2028, 1, 3, 9, 0, tzinfo=UTC), 2028)])
+def test_r8_a_new_confidant_starts_with_the_first_year_whose_opening_is_ahead(moment, year):
+    from app.incidents.sharing import first_year_ahead
+
+    with time_machine.travel(moment, tick=False):
+        assert first_year_ahead() == year
