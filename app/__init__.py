@@ -81,10 +81,12 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.lifecycle import resignation_effective, resignation_steps
     from app.library import digest as library_digest
     from app.register import measures as register_measures
+    from app.incidents import account as incident_account, panels as incident_panels, sharing as incident_sharing
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
             training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
-            resignation_effective, library_digest, inactivity_process, inactivity_panel, register_measures)
+            resignation_effective, library_digest, inactivity_process, inactivity_panel, register_measures,
+            incident_account, incident_panels, incident_sharing)
 
 
 def _configure_passwords(app: Flask) -> None:

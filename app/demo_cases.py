@@ -28,6 +28,7 @@ from app.dossiers import escalation
 from app.dossiers import services as dossiers
 from app.dossiers.services import today
 from app.engine import runner, timers
+from app.incidents import demo as incidents_demo
 from app.intervision.demo import load_intervision_demo
 from app.lifecycle import resignation_demo
 from app.library.demo import load_library_demo
@@ -177,4 +178,5 @@ CASES = [
     (resignation_demo.DESCRIPTION, resignation_demo.exists, resignation_demo.make),
     ("a period of inactivity: Koen Maes (OMG) away for two weeks from next week, Sofie Claes stands in",
      _inactivity_of(KOEN), _inactivity_with_stand_in),
+    (incidents_demo.DESCRIPTION, incidents_demo.exists, incidents_demo.make),
 ]

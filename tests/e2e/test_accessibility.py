@@ -473,6 +473,8 @@ from tests.e2e.register_pages import (  # noqa: E402 (the register of facts by t
     register_report,
 )
 
+from tests.e2e.incidents_pages import incident_acknowledge, incident_share_refused  # noqa: E402 (R8)
+
 PAGES = {
     "login": login_page,
     "login-failed": login_failed,
@@ -561,6 +563,8 @@ PAGES = {
     "register-fact": register_fact,
     "register-report": register_report,
     "papsy-contacts": papsy_contacts,
+    "incident-share-refused": incident_share_refused,
+    "incident-acknowledge": incident_acknowledge,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

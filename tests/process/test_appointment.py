@@ -61,7 +61,7 @@ def test_r10_happy_path_puts_the_candidate_on_the_roster(session):
                      ("task_completed", "Aanstelling nakijken"),
                      ("automatic", "Op de lijst van vertrouwenspersonen zetten"),
                      ("automatic", "Termijn basisopleiding starten"), ("automatic", "Intervisiejaar starten"),
-                     ("completed", None)]
+                     ("automatic", "Delen van herhaalde incidenten starten"), ("completed", None)]
     training = session.scalar(select(Task).where(Task.spec_name == "upload_certificate"))
     assert training.assignee_id == confidant.user_id and training.lane == "confidant"
     assert training.due_at.date() == date(2028, 10, 15)  # R11: two years after the EOC decision (end of that day)

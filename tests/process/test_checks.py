@@ -52,7 +52,7 @@ def test_the_shipped_appointment_model_passes_with_its_scenarios_and_nothing_is_
 
 def test_a_parse_error_names_the_element_the_parser_names(session):
     report = check(session, APPOINTMENT.replace('targetRef="appointed"', 'targetRef="missing"'))
-    assert "kan niet gelezen" in errors(report).get("start_intervision_year", ""), report.as_json()
+    assert "kan niet gelezen" in errors(report).get("start_incident_sharing", ""), report.as_json()
 
 
 def test_a_lane_that_is_no_role_is_an_error_naming_the_task(session):

@@ -52,7 +52,9 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     assert "process model intervision_external: version 1" in second.output
     assert "process model resignation: version 1" in second.output
     assert "process model inactivity: version 1" in second.output
-    assert count(ProcessModelVersion) == 9  # one version of each model in bpmn/
+    assert "process model incident_sharing: version 1" in second.output
+    assert "process model prevention_measure: version 1" in second.output
+    assert count(ProcessModelVersion) == 10  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
@@ -71,7 +73,7 @@ def test_defect_10_the_demo_shows_each_state_a_user_meets_once_however_often_it_
     an IDEWE certificate to review and a new confidant to place in a group, both for the AWV PAPSY."""
     first, second = run("demo"), run("demo")
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert first.output.count("Demo case made") == 14 and "Demo case made" not in second.output
+    assert first.output.count("Demo case made") == 15 and "Demo case made" not in second.output
     session, at = db.session(), now()
     ready = list(session.scalars(select(Task).where(Task.state == TaskState.READY)))
     late = [task for task in ready if task.due_at and task.due_at < at]
@@ -271,3 +273,17 @@ def test_public_url_defaults_to_the_address_run_listens_on(monkeypatch):
     assert Settings(secret_key="x", totp_key="x", audit_key="x").public_url == "http://127.0.0.1:8080"
     monkeypatch.setenv("PUBLIC_URL", "https://vertrouwd.vlaanderen.example/")
     assert Settings(secret_key="x", totp_key="x", audit_key="x").public_url == "https://vertrouwd.vlaanderen.example"
+
+
+def test_r8_the_demo_shows_a_sharing_to_write_and_one_to_acknowledge(run):
+    from app.models import IncidentSharing, SharingState
+
+    assert run("demo").exit_code == 0
+    session = db.session()
+    ready = {(task.spec_name, task.subject) for task in session.scalars(select(Task).where(
+        Task.state == TaskState.READY, Task.spec_name.in_(("share_incidents", "acknowledge_incidents"))))}
+    assert ready == {("share_incidents", "Els De Smet"), ("acknowledge_incidents", "Sofie Claes")}
+    states = {(sharing.confidant_id, sharing.year): sharing.state for sharing in session.scalars(select(IncidentSharing))}
+    assert sorted(states.values()).count(SharingState.SUBMITTED) == 1, "Sofie's, to acknowledge"
+    assert all(state in (SharingState.OPEN, SharingState.SUBMITTED) for state in states.values())
+    assert run("incidents", "start-year").output.endswith("confidant(s) started\n")
