@@ -80,10 +80,12 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.retention import jobs as retention_jobs
     from app.lifecycle import resignation_effective, resignation_steps
     from app.library import digest as library_digest
+    from app.evaluation import conversation as evaluation_conversation, jobs as evaluation_jobs
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
             training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
-            resignation_effective, library_digest, inactivity_process, inactivity_panel)
+            resignation_effective, library_digest, inactivity_process, inactivity_panel, evaluation_conversation,
+            evaluation_jobs)
 
 
 def _configure_passwords(app: Flask) -> None:

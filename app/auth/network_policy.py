@@ -361,3 +361,38 @@ def can_see_open_dossier_counts(user: User, entity_id: int) -> bool:
     them up (R19); never the employer's (EOC secretary) nor an admin's: a count per named person is the small cell
     that R7 keeps out of every report."""
     return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
+
+# The annual evaluation per entity (R18): app/evaluation/.
+
+def evaluation_entity_ids(user: User) -> set[int]:
+    """The entities whose evaluations a user reads: a PAPSY their entities, an EOC secretary their own. Not an
+    admin's as such (the platform's operators regenerate evaluations but read no figures of them)."""
+    return compliance_entity_ids(user)
+
+
+def can_view_evaluation(user: User, entity_id: int) -> bool:
+    return entity_id in evaluation_entity_ids(user)
+
+
+def can_regenerate_evaluations(user: User) -> bool:
+    """Admins (re)generate evaluations: they see which exist and when they were made, never their figures."""
+    return user.has_role(Role.ADMIN)
+
+
+def can_open_evaluations(user: User) -> bool:
+    """The menu's and the list's question: who has evaluations to read or to regenerate."""
+    return bool(evaluation_entity_ids(user)) or can_regenerate_evaluations(user)
+
+
+def can_see_papsy_signals(user: User, entity_id: int) -> bool:
+    """Per confidant, the delicate-case consultations and the signal of three years without a dossier are the
+    PAPSY's (who holds the conversation), never the employer's: they tell of cases and of a person's workload."""
+    return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
+
+
+def can_see_working_conversation(session: Session, user: User, conversation) -> bool:
+    """A "conversation about the role" is for the PAPSY of the confidant's entity and for that confidant."""
+    if can_see_papsy_signals(user, conversation.entity_id):
+        return True
+    confidant = session.get(Confidant, conversation.confidant_id)
+    return confidant is not None and confidant.user_id is not None and confidant.user_id == user.id

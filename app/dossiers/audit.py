@@ -60,6 +60,10 @@ class Action:
     RESUME_INSTANCE = "resume_instance"
     TERMINATE_INSTANCE = "terminate_instance"
     MIGRATE_INSTANCE = "migrate_instance"
+    # The annual evaluation (R18), followed by the conversation's or the evaluation's id.
+    WRITE_CONVERSATION_NOTES = "write_conversation_notes"
+    READ_CONVERSATION_NOTES = "read_conversation_notes"
+    REGENERATE_EVALUATION = "regenerate_evaluation"
 
 
 class ChainError(Exception):
