@@ -32,7 +32,7 @@ worker: install
 	$(BIN)/vertrouwd worker
 
 test: install node_modules/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25
 
 bench: install
 	$(BIN)/python bench/engine_roundtrip.py

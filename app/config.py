@@ -96,6 +96,8 @@ class Settings:
     # Retention (M27): closed dossiers are crypto-shredded this many years after their closing date.
     dossier_retention_years: int = field(default_factory=lambda: _whole_years("DOSSIER_RETENTION_YEARS", "5"))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+    # Reports (R7): no published count from 1 to REPORT_MIN_CELL - 1 (default 5; a value below 3 is raised to 3).
+    report_min_cell: int = field(default_factory=lambda: max(3, int(_env("REPORT_MIN_CELL", "5"))))
 
     def __post_init__(self) -> None:
         if not self.public_url:
@@ -119,6 +121,7 @@ class Settings:
             "ARGON2_TIME_COST": self.argon2_time_cost,
             "ARGON2_MEMORY_KIB": self.argon2_memory_kib,
             "ARGON2_PARALLELISM": self.argon2_parallelism,
+            "REPORT_MIN_CELL": self.report_min_cell,
         }
 
 
