@@ -1,13 +1,14 @@
 """What other areas tell the evaluation, behind one small port each: the R8 sharing state and the R21 contacts per
-confidant, and the small-cell suppression of the reports (R7). An area that is not there yet answers None, and the
-evaluation shows "not recorded" for it."""
+confidant (an area that is not there yet answers None, and the evaluation shows "not recorded" for it), and the
+small-cell suppression of the reports (R7, app/reports/suppression.py), with the same K."""
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
 from sqlalchemy.orm import Session
 
-MIN_CELL_DEFAULT = 5
+from app.reports import suppression
 
 
 def _function(module: str, name: str):
@@ -30,15 +31,14 @@ def contacts_per_confidant(session: Session, entity_id: int, year: int) -> dict[
 
 
 def min_cell() -> int:
-    """K of the reports: a count from 1 to K-1 is never shown (R7)."""
-    from app.mail.outbox import current_settings
+    """K of the reports (REPORT_MIN_CELL): a count from 1 to K-1 is never shown (R7)."""
+    from flask import current_app, has_app_context
 
-    found = _function("app.reports.suppression", "min_cell")
-    if found is not None:
-        return int(found(current_settings()))
-    return max(3, int(getattr(current_settings(), "report_min_cell", MIN_CELL_DEFAULT) or MIN_CELL_DEFAULT))
+    return suppression.min_cell(current_app.config if has_app_context() else os.environ)
 
 
-def suppressed(count: int) -> int | None:
-    """``count`` as a report may show it: None when it is small enough to point at a person (1 to K-1)."""
-    return None if 0 < count < min_cell() else count
+def suppressed(count: int) -> dict[str, int | bool | None]:
+    """``count`` as the reports would show it, JSON-ready: the value, or None and ``suppressed`` when it is small
+    enough to point at a person."""
+    cells, _total = suppression.suppress_counts({"all": count}, min_cell())
+    return {"value": cells["all"].value, "suppressed": cells["all"].suppressed}
