@@ -138,3 +138,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(published_bp)
     from app.lifecycle.resignation_routes import bp as resignation_bp
     app.register_blueprint(resignation_bp)
+    from app.evaluation.routes import bp as evaluation_bp
+    app.register_blueprint(evaluation_bp)
