@@ -16,6 +16,7 @@ from app.cli_periodic import periodic_group
 from app.config import Settings
 from app.db import db
 from app.intervision.cli import intervision
+from app.evaluation.cli import evaluation
 
 
 def _session():
@@ -238,3 +239,4 @@ main.add_command(token)
 main.add_command(model)
 main.add_command(intervision)
 main.add_command(periodic_group)
+main.add_command(evaluation)
