@@ -465,6 +465,7 @@ from tests.e2e.inactivity_pages import (  # noqa: E402 (temporary inactivity, R1
     inactivity_list,
     stand_in_reads,
 )
+from tests.e2e.evaluation_pages import evaluation_admin_list, evaluation_page  # noqa: E402 (the evaluation, R18)
 
 PAGES = {
     "login": login_page,
@@ -548,6 +549,8 @@ PAGES = {
     "stand-in-dossier": stand_in_reads,
     "inactivity-list": inactivity_list,
     "inactivity-acknowledge-task": acknowledge_task,
+    "evaluation-page": evaluation_page,
+    "evaluation-admin-list": evaluation_admin_list,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

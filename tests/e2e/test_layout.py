@@ -54,7 +54,7 @@ def pages_of(ids: dict) -> dict[str, list[str]]:
         OMG_PAPSY: ["/inbox", "/instances", f"/instances/{ids['appointment']}", f"/tasks/{ids['take_up']}",
                     "/roster/?status=all", "/role-endings", "/library/", "/library/documents/new"],
         OMG_SECRETARY: ["/inbox", "/instances", "/instances?started_from=2026-02-30&page=0",
-                        "/processes/appointment/start", "/roster/", "/role-endings/removal"],
+                        "/processes/appointment/start", "/roster/", "/role-endings/removal", "/evaluations"],
         ADMIN: ["/admin/", "/admin/outbox", "/admin/outbox/1", "/admin/timers", "/admin/users/new",
                 f"/admin/users/{ids['sofie']}", "/instances"],
     }
