@@ -11,10 +11,9 @@ import time_machine
 from app.db import db
 from app.evaluation import services
 from tests.helpers import ADMIN, AWV_SECRETARY, OMG_PAPSY, OMG_SECRETARY, entity, login, visible_text
-from tests.web.matrix_support import app  # noqa: F401 (the fixture, with the login limit raised)
 
 
-def generated(app, year: int = 2026) -> None:  # noqa: F811
+def generated(app, year: int = 2026) -> None:
     with app.app_context():
         session = db.session()
         for code in ("OMG", "AWV"):
@@ -27,7 +26,7 @@ def pdf_text(document: bytes) -> str:
     return "".join(page.get_textpage().get_text_range() for page in pdf)
 
 
-def test_r18_the_eoc_secretary_reads_their_entity_only_and_gets_a_pdf(app):  # noqa: F811
+def test_r18_the_eoc_secretary_reads_their_entity_only_and_gets_a_pdf(app):
     with time_machine.travel(datetime(2027, 1, 15, 6, 0, tzinfo=timezone.utc), tick=False):
         generated(app)
         client = app.test_client()
@@ -46,7 +45,7 @@ def test_r18_the_eoc_secretary_reads_their_entity_only_and_gets_a_pdf(app):  # n
         assert document.data.startswith(b"%PDF") and "Departement Omgeving" in pdf_text(document.data)
 
 
-def test_r18_the_papsy_sees_the_conversation_signal_and_the_admin_no_figures(app):  # noqa: F811
+def test_r18_the_papsy_sees_the_conversation_signal_and_the_admin_no_figures(app):
     with time_machine.travel(datetime(2027, 1, 15, 6, 0, tzinfo=timezone.utc), tick=False):
         generated(app)
         papsy = app.test_client()
