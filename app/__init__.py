@@ -80,12 +80,13 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.retention import jobs as retention_jobs
     from app.lifecycle import resignation_effective, resignation_steps
     from app.library import digest as library_digest
+    from app.incidents import account as incident_account, panels as incident_panels, sharing as incident_sharing
     from app.evaluation import conversation as evaluation_conversation, jobs as evaluation_jobs
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
             training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
-            resignation_effective, library_digest, inactivity_process, inactivity_panel, evaluation_conversation,
-            evaluation_jobs)
+            resignation_effective, library_digest, inactivity_process, inactivity_panel, incident_account,
+            incident_panels, incident_sharing, evaluation_conversation, evaluation_jobs)
 
 
 def _configure_passwords(app: Flask) -> None:

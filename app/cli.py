@@ -16,6 +16,7 @@ from app.cli_periodic import periodic_group
 from app.config import Settings
 from app.db import db
 from app.intervision.cli import intervision
+from app.incidents.cli import incidents
 from app.evaluation.cli import evaluation
 
 
@@ -239,4 +240,5 @@ main.add_command(token)
 main.add_command(model)
 main.add_command(intervision)
 main.add_command(periodic_group)
+main.add_command(incidents)
 main.add_command(evaluation)

@@ -362,6 +362,27 @@ def can_see_open_dossier_counts(user: User, entity_id: int) -> bool:
     that R7 keeps out of every report."""
     return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
 
+
+# ---- The yearly sharing of repeated incidents (R8): app/incidents/ ----
+
+def can_write_incident_account(user: User, confidant_user_id: int | None) -> bool:
+    """The confidant whose sharing it is writes its account and sees the dossiers it is about; never through an API
+    token (the account is confidential text)."""
+    from app.auth.policy import can_read_confidential
+
+    return (user.has_role(Role.CONFIDANT) and confidant_user_id is not None and user.id == confidant_user_id
+            and can_read_confidential(user))
+
+
+def can_read_incident_account(user: User, entity_id: int) -> bool:
+    """The PAPSY of the confidant's entity reads the account (with their own key, audited); not the employer (EOC
+    secretary), not an admin, not another entity's PAPSY; never through an API token."""
+    from app.auth.policy import can_read_confidential
+
+    return (user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
+            and can_read_confidential(user))
+
+
 # The annual evaluation per entity (R18): app/evaluation/.
 
 def evaluation_entity_ids(user: User) -> set[int]:

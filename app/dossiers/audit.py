@@ -60,6 +60,9 @@ class Action:
     RESUME_INSTANCE = "resume_instance"
     TERMINATE_INSTANCE = "terminate_instance"
     MIGRATE_INSTANCE = "migrate_instance"
+    # The yearly sharing of repeated incidents (R8, app/incidents), followed by the sharing's id.
+    WRITE_INCIDENT_ACCOUNT = "write_incident_account"
+    READ_INCIDENT_ACCOUNT = "read_incident_account"
     # The annual evaluation (R18), followed by the conversation's or the evaluation's id.
     WRITE_CONVERSATION_NOTES = "write_conversation_notes"
     READ_CONVERSATION_NOTES = "read_conversation_notes"

@@ -44,7 +44,8 @@ def resume(session: Session, instance_id: int, actor: User) -> ProcessInstance:
     return instance
 
 
-def terminate(session: Session, instance_id: int, actor: User, reason: object) -> ProcessInstance:
+def terminate(session: Session, instance_id: int, actor: User | None, reason: object) -> ProcessInstance:
+    """Without ``actor``: the application itself ends it (a confidant's role ended), said so in the history."""
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
         raise InvalidData({"reason": str(_l("Geef een reden van hoogstens %(max)d tekens.", max=MAX_REASON))})
     instance = _instance(session, instance_id)
@@ -76,9 +77,9 @@ def _set_timers(session: Session, instance_id: int, states: tuple[TimerState, ..
     return [tuple(row) for row in rows]
 
 
-def _note(session: Session, instance: ProcessInstance, kind: str, actor: User, action: str,
+def _note(session: Session, instance: ProcessInstance, kind: str, actor: User | None, action: str,
           detail: str | None = None) -> None:
     session.flush()
     runner.record(session, instance, kind, None, actor, detail)
-    audit.record(session, actor.id, None, f"{action} {instance.id}")
+    audit.record(session, actor.id if actor else None, None, f"{action} {instance.id}")
 

@@ -20,6 +20,7 @@ from app.dossiers import audit, sharing
 from app.dossiers.audit import Action
 from app.engine import runner
 from app.engine.services import ServiceContext, service
+from app.incidents import sharing as incident_sharing
 from app.intervision import groups
 from app.lifecycle import resignation
 from app.lifecycle.resignation_mail import papsy_of
@@ -58,6 +59,7 @@ def make_effective(session: Session, ending: RoleEnding, instance_id: int | None
             if ending.state == EndingState.EFFECTIVE else 0
     confidant.status, confidant.ended_on = ConfidantStatus.FORMER, ending.effective_on
     groups.leave_on_role_end(session, confidant)
+    incident_sharing.cancel_for_role_end(session, confidant)  # before the open tasks go to the PAPSY
     user = session.get(User, confidant.user_id) if confidant.user_id is not None else None
     if user is not None:
         offer_tasks_to_papsy(session, user, confidant.entity_id, instance_id)
