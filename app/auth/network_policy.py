@@ -362,6 +362,80 @@ def can_see_open_dossier_counts(user: User, entity_id: int) -> bool:
     that R7 keeps out of every report."""
     return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
 
+# The register of facts by third parties (R20) and the contacts with the PAPSY (R21): app/register/, app/contacts/.
+
+def register_keeper(session: Session, user: User) -> Confidant | None:
+    """Whose register a user keeps: their own roster entry while they are a confidant (active or temporarily
+    inactive). A former confidant, an admin (whatever other role the account holds) or anyone else keeps none."""
+    from app.auth.policy import can_keep_dossiers
+
+    if not can_keep_dossiers(user) or user.has_role(Role.ADMIN):
+        return None
+    return session.scalar(select(Confidant).where(Confidant.user_id == user.id,
+                                                  Confidant.status != ConfidantStatus.FORMER))
+
+
+def can_keep_register(user: User) -> bool:
+    """The navigation's cheap question (no query): a confidant account, not an admin's. The pages ask
+    ``register_keeper``, which also turns a former confidant away."""
+    from app.auth.policy import can_keep_dossiers
+
+    return can_keep_dossiers(user) and not user.has_role(Role.ADMIN)
+
+
+def can_read_register_texts(user: User) -> bool:
+    """A fact's description is its confidant's alone, as a dossier note (R2): only in their own signed-in session,
+    never through an API token (the register service finds the fact among their own)."""
+    from app.auth.policy import can_read_confidential
+
+    return can_keep_register(user) and can_read_confidential(user)
+
+
+def register_report_entity_ids(session: Session, user: User) -> set[int]:
+    """Whose anonymous register report a user sees (it feeds the entity's prevention policy): a confidant their own
+    entity's, a PAPSY their entities', an EOC secretary their own entity's; an admin none."""
+    if user.has_role(Role.ADMIN):
+        return set()
+    entity_ids: set[int] = set()
+    if user.has_role(Role.PAPSY):
+        entity_ids |= {entity.id for entity in user.papsy_entities}
+    if user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None:
+        entity_ids.add(user.entity_id)
+    keeper = register_keeper(session, user) if can_keep_register(user) else None
+    if keeper is not None:
+        entity_ids.add(keeper.entity_id)
+    return entity_ids
+
+
+def can_view_register_report(user: User) -> bool:
+    """The navigation's cheap question for the report (the page asks ``register_report_entity_ids``)."""
+    return not user.has_role(Role.ADMIN) and (can_keep_register(user) or user.has_role(Role.PAPSY)
+                                              or user.has_role(Role.EOC_SECRETARY))
+
+
+def can_read_entity_measures(user: User, entity_id: int) -> bool:
+    """The proposed prevention measures of an entity, their text and outcome, are for its PAPSY (who follows the
+    prevention policy up with the entity); the confidant reads their own on their facts. The EOC secretary sees
+    counts only: a measure's text may tell of the fact it follows."""
+    return (user.has_role(Role.PAPSY) and not user.has_role(Role.ADMIN)
+            and any(entity.id == entity_id for entity in user.papsy_entities))
+
+
+def contact_entity_ids(session: Session, user: User) -> set[int]:
+    """Whose contacts with the PAPSY a user keeps and lists (R21): a confidant their own (their entity), a PAPSY
+    those of their entities' confidants; nobody else."""
+    if user.has_role(Role.ADMIN):
+        return set()
+    if user.has_role(Role.PAPSY):
+        return {entity.id for entity in user.papsy_entities}
+    keeper = register_keeper(session, user) if can_keep_register(user) else None
+    return {keeper.entity_id} if keeper is not None else set()
+
+
+def can_keep_contacts(user: User) -> bool:
+    """The navigation's cheap question (the pages ask ``contact_entity_ids``)."""
+    return can_keep_register(user) or (user.has_role(Role.PAPSY) and not user.has_role(Role.ADMIN))
+
 
 # ---- The yearly sharing of repeated incidents (R8): app/incidents/ ----
 

@@ -60,6 +60,9 @@ class Action:
     RESUME_INSTANCE = "resume_instance"
     TERMINATE_INSTANCE = "terminate_instance"
     MIGRATE_INSTANCE = "migrate_instance"
+    # A third-party fact's description (R20), followed by the fact's id.
+    WRITE_THIRD_PARTY_FACT = "write_third_party_fact"
+    READ_THIRD_PARTY_FACT = "read_third_party_fact"
     # The yearly sharing of repeated incidents (R8, app/incidents), followed by the sharing's id.
     WRITE_INCIDENT_ACCOUNT = "write_incident_account"
     READ_INCIDENT_ACCOUNT = "read_incident_account"

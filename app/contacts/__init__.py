@@ -1,0 +1,1 @@
+"""The contacts between confidants and their PAPSY (R21)."""

@@ -1,0 +1,1 @@
+"""The register of facts by third parties and its prevention measures (R20)."""
