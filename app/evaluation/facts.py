@@ -123,12 +123,10 @@ def build(session: Session, entity: Entity, year: int) -> dict[str, Any]:
             "ended_on": confidant.ended_on.isoformat() if confidant.ended_on else None,
             "training": training, "training_on": training_on, "half_days": half_days.get(confidant.id),
             "consultations": consultations.get(confidant.user_id, 0) if confidant.user_id else 0,
-            "sharing": None if sharing is None else sharing.get(confidant.id),
-            "contacts": None if contacts is None else contacts.get(confidant.id, 0),
+            "sharing": sharing.get(confidant.id), "contacts": contacts.get(confidant.id, 0),
             "quiet": confidant.id in quiet})
     registered = dossiers_registered(session, entity.id, year)
     consulted = sum(consultations.values())
     return {"year": year, "entity": {"code": entity.code, "name": entity.name}, "min_cell": sources.min_cell(),
             "dossiers": sources.suppressed(registered), "consultations": sources.suppressed(consulted),
-            "sharing_recorded": sharing is not None, "contacts_recorded": contacts is not None,
             "confidants": rows}

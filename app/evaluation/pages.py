@@ -71,14 +71,9 @@ def _intervision(half_days: int | None) -> str:
     return ngettext("%(num)d halve dag", "%(num)d halve dagen", half_days)
 
 
-def _sharing(recorded: bool, state: str | None) -> str:
-    if not recorded:
-        return str(NOT_RECORDED)
-    return str(SHARING.get(state, _l("niet gevraagd"))) if state else str(_l("niet gevraagd"))
-
-
-def _contacts(count: int | None) -> str:
-    return str(NOT_RECORDED) if count is None else str(count)
+def _sharing(state: str | None) -> str:
+    """The R8 sharing of the year; none asked (yet) before 1 December or of a confidant appointed after it."""
+    return str(SHARING.get(state or "", _l("niet gevraagd")))
 
 
 def _conversation(row: dict, held: dict[int, WorkingConversation]) -> str:
@@ -101,7 +96,7 @@ def page_for(session: Session, viewer: User, evaluation: Evaluation) -> Evaluati
     lines = [ConfidantLine(
         name=row["name"], appointed_on=_day(row["appointed_on"]), ended_on=_day(row["ended_on"]) or None,
         training=training_words(row["training"], row["training_on"]), intervision=_intervision(row["half_days"]),
-        sharing=_sharing(found["sharing_recorded"], row["sharing"]), contacts=_contacts(row["contacts"]),
+        sharing=_sharing(row["sharing"]), contacts=str(row["contacts"]),
         consultations=row["consultations"] if for_papsy else None,
         conversation=_conversation(row, held) if for_papsy else None,
         conversation_id=held[row["id"]].id if row["id"] in held else None) for row in found["confidants"]]

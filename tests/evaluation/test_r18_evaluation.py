@@ -18,9 +18,12 @@ from app.models import (
     AuditEntry,
     Confidant,
     Evaluation,
+    IncidentSharing,
     OutboxMessage,
+    PapsyContact,
     PeriodicRun,
     ProcessInstance,
+    SharingState,
     Task,
     TaskState,
     WorkingConversation,
@@ -29,6 +32,7 @@ from app.models.dossiers import Dossier
 from app.periodic import run_due
 from app.workflow import services as workflow
 from tests.helpers import ADMIN, AWV_CONFIDANT, OMG_CONFIDANT, OMG_PAPSY, entity, fire_due, ready_task, user
+from tests.unit.test_cli import run  # noqa: F401 (the fixture: the command on the test database)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 JOB_DAY_2027 = datetime(2027, 1, 15, 6, 0, tzinfo=timezone.utc)  # 07:00 in Brussels: the job is due
@@ -103,15 +107,21 @@ def test_r18_two_empty_years_or_two_years_in_the_role_start_none(session, clock)
 
 
 def test_r18_regeneration_replaces_the_facts(session, clock):
-    """The facts: training, intervision "not recorded", the entity's dossiers suppressed below K; no count of
-    dossiers per confidant. A regeneration after more dossiers shows the new, unsuppressed count."""
+    """The facts: training, intervision "not recorded", the R8 sharing and the R21 contacts, the entity's dossiers
+    suppressed below K; no count of dossiers per confidant. A regeneration after more dossiers shows the new count."""
     clock.move_to(JOB_DAY_2027)
-    omg = entity(session, "OMG")
+    omg, sofie = entity(session, "OMG"), confidant(session, OMG_CONFIDANT)
+    session.add_all([PapsyContact(confidant_id=sofie.id, entity_id=omg.id, held_on=date(2026, 5, 4), kind="phone"),
+                     PapsyContact(confidant_id=sofie.id, entity_id=omg.id, held_on=date(2025, 5, 4), kind="phone"),
+                     IncidentSharing(confidant_id=sofie.id, entity_id=omg.id, year=2026, due_on=date(2026, 12, 31),
+                                     state=SharingState.ACKNOWLEDGED)])
     first = services.generate(session, omg, 2026)
     session.commit()
     rows = {row["name"]: row for row in first.facts["confidants"]}
     assert rows["Sofie Claes"]["training"] == facts.IN_TIME and rows["Koen Maes"]["training"] == facts.NOT_YET_DUE
     assert rows["Sofie Claes"]["half_days"] is None and first.facts["dossiers"] == {"value": None, "suppressed": True}
+    assert (rows["Sofie Claes"]["contacts"], rows["Sofie Claes"]["sharing"]) == (1, "acknowledged")
+    assert (rows["Koen Maes"]["contacts"], rows["Koen Maes"]["sharing"]) == (0, None)
     assert all(set(row) & {"dossiers", "dossier_count"} == set() for row in first.facts["confidants"])
     for day in range(1, 6):
         dossier(session, KOEN, date(2026, 3, day))
@@ -150,3 +160,12 @@ def test_r18_the_conversation_is_recorded_with_sealed_notes_and_reminded_when_la
     view = conversation.view_for(session, sofie, held.id, keys[OMG_CONFIDANT])
     assert view.notes == NOTES and conversation.view_for(session, user(session, ADMIN), held.id, None) is None
     assert session.scalar(select(Task.state).where(Task.id == task_id)) == TaskState.COMPLETED
+
+
+def test_r18_the_command_generates_one_entity_or_refuses_an_unknown_code(run, session):  # noqa: F811
+    result = run("evaluation", "generate", "--year", "2025", "--entity", "OMG")
+    assert result.exit_code == 0 and "evaluation 2025: 1 entity generated" in result.output, result.output
+    refused = run("evaluation", "generate", "--year", "2025", "--entity", "NOPE")
+    assert refused.exit_code != 0 and "Er is geen entiteit met deze code." in refused.output
+    session.expire_all()
+    assert session.scalars(select(Evaluation.year)).all() == [2025]
