@@ -7,9 +7,11 @@ from datetime import datetime, timezone
 
 import pypdfium2
 import time_machine
+from sqlalchemy import select
 
 from app.db import db
 from app.evaluation import services
+from app.models import Task
 from tests.helpers import ADMIN, AWV_SECRETARY, OMG_PAPSY, OMG_SECRETARY, entity, login, visible_text
 
 
@@ -52,6 +54,12 @@ def test_r18_the_papsy_sees_the_conversation_signal_and_the_admin_no_figures(app
         login(papsy, OMG_PAPSY)
         text = visible_text(papsy.get("/evaluations/OMG/2026").get_data(as_text=True))
         assert "drie jaar zonder dossier: gesprek gevraagd" in text and "niet nodig" in text  # Sofie, Koen
+        with app.app_context():
+            session = db.session()
+            task_id = session.scalar(select(Task.id).where(Task.spec_name == "hold_conversation",
+                                                           Task.entity_id == entity(session, "OMG").id))
+        form = visible_text(papsy.get(f"/tasks/{task_id}").get_data(as_text=True))
+        assert "Gesprek over de werking" in form and "Notities" in form and "2024, 2025 en 2026" in form
         admin = app.test_client()
         login(admin, ADMIN)
         listed = visible_text(admin.get("/evaluations").get_data(as_text=True))
