@@ -80,13 +80,14 @@ def register_areas() -> tuple[ModuleType, ...]:
     from app.retention import jobs as retention_jobs
     from app.lifecycle import resignation_effective, resignation_steps
     from app.library import digest as library_digest
-    from app.register import measures as register_measures
     from app.incidents import account as incident_account, panels as incident_panels, sharing as incident_sharing
+    from app.register import measures as register_measures
+    from app.evaluation import conversation as evaluation_conversation, jobs as evaluation_jobs
 
     return (consultation, escalation, panels, recovery_process, service, roster_panels, roster_services,
             training_services, intervision_external, intervision_year, retention_jobs, resignation_steps,
             resignation_effective, library_digest, inactivity_process, inactivity_panel, register_measures,
-            incident_account, incident_panels, incident_sharing)
+            incident_account, incident_panels, incident_sharing, evaluation_conversation, evaluation_jobs)
 
 
 def _configure_passwords(app: Flask) -> None:
@@ -145,3 +146,5 @@ def _register_blueprints(app: Flask) -> None:
     from app.contacts.routes import bp as contacts_bp
     app.register_blueprint(register_bp)
     app.register_blueprint(contacts_bp)
+    from app.evaluation.routes import bp as evaluation_bp
+    app.register_blueprint(evaluation_bp)

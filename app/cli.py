@@ -17,6 +17,7 @@ from app.config import Settings
 from app.db import db
 from app.intervision.cli import intervision
 from app.incidents.cli import incidents
+from app.evaluation.cli import evaluation
 
 
 def _session():
@@ -259,3 +260,4 @@ main.add_command(model)
 main.add_command(intervision)
 main.add_command(periodic_group)
 main.add_command(incidents)
+main.add_command(evaluation)

@@ -453,6 +453,8 @@ def contact_entity_ids(session: Session, user: User) -> set[int]:
 def can_keep_contacts(user: User) -> bool:
     """The navigation's cheap question (the pages ask ``contact_entity_ids``)."""
     return can_keep_register(user) or (user.has_role(Role.PAPSY) and not user.has_role(Role.ADMIN))
+
+
 # ---- The yearly sharing of repeated incidents (R8): app/incidents/ ----
 
 def can_write_incident_account(user: User, confidant_user_id: int | None) -> bool:
@@ -471,3 +473,39 @@ def can_read_incident_account(user: User, entity_id: int) -> bool:
 
     return (user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
             and can_read_confidential(user))
+
+
+# The annual evaluation per entity (R18): app/evaluation/.
+
+def evaluation_entity_ids(user: User) -> set[int]:
+    """The entities whose evaluations a user reads: a PAPSY their entities, an EOC secretary their own. Not an
+    admin's as such (the platform's operators regenerate evaluations but read no figures of them)."""
+    return compliance_entity_ids(user)
+
+
+def can_view_evaluation(user: User, entity_id: int) -> bool:
+    return entity_id in evaluation_entity_ids(user)
+
+
+def can_regenerate_evaluations(user: User) -> bool:
+    """Admins (re)generate evaluations: they see which exist and when they were made, never their figures."""
+    return user.has_role(Role.ADMIN)
+
+
+def can_open_evaluations(user: User) -> bool:
+    """The menu's and the list's question: who has evaluations to read or to regenerate."""
+    return bool(evaluation_entity_ids(user)) or can_regenerate_evaluations(user)
+
+
+def can_see_papsy_signals(user: User, entity_id: int) -> bool:
+    """Per confidant, the delicate-case consultations and the signal of three years without a dossier are the
+    PAPSY's (who holds the conversation), never the employer's: they tell of cases and of a person's workload."""
+    return user.has_role(Role.PAPSY) and any(entity.id == entity_id for entity in user.papsy_entities)
+
+
+def can_see_working_conversation(session: Session, user: User, conversation) -> bool:
+    """A "conversation about the role" is for the PAPSY of the confidant's entity and for that confidant."""
+    if can_see_papsy_signals(user, conversation.entity_id):
+        return True
+    confidant = session.get(Confidant, conversation.confidant_id)
+    return confidant is not None and confidant.user_id is not None and confidant.user_id == user.id

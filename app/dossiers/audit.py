@@ -66,6 +66,10 @@ class Action:
     # The yearly sharing of repeated incidents (R8, app/incidents), followed by the sharing's id.
     WRITE_INCIDENT_ACCOUNT = "write_incident_account"
     READ_INCIDENT_ACCOUNT = "read_incident_account"
+    # The annual evaluation (R18), followed by the conversation's or the evaluation's id.
+    WRITE_CONVERSATION_NOTES = "write_conversation_notes"
+    READ_CONVERSATION_NOTES = "read_conversation_notes"
+    REGENERATE_EVALUATION = "regenerate_evaluation"
 
 
 class ChainError(Exception):

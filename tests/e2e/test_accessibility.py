@@ -474,6 +474,7 @@ from tests.e2e.register_pages import (  # noqa: E402 (the register of facts by t
 )
 
 from tests.e2e.incidents_pages import incident_acknowledge, incident_share_refused  # noqa: E402 (R8)
+from tests.e2e.evaluation_pages import evaluation_admin_list, evaluation_page  # noqa: E402 (the evaluation, R18)
 
 PAGES = {
     "login": login_page,
@@ -565,6 +566,8 @@ PAGES = {
     "papsy-contacts": papsy_contacts,
     "incident-share-refused": incident_share_refused,
     "incident-acknowledge": incident_acknowledge,
+    "evaluation-page": evaluation_page,
+    "evaluation-admin-list": evaluation_admin_list,
 }
 WIDTHS = (390, 1280)  # a phone and a laptop: the layout differs, and so may what axe finds
 

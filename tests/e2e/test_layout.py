@@ -55,7 +55,8 @@ def pages_of(ids: dict) -> dict[str, list[str]]:
                     "/roster/?status=all", "/role-endings", "/library/", "/library/documents/new",
                     "/register/report", "/contacts"],
         OMG_SECRETARY: ["/inbox", "/instances", "/instances?started_from=2026-02-30&page=0",
-                        "/processes/appointment/start", "/roster/", "/role-endings/removal", "/register/report"],
+                        "/processes/appointment/start", "/roster/", "/role-endings/removal", "/register/report",
+                        "/evaluations"],
         ADMIN: ["/admin/", "/admin/outbox", "/admin/outbox/1", "/admin/timers", "/admin/users/new",
                 f"/admin/users/{ids['sofie']}", "/instances"],
     }

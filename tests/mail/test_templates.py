@@ -38,6 +38,7 @@ FIELDS = {
     "dossier_handed_over": {"keeper", "number", "public_url"},
     "library_digest": {"documents", "count", "more", "public_url"},  # R16: titles and folders of published documents
     "stand_in_named": {"confidant", "starts", "ends", "path", "public_url"},  # R14: named as a stand-in
+    "working_conversation": {"entity", "year", "public_url"},  # R18: the PAPSY will call; no figures
 }
 FULL = {"process": "Aanstelling vertrouwenspersoon", "step": "Aanstelling nakijken", "entity": "Departement Omgeving",
         "due_date": "31-12-2026", "task_id": 5, "public_url": "https://vertrouwd.example", "what": "Basisopleiding",

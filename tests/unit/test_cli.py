@@ -54,7 +54,8 @@ def test_init_is_idempotent_and_keeps_version_1(run):
     assert "process model inactivity: version 1" in second.output
     assert "process model incident_sharing: version 1" in second.output
     assert "process model prevention_measure: version 1" in second.output
-    assert count(ProcessModelVersion) == 10  # one version of each model in bpmn/
+    assert "process model working_conversation: version 1" in second.output
+    assert count(ProcessModelVersion) == 11  # one version of each model in bpmn/
 
 
 def test_demo_is_idempotent_and_prints_the_logins(run):
