@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.dossiers.services import today
+from app.reports import services as reports
+from app.reports.suppression import Cell
 from app.evaluation import sources
 from app.intervision import year as intervision_year
 from app.intervision.counting import half_days_by_confidant
@@ -92,6 +94,24 @@ def dossiers_registered(session: Session, entity_id: int, year: int) -> int:
         Dossier.entity_id == entity_id, Dossier.opened_on >= first, Dossier.opened_on <= last)) or 0
 
 
+def registered_as_reported(session: Session, entity: Entity, year: int) -> dict[str, int | bool | None]:
+    """The entity's dossiers of ``year`` exactly as the reports show them (R7): the evaluation must not publish a count
+    the reports hid, even one hidden only to protect another (that would undo the protection), so it takes the
+    reports' one suppressed result of the year. A year the reports do not cover yet is suppressed on its own."""
+    k = sources.min_cell()
+    try:
+        result = reports.year_result(session, year, k, today())
+    except reports.ReportUnavailable:
+        return sources.suppressed(dossiers_registered(session, entity.id, year))
+    if entity.code in result.columns:
+        cell = result.dossiers(reports.YEAR, entity.code)
+    elif entity.code in result.grouped:
+        cell = Cell(None, True)
+    else:
+        cell = Cell(0, False)
+    return {"value": cell.value, "suppressed": cell.suppressed}
+
+
 def quiet_confidants(session: Session, confidants: list[Confidant], year: int) -> set[int]:
     """R18: the active confidants with no registered dossier in ``year`` and the two years before, counting only
     whole years in the role (one appointed 18 months ago cannot have three empty years)."""
@@ -125,8 +145,8 @@ def build(session: Session, entity: Entity, year: int) -> dict[str, Any]:
             "consultations": consultations.get(confidant.user_id, 0) if confidant.user_id else 0,
             "sharing": sharing.get(confidant.id), "contacts": contacts.get(confidant.id, 0),
             "quiet": confidant.id in quiet})
-    registered = dossiers_registered(session, entity.id, year)
     consulted = sum(consultations.values())
     return {"year": year, "entity": {"code": entity.code, "name": entity.name}, "min_cell": sources.min_cell(),
-            "dossiers": sources.suppressed(registered), "consultations": sources.suppressed(consulted),
+            "dossiers": registered_as_reported(session, entity, year),
+            "consultations": sources.suppressed(consulted),
             "confidants": rows}

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.crypto import sealed_texts, user_keys
 from app.demo import DEMO_PASSWORD
 from app.evaluation import conversation, facts, services
+from app.reports import services as reports
 from app.models import (
     AuditEntry,
     Confidant,
@@ -169,3 +170,20 @@ def test_r18_the_command_generates_one_entity_or_refuses_an_unknown_code(run, se
     assert refused.exit_code != 0 and "Er is geen entiteit met deze code." in refused.output
     session.expire_all()
     assert session.scalars(select(Evaluation.year)).all() == [2025]
+
+
+def test_r18_the_evaluation_shows_an_entitys_dossiers_as_the_reports_do_never_a_count_they_hid(session, clock):
+    """OMG has 10 dossiers in 2025 and AWV 3: the reports hide AWV's 3 (below K) and then OMG's 10 as well, since the
+    network's 13 minus OMG's 10 would give AWV's 3 away. An evaluation that showed OMG's 10 would undo that."""
+    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    for day in range(1, 11):
+        dossier(session, OMG_CONFIDANT, date(2025, 2, day))
+    for day in range(1, 4):
+        dossier(session, AWV_CONFIDANT, date(2025, 3, day))
+    reports.clear_cache()
+    result = reports.year_result(session, 2025, 5, date(2026, 3, 2))
+    assert result.dossiers(reports.YEAR, "OMG").suppressed and result.dossiers(reports.YEAR).value == 13
+
+    shown = facts.build(session, entity(session, "OMG"), 2025)["dossiers"]
+
+    assert shown == {"value": None, "suppressed": True}
