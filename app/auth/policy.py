@@ -428,3 +428,4 @@ def can_view_data_names(user: User, access: InstanceAccess) -> bool:
 
 
 from app.auth.network_policy import *  # noqa: E402,F401,F403 (intervision and trainings: one policy, two files)
+from app.auth.reporting_policy import *  # noqa: E402,F401,F403 (reports and registers, issue 13)

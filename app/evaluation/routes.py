@@ -1,5 +1,5 @@
 """The evaluation pages (R18): the list of evaluations, one evaluation as a page and as a PDF, an admin's
-regeneration, and a conversation about the role. Who sees what is the policy's (app/auth/network_policy.py)."""
+regeneration, and a conversation about the role. Who sees what is the policy's (app/auth/reporting_policy.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
