@@ -24,6 +24,8 @@ from app.intervision.counting import half_days_by_confidant
 from app.mail.outbox import current_settings
 from app.models import Confidant, ConfidantStatus, Entity, IntervisionYearResult
 from app.models.dossiers import Consultation, Dossier
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 from app.training.services import training_deadline
 
 QUIET_YEARS = 3  # R18: no registered dossier three years in a row calls for a conversation
@@ -114,17 +116,24 @@ def registered_as_reported(session: Session, entity: Entity, year: int) -> dict[
 
 def quiet_confidants(session: Session, confidants: list[Confidant], year: int) -> set[int]:
     """R18: the active confidants with no registered dossier in ``year`` and the two years before, counting only
-    whole years in the role (one appointed 18 months ago cannot have three empty years)."""
+    whole years in the role (one appointed 18 months ago cannot have three empty years) and on the platform: before
+    a confidant was here their dossiers were kept elsewhere, so a platform put into use this year must not call every
+    long-serving confidant to a conversation."""
     first = date(year - QUIET_YEARS + 1, 1, 1)
     candidates = {confidant.user_id: confidant.id for confidant in confidants
                   if confidant.status == ConfidantStatus.ACTIVE and confidant.ended_on is None
-                  and confidant.appointed_on <= first and confidant.user_id is not None}
+                  and confidant.appointed_on <= first and _on_platform_since(confidant) <= first
+                  and confidant.user_id is not None}
     if not candidates:
         return set()
     busy = set(session.scalars(select(Dossier.confidant_id).where(
         Dossier.confidant_id.in_(list(candidates)), Dossier.opened_on >= first,
         Dossier.opened_on <= year_bounds(year)[1]).distinct()))
     return {confidant_id for user_id, confidant_id in candidates.items() if user_id not in busy}
+
+
+def _on_platform_since(confidant: Confidant) -> date:
+    return confidant.created_at.astimezone(BRUSSELS).date()
 
 
 def build(session: Session, entity: Entity, year: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.crypto import sealed_texts, user_keys
 from app.demo import DEMO_PASSWORD
@@ -45,6 +45,14 @@ NOTES = "Sofie twijfelt of ze de rol wil voortzetten (canary-notes-7f3a)"
 def clock():
     with time_machine.travel(datetime(2026, 12, 6, 10, 0, tzinfo=timezone.utc), tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def on_the_platform_since_2020(session):
+    """The demo's confidants were put on the platform when the test database was made; here they have been on it
+    since 2020, so that their empty years count (R18)."""
+    session.execute(update(Confidant).values(created_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+    session.commit()
 
 
 def confidant(session, email: str) -> Confidant:
@@ -187,3 +195,18 @@ def test_r18_the_evaluation_shows_an_entitys_dossiers_as_the_reports_do_never_a_
     shown = facts.build(session, entity(session, "OMG"), 2025)["dossiers"]
 
     assert shown == {"value": None, "suppressed": True}
+
+
+def test_r18_years_before_a_confidant_was_on_the_platform_call_for_no_conversation(session, clock):
+    """A platform Els (AWV, appointed 2022) came onto in December 2025: she registered nothing here in 2023-2025
+    because she kept her dossiers elsewhere, so the job of 15 January 2026 calls her to no conversation. Three empty
+    years on the platform (2026-2028) do."""
+    session.execute(update(Confidant).where(Confidant.email == AWV_CONFIDANT).values(
+        created_at=datetime(2025, 12, 20, tzinfo=timezone.utc)))
+    session.commit()
+    clock.move_to(datetime(2026, 1, 15, 6, 0, tzinfo=timezone.utc))
+    run_job(session)
+    assert AWV_CONFIDANT not in conversations(session)
+    clock.move_to(datetime(2029, 1, 15, 6, 0, tzinfo=timezone.utc))
+    run_job(session)
+    assert conversations(session)[AWV_CONFIDANT] == 2028

@@ -7,17 +7,19 @@ from datetime import datetime, timezone
 
 import pypdfium2
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db import db
 from app.evaluation import services
-from app.models import Task
+from app.models import Confidant, Task
 from tests.helpers import ADMIN, AWV_SECRETARY, OMG_PAPSY, OMG_SECRETARY, entity, login, visible_text
 
 
 def generated(app, year: int = 2026) -> None:
+    """The year's evaluations, of confidants on the platform since 2020 (so that empty years count)."""
     with app.app_context():
         session = db.session()
+        session.execute(update(Confidant).values(created_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
         for code in ("OMG", "AWV"):
             services.generate(session, entity(session, code), year)
         session.commit()
