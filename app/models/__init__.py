@@ -63,6 +63,7 @@ from app.models.reporting import (
     MeasureState,
     PapsyContact,
     PreventionMeasure,
+    ReportSnapshot,
     SealedText,
     SealedTextKey,
     SharingState,
@@ -82,7 +83,7 @@ __all__ = [
     "LegalHold", "LibraryDigest", "LibraryDocument", "LibraryFolder", "LibraryVersion",
     "ConsentWay", "DossierShare", "EndingKind", "EndingState", "InactivityPeriod", "RoleEnding", "ShareKind",
     "BookingStatus", "PeriodicRun", "RoomBooking", "RoomSlot",
-    "Evaluation", "IncidentSharing", "MeasureState", "PapsyContact", "PreventionMeasure", "SealedText",
+    "Evaluation", "IncidentSharing", "MeasureState", "PapsyContact", "PreventionMeasure", "ReportSnapshot", "SealedText",
     "SealedTextKey", "SharingState", "ThirdPartyFact", "WorkingConversation",
     "SetupLink", "TaskState", "Timer", "TimerState", "User", "UserRole", "Visibility", "papsy_assignment",
 ]

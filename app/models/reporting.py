@@ -154,3 +154,18 @@ class WorkingConversation(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     notes_id: Mapped[int | None] = mapped_column(ForeignKey("sealed_text.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class ReportSnapshot(Base):
+    """A report as published, frozen (R7): made once, on its first request after the period's publication date, and
+    served unchanged from then on. A report that followed every registration could be subtracted from an earlier
+    copy of itself to isolate the one dossier (or fact) that changed it; a published figure therefore never changes.
+    ``kind`` names the report ("dossiers", "register"), ``scope`` its entity (0: the network)."""
+
+    __tablename__ = "report_snapshot"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    k: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -1,8 +1,10 @@
 """The fixed periods of the reports: a year and its quarters, never a free date range (two overlapping ranges
 could be subtracted to isolate a few dossiers).
 
-Only quarters that have ended are reported: a quarter's counts then change only by late registrations, and the
-current year is the sum of its ended quarters."""
+A year is reported once it has ended and a month has passed for late registrations (``published_on``); its report
+is then made once and frozen (app/models/reporting.py ReportSnapshot), its quarters inside it. A running year is
+never reported: its figures as of one quarter, subtracted from those as of the next, would isolate the dossiers
+registered in between."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,3 +39,15 @@ def reporting_cutoff(today: date) -> date:
 def ended_quarters(year: int, today: date) -> tuple[int, ...]:
     cutoff = reporting_cutoff(today)
     return tuple(quarter for quarter in QUARTERS if quarter_start(year, quarter + 1) <= cutoff)
+
+
+PUBLICATION_DELAY_MONTHS = 1  # after the year's end, for dossiers registered late
+
+
+def published_on(year: int) -> date:
+    """The day a year's report appears (and is frozen): 1 February of the next year."""
+    return date(year + 1, 1 + PUBLICATION_DELAY_MONTHS, 1)
+
+
+def is_published(year: int, today: date) -> bool:
+    return today >= published_on(year)
