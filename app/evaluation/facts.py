@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.clock import now
 from app.dossiers.services import today
 from app.reports import services as reports
 from app.reports.suppression import Cell
@@ -130,6 +131,10 @@ def quiet_confidants(session: Session, confidants: list[Confidant], year: int) -
         Dossier.confidant_id.in_(list(candidates)), Dossier.opened_on >= first,
         Dossier.opened_on <= year_bounds(year)[1]).distinct()))
     return {confidant_id for user_id, confidant_id in candidates.items() if user_id not in busy}
+
+
+def current_year() -> int:
+    return now().astimezone(BRUSSELS).year
 
 
 def _on_platform_since(confidant: Confidant) -> date:

@@ -36,7 +36,10 @@ class Listed:
 
 def generate(session: Session, entity: Entity, year: int, actor: User | None = None) -> Evaluation:
     """Generate (or regenerate: its facts replaced) the evaluation of ``entity``'s ``year``, and start the
-    conversation for each confidant with three years without a dossier who has none for that year yet."""
+    conversation for each confidant with three years without a dossier who has none for that year yet. Only an ended
+    year: a year-to-date evaluation, made again a week later, would tell its readers what happened in between."""
+    if year >= facts.current_year():
+        raise EvaluationRefused(_l("Een jaar wordt pas geëvalueerd als het voorbij is."))
     found = facts.build(session, entity, year)
     evaluation = session.scalar(select(Evaluation).where(Evaluation.entity_id == entity.id, Evaluation.year == year))
     if evaluation is None:
@@ -74,7 +77,7 @@ def regenerate(session: Session, admin: User, entity_id: int, year: int) -> Eval
     if not policy.can_regenerate_evaluations(admin):
         raise PermissionError("not an admin")
     entity = session.get(Entity, entity_id)
-    if entity is None or not FIRST_YEAR <= year <= now().year:
+    if entity is None or not FIRST_YEAR <= year:
         raise EvaluationRefused(_l("Deze evaluatie bestaat niet."))
     evaluation = generate(session, entity, year, admin)
     audit.record(session, admin.id, None, f"{Action.REGENERATE_EVALUATION} {evaluation.id}")

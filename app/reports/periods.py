@@ -27,20 +27,6 @@ def quarter_start(year: int, quarter: int) -> date:
     return date(year, 3 * quarter - 2, 1) if quarter <= 4 else date(year + 1, 1, 1)
 
 
-def quarter_of(day: date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
-def reporting_cutoff(today: date) -> date:
-    """The first day not yet reported: the start of the running quarter."""
-    return quarter_start(today.year, quarter_of(today))
-
-
-def ended_quarters(year: int, today: date) -> tuple[int, ...]:
-    cutoff = reporting_cutoff(today)
-    return tuple(quarter for quarter in QUARTERS if quarter_start(year, quarter + 1) <= cutoff)
-
-
 PUBLICATION_DELAY_MONTHS = 1  # after the year's end, for dossiers registered late
 
 

@@ -1,6 +1,6 @@
 """What a report request asks for (year, quarter, entity), read and checked: a clear refusal, never a guess.
 
-Only fixed periods: a year with data and, optionally, one of its ended quarters. No date range parameter exists."""
+Only fixed periods: a published year with data and, optionally, one of its quarters. No date range parameter exists."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,7 @@ from app.auth import policy
 from app.engine.errors import EngineError, NotAllowed, NotFound
 from app.models import Entity, User
 from app.reports import counts, services
+from app.reports.periods import is_published
 from app.reports.services import ReportUnavailable, YearResult
 
 ENTITY_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -63,7 +64,7 @@ def choose(session: Session, user: User, args, today: date, k: int, require_year
     entities = entities_for(session, user)
     network = policy.can_view_network_report(user)
     entity = _entity(user, entities, network, args.get("entity"))
-    year = _year(args.get("year"), years, require_year)
+    year = _year(args.get("year"), years, require_year, today)
     try:
         result = services.year_result(session, year, k, today, versions)
     except ReportUnavailable:
@@ -72,16 +73,20 @@ def choose(session: Session, user: User, args, today: date, k: int, require_year
     return Selection(year, quarter, entity, result, years, entities, network, versions)
 
 
-def _year(raw: str | None, years: list[int], required: bool) -> int:
+def _year(raw: str | None, years: list[int], required: bool, today: date) -> int:
     if raw in (None, ""):
         if required or not years:
             raise (BadRequest if years else NotFound)(str(
                 _l("Geef een jaar op, bijvoorbeeld %(year)s.", year=years[0]) if years
-                else _l("Er zijn nog geen gegevens voor een rapport.")))
+                else _l("Er is nog geen rapport. Het rapport van een jaar verschijnt op 1 februari van het jaar "
+                        "erna.")))
         return years[0]
     text = raw.strip()
     if not (text.isascii() and text.isdigit() and len(text) == 4):
         raise BadRequest(str(_l("Het jaar moet een jaartal zijn, zoals %(year)s.", year=years[0] if years else 2026)))
+    if not is_published(int(text), today):
+        raise NotFound(str(_l("Het rapport van %(year)s verschijnt op 1 februari %(next)s.", year=int(text),
+                              next=int(text) + 1)))
     if int(text) not in years:
         raise NotFound(str(_l("Voor %(year)s zijn er geen gegevens.", year=int(text))))
     return int(text)

@@ -6,25 +6,28 @@ tables, or an entity's column differently on the entity's page than on the netwo
 them; suppressing all together, each page then shows a slice of the one result. An entity with fewer than K
 dossiers in the year has no column of its own: it counts in "other entities".
 
-Cache: the suppressed result per (year, K, cutoff), in this process, valid while the data version of the dossiers
-opened in that year (their number, highest id, last update) is unchanged: a closed past year is computed once, and a
-dossier saved this year recomputes this year only. Every save of a dossier or its facts sets its updated_at
-(app/dossiers/services.py), a new one raises the count and a removed one lowers it. A cached result holds its
-raw counts only behind ``cell``, which hides what is suppressed; nothing is kept in Redis."""
+Publication: a year is reported once it has ended and a month has passed for late registrations
+(periods.published_on); its suppressed result is then made once, stored (ReportSnapshot, kind "dossiers") and
+served unchanged ever after. A report that followed every registration could be subtracted from an earlier copy of
+itself (the year so far in April from the year so far in July, or a year before and after one late dossier) to
+isolate the dossiers in between; a published figure never changes, so no two copies differ. The store holds only the
+suppressed output. Each process keeps the snapshots it read, checked against the stored one's moment on every
+request (one primary-key read), so nothing stale outlives a snapshot removed by hand; nothing is kept in Redis."""
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import Entity
+from app.clock import now
+from app.models import Entity, ReportSnapshot
 from app.reports import counts
 from app.reports.dimensions import DIMENSIONS, Dimension
-from app.reports.periods import ended_quarters, reporting_cutoff
+from app.reports.periods import QUARTERS, is_published
 from app.reports.suppression import TOTAL, Cell, Line, protect
 
 OTHER = "__other__"  # the column of the entities with fewer than K dossiers in the year
@@ -73,26 +76,31 @@ class YearResult:
                       self.dossiers(period, column))
 
 
-_cache: dict[tuple, tuple[tuple, float, YearResult]] = {}
+_cache: dict[tuple[int, int], tuple[datetime, YearResult]] = {}
 _cache_lock = threading.Lock()
-MAX_AGE_SECONDS = 600  # besides the data version: a change made around the services (by hand in SQL) shows within this
+KIND = "dossiers"
+NETWORK = 0
 
 
 def year_result(session: Session, year: int, k: int, today: date, versions: dict | None = None) -> YearResult:
-    """The suppressed report of ``year`` (cached while that year's data is unchanged). ``versions``: the data
-    versions per year when the caller already has them (a page with the trend asks for every year)."""
-    cutoff = reporting_cutoff(today)
-    versions = counts.year_versions(session) if versions is None else versions
-    key, version = (year, k, cutoff), versions.get(year)
-    with _cache_lock:
-        cached = _cache.get(key)
-    if cached is not None and cached[0] == version and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
-        return cached[2]
-    if version is None:
+    """The published, suppressed report of ``year``: ReportUnavailable before its publication date or without data.
+    ``versions``: the years with data when the caller already has them (a page with the trend asks for every year)."""
+    if not is_published(year, today):
         raise ReportUnavailable(year)
-    result = _compute(session, year, k, today, cutoff)
+    stored = session.scalar(select(ReportSnapshot.made_at).where(*_snapshot_key(year, k)))
     with _cache_lock:
-        _cache[key] = (version, time.monotonic(), result)
+        cached = _cache.get((year, k))
+    if stored is not None and cached is not None and cached[0] == stored:
+        return cached[1]
+    if stored is not None:
+        made_at, result = _load(session, year, k)
+    else:
+        versions = counts.year_versions(session) if versions is None else versions
+        if year not in versions:
+            raise ReportUnavailable(year)
+        made_at, result = _publish(session, year, k)
+    with _cache_lock:
+        _cache[(year, k)] = (made_at, result)
     return result
 
 
@@ -101,11 +109,48 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _compute(session: Session, year: int, k: int, today: date, cutoff: date) -> YearResult:
-    quarters = ended_quarters(year, today)
-    if not quarters:
-        raise ReportUnavailable(year)
-    cells, dossiers = counts.year_counts(session, year, cutoff)
+def _snapshot_key(year: int, k: int) -> tuple:
+    return (ReportSnapshot.kind == KIND, ReportSnapshot.scope == NETWORK, ReportSnapshot.year == year,
+            ReportSnapshot.k == k)
+
+
+def _publish(session: Session, year: int, k: int) -> tuple[datetime, YearResult]:
+    """Make the year's report and store it; when another request stored it first, theirs is the published one."""
+    result = _compute(session, year, k)
+    snapshot = ReportSnapshot(kind=KIND, scope=NETWORK, year=year, k=k, content=_content(result), made_at=now())
+    try:
+        with session.begin_nested():
+            session.add(snapshot)
+    except IntegrityError:
+        return _load(session, year, k)
+    session.commit()
+    return snapshot.made_at, result
+
+
+def _content(result: YearResult) -> dict:
+    """The suppressed output only: shown counts with their values, hidden ones without."""
+    shown, hidden = [], []
+    for key in result.values:
+        cell = result.cell(*key)
+        (hidden.append(list(key)) if cell.suppressed else shown.append([*key, cell.value]))
+    return {"quarters": list(result.quarters), "columns": list(result.columns), "grouped": sorted(result.grouped),
+            "shown": shown, "hidden": hidden}
+
+
+def _load(session: Session, year: int, k: int) -> tuple[datetime, YearResult]:
+    snapshot = session.scalars(select(ReportSnapshot).where(*_snapshot_key(year, k))).one()
+    content = snapshot.content
+    values = {tuple(entry[:4]): entry[4] for entry in content["shown"]}
+    hidden = [tuple(entry) for entry in content["hidden"]]
+    values.update({key: 0 for key in hidden})  # never read: ``cell`` answers None for a hidden key
+    result = YearResult(year, k, tuple(content["quarters"]), tuple(content["columns"]), frozenset(content["grouped"]),
+                        values, frozenset(hidden))
+    return snapshot.made_at, result
+
+
+def _compute(session: Session, year: int, k: int) -> YearResult:
+    quarters = QUARTERS
+    cells, dossiers = counts.year_counts(session, year, date(year + 1, 1, 1))
     codes = {entity_id: code for entity_id, code in session.execute(select(Entity.id, Entity.code))}
     per_entity = {entity_id: 0 for entity_id in codes}
     for (_quarter, entity_id), count in dossiers.items():
@@ -173,7 +218,7 @@ def _empty_periods(values: dict, columns, quarters, k: int) -> list:
 
 
 def quarter_tables_shown(result: YearResult) -> bool:
-    """Quarters are offered only when the year has more than one ended quarter (with one, the quarter is the year)."""
+    """A published year shows its four quarters."""
     return len(result.quarters) > 1
 
 
@@ -185,6 +230,6 @@ def entity_column(result: YearResult, code: str) -> str:
 
 
 def available_years(today: date, versions: dict[int, tuple]) -> list[int]:
-    """The years with dossiers and at least one ended quarter, newest first."""
-    return sorted((year for year, version in versions.items() if version[0] and ended_quarters(year, today)),
+    """The published years with dossiers, newest first."""
+    return sorted((year for year, version in versions.items() if version[0] and is_published(year, today)),
                   reverse=True)

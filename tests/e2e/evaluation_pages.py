@@ -3,11 +3,15 @@ an entity's past year with a confidant called for a conversation, and the admins
 buttons."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from playwright.sync_api import Page, expect
+from sqlalchemy import update
 
 from app.clock import now
 from app.db import db
 from app.evaluation import services
+from app.models import Confidant
 from tests.helpers import ADMIN, AWV_PAPSY, entity
 
 
@@ -16,6 +20,7 @@ def arrange_evaluations() -> int:
     session = db.session()
     try:
         year = now().year - 1
+        session.execute(update(Confidant).values(created_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
         for code in ("OMG", "AWV"):
             services.generate(session, entity(session, code), year)
         session.commit()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from app.clock import now
 from app.crypto import contexts, keys, user_keys
 from app.demo import DEMO_PASSWORD
-from app.models import Dossier, DossierKey
+from app.models import Dossier, DossierKey, ReportSnapshot
 from app.models.dossiers import ReaderKind
 from app.reports import counts, services
 from app.reports.dimensions import BY_KEY, DIMENSIONS
@@ -55,22 +56,30 @@ def test_r7_the_year_is_the_sum_of_its_quarters_where_all_are_shown(session, rep
     assert checked > 10
 
 
-def test_r7_the_running_year_counts_only_ended_quarters(session, reported):
-    result = services.year_result(session, 2026, K, TODAY)
-    assert result.quarters == (1, 2, 3)
-    assert services.available_years(TODAY, counts.year_versions(session)) == [2026, 2025]
+def test_r7_the_running_year_is_not_reported_and_a_year_appears_on_1_february(session, reported):
+    """The year so far, subtracted from itself a quarter later, would isolate the dossiers in between."""
+    with pytest.raises(services.ReportUnavailable):
+        services.year_result(session, 2026, K, TODAY)
+    assert services.available_years(TODAY, counts.year_versions(session)) == [2025]
+    assert services.available_years(date(2027, 1, 31), counts.year_versions(session)) == [2025]
+    assert services.available_years(date(2027, 2, 1), counts.year_versions(session)) == [2026, 2025]
+    assert services.year_result(session, 2026, K, date(2027, 2, 1)).quarters == (1, 2, 3, 4)
 
 
-def test_r7_the_cache_follows_the_data(session, reported):
+def test_r7_a_published_year_never_changes_and_its_snapshot_holds_no_hidden_count(session, reported):
+    """A late change to a published year's dossiers changes nothing shown: two copies of a report never differ."""
     first = services.year_result(session, 2025, K, TODAY)
     assert services.year_result(session, 2025, K, TODAY) is first
     dossier = session.scalar(select(Dossier).where(Dossier.opened_on >= date(2025, 1, 1),
                                                    Dossier.opened_on < date(2026, 1, 1)).limit(1))
     dossier.opened_on, dossier.updated_at = date(2024, 6, 1), now()  # moved out of 2025, as a save does
     session.commit()
+    services.clear_cache()  # another process, which reads the stored snapshot
     second = services.year_result(session, 2025, K, TODAY)
-    assert second is not first
-    assert second.dossiers(services.YEAR).value == first.dossiers(services.YEAR).value - 1
+    assert second is not first and second.entries == first.entries
+    snapshot = session.scalars(select(ReportSnapshot).where(ReportSnapshot.year == 2025)).one()
+    assert all(len(entry) == 4 for entry in snapshot.content["hidden"])  # a key, never a value
+    assert len(snapshot.content["hidden"]) == sum(cell.suppressed for cell in first.entries.values()) > 0
 
 
 def test_r7_demo_dossiers_are_really_sealed_for_their_confidant(session, reported):

@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.evaluation import services
-from app.models import AuditEntry, Evaluation, WorkingConversation
+from app.models import AuditEntry, Confidant, Evaluation, WorkingConversation
 from tests.helpers import entity
 from tests.web.matrix_support import act, app, cells, redirected_to, store  # noqa: F401 (the fixtures app and store)
 
@@ -37,6 +37,7 @@ CELLS = cells(MATRIX)
 
 
 def arrange(store) -> dict:
+    store.execute(update(Confidant).values(created_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))  # empty years count
     for code in ("OMG", "AWV"):
         services.generate(store, entity(store, code), 2026)
     store.commit()
