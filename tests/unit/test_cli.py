@@ -69,6 +69,24 @@ def test_demo_is_idempotent_and_prints_the_logins(run):
     assert count(User) == users_after_first
 
 
+def test_r7_demo_dossiers_adds_sealed_synthetic_dossiers_for_the_reports(run):
+    """`vertrouwd demo --dossiers N`: N more dossiers, over the last five years, each sealed (a requester in
+    ciphertext, a key for its confidant and the recovery key); a bad count is refused and adds none."""
+    from app.models import Dossier, DossierKey
+
+    assert run("demo").exit_code == 0
+    before = count(Dossier)
+    result = run("demo", "--dossiers", "40")
+    assert result.exit_code == 0 and "Demo dossiers added: 40" in result.output, result.output
+    session = db.session()
+    added = list(session.scalars(select(Dossier).order_by(Dossier.id.desc()).limit(40)))
+    assert count(Dossier) == before + 40 and len({dossier.opened_on.year for dossier in added}) > 1
+    assert all(dossier.requester_sealed and b"Verzoeker" not in dossier.requester_sealed for dossier in added)
+    assert session.scalar(select(func.count()).select_from(DossierKey).where(
+        DossierKey.dossier_id.in_([dossier.id for dossier in added]))) == 80
+    assert run("demo", "--dossiers", "-3").exit_code != 0 and count(Dossier) == before + 40
+
+
 def test_defect_10_the_demo_shows_each_state_a_user_meets_once_however_often_it_runs(run):
     """A late task, one due soon, a claimed one, a closed process, a confidant with a certificate task; intervision:
     an IDEWE certificate to review and a new confidant to place in a group, both for the AWV PAPSY."""
