@@ -57,8 +57,10 @@ def can_read_register_texts(user: User) -> bool:
 
 
 def register_report_entity_ids(session: Session, user: User) -> set[int]:
-    """Whose anonymous register report a user sees (it feeds the entity's prevention policy): a confidant their own
-    entity's, a PAPSY their entities', an EOC secretary their own entity's; an admin none."""
+    """Whose anonymous register report a user sees (it feeds the entity's prevention policy): a PAPSY their
+    entities', an EOC secretary their own entity's; an admin none. Never the entity's confidants, whatever other role
+    they hold: they feed its register and know their own facts, so their own subtracted from a count would leave a
+    colleague's (a count K is meant to hide)."""
     if user.has_role(Role.ADMIN):
         return set()
     entity_ids: set[int] = set()
@@ -66,16 +68,16 @@ def register_report_entity_ids(session: Session, user: User) -> set[int]:
         entity_ids |= {entity.id for entity in user.papsy_entities}
     if user.has_role(Role.EOC_SECRETARY) and user.entity_id is not None:
         entity_ids.add(user.entity_id)
-    keeper = register_keeper(session, user) if can_keep_register(user) else None
+    keeper = register_keeper(session, user) if entity_ids and can_keep_register(user) else None
     if keeper is not None:
-        entity_ids.add(keeper.entity_id)
+        entity_ids.discard(keeper.entity_id)
     return entity_ids
 
 
 def can_view_register_report(user: User) -> bool:
-    """The navigation's cheap question for the report (the page asks ``register_report_entity_ids``)."""
-    return not user.has_role(Role.ADMIN) and (can_keep_register(user) or user.has_role(Role.PAPSY)
-                                              or user.has_role(Role.EOC_SECRETARY))
+    """The navigation's cheap question for the report (the page asks ``register_report_entity_ids``): a PAPSY or an
+    EOC secretary, not an admin; a confidant keeps the register and never reads its report."""
+    return not user.has_role(Role.ADMIN) and (user.has_role(Role.PAPSY) or user.has_role(Role.EOC_SECRETARY))
 
 
 def can_read_entity_measures(user: User, entity_id: int) -> bool:

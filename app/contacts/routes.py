@@ -44,12 +44,15 @@ def log():
 
 def _page(values: dict | None = None, errors: dict | None = None):
     as_papsy = current_user.has_role(Role.PAPSY) and policy.register_keeper(session(), current_user) is None
-    confidant_id = request.args.get("confidant", type=int) if as_papsy else None
     year = request.args.get("year", type=int)
     year = year if year is not None and 2000 <= year <= 2100 else None
     keeper = None if as_papsy else policy.register_keeper(session(), current_user)
     partners = services.confidant_choices(session(), current_user) if as_papsy \
         else services.papsy_choices(session(), keeper)
+    # The filter takes only one of the PAPSY's own confidants (those offered); any other id, a crafted one too
+    # large for the database included, is ignored: all are shown, and the select says so.
+    confidant_id = request.args.get("confidant", type=int) if as_papsy else None
+    confidant_id = confidant_id if confidant_id in {value for value, _words in partners} else None
     return render_template("contacts/index.html", as_papsy=as_papsy, partners=partners,
                            rows=services.contacts_for(session(), current_user, confidant_id, year),
                            confidant_id=confidant_id, year=year, values=values or {}, errors=errors or {},

@@ -1,5 +1,6 @@
 """The register of facts by third parties (R20): the confidant's list, a new fact, a fact with its measures, its
-correction, a measure's proposal; and the entity's anonymous report for its confidants, PAPSY and EOC secretary."""
+correction, a measure's proposal; and the entity's anonymous report for its PAPSY and EOC secretary (never its
+confidants, who feed it)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -116,12 +117,12 @@ def overview():
         abort(403)
     code = request.args.get("entity", "")
     entity = next((e for e in entities if e.code == code), entities[0])
-    years = report.years_for(session(), entity.id, today().year)
-    year = _year_arg()
-    year = year if year in years else years[0]
-    shown = report.report_for(session(), entity, year, min_cell(current_app.config))
+    day = today()
+    years = report.years_for(session(), entity.id, day)
+    year = report.year_to_show(years, _year_arg(), day)
+    shown = report.report_for(session(), entity, year, min_cell(current_app.config), day)
     measure_rows = report.measures_of(session(), current_user, entity.id, year) \
-        if policy.can_read_entity_measures(current_user, entity.id) else None
+        if shown.published and policy.can_read_entity_measures(current_user, entity.id) else None
     return render_template("register/report.html", report=shown, entities=entities, measure_rows=measure_rows,
                            entity_options=[(e.code, e.name) for e in entities],
                            year_options=[(value, str(value)) for value in years])

@@ -50,7 +50,7 @@ def pages_of(ids: dict) -> dict[str, list[str]]:
     return {
         OMG_CONFIDANT: ["/inbox", "/instances", f"/instances/{ids['delicate_case']}", "/dossiers",
                         f"/dossiers/{ids['dossier']}", "/dossiers/new", "/roster/", "/account/password", "/role-endings/mine",
-                        "/library/", "/register", "/register/new", "/register/report", "/contacts"],
+                        "/library/", "/register", "/register/new", "/contacts"],
         OMG_PAPSY: ["/inbox", "/instances", f"/instances/{ids['appointment']}", f"/tasks/{ids['take_up']}",
                     "/roster/?status=all", "/role-endings", "/library/", "/library/documents/new",
                     "/register/report", "/contacts"],

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from app.crypto import user_keys
@@ -21,6 +21,7 @@ from app.models import (
     OutboxMessage,
     PreventionMeasure,
     ProcessInstance,
+    ReportSnapshot,
     SealedText,
     SealedTextKey,
     Task,
@@ -29,7 +30,7 @@ from app.models import (
 from app.register import facts, measures, report
 from app.reports.suppression import derivable
 from app.workflow import services as workflow
-from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, entity, fire_due, login, user
+from tests.helpers import ADMIN, OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, entity, fire_due, login, user
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)  # Tuesday 1 December 2026, 11:00 in Brussels
 SECRET = "De man aan het loket riep de naam van Jan Peeters"
@@ -138,15 +139,15 @@ def test_r20_measure_follow_up_is_a_task_with_a_reminder_and_keeps_the_outcome_o
 def test_r20_report_shows_no_count_below_k_and_none_can_be_recomputed(session, sofie):
     me, _private = sofie
     for _ in range(9):
-        record(session, me, occurred_on="2026-02-03")
+        record(session, me, occurred_on="2025-02-03")
     for _ in range(6):
-        record(session, me, occurred_on="2026-05-04", kind="harassment", context="phone", third_party="client")
+        record(session, me, occurred_on="2025-05-04", kind="harassment", context="phone", third_party="client")
     for _ in range(2):
-        record(session, me, occurred_on="2026-08-05", kind="undesirable_behaviour", context="online",
+        record(session, me, occurred_on="2025-08-05", kind="undesirable_behaviour", context="online",
                third_party="visitor")
-    record(session, me, occurred_on="2025-08-05")
+    record(session, me, occurred_on="2024-08-05")
     session.flush()
-    shown = report.report_for(session, entity(session, "OMG"), 2026, 5)
+    shown = report.report_for(session, entity(session, "OMG"), 2025, 5)
     cells = [shown.total, *shown.quarters.values()]
     for table in (shown.by_context, shown.by_third_party):
         cells += [*table.cells.values(), *table.row_totals.values(), *table.column_totals.values()]
@@ -157,18 +158,59 @@ def test_r20_report_shows_no_count_below_k_and_none_can_be_recomputed(session, s
     values = report._values(session.execute(
         report.select(report.ThirdPartyFact.kind, report.ThirdPartyFact.context, report.ThirdPartyFact.third_party,
                       report.extract("month", report.ThirdPartyFact.occurred_on))
-        .where(report.extract("year", report.ThirdPartyFact.occurred_on) == 2026)).all())
+        .where(report.extract("year", report.ThirdPartyFact.occurred_on) == 2025)).all())
     hidden = {key for key, value in values.items() if 1 <= value < 5}
     suppressed = report.protect(values, report._lines(), 5)
     assert hidden <= suppressed and not derivable(report._lines(), values, suppressed)
+    stored = session.get(ReportSnapshot, ("register", entity(session, "OMG").id, 2025, 5)).content
+    assert stored["cells"]["context/undesirable_behaviour/online"] is None and stored["cells"]["quarter/3"] is None
+    assert 2 not in stored["cells"].values()  # the snapshot keeps the shown output, never a hidden count
 
 
 def test_r20_a_year_with_fewer_than_k_facts_shows_no_count(session, sofie):
     me, _private = sofie
     for _ in range(4):
-        record(session, me)
-    shown = report.report_for(session, entity(session, "OMG"), 2026, 5)
+        record(session, me, occurred_on="2025-11-20")
+    shown = report.report_for(session, entity(session, "OMG"), 2025, 5)
     assert shown.total.suppressed and all(cell.suppressed for cell in shown.by_context.cells.values())
+
+
+def test_r20_the_running_year_is_not_reported_and_a_published_one_is_frozen(session, sofie, clock):
+    """2026 is reported from 1 February 2027 on, as a year without facts before; once made, its report no longer
+    follows the register: a fact recorded late (or corrected) changes nothing shown."""
+    me, _private = sofie
+    omg = entity(session, "OMG")
+    for _ in range(6):
+        record(session, me, occurred_on="2026-11-20")
+    session.commit()
+    early = report.report_for(session, omg, 2026, 5)
+    assert not early.published and early.total.value == 0 and early.published_on == date(2027, 2, 1)
+    assert report.years_for(session, omg.id, date(2026, 12, 1)) == [2025]
+    clock.move_to(datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc))
+    first = report.report_for(session, omg, 2026, 5)
+    assert first.published and first.total.value == 6 and first.quarters[4].value == 6
+    session.commit()
+    record(session, me, occurred_on="2026-12-30")  # recorded late
+    session.commit()
+    again = report.report_for(session, omg, 2026, 5)
+    assert again.total.value == 6 and again.by_context.cells[("violence", "counter")].value == 6
+    assert report.years_for(session, omg.id, date(2027, 2, 1)) == [2026]
+
+
+def test_r20_two_first_openings_at_once_store_one_snapshot(session, sofie, clock):
+    """The second of two first requests finds the key taken when it inserts: it serves the stored report."""
+    me, _private = sofie
+    omg = entity(session, "OMG")
+    for _ in range(5):
+        record(session, me, occurred_on="2025-03-03")
+    session.commit()
+    stored = report._made(session, omg.id, 2025, 5)
+    session.add(ReportSnapshot(kind="register", scope=omg.id, year=2025, k=5, content=stored))
+    session.commit()
+    session.expunge_all()  # this request's session has not seen the other's snapshot
+    mine = report._freeze(session, ("register", omg.id, 2025, 5), {**stored, "measures_total": 99})
+    assert mine.content == stored
+    assert session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
 
 
 def test_r20_the_follow_up_task_shows_the_measure_and_never_the_description(app, store):
@@ -186,3 +228,22 @@ def test_r20_the_follow_up_task_shows_the_measure_and_never_the_description(app,
         page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "Preventiemaatregel opvolgen" in page and "Een bel onder het loket" in page
     assert SECRET not in page
+
+
+def test_r20_the_report_page_offers_published_years_and_says_when_a_year_appears(app, store):
+    with time_machine.travel(T0, tick=False):
+        me = user(store, OMG_CONFIDANT)
+        user_keys.create_for(store, me, DEMO_PASSWORD)
+        for _ in range(5):
+            record(store, me, occurred_on="2025-06-02")
+        record(store, me, occurred_on="2026-11-20")
+        store.commit()
+        client = app.test_client()
+        login(client, OMG_SECRETARY)
+        published = client.get("/register/report").get_data(as_text=True)
+        running = client.get("/register/report?year=2026")
+    assert "Aard en plaats" in published and "verandert niet meer" in published
+    assert '<option value="2025" selected' in published and '<option value="2026"' not in published
+    assert running.status_code == 200
+    page = running.get_data(as_text=True)
+    assert "verschijnt op 1 feb. 2027" in page and "Aard en plaats" not in page

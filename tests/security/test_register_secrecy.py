@@ -12,6 +12,7 @@ from app.crypto import user_keys
 from app.db import db
 from app.demo import DEMO_PASSWORD
 from app.models import ThirdPartyFact
+from app.register.report import last_published_year
 from tests.helpers import OMG_CONFIDANT, OMG_PAPSY, OMG_SECRETARY, csrf_token, login, post_form, user
 from tests.security.test_secrecy import (  # noqa: F401 (the fixture captured_logs)
     CANARY,
@@ -24,7 +25,9 @@ from tests.security.test_secrecy import (  # noqa: F401 (the fixture captured_lo
 
 
 def fact(number: int) -> dict:
-    return {"occurred_on": (date.today() - timedelta(days=number)).isoformat(), "kind": "violence",
+    """A fact of the newest published year (the report shows published years only), a day apart."""
+    day = date(last_published_year(date.today()), 6, 1) - timedelta(days=number)
+    return {"occurred_on": day.isoformat(), "kind": "violence",
             "context": "counter", "third_party": "citizen", "description": f"{CANARY} aan het loket ({number})"}
 
 

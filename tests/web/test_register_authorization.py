@@ -3,7 +3,7 @@ every route x every actor.
 
 Arranged: the OMG confidant (Sofie) has one fact in her register. Only a confidant keeps a register: their own facts
 (another's is 404, as one that does not exist), never a PAPSY, an EOC secretary or an admin (403). The anonymous
-report is for the entity's confidants, PAPSY and EOC secretary; admins never see it. Contacts are logged and listed
+report is for the entity's PAPSY and EOC secretary; its confidants (who feed it) and admins never see it. Contacts are logged and listed
 by confidants and PAPSY. Allowed POSTs must have their effect, refused ones (and every GET) must change nothing.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ MATRIX = [
      LOGIN, FACT, 403, 403, 403, 403, 404, 403),
     ("POST", F + "/measures", "/register/facts/{fact}/measures", None, "proposed",
      LOGIN, FACT, 403, 403, 403, 403, 404, 403),
-    ("GET", "/register/report", "/register/report", None, None, LOGIN, 200, 200, 200, 200, 200, 200, 403),
+    ("GET", "/register/report", "/register/report", None, None, LOGIN, 403, 200, 200, 200, 200, 403, 403),
     ("GET", "/contacts", "/contacts", None, None, LOGIN, 200, 403, 200, 403, 200, 200, 403),
     ("POST", "/contacts", "/contacts", None, "contact", LOGIN, CONTACTS, 403, CONTACTS, 403, CONTACTS, CONTACTS, 403),
 ]
