@@ -27,7 +27,7 @@ from app.clock import now
 from app.dossiers import escalation
 from app.dossiers import services as dossiers
 from app.dossiers.services import today
-from app.engine import runner, timers
+from app.engine import timers
 from app.incidents import demo as incidents_demo
 from app.intervision.demo import load_intervision_demo
 from app.lifecycle import resignation_demo
