@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, text, update
 
 from app.crypto import sealed_texts, user_keys
 from app.demo import DEMO_PASSWORD
@@ -63,6 +63,13 @@ def dossier(session, email: str, opened_on: date) -> None:
     owner = user(session, email)
     session.add(Dossier(confidant_id=owner.id, entity_id=owner.entity_id, opened_on=opened_on))
     session.commit()
+
+
+def every_row(session) -> bytes:
+    """Every row of every table, as bytes (what the operator with the database reads)."""
+    connection = session.connection()
+    return b"\n".join(repr(tuple(row)).encode() for table in inspect(connection).get_table_names()
+                      for row in connection.execute(text(f'SELECT * FROM "{table}"')))
 
 
 def run_job(session) -> list[str]:
@@ -164,6 +171,7 @@ def test_r18_the_conversation_is_recorded_with_sealed_notes_and_reminded_when_la
     assert (held.held_on, held.outcome, held.papsy_id) == (date(2027, 4, 10), "considers_stopping", papsy.id)
     instance = session.get(ProcessInstance, held.instance_id)
     assert "canary" not in instance.state_json
+    assert b"canary-notes-7f3a" not in every_row(session), "the notes are nowhere in clear: tasks, outbox, audit, ..."
     assert sealed_texts.open_text(session, held.notes_id, "papsy", papsy.id, keys[OMG_PAPSY]) == NOTES
     assert sealed_texts.open_text(session, held.notes_id, "owner", sofie.id, keys[OMG_CONFIDANT]) == NOTES
     view = conversation.view_for(session, sofie, held.id, keys[OMG_CONFIDANT])
