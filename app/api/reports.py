@@ -2,8 +2,9 @@
 
 ``GET /api/v1/reports/requests?year=Y[&quarter=Q][&entity=CODE]``: the dossiers opened in the period and their counts
 per dimension, for the network (a PAPSY) or an entity in the caller's scope. Every count is already suppressed: a
-hidden one is ``{"value": null, "suppressed": true}``, never a number. Year required (400 without or unreadable, 404
-without data); an entity outside the caller's scope is 403."""
+hidden one is ``{"value": null, "suppressed": true}``, never a number. Year required (400 without or unreadable; 404
+without data or not published yet: a year appears on 1 February after it, frozen); an entity outside the caller's
+scope is 403."""
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
@@ -53,7 +54,7 @@ OPENAPI["paths"].update({
                    "below min_cell (PAPSY: the network and their entities; EOC secretary: their own entity)",
         "parameters": [{"name": "year", "in": "query", "required": True, "schema": {"type": "integer"}},
                        {"name": "quarter", "in": "query", "required": False,
-                        "schema": {"type": "integer", "enum": [1, 2, 3, 4]}, "description": "An ended quarter"},
+                        "schema": {"type": "integer", "enum": [1, 2, 3, 4]}, "description": "A quarter of the year"},
                        {"name": "entity", "in": "query", "required": False, "schema": {"type": "string"},
                         "description": "The entity's code; without it the network (PAPSY only)"}],
         "responses": {
@@ -72,6 +73,6 @@ OPENAPI["paths"].update({
             "400": {**_ERROR, "description": "Year missing or not readable, quarter not 1-4, entity code unreadable"},
             "401": {**_ERROR, "description": "No valid token"},
             "403": {**_ERROR, "description": "No reports for the caller, or the entity is not in their scope"},
-            "404": {**_ERROR, "description": "No data for that year, or the quarter has not ended"},
+            "404": {**_ERROR, "description": "No data for that year, or its report is not published yet (a year appears on 1 February of the next year)"},
             "503": {**_ERROR, "description": "The database is out of reach for a moment; try again"}}}},
 })
