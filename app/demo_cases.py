@@ -29,6 +29,7 @@ from app.dossiers import services as dossiers
 from app.dossiers.services import today
 from app.engine import timers
 from app.incidents import demo as incidents_demo
+from app.register import demo as register_demo
 from app.intervision.demo import load_intervision_demo
 from app.lifecycle import resignation_demo
 from app.library.demo import load_library_demo
@@ -179,4 +180,5 @@ CASES = [
     ("a period of inactivity: Koen Maes (OMG) away for two weeks from next week, Sofie Claes stands in",
      _inactivity_of(KOEN), _inactivity_with_stand_in),
     (incidents_demo.DESCRIPTION, incidents_demo.exists, incidents_demo.make),
+    (register_demo.DESCRIPTION, register_demo.exists, register_demo.make),
 ]
